@@ -1,0 +1,257 @@
+/**
+ * Task machine: what one task of a plan is doing, and how hard it is being chased.
+ *
+ * Two parallel regions:
+ * - work: draft → assigned → acknowledged → inProgress → submitted → underReview
+ *   → accepted (final). task.return sends a submitted task to rectification with a
+ *   new deadline; from there it is submitted again.
+ * - supervision: idle → watching.onTrack → watching.dueSoon → overdue.escalating
+ *   (rung 1, 2, …) → overdue.top (last rung) ; closed once accepted.
+ *
+ * Events (all carry `at`, epoch ms): task.activate, task.acknowledge, task.progress,
+ * task.submit, task.review, task.accept, task.return, task.deadline.change.
+ * Timers (delayed transitions, run by the engine as BullMQ jobs):
+ * - checkpoint: the next reminder time, or the deadline when no reminder is left;
+ * - rungGrace: the rectification period of the current rung.
+ * Emitted actions: notice { kind: 'reminder', index } | { kind: 'rung', rung }.
+ *
+ * The escalation policy is copied into the context on activation, so changing a
+ * plan's policy never changes a ladder that is already climbing.
+ */
+import { assign, setup } from 'xstate';
+import { shiftBy } from '../src/domain/time.js';
+import type { EscalationPolicyT } from '../src/domain/plan.schema.js';
+import { eventTime, until, type Timed } from './clock.js';
+
+export const TASK_MACHINE_VERSION = 1;
+
+export interface TaskContext {
+  taskId: string;
+  zone: string;
+  deadline: number;
+  policy: EscalationPolicyT;
+  /** Reminder times for the current deadline, ascending. */
+  reminderTimes: number[];
+  /** Index into reminderTimes of the next reminder to send; length when none is left. */
+  nextReminder: number;
+  /** Rung reached (0 while not overdue). */
+  rung: number;
+  /** When the current rung's rectification period ends (the next rung's time). */
+  rectificationDeadline: number | null;
+  progress: { percent: number; note: string; at: number } | null;
+  returns: number;
+}
+
+export interface TaskInput extends Timed {
+  taskId: string;
+  zone: string;
+  deadline: number;
+  policy: EscalationPolicyT;
+}
+
+export type TaskEvent =
+  | ({ type: 'task.activate' } & Timed)
+  | ({ type: 'task.acknowledge' } & Timed)
+  | ({ type: 'task.progress'; percent: number; note: string } & Timed)
+  | ({ type: 'task.submit'; evidence: string[]; note: string } & Timed)
+  | ({ type: 'task.review' } & Timed)
+  | ({ type: 'task.accept'; note: string } & Timed)
+  | ({ type: 'task.return'; reason: string; deadline: number } & Timed)
+  | ({ type: 'task.deadline.change'; deadline: number; reason: string } & Timed);
+
+export type TaskNotice = { kind: 'reminder'; index: number } | { kind: 'rung'; rung: number };
+
+/** Reminder times before `deadline`, ascending. */
+function reminderTimes(ctx: Pick<TaskContext, 'deadline' | 'policy' | 'zone'>): number[] {
+  return ctx.policy.reminders.map((offset) => shiftBy(ctx.deadline, offset, ctx.zone, -1)).sort((a, b) => a - b);
+}
+
+/**
+ * Arms supervision for the current deadline at time `at`: reminders already past are
+ * skipped but for the latest, which is sent at once (one catch-up reminder, never a
+ * burst); a deadline already past gets no reminder at all.
+ */
+function armed(ctx: TaskContext, at: number): Partial<TaskContext> {
+  const times = reminderTimes(ctx);
+  let next = times.findIndex((t) => t > at);
+  if (next === -1) next = times.length;
+  if (ctx.deadline <= at) next = times.length;
+  else if (next > 0) next -= 1;
+  return { reminderTimes: times, nextReminder: next, rung: 0, rectificationDeadline: null };
+}
+
+function graceAfter(ctx: TaskContext, rung: number, at: number): number | null {
+  const grace = ctx.policy.rungs[rung - 1]?.grace;
+  return grace === undefined || rung >= ctx.policy.rungs.length ? null : shiftBy(at, grace, ctx.zone);
+}
+
+export const taskMachine = setup({
+  types: {} as { context: TaskContext; events: TaskEvent; input: TaskInput },
+  delays: {
+    checkpoint: ({ context, event }) => {
+      const reminder = context.reminderTimes[context.nextReminder];
+      return until(reminder ?? context.deadline, event);
+    },
+    rungGrace: ({ context, event }) => until(context.rectificationDeadline ?? eventTime(event), event),
+  },
+  guards: {
+    reminderPending: ({ context }) => context.nextReminder < context.reminderTimes.length,
+    nextRungIsLast: ({ context }) => context.rung + 1 >= context.policy.rungs.length,
+    newDeadlineInFuture: ({ event }) =>
+      (event.type === 'task.return' || event.type === 'task.deadline.change') && event.deadline > event.at,
+  },
+  actions: {
+    notice: (_, _params: TaskNotice) => {},
+    arm: assign(({ context, event }) => armed(context, eventTime(event))),
+    setDeadline: assign(({ context, event }) =>
+      event.type === 'task.return' || event.type === 'task.deadline.change' ? { deadline: event.deadline } : { deadline: context.deadline },
+    ),
+    consumeReminder: assign(({ context }) => ({ nextReminder: context.nextReminder + 1 })),
+    climb: assign(({ context, event }) => {
+      const rung = context.rung + 1;
+      return { rung, rectificationDeadline: graceAfter(context, rung, eventTime(event)) };
+    }),
+    recordProgress: assign(({ event }) =>
+      event.type === 'task.progress' ? { progress: { percent: event.percent, note: event.note, at: event.at } } : {},
+    ),
+    countReturn: assign(({ context }) => ({ returns: context.returns + 1 })),
+  },
+}).createMachine({
+  id: 'task',
+  type: 'parallel',
+  context: ({ input }) => ({
+    taskId: input.taskId,
+    zone: input.zone,
+    deadline: input.deadline,
+    policy: input.policy,
+    reminderTimes: [],
+    nextReminder: 0,
+    rung: 0,
+    rectificationDeadline: null,
+    progress: null,
+    returns: 0,
+  }),
+  states: {
+    work: {
+      initial: 'draft',
+      states: {
+        draft: { on: { 'task.activate': 'assigned' } },
+        assigned: {
+          on: {
+            'task.acknowledge': 'acknowledged',
+            'task.progress': { target: 'inProgress', actions: 'recordProgress' },
+            'task.submit': 'submitted',
+          },
+        },
+        acknowledged: {
+          on: {
+            'task.progress': { target: 'inProgress', actions: 'recordProgress' },
+            'task.submit': 'submitted',
+          },
+        },
+        inProgress: {
+          on: {
+            'task.progress': { actions: 'recordProgress' },
+            'task.submit': 'submitted',
+          },
+        },
+        submitted: {
+          on: {
+            'task.review': 'underReview',
+            'task.accept': { target: ['#task.work.accepted', '#task.supervision.closed'] },
+            'task.return': {
+              guard: 'newDeadlineInFuture',
+              target: ['#task.work.rectification', '#task.supervision.watching'],
+              actions: ['setDeadline', 'arm', 'countReturn'],
+            },
+          },
+        },
+        underReview: {
+          on: {
+            'task.accept': { target: ['#task.work.accepted', '#task.supervision.closed'] },
+            'task.return': {
+              guard: 'newDeadlineInFuture',
+              target: ['#task.work.rectification', '#task.supervision.watching'],
+              actions: ['setDeadline', 'arm', 'countReturn'],
+            },
+          },
+        },
+        rectification: {
+          on: {
+            'task.progress': { actions: 'recordProgress' },
+            'task.submit': 'submitted',
+          },
+        },
+        accepted: { type: 'final' },
+      },
+    },
+    supervision: {
+      initial: 'idle',
+      states: {
+        idle: {
+          on: {
+            'task.activate': { target: 'watching', actions: 'arm' },
+            'task.deadline.change': { guard: 'newDeadlineInFuture', actions: 'setDeadline' },
+          },
+        },
+        watching: {
+          initial: 'onTrack',
+          states: { onTrack: {}, dueSoon: {} },
+          after: {
+            checkpoint: [
+              {
+                guard: 'reminderPending',
+                target: '.dueSoon',
+                reenter: true,
+                actions: [
+                  { type: 'notice', params: ({ context }) => ({ kind: 'reminder', index: context.nextReminder }) },
+                  'consumeReminder',
+                ],
+              },
+              {
+                guard: 'nextRungIsLast',
+                target: 'overdue.top',
+                actions: ['climb', { type: 'notice', params: ({ context }) => ({ kind: 'rung', rung: context.rung }) }],
+              },
+              {
+                target: 'overdue.escalating',
+                actions: ['climb', { type: 'notice', params: ({ context }) => ({ kind: 'rung', rung: context.rung }) }],
+              },
+            ],
+          },
+          on: {
+            'task.deadline.change': { guard: 'newDeadlineInFuture', target: 'watching', reenter: true, actions: ['setDeadline', 'arm'] },
+          },
+        },
+        overdue: {
+          initial: 'escalating',
+          states: {
+            escalating: {
+              after: {
+                rungGrace: [
+                  {
+                    guard: 'nextRungIsLast',
+                    target: 'top',
+                    actions: ['climb', { type: 'notice', params: ({ context }) => ({ kind: 'rung', rung: context.rung }) }],
+                  },
+                  {
+                    target: 'escalating',
+                    reenter: true,
+                    actions: ['climb', { type: 'notice', params: ({ context }) => ({ kind: 'rung', rung: context.rung }) }],
+                  },
+                ],
+              },
+            },
+            top: {},
+          },
+          on: {
+            'task.deadline.change': { guard: 'newDeadlineInFuture', target: 'watching', actions: ['setDeadline', 'arm'] },
+          },
+        },
+        closed: { type: 'final' },
+      },
+    },
+  },
+});
+
+export type TaskMachine = typeof taskMachine;

@@ -1,0 +1,29 @@
+/**
+ * Configuration: the only module that reads process.env. Command-line flags win
+ * over the environment; the environment wins over defaults.
+ */
+import { z } from 'zod';
+
+const Env = z.object({
+  REDIS_URL: z.string().url().optional(),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  DUBAN_ADMIN_TOKEN: z.string().min(16, 'DUBAN_ADMIN_TOKEN must be at least 16 characters').optional(),
+  DUBAN_PREFIX: z.string().regex(/^[a-z0-9-]{1,16}$/).default('dn'),
+  DUBAN_DATA_DIR: z.string().default('./data'),
+  DUBAN_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(20),
+  DUBAN_RECONCILE_MS: z.coerce.number().int().min(100).default(30_000),
+  DUBAN_LOCK_MS: z.coerce.number().int().min(500).default(30_000),
+  DUBAN_STALLED_MS: z.coerce.number().int().min(100).default(30_000),
+  DUBAN_LANG: z.enum(['zh', 'en']).default('zh'),
+});
+
+export type Config = z.infer<typeof Env>;
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = Env.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new Error(`环境变量有误 / invalid environment:\n${lines.join('\n')}`);
+  }
+  return parsed.data;
+}

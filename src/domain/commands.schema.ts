@@ -1,0 +1,32 @@
+/**
+ * What people send to plans and tasks: the API bodies, validated before the engine
+ * sees them. Deadlines are plan dates, resolved in the plan's time zone by the engine.
+ */
+import { z } from 'zod';
+import { PlanDate } from './plan.schema.js';
+
+const Note = z.string().max(4000).default('');
+const Reason = z.string().trim().min(1, 'is required').max(4000);
+
+export const TaskCommandSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('task.acknowledge') }),
+  z.object({ type: z.literal('task.progress'), percent: z.number().int().min(0).max(100), note: Note }),
+  z.object({
+    type: z.literal('task.submit'),
+    evidence: z.array(z.string().url('is not a link (http://… or https://…)')).min(1, 'needs at least one evidence link').max(50),
+    note: Note,
+  }),
+  z.object({ type: z.literal('task.review') }),
+  z.object({ type: z.literal('task.accept'), note: Note }),
+  z.object({ type: z.literal('task.return'), reason: Reason, deadline: PlanDate }),
+  z.object({ type: z.literal('task.deadline.change'), deadline: PlanDate, reason: Reason }),
+]);
+export type TaskCommandInput = z.infer<typeof TaskCommandSchema>;
+export const TASK_COMMAND_TYPES = TaskCommandSchema.options.map((o) => o.shape.type.value);
+
+export const PlanCommandSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('plan.publish') }),
+  z.object({ type: z.literal('plan.advance'), reason: Reason }),
+]);
+export type PlanCommandInput = z.infer<typeof PlanCommandSchema>;
+export const PLAN_COMMAND_TYPES = PlanCommandSchema.options.map((o) => o.shape.type.value);

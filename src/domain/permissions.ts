@@ -1,0 +1,97 @@
+/**
+ * Who may do what. Pure rules over the plan definition; each refusal names its rule
+ * in Chinese and English so a 403 tells the caller exactly why.
+ */
+import type { Text } from './i18n.js';
+import type { PlanDefinition, TaskDefinition } from './plan.schema.js';
+import { peopleInRole } from './chain.js';
+
+export type Principal =
+  | { kind: 'admin' }
+  | { kind: 'office'; name: string }
+  | { kind: 'person'; planId: string; personId: string }
+  | { kind: 'system' };
+
+/** How a principal appears in history. */
+export function actorLabel(p: Principal): string {
+  switch (p.kind) {
+    case 'admin':
+      return 'admin';
+    case 'office':
+      return `office:${p.name}`;
+    case 'person':
+      return p.personId;
+    case 'system':
+      return 'system';
+  }
+}
+
+const RULES = {
+  createPlan: { zh: '只有领导小组办公室或管理员可以创建方案', en: 'Only the leadership group office or an admin may create plans' },
+  runPlan: {
+    zh: '只有领导小组办公室或管理员可以发布、修改方案或手动推进阶段',
+    en: 'Only the leadership group office or an admin may publish or edit a plan or advance its phase',
+  },
+  readPlan: { zh: '只能查看本人所在方案', en: 'You may only read plans you belong to' },
+  work: {
+    zh: '只有责任人或责任股室负责人可以签收、报告进展或提交该任务',
+    en: 'Only the responsible person or the head of the lead department may acknowledge, report on or submit this task',
+  },
+  review: {
+    zh: '只有责任领导或领导小组组长可以审核、验收或退回该任务',
+    en: 'Only the responsible leader or the group leader may review, accept or return this task',
+  },
+  deadline: {
+    zh: '只有领导小组办公室或管理员可以调整完成时限',
+    en: 'Only the leadership group office or an admin may change a deadline',
+  },
+  issueTokens: { zh: '只有管理员或领导小组办公室可以签发令牌', en: 'Only an admin or the leadership group office may issue tokens' },
+} satisfies Record<string, Text>;
+
+export type Rule = keyof typeof RULES;
+export const ruleText = (rule: Rule): Text => RULES[rule];
+
+function isPlanOffice(p: Principal, plan: PlanDefinition): boolean {
+  if (p.kind === 'admin' || p.kind === 'office' || p.kind === 'system') return true;
+  return p.planId === plan.id && peopleInRole(plan, null, 'office').includes(p.personId);
+}
+
+/** The rule that forbids `p` to create a plan, or null when allowed. */
+export function checkCreatePlan(p: Principal): Rule | null {
+  return p.kind === 'admin' || p.kind === 'office' || p.kind === 'system' ? null : 'createPlan';
+}
+
+export function checkRunPlan(p: Principal, plan: PlanDefinition): Rule | null {
+  return isPlanOffice(p, plan) ? null : 'runPlan';
+}
+
+export function checkReadPlan(p: Principal, planId: string): Rule | null {
+  return p.kind !== 'person' || p.planId === planId ? null : 'readPlan';
+}
+
+export function checkIssueTokens(p: Principal, plan: PlanDefinition | null): Rule | null {
+  if (p.kind === 'admin') return null;
+  return plan && isPlanOffice(p, plan) ? null : 'issueTokens';
+}
+
+/** The rule that forbids `p` to send a task event of `type`, or null. */
+export function checkTaskEvent(p: Principal, plan: PlanDefinition, task: TaskDefinition, type: string): Rule | null {
+  // Admins run the system, not the work: submitting and accepting stay with the chain.
+  if (p.kind === 'system') return null;
+  const me = p.kind === 'person' && p.planId === plan.id ? p.personId : null;
+  const holds = (role: Parameters<typeof peopleInRole>[2]) => me !== null && peopleInRole(plan, task, role).includes(me);
+  switch (type) {
+    case 'task.acknowledge':
+    case 'task.progress':
+    case 'task.submit':
+      return holds('responsiblePerson') || holds('departmentHead') ? null : 'work';
+    case 'task.review':
+    case 'task.accept':
+    case 'task.return':
+      return holds('responsibleLeader') || holds('groupLeader') ? null : 'review';
+    case 'task.deadline.change':
+      return isPlanOffice(p, plan) ? null : 'deadline';
+    default:
+      return 'work';
+  }
+}

@@ -1,0 +1,225 @@
+/**
+ * The plan definition: one zod schema for API bodies, stored plans and plan files.
+ * Shape checks live in the schema; cross-references (a task's leader must be a person
+ * of the plan, phases in order, real dates) live in `checkPlanReferences`, so that a
+ * bad plan is answered with every problem at once, each with its path.
+ */
+import { z } from 'zod';
+import { isIsoDuration, isPlanDate, isTimeZone, resolvePlanDate } from './time.js';
+import { DEFAULT_ESCALATION } from './policy.js';
+
+export const Id = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$/, 'must be 1–40 letters, digits, "-" or "_", starting with a letter or digit');
+
+export const PlanDate = z
+  .string()
+  .refine(isPlanDate, { message: 'is not a date (use 2023-08-31, 2023-08-31T18:00 or 2023-08-31T18:00:00+08:00)' });
+
+export const IsoDuration = z
+  .string()
+  .refine(isIsoDuration, { message: 'is not a positive ISO 8601 duration (P7D, PT12H, PT30S)' });
+
+export const PHASE_KEYS = ['launch', 'promotion', 'implementation', 'evaluation'] as const;
+export const PhaseKey = z.enum(PHASE_KEYS);
+
+/** Roles of the responsibility chain that a reminder or rung can notify. */
+export const CHAIN_ROLES = [
+  'responsiblePerson',
+  'departmentHead',
+  'responsibleLeader',
+  'groupLeader',
+  'leadershipGroup',
+  'cooperatingUnits',
+  'office',
+] as const;
+export const ChainRole = z.enum(CHAIN_ROLES);
+
+export const RUNG_ACTIONS = ['rectification_notice', 'public_criticism', 'admonishment', 'disciplinary'] as const;
+export const RungAction = z.enum(RUNG_ACTIONS);
+
+export const Rung = z.object({
+  action: RungAction,
+  notify: z.array(ChainRole).min(1),
+  /** Time allowed to rectify before the next rung; the last rung needs none. */
+  grace: IsoDuration.optional(),
+});
+
+export const EscalationPolicy = z.object({
+  /** Offsets before the deadline at which the responsible person is reminded. */
+  reminders: z.array(IsoDuration).default([]),
+  reminderNotify: z.array(ChainRole).min(1).default(['responsiblePerson']),
+  rungs: z.array(Rung).min(1),
+});
+
+export const Contacts = z.object({
+  phone: z.string().optional(),
+  email: z.string().optional(),
+  wechat: z.string().optional(),
+});
+
+export const Person = z.object({
+  id: Id,
+  name: z.string().min(1),
+  title: z.string().optional(),
+  unit: Id.optional(),
+  contacts: Contacts.optional(),
+});
+
+export const Unit = z.object({
+  id: Id,
+  name: z.string().min(1),
+  kind: z.enum(['department', 'school', 'office', 'other']).default('department'),
+  /** The unit's head (股室主任 / 校长): may submit the unit's tasks and is on its chain. */
+  head: Id.optional(),
+});
+
+export const LeadershipGroup = z.object({
+  leader: Id,
+  deputies: z.array(Id).default([]),
+  members: z.array(Id).default([]),
+  office: z
+    .object({ unit: Id.optional(), director: Id.optional(), members: z.array(Id).default([]) })
+    .default({ members: [] }),
+});
+
+export const Phase = z.object({
+  key: PhaseKey,
+  name: z.string().optional(),
+  start: PlanDate,
+  end: PlanDate,
+});
+
+export const Area = z.object({ id: Id, title: z.string().min(1) });
+
+export const Milestone = z.object({ title: z.string().min(1), due: PlanDate });
+
+export const Task = z.object({
+  id: Id,
+  area: Id.optional(),
+  title: z.string().min(1),
+  duties: z.string().default(''),
+  responsibleLeader: Id,
+  leadDepartment: Id,
+  responsiblePerson: Id,
+  cooperatingUnits: z.array(Id).default([]),
+  deadline: PlanDate,
+  milestones: z.array(Milestone).default([]),
+});
+
+export const Indicator = z.object({
+  id: Id,
+  title: z.string().min(1),
+  target: z.number(),
+  comparison: z.enum(['>=', '>', '<=', '<', '=']),
+  unit: z.string().optional(),
+  due: PlanDate.optional(),
+});
+
+export const PlanDefinitionShape = z.object({
+  id: Id,
+  title: z.string().min(1),
+  /** Who issues notices (发文机关), e.g. "XX区教育局基础教育质量提升工作领导小组办公室". */
+  issuer: z.string().min(1),
+  timeZone: z.string().refine(isTimeZone, { message: 'is not an IANA time zone' }).default('Asia/Shanghai'),
+  units: z.array(Unit).min(1),
+  people: z.array(Person).min(1),
+  leadershipGroup: LeadershipGroup,
+  phases: z.array(Phase).length(4),
+  areas: z.array(Area).default([]),
+  tasks: z.array(Task).min(1).max(5000),
+  goals: z.array(Indicator).default([]),
+  escalation: EscalationPolicy.default(DEFAULT_ESCALATION),
+});
+
+export type PlanDefinition = z.infer<typeof PlanDefinitionShape>;
+export type PlanDefinitionInput = z.input<typeof PlanDefinitionShape>;
+export type TaskDefinition = z.infer<typeof Task>;
+export type EscalationPolicyT = z.infer<typeof EscalationPolicy>;
+export type ChainRoleT = z.infer<typeof ChainRole>;
+export type RungActionT = z.infer<typeof RungAction>;
+export type PhaseKeyT = z.infer<typeof PhaseKey>;
+
+type Issue = { path: (string | number)[]; message: string };
+
+function duplicates<T extends { id: string }>(items: T[], where: string, issues: Issue[]): Set<string> {
+  const seen = new Set<string>();
+  items.forEach((item, i) => {
+    if (seen.has(item.id)) issues.push({ path: [where, i, 'id'], message: `duplicate id "${item.id}"` });
+    seen.add(item.id);
+  });
+  return seen;
+}
+
+/** Every cross-reference and calendar problem of a shape-valid plan, each with its path. */
+export function checkPlanReferences(plan: PlanDefinition): Issue[] {
+  const issues: Issue[] = [];
+  const people = duplicates(plan.people, 'people', issues);
+  const units = duplicates(plan.units, 'units', issues);
+  const areas = duplicates(plan.areas, 'areas', issues);
+  duplicates(plan.tasks, 'tasks', issues);
+  duplicates(plan.goals, 'goals', issues);
+  const person = (id: string | undefined, path: (string | number)[]) => {
+    if (id !== undefined && !people.has(id)) issues.push({ path, message: `no person "${id}"` });
+  };
+  const unit = (id: string | undefined, path: (string | number)[]) => {
+    if (id !== undefined && !units.has(id)) issues.push({ path, message: `no unit "${id}"` });
+  };
+  plan.people.forEach((p, i) => unit(p.unit, ['people', i, 'unit']));
+  plan.units.forEach((u, i) => person(u.head, ['units', i, 'head']));
+  const g = plan.leadershipGroup;
+  person(g.leader, ['leadershipGroup', 'leader']);
+  g.deputies.forEach((d, i) => person(d, ['leadershipGroup', 'deputies', i]));
+  g.members.forEach((m, i) => person(m, ['leadershipGroup', 'members', i]));
+  unit(g.office.unit, ['leadershipGroup', 'office', 'unit']);
+  person(g.office.director, ['leadershipGroup', 'office', 'director']);
+  g.office.members.forEach((m, i) => person(m, ['leadershipGroup', 'office', 'members', i]));
+
+  const zone = plan.timeZone;
+  let previousEnd: number | null = null;
+  plan.phases.forEach((phase, i) => {
+    const expected = ['launch', 'promotion', 'implementation', 'evaluation'][i];
+    if (phase.key !== expected) {
+      issues.push({ path: ['phases', i, 'key'], message: `must be "${expected}" (phases run launch, promotion, implementation, evaluation)` });
+    }
+    const start = resolvePlanDate(phase.start, zone, 'start');
+    const end = resolvePlanDate(phase.end, zone, 'end');
+    if (start === null) issues.push({ path: ['phases', i, 'start'], message: `"${phase.start}" is not a date` });
+    if (end === null) issues.push({ path: ['phases', i, 'end'], message: `"${phase.end}" is not a date` });
+    if (start !== null && end !== null && end <= start) {
+      issues.push({ path: ['phases', i, 'end'], message: `phases[${i}].end is before phases[${i}].start` });
+    }
+    if (start !== null && previousEnd !== null && start < previousEnd) {
+      issues.push({ path: ['phases', i, 'start'], message: `phases[${i}].start overlaps phases[${i - 1}]` });
+    }
+    if (end !== null) previousEnd = end;
+  });
+
+  plan.tasks.forEach((t, i) => {
+    if (t.area !== undefined && !areas.has(t.area)) issues.push({ path: ['tasks', i, 'area'], message: `no area "${t.area}"` });
+    person(t.responsibleLeader, ['tasks', i, 'responsibleLeader']);
+    person(t.responsiblePerson, ['tasks', i, 'responsiblePerson']);
+    unit(t.leadDepartment, ['tasks', i, 'leadDepartment']);
+    t.cooperatingUnits.forEach((c, j) => unit(c, ['tasks', i, 'cooperatingUnits', j]));
+    if (resolvePlanDate(t.deadline, zone, 'end') === null) {
+      issues.push({ path: ['tasks', i, 'deadline'], message: `"${t.deadline}" is not a date` });
+    }
+    t.milestones.forEach((m, j) => {
+      if (resolvePlanDate(m.due, zone, 'end') === null) {
+        issues.push({ path: ['tasks', i, 'milestones', j, 'due'], message: `"${m.due}" is not a date` });
+      }
+    });
+  });
+  plan.escalation.rungs.forEach((r, i) => {
+    const last = i === plan.escalation.rungs.length - 1;
+    if (!last && r.grace === undefined) {
+      issues.push({ path: ['escalation', 'rungs', i, 'grace'], message: 'is required on every rung but the last (time to rectify before the next rung)' });
+    }
+  });
+  return issues;
+}
+
+/** The plan schema with cross-reference checks: what the API and plan files accept. */
+export const PlanDefinitionSchema = PlanDefinitionShape.superRefine((plan, ctx) => {
+  for (const issue of checkPlanReferences(plan)) ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
+});

@@ -1,0 +1,192 @@
+/**
+ * Reads for the API and the web pages. Every list is read from an index set, never
+ * by scanning all tasks: filters intersect index sets inside the plan's slot.
+ */
+import type { TaskContext, PlanContext } from '../../machines/index.js';
+import { describeChain } from '../domain/chain.js';
+import type { Notice } from '../domain/notices.js';
+import type { Principal } from '../domain/permissions.js';
+import { isoInZone } from '../domain/time.js';
+import { ForbiddenError, NotFoundError } from '../errors.js';
+import { PLAN_ENTITY } from '../store/keys.js';
+import type { Engine, HistoryEntry } from './engine.js';
+import { planStage, taskState, WORK_STAGE, type StoredTask } from './entity.js';
+import { timerName, type Timers } from './step.js';
+import type { PlanDefinition } from '../domain/plan.schema.js';
+
+export interface TaskFilter {
+  state?: string;
+  department?: string;
+  person?: string;
+  overdue?: boolean;
+  rung?: number;
+  open?: boolean;
+}
+
+const SUPERVISION_STATES = new Set(['idle', 'onTrack', 'dueSoon', 'overdue', 'closed']);
+
+function pendingTimers(timers: Timers, zone: string) {
+  return Object.entries(timers)
+    .map(([id, t]) => ({ timer: timerName(id), at: isoInZone(t.at, zone), atMs: t.at }))
+    .sort((a, b) => a.atMs - b.atMs);
+}
+
+export class Queries {
+  constructor(private readonly engine: Engine) {}
+
+  private get redis() {
+    return this.engine.redis;
+  }
+
+  async listPlans(principal: Principal) {
+    const ids = await this.redis.zrange(this.engine.keys.plans, '0', '-1');
+    const visible = principal.kind === 'person' ? ids.filter((id) => id === principal.planId) : ids;
+    const out = [];
+    for (const id of visible) {
+      try {
+        out.push(await this.planSummary(id));
+      } catch (err) {
+        if (!(err instanceof NotFoundError)) throw err;
+      }
+    }
+    return out;
+  }
+
+  async planSummary(planId: string) {
+    const { plan, def } = await this.engine.loadPlan(planId);
+    const pk = this.engine.pk(planId);
+    const names = ['all', 'open', 's:onTrack', 's:dueSoon', 's:overdue', 'w:accepted', 'w:submitted', 'w:underReview', 'r:1', 'r:2', 'r:3', 'r:4'];
+    const pipeline = this.redis.pipeline();
+    for (const n of names) pipeline.scard(pk.index(n));
+    const counts = Object.fromEntries(((await pipeline.exec()) ?? []).map(([, c], i) => [names[i]!, Number(c)]));
+    const boundaries = (plan.snap.context as PlanContext).boundaries;
+    return {
+      id: def.id,
+      title: def.title,
+      issuer: def.issuer,
+      timeZone: def.timeZone,
+      stage: planStage(plan.snap),
+      version: plan.ver,
+      revision: plan.rev,
+      phases: def.phases,
+      boundaries: Object.fromEntries(Object.entries(boundaries).map(([k, v]) => [k, isoInZone(v, def.timeZone)])),
+      pendingTimers: pendingTimers(plan.timers, def.timeZone),
+      counts: {
+        tasks: counts.all,
+        open: counts.open,
+        onTrack: counts['s:onTrack'],
+        dueSoon: counts['s:dueSoon'],
+        overdue: counts['s:overdue'],
+        awaitingAcceptance: (counts['w:submitted'] ?? 0) + (counts['w:underReview'] ?? 0),
+        accepted: counts['w:accepted'],
+        byRung: { 1: counts['r:1'], 2: counts['r:2'], 3: counts['r:3'], 4: counts['r:4'] },
+      },
+    };
+  }
+
+  async planDetail(planId: string) {
+    const summary = await this.planSummary(planId);
+    const { def } = await this.engine.loadPlan(planId);
+    return { ...summary, definition: def };
+  }
+
+  private filterIndexes(filter: TaskFilter): string[] {
+    const names: string[] = [];
+    if (filter.state) names.push(SUPERVISION_STATES.has(filter.state) ? `s:${filter.state}` : `w:${filter.state}`);
+    if (filter.department) names.push(`d:${filter.department}`);
+    if (filter.person) names.push(`p:${filter.person}`);
+    if (filter.overdue) names.push('s:overdue');
+    if (filter.rung !== undefined) names.push(`r:${filter.rung}`);
+    if (filter.open) names.push('open');
+    return names.length > 0 ? names : ['all'];
+  }
+
+  /** Tasks matching every filter, most urgent first (highest rung, then earliest deadline). */
+  async listTasks(planId: string, filter: TaskFilter = {}) {
+    const { def } = await this.engine.loadPlan(planId);
+    const pk = this.engine.pk(planId);
+    const ids = await this.redis.sinter(...this.filterIndexes(filter).map((n) => pk.index(n)));
+    const tasks = await this.engine.loadTasks(planId, ids);
+    return tasks.map((t) => this.taskView(def, t)).sort(byUrgency);
+  }
+
+  taskView(def: PlanDefinition, t: StoredTask) {
+    const ctx = t.snap.context as TaskContext;
+    const state = taskState(t.snap);
+    const zone = def.timeZone;
+    return {
+      id: t.def.id,
+      title: t.def.title,
+      area: t.def.area ?? null,
+      leadDepartment: t.def.leadDepartment,
+      responsiblePerson: t.def.responsiblePerson,
+      responsibleLeader: t.def.responsibleLeader,
+      cooperatingUnits: t.def.cooperatingUnits,
+      deadline: isoInZone(ctx.deadline, zone),
+      deadlineMs: ctx.deadline,
+      work: state.work,
+      stage: WORK_STAGE[state.work],
+      supervision: state.supervision,
+      rung: state.rung,
+      rectificationDeadline: ctx.rectificationDeadline === null ? null : isoInZone(ctx.rectificationDeadline, zone),
+      progress: ctx.progress,
+      returns: ctx.returns,
+      version: t.ver,
+    };
+  }
+
+  async task(planId: string, taskId: string) {
+    const t = await this.engine.loadTask(planId, taskId);
+    const def = await this.engine.definition(planId, t.rev);
+    return {
+      ...this.taskView(def, t),
+      duties: t.def.duties,
+      milestones: t.def.milestones,
+      chain: describeChain(def, t.def),
+      pendingTimers: pendingTimers(t.timers, def.timeZone),
+      history: await this.history(planId, taskId),
+    };
+  }
+
+  async history(planId: string, entity: string = PLAN_ENTITY): Promise<HistoryEntry[]> {
+    const raw = await this.redis.lrange(this.engine.pk(planId).history(entity), '0', '-1');
+    return raw.map((r) => JSON.parse(r) as HistoryEntry);
+  }
+
+  async notice(planId: string, noticeId: string) {
+    const h = await this.redis.hgetall(this.engine.pk(planId).notice(noticeId));
+    if (!h.doc) throw new NotFoundError({ zh: `没有通知 ${noticeId}`, en: `No notice ${noticeId}` });
+    const acks: Record<string, number> = {};
+    for (const [field, value] of Object.entries(h)) if (field.startsWith('ack:')) acks[field.slice(4)] = Number(value);
+    return { ...(JSON.parse(h.doc) as Notice), acknowledgements: acks };
+  }
+
+  /** A person's notices, newest first; `open` keeps only those not yet acknowledged. */
+  async inbox(planId: string, personId: string, options: { open?: boolean } = {}) {
+    const pk = this.engine.pk(planId);
+    const ids = options.open
+      ? await this.redis.smembers(pk.openInbox(personId))
+      : await this.redis.zrevrange(pk.inbox(personId), '0', '-1');
+    const notices = await Promise.all(ids.map((id) => this.notice(planId, id)));
+    return notices
+      .map((n) => ({ ...n, acknowledged: n.acknowledgements[personId] !== undefined }))
+      .sort((a, b) => b.createdAt - a.createdAt);
+  }
+
+  /** Acknowledges receipt. It does not close anything: only acceptance stops a ladder. */
+  async acknowledge(planId: string, personId: string, noticeId: string) {
+    const n = await this.notice(planId, noticeId);
+    if (!n.recipients.some((r) => r.id === personId)) {
+      throw new ForbiddenError({ zh: '只有通知的接收人可以签收该通知', en: 'Only a recipient of this notice may acknowledge it' });
+    }
+    const pk = this.engine.pk(planId);
+    await this.redis.multi().hsetnx(pk.notice(noticeId), `ack:${personId}`, String(Date.now())).srem(pk.openInbox(personId), noticeId).exec();
+    return this.notice(planId, noticeId);
+  }
+}
+
+function byUrgency(a: { rung: number; deadlineMs: number; work: string }, b: { rung: number; deadlineMs: number; work: string }) {
+  const closedA = a.work === 'accepted' ? 1 : 0;
+  const closedB = b.work === 'accepted' ? 1 : 0;
+  return closedA - closedB || b.rung - a.rung || a.deadlineMs - b.deadlineMs;
+}

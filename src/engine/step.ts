@@ -1,0 +1,103 @@
+/**
+ * One pure step of an entity: restore its snapshot, apply one event, and work out
+ * which timers that armed and cancelled. No I/O, no clock: the engine and the
+ * simulator both drive machines through this function, so there is one
+ * implementation of the rules.
+ *
+ * Timers: a delayed transition comes back from xstate as an `xstate.raise` with a
+ * delay and is cancelled by an `xstate.cancel` on exit. Each armed timer gets a
+ * fresh fencing token; a job that fires with a token the entity no longer holds is
+ * stale and does nothing.
+ */
+import { createActor, transition, type AnyStateMachine, type AnyMachineSnapshot } from 'xstate';
+import { eventTime } from '../../machines/index.js';
+
+export interface TimerEntry {
+  /** Epoch ms the timer is due. */
+  at: number;
+  /** Fencing token; also the BullMQ job id. */
+  tok: string;
+}
+
+/** Pending timers keyed by the delayed event's type (`xstate.after.checkpoint.task…`). */
+export type Timers = Record<string, TimerEntry>;
+
+export interface Emitted {
+  type: string;
+  params: unknown;
+}
+
+export interface StepResult {
+  handled: boolean;
+  snapshot: AnyMachineSnapshot;
+  timers: Timers;
+  armed: (TimerEntry & { id: string })[];
+  cancelled: (TimerEntry & { id: string })[];
+  emitted: Emitted[];
+}
+
+export type TokenSource = () => string;
+
+/** A stored snapshot back to a live one (no actor is started: nothing runs). */
+export function restore(machine: AnyStateMachine, persisted: unknown): AnyMachineSnapshot {
+  return createActor(machine, { snapshot: persisted as never }).getSnapshot() as AnyMachineSnapshot;
+}
+
+export function persist(machine: AnyStateMachine, snapshot: AnyMachineSnapshot): unknown {
+  return machine.getPersistedSnapshot(snapshot);
+}
+
+/** Events the snapshot's active states listen for, for a 409 that says what would work. */
+export function acceptedEvents(snapshot: AnyMachineSnapshot): string[] {
+  const events = new Set<string>();
+  for (const node of snapshot._nodes) for (const e of node.ownEvents) if (!e.startsWith('xstate.')) events.add(e);
+  return [...events].sort();
+}
+
+/** Folds a transition's actions into the timer table, in order. */
+export function applyActions(
+  actions: readonly { type: string; params?: unknown }[],
+  before: Timers,
+  at: number,
+  newToken: TokenSource,
+): Omit<StepResult, 'handled' | 'snapshot'> {
+  const timers: Timers = { ...before };
+  const emitted: Emitted[] = [];
+  for (const action of actions) {
+    const params = action.params as { id?: string; delay?: number; sendId?: string } | undefined;
+    if (action.type === 'xstate.raise' && typeof params?.delay === 'number' && params.id) {
+      timers[params.id] = { at: at + params.delay, tok: newToken() };
+    } else if (action.type === 'xstate.cancel' && params?.sendId) {
+      delete timers[params.sendId];
+    } else if (!action.type.startsWith('xstate.')) {
+      emitted.push({ type: action.type, params: action.params });
+    }
+  }
+  const armed = Object.entries(timers)
+    .filter(([id, t]) => before[id]?.tok !== t.tok)
+    .map(([id, t]) => ({ id, ...t }));
+  const cancelled = Object.entries(before)
+    .filter(([id, t]) => timers[id]?.tok !== t.tok)
+    .map(([id, t]) => ({ id, ...t }));
+  return { timers, armed, cancelled, emitted };
+}
+
+/** Applies `event` to `snapshot`. An event the state does not take changes nothing. */
+export function step(
+  machine: AnyStateMachine,
+  snapshot: AnyMachineSnapshot,
+  event: { type: string; at: number },
+  timers: Timers,
+  newToken: TokenSource,
+): StepResult {
+  if (!snapshot.can(event)) {
+    return { handled: false, snapshot, timers, armed: [], cancelled: [], emitted: [] };
+  }
+  const [next, actions] = transition(machine, snapshot, event as never);
+  return { handled: true, snapshot: next as AnyMachineSnapshot, ...applyActions(actions, timers, eventTime(event), newToken) };
+}
+
+/** The timer's short name for history and views: `checkpoint`, `rungGrace`, `promotion`… */
+export function timerName(id: string): string {
+  return id.startsWith('xstate.after.') ? (id.split('.')[2] ?? id) : id;
+}

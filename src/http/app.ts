@@ -1,0 +1,57 @@
+/**
+ * Builds the HTTP app; never listens, so tests drive it in-process.
+ */
+import express, { type Express } from 'express';
+import type { TokenStore } from '../auth/tokens.js';
+import type { Engine } from '../engine/engine.js';
+import type { Queries } from '../engine/queries.js';
+import { NotFoundError } from '../errors.js';
+import { authenticate } from './auth.js';
+import { errorHandler } from './errors.js';
+import { inboxRouter } from './inbox.router.js';
+import { openApiDocument } from './openapi.js';
+import { plansRouter } from './plans.router.js';
+import { tokensRouter } from './tokens.router.js';
+
+export interface AppDeps {
+  engine: Engine;
+  queries: Queries;
+  tokens: TokenStore;
+  log?: (line: string) => void;
+  /** Extra routes mounted at / before the 404 (the web workspace). */
+  extend?: (app: Express) => void;
+}
+
+export function createApp(deps: AppDeps): Express {
+  const app = express();
+  const log = deps.log ?? ((line: string) => console.error(line));
+  app.disable('x-powered-by');
+  app.use(express.json({ limit: '5mb' }));
+
+  app.get('/healthz', async (_req, res) => {
+    try {
+      await deps.engine.redis.ping();
+      res.json({ ok: true, redis: 'up' });
+    } catch (err) {
+      res.status(503).json({ ok: false, redis: 'down', error: String(err) });
+    }
+  });
+  const openapi = openApiDocument();
+  app.get('/api/v1/openapi.json', (_req, res) => {
+    res.json(openapi);
+  });
+
+  const api = express.Router();
+  api.use(authenticate(deps.tokens));
+  api.use(tokensRouter(deps.engine, deps.tokens));
+  api.use(plansRouter(deps.engine, deps.queries));
+  api.use(inboxRouter(deps.queries));
+  app.use('/api/v1', api);
+  deps.extend?.(app);
+
+  app.use((req, _res, next) => {
+    next(new NotFoundError({ zh: `没有这个地址:${req.method} ${req.path}`, en: `No such route: ${req.method} ${req.path}` }));
+  });
+  app.use(errorHandler(log));
+  return app;
+}

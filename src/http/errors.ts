@@ -1,0 +1,53 @@
+/** The one place that knows HTTP status codes: typed errors in, JSON problems out. */
+import type { ErrorRequestHandler } from 'express';
+import {
+  AlreadyExistsError,
+  ConflictError,
+  DubanError,
+  EventNotAcceptedError,
+  ForbiddenError,
+  InvalidInputError,
+  NotFoundError,
+  UnauthenticatedError,
+} from '../errors.js';
+
+function status(err: DubanError): number {
+  if (err instanceof InvalidInputError) return 400;
+  if (err instanceof UnauthenticatedError) return 401;
+  if (err instanceof ForbiddenError) return 403;
+  if (err instanceof NotFoundError) return 404;
+  if (err instanceof EventNotAcceptedError || err instanceof ConflictError || err instanceof AlreadyExistsError) return 409;
+  return 500;
+}
+
+export function errorHandler(log: (line: string) => void): ErrorRequestHandler {
+  return (err, _req, res, _next) => {
+    if (err instanceof DubanError) {
+      res.status(status(err)).json({
+        error: {
+          code: err.code,
+          message: err.text.zh,
+          message_en: err.text.en,
+          ...(err instanceof InvalidInputError ? { problems: err.problems } : {}),
+          ...(err instanceof EventNotAcceptedError ? { event: err.event, state: err.state, accepted: err.accepted } : {}),
+        },
+      });
+      return;
+    }
+    // body-parser's errors carry a client status (bad JSON, too large).
+    const e = err as { status?: number; type?: string; message?: string };
+    if (typeof e.status === 'number' && e.status >= 400 && e.status < 500) {
+      const tooLarge = e.type === 'entity.too.large';
+      res.status(e.status).json({
+        error: {
+          code: tooLarge ? 'too_large' : 'bad_request',
+          message: tooLarge ? '请求体过大' : '请求体不是有效的 JSON',
+          message_en: tooLarge ? 'The request body is too large' : `The request body is not valid JSON: ${e.message ?? ''}`,
+        },
+      });
+      return;
+    }
+    log(`unexpected error: ${(err as Error)?.stack ?? String(err)}`);
+    res.status(500).json({ error: { code: 'internal', message: '服务器内部错误', message_en: 'Internal server error' } });
+  };
+}

@@ -1,0 +1,34 @@
+import { Router, type Response } from 'express';
+import { z } from 'zod';
+import type { Queries } from '../engine/queries.js';
+import { InvalidInputError } from '../errors.js';
+import { principalOf } from './auth.js';
+import { parse } from './parse.js';
+
+const InboxQuery = z.object({ open: z.enum(['true', 'false']).transform((v) => v === 'true').optional() });
+
+/** Inboxes belong to people of a plan; admin and office tokens have none. */
+function person(res: Response) {
+  const p = principalOf(res);
+  if (p.kind !== 'person') {
+    throw new InvalidInputError([{ path: 'authorization', message: 'an inbox belongs to a person: use a person token' }], {
+      zh: '收件箱属于方案中的个人,请使用个人令牌',
+      en: 'An inbox belongs to a person of a plan; use a person token',
+    });
+  }
+  return p;
+}
+
+export function inboxRouter(queries: Queries): Router {
+  const r = Router();
+  r.get('/inbox', async (req, res) => {
+    const me = person(res);
+    const { open } = parse(InboxQuery, req.query, 'query');
+    res.json({ planId: me.planId, personId: me.personId, notices: await queries.inbox(me.planId, me.personId, { open }) });
+  });
+  r.post('/inbox/:noticeId/ack', async (req, res) => {
+    const me = person(res);
+    res.json(await queries.acknowledge(me.planId, me.personId, req.params.noticeId));
+  });
+  return r;
+}

@@ -1,0 +1,98 @@
+/**
+ * The OpenAPI document, generated from the same zod schemas that validate requests
+ * (zod 4's own JSON Schema output), so the document cannot drift from the checks.
+ */
+import { z } from 'zod';
+import { PlanCommandSchema, TaskCommandSchema } from '../domain/commands.schema.js';
+import { PlanDefinitionShape } from '../domain/plan.schema.js';
+import { CreatePlanQuery, TaskListQuery } from './plans.router.js';
+import { IssueTokenBody } from './tokens.router.js';
+
+const json = (schema: z.ZodType) => z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' });
+
+function queryParams(schema: z.ZodObject) {
+  return Object.keys(schema.shape).map((name) => ({ name, in: 'query', required: false, schema: { type: 'string' } }));
+}
+
+const pathParam = (name: string) => ({ name, in: 'path', required: true, schema: { type: 'string' } });
+const body = (ref: string) => ({ required: true, content: { 'application/json': { schema: { $ref: `#/components/schemas/${ref}` } } } });
+const ok = (description: string) => ({ description, content: { 'application/json': { schema: { type: 'object' } } } });
+const errors = {
+  '400': { $ref: '#/components/responses/Invalid' },
+  '401': { $ref: '#/components/responses/Unauthenticated' },
+  '403': { $ref: '#/components/responses/Forbidden' },
+  '404': { $ref: '#/components/responses/NotFound' },
+  '409': { $ref: '#/components/responses/Conflict' },
+};
+
+export function openApiDocument() {
+  const error = {
+    type: 'object',
+    properties: {
+      error: {
+        type: 'object',
+        properties: {
+          code: { type: 'string' },
+          message: { type: 'string', description: '中文说明' },
+          message_en: { type: 'string' },
+          problems: { type: 'array', items: { type: 'object', properties: { path: { type: 'string' }, message: { type: 'string' } } } },
+          accepted: { type: 'array', items: { type: 'string' }, description: 'events the current state takes (409)' },
+        },
+      },
+    },
+  };
+  const errorResponse = (description: string) => ({ description, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } });
+  return {
+    openapi: '3.1.0',
+    info: { title: 'Duban 督办 API', version: '1', description: '行动计划督办引擎 / Action-plan supervision engine' },
+    servers: [{ url: '/api/v1' }],
+    security: [{ bearer: [] }],
+    components: {
+      securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
+      schemas: {
+        Plan: json(PlanDefinitionShape),
+        TaskCommand: json(TaskCommandSchema),
+        PlanCommand: json(PlanCommandSchema),
+        IssueToken: json(IssueTokenBody),
+        Error: error,
+      },
+      responses: {
+        Invalid: errorResponse('输入有误 / invalid input, every problem with its path'),
+        Unauthenticated: errorResponse('未登录 / no or unknown token'),
+        Forbidden: errorResponse('无权限 / a rule forbids it (named in the message)'),
+        NotFound: errorResponse('不存在 / not found'),
+        Conflict: errorResponse('状态不接受该事件或并发冲突 / the state does not take the event, or a conflict'),
+      },
+    },
+    paths: {
+      '/me': { get: { summary: 'Who the token acts as', responses: { '200': ok('principal'), ...errors } } },
+      '/tokens': { post: { summary: 'Issue a token (admin; plan office for its people)', requestBody: body('IssueToken'), responses: { '201': ok('token'), ...errors } } },
+      '/plans': {
+        get: { summary: 'List plans', responses: { '200': ok('plans'), ...errors } },
+        post: { summary: 'Create a plan (draft, or published with ?publish=true)', parameters: queryParams(CreatePlanQuery), requestBody: body('Plan'), responses: { '201': ok('plan'), ...errors } },
+      },
+      '/plans/{planId}': {
+        get: { summary: 'A plan with its phase, counts and pending timers', parameters: [pathParam('planId')], responses: { '200': ok('plan'), ...errors } },
+        put: { summary: 'Replace a draft plan', parameters: [pathParam('planId')], requestBody: body('Plan'), responses: { '200': ok('plan'), ...errors } },
+      },
+      '/plans/{planId}/events': {
+        post: { summary: 'Publish or advance the phase by hand', parameters: [pathParam('planId')], requestBody: body('PlanCommand'), responses: { '200': ok('outcome'), ...errors } },
+      },
+      '/plans/{planId}/history': { get: { summary: 'The plan history', parameters: [pathParam('planId')], responses: { '200': ok('history'), ...errors } } },
+      '/plans/{planId}/tasks': {
+        get: { summary: 'Tasks, filtered by index', parameters: [pathParam('planId'), ...queryParams(TaskListQuery)], responses: { '200': ok('tasks'), ...errors } },
+      },
+      '/plans/{planId}/tasks/{taskId}': {
+        get: { summary: 'A task: chain, state, pending timers, history', parameters: [pathParam('planId'), pathParam('taskId')], responses: { '200': ok('task'), ...errors } },
+      },
+      '/plans/{planId}/tasks/{taskId}/events': {
+        post: { summary: 'Send a task event', parameters: [pathParam('planId'), pathParam('taskId')], requestBody: body('TaskCommand'), responses: { '200': ok('outcome'), ...errors } },
+      },
+      '/plans/{planId}/notices/{noticeId}': {
+        get: { summary: 'One notice', parameters: [pathParam('planId'), pathParam('noticeId')], responses: { '200': ok('notice'), ...errors } },
+      },
+      '/inbox': { get: { summary: "The signed-in person's notices (?open=true: unacknowledged)", parameters: [{ name: 'open', in: 'query', schema: { type: 'string' } }], responses: { '200': ok('notices'), ...errors } } },
+      '/inbox/{noticeId}/ack': { post: { summary: 'Acknowledge a notice (does not close the task)', parameters: [pathParam('noticeId')], responses: { '200': ok('notice'), ...errors } } },
+    },
+  };
+}

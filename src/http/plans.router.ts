@@ -1,0 +1,85 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import { PlanCommandSchema, TaskCommandSchema } from '../domain/commands.schema.js';
+import { checkReadPlan, ruleText, type Principal } from '../domain/permissions.js';
+import type { Engine } from '../engine/engine.js';
+import type { Queries } from '../engine/queries.js';
+import { ForbiddenError } from '../errors.js';
+import { principalOf } from './auth.js';
+import { parse } from './parse.js';
+
+export const TaskListQuery = z.object({
+  state: z.string().optional(),
+  department: z.string().optional(),
+  person: z.string().optional(),
+  overdue: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
+  open: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
+  rung: z.coerce.number().int().min(1).max(20).optional(),
+});
+
+export const CreatePlanQuery = z.object({ publish: z.enum(['true', 'false']).transform((v) => v === 'true').optional() });
+
+function mayRead(p: Principal, planId: string) {
+  const rule = checkReadPlan(p, planId);
+  if (rule) throw new ForbiddenError(ruleText(rule));
+}
+
+export function plansRouter(engine: Engine, queries: Queries): Router {
+  const r = Router();
+
+  r.post('/plans', async (req, res) => {
+    const { publish } = parse(CreatePlanQuery, req.query, 'query');
+    const outcome = await engine.createPlan(req.body, principalOf(res), { publish });
+    res.status(201).json({ ...(await queries.planSummary(req.body.id)), notices: outcome.notices });
+  });
+
+  r.get('/plans', async (_req, res) => {
+    res.json({ plans: await queries.listPlans(principalOf(res)) });
+  });
+
+  r.get('/plans/:planId', async (req, res) => {
+    mayRead(principalOf(res), req.params.planId);
+    res.json(await queries.planDetail(req.params.planId));
+  });
+
+  r.put('/plans/:planId', async (req, res) => {
+    await engine.replaceDraft(req.params.planId, req.body, principalOf(res));
+    res.json(await queries.planSummary(req.params.planId));
+  });
+
+  r.post('/plans/:planId/events', async (req, res) => {
+    const command = parse(PlanCommandSchema, req.body, 'body');
+    const outcome = await engine.planEvent(req.params.planId, command, principalOf(res));
+    res.json({ ...outcome, plan: await queries.planSummary(req.params.planId) });
+  });
+
+  r.get('/plans/:planId/history', async (req, res) => {
+    mayRead(principalOf(res), req.params.planId);
+    await engine.loadPlan(req.params.planId);
+    res.json({ history: await queries.history(req.params.planId) });
+  });
+
+  r.get('/plans/:planId/tasks', async (req, res) => {
+    mayRead(principalOf(res), req.params.planId);
+    const filter = parse(TaskListQuery, req.query, 'query');
+    res.json({ tasks: await queries.listTasks(req.params.planId, filter) });
+  });
+
+  r.get('/plans/:planId/tasks/:taskId', async (req, res) => {
+    mayRead(principalOf(res), req.params.planId);
+    res.json(await queries.task(req.params.planId, req.params.taskId));
+  });
+
+  r.post('/plans/:planId/tasks/:taskId/events', async (req, res) => {
+    const command = parse(TaskCommandSchema, req.body, 'body');
+    const outcome = await engine.taskEvent(req.params.planId, req.params.taskId, command, principalOf(res));
+    res.json({ ...outcome, task: await queries.task(req.params.planId, req.params.taskId) });
+  });
+
+  r.get('/plans/:planId/notices/:noticeId', async (req, res) => {
+    mayRead(principalOf(res), req.params.planId);
+    res.json(await queries.notice(req.params.planId, req.params.noticeId));
+  });
+
+  return r;
+}

@@ -1,0 +1,108 @@
+/**
+ * Builds one atomic commit for `commit.lua`: collects the keys it touches, the
+ * version checks and the ops, then runs them in a single script call.
+ */
+import { readFileSync } from 'node:fs';
+import type { Redis, Cluster } from 'ioredis';
+
+const SCRIPT = readFileSync(new URL('./commit.lua', import.meta.url), 'utf8');
+
+export type RedisClient = Redis | Cluster;
+
+type CommitCommand = (...args: (string | number)[]) => Promise<unknown>;
+
+/** The script as an ioredis command: sent by EVALSHA, loaded again if Redis lost it. */
+function commitCommand(redis: RedisClient): CommitCommand {
+  const client = redis as unknown as { dubanCommit?: CommitCommand };
+  if (!client.dubanCommit) redis.defineCommand('dubanCommit', { lua: SCRIPT });
+  return (client.dubanCommit as CommitCommand).bind(redis);
+}
+
+type Op = (string | number | number[])[];
+
+export interface CommitResult {
+  ok: boolean;
+  /** Notice members newly created by this commit (existing ones are skipped). */
+  createdNotices: string[];
+  conflictKey?: string;
+}
+
+export class Batch {
+  private readonly keys: string[] = [];
+  private readonly keyIndex = new Map<string, number>();
+  private readonly checks: [number, number][] = [];
+  private readonly ops: Op[] = [];
+
+  private k(key: string): number {
+    let i = this.keyIndex.get(key);
+    if (i === undefined) {
+      this.keys.push(key);
+      i = this.keys.length;
+      this.keyIndex.set(key, i);
+    }
+    return i;
+  }
+
+  /** The commit fails unless `key`'s `ver` field still equals `version` (0: key absent). */
+  expectVersion(key: string, version: number): this {
+    this.checks.push([this.k(key), version]);
+    return this;
+  }
+  hset(key: string, fields: Record<string, string | number>): this {
+    this.ops.push(['hset', this.k(key), ...Object.entries(fields).flat()]);
+    return this;
+  }
+  del(key: string): this {
+    this.ops.push(['del', this.k(key)]);
+    return this;
+  }
+  sadd(key: string, member: string): this {
+    this.ops.push(['sadd', this.k(key), member]);
+    return this;
+  }
+  srem(key: string, member: string): this {
+    this.ops.push(['srem', this.k(key), member]);
+    return this;
+  }
+  zadd(key: string, score: number, member: string): this {
+    this.ops.push(['zadd', this.k(key), score, member]);
+    return this;
+  }
+  zrem(key: string, member: string): this {
+    this.ops.push(['zrem', this.k(key), member]);
+    return this;
+  }
+  rpush(key: string, value: string): this {
+    this.ops.push(['rpush', this.k(key), value]);
+    return this;
+  }
+  /** Creates the notice at `key` unless it exists, then files `member` in the given inboxes. */
+  notice(key: string, doc: string, score: number, member: string, inboxes: string[], openInboxes: string[]): this {
+    this.ops.push([
+      'notice',
+      this.k(key),
+      doc,
+      score,
+      member,
+      inboxes.map((i) => this.k(i)),
+      openInboxes.map((i) => this.k(i)),
+    ]);
+    return this;
+  }
+
+  get size(): number {
+    return this.ops.length;
+  }
+
+  async run(redis: RedisClient): Promise<CommitResult> {
+    if (this.keys.length === 0) return { ok: true, createdNotices: [] };
+    // cjson encodes an empty Lua table as {}, so empty arrays are sent as-is and
+    // ipairs over them simply does nothing.
+    const payload = JSON.stringify({ c: this.checks, o: this.ops });
+    const reply = (await commitCommand(redis)(this.keys.length, ...this.keys, payload)) as string[];
+    if (reply[0] === 'conflict') {
+      return { ok: false, createdNotices: [], conflictKey: this.keys[Number(reply[1]) - 1] };
+    }
+    return { ok: true, createdNotices: reply.slice(1) };
+  }
+}

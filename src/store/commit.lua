@@ -1,0 +1,50 @@
+-- commit: apply one batch of writes to a single plan's keys, only if every entity
+-- is still at the version it was read at. All-or-nothing: checks run before any write.
+--
+-- KEYS: every key the batch touches (all share the plan's hash tag).
+-- ARGV[1]: JSON { c = checks, o = ops }
+--   checks: { {k, ver}, ... }  HGET KEYS[k] 'ver' must equal ver (0: must not exist)
+--   ops:    { {'hset', k, field, value, field, value, ...},
+--             {'del', k}, {'sadd', k, member}, {'srem', k, member},
+--             {'zadd', k, score, member}, {'zrem', k, member}, {'rpush', k, value},
+--             {'notice', k, doc, score, member, {inboxK...}, {openK...}} }
+--   'notice' writes the notice hash only if it does not exist yet, and only then
+--   files it in its recipients' inboxes: a notice is created at most once.
+-- Returns: {'ok', createdNoticeMember...} | {'conflict', k}
+local batch = cjson.decode(ARGV[1])
+for _, check in ipairs(batch.c) do
+  local current = tonumber(redis.call('HGET', KEYS[check[1]], 'ver') or '0')
+  if current ~= check[2] then
+    return {'conflict', tostring(check[1])}
+  end
+end
+local result = {'ok'}
+for _, op in ipairs(batch.o) do
+  local name, key = op[1], KEYS[op[2]]
+  if name == 'hset' then
+    local args = {}
+    for i = 3, #op do args[#args + 1] = tostring(op[i]) end
+    redis.call('HSET', key, unpack(args))
+  elseif name == 'del' then
+    redis.call('DEL', key)
+  elseif name == 'sadd' then
+    redis.call('SADD', key, op[3])
+  elseif name == 'srem' then
+    redis.call('SREM', key, op[3])
+  elseif name == 'zadd' then
+    redis.call('ZADD', key, op[3], op[4])
+  elseif name == 'zrem' then
+    redis.call('ZREM', key, op[3])
+  elseif name == 'rpush' then
+    redis.call('RPUSH', key, op[3])
+  elseif name == 'notice' then
+    if redis.call('HSETNX', key, 'doc', op[3]) == 1 then
+      for _, k in ipairs(op[6]) do redis.call('ZADD', KEYS[k], op[4], op[5]) end
+      for _, k in ipairs(op[7]) do redis.call('SADD', KEYS[k], op[5]) end
+      result[#result + 1] = op[5]
+    end
+  else
+    return redis.error_reply('commit: unknown op ' .. tostring(name))
+  end
+end
+return result

@@ -1,0 +1,44 @@
+/** A Duban runtime on the test run's private Redis, with a key prefix of its own. */
+import { randomBytes } from 'node:crypto';
+import { inject } from 'vitest';
+import { startRuntime, type Runtime } from '../../src/runtime.js';
+
+export interface TestRuntimeOptions {
+  api?: boolean;
+  worker?: boolean;
+  reconcileMs?: number;
+  now?: () => number;
+}
+
+export function testPrefix(): string {
+  return `t${randomBytes(4).toString('hex')}`;
+}
+
+export async function testRuntime(o: TestRuntimeOptions = {}, prefix = testPrefix()): Promise<Runtime & { prefix: string; url: string }> {
+  const url = inject('redisUrl');
+  const runtime = await startRuntime({
+    redisUrl: url,
+    prefix,
+    log: () => undefined,
+    ...(o.api ? { api: { port: 0 } } : {}),
+    ...(o.worker ? { worker: { concurrency: 20, reconcileMs: o.reconcileMs ?? 1_000, lockMs: 2_000, stalledMs: 1_000 } } : {}),
+    ...(o.now ? { now: o.now } : {}),
+  });
+  return Object.assign(runtime, { prefix, url });
+}
+
+/** Polls `check` until it returns a truthy value or `timeoutMs` passes. */
+export async function eventually<T>(check: () => Promise<T | undefined | null | false>, timeoutMs = 20_000, everyMs = 100): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const value = await check();
+      if (value) return value;
+    } catch (err) {
+      last = err;
+    }
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+  throw new Error(`condition not met within ${timeoutMs} ms${last ? `: ${String(last)}` : ''}`);
+}
