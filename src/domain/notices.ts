@@ -87,6 +87,7 @@ export function buildTaskNotice(plan: PlanDefinition, task: TaskDefinition, ctx:
   const rectifyText = rectify === null ? null : formatPlanTime(rectify, zone);
   const action = RUNG_ACTION_TEXT[rung.action];
   const names = recipients.map((r) => r.name).join('、');
+  const disciplinary = rung.action === 'disciplinary';
   return {
     ...base,
     id: `${task.id}.${stamp}.r${notice.rung}`,
@@ -96,17 +97,21 @@ export function buildTaskNotice(plan: PlanDefinition, task: TaskDefinition, ctx:
     number: `督办〔${plan.id}〕${task.id}-${notice.rung}号`,
     recipients,
     rectificationDeadline: rectify,
-    title: {
-      zh: `第${ordinalZh(notice.rung)}次整改通知书:「${task.title}」逾期未完成(${action.zh})`,
-      en: `Rectification notice no. ${notice.rung}: "${task.title}" is overdue (${action.en})`,
-    },
+    title: disciplinary
+      ? { zh: `督办处理通知:「${task.title}」经${ordinalZh(notice.rung - 1)}次整改仍未完成(${action.zh})`, en: `Disciplinary notice: "${task.title}" is still overdue after ${notice.rung - 1} rectification notices` }
+      : {
+          zh: `第${ordinalZh(notice.rung)}次整改通知书:「${task.title}」逾期未完成(${action.zh})`,
+          en: `Rectification notice no. ${notice.rung}: "${task.title}" is overdue (${action.en})`,
+        },
     body: {
       zh:
-        `${names}:「${task.title}」未能在 ${deadlineText} 前完成。根据督办规定,${action.zh},下发第${ordinalZh(notice.rung)}次整改通知书。` +
+        `${names}:「${task.title}」未能在 ${deadlineText} 前完成。根据督办规定,${action.zh}` +
+        (disciplinary ? ',报领导小组研究处理。' : `,下发第${ordinalZh(notice.rung)}次整改通知书。`) +
         (rectifyText ? `请于 ${rectifyText} 前完成整改并提交验收,逾期将进一步督办升级。` : '请立即完成整改。'),
       en:
         `To ${recipients.map((r) => r.name).join(', ')}: "${task.title}" was not completed by ${deadlineText}. ` +
-        `Under the supervision rules: ${action.en}; this is the ${ordinalEn(notice.rung)} rectification notice. ` +
+        `Under the supervision rules: ${action.en}` +
+        (disciplinary ? '; the matter goes to the leadership group. ' : `; this is the ${ordinalEn(notice.rung)} rectification notice. `) +
         (rectifyText ? `Rectify and submit by ${rectifyText}, or the matter escalates further.` : 'Rectify immediately.'),
     },
   };

@@ -53,9 +53,17 @@ export function shiftBy(at: number, iso: string, zone: string, sign: 1 | -1 = 1)
   return (sign === 1 ? base.plus(d) : base.minus(d)).toMillis();
 }
 
-/** Formats epoch ms for a reader in the plan's zone: 2023-08-31 18:00. */
+/**
+ * Formats epoch ms for a reader in the plan's zone: 2023-08-31 18:00 (with seconds
+ * when they are not zero). A whole-day deadline ends at midnight and reads as the
+ * day it belongs to: 2023-08-31 24:00, not 2023-09-01 00:00.
+ */
 export function formatPlanTime(at: number, zone: string): string {
-  return DateTime.fromMillis(at, { zone }).toFormat('yyyy-LL-dd HH:mm');
+  const dt = DateTime.fromMillis(at, { zone });
+  if (dt.hour === 0 && dt.minute === 0 && dt.second === 0 && dt.millisecond === 0) {
+    return `${dt.minus({ days: 1 }).toFormat('yyyy-LL-dd')} 24:00`;
+  }
+  return dt.toFormat(dt.second === 0 ? 'yyyy-LL-dd HH:mm' : 'yyyy-LL-dd HH:mm:ss');
 }
 
 /** Formats epoch ms as ISO 8601 with the plan zone's offset. */

@@ -74,7 +74,8 @@ export function taskIndexes(plan: PlanDefinition, def: TaskDefinition, snap: Any
     'all',
     `w:${work}`,
     `s:${supervision}`,
-    ...(rung > 0 ? [`r:${rung}`] : []),
+    // The rung a task reached stays in its context after acceptance; only an open ladder is indexed.
+    ...(supervision === 'overdue' ? [`r:${rung}`] : []),
     ...(work !== 'accepted' ? ['open'] : []),
     `d:${def.leadDepartment}`,
     ...[...people].map((p) => `p:${p}`),

@@ -1,0 +1,138 @@
+/**
+ * duban — command line. `start` runs the API and workers in one process (and its own
+ * redis-server unless REDIS_URL is set); `api` and `worker` run them apart on a shared
+ * Redis, as many as you like.
+ */
+import { parseArgs } from 'node:util';
+import { loadConfig, type Config } from '../config.js';
+import { hasRedisServer, NO_REDIS_HELP, startRedisServer, type RedisServerHandle } from '../infra/redis-server.js';
+import { startRuntime, type Runtime } from '../runtime.js';
+import { runDemo } from '../demo/run-demo.js';
+import { mountWorkspace } from './web.js';
+import { extraCommands } from './commands.js';
+
+const HELP = `duban — 督办:行动计划督办引擎 / action-plan supervision engine
+
+用法 / usage:
+  duban start  [--port N] [--demo] [--beat S] [--exit]   API + 定时任务处理,一个进程 / API and workers in one process
+  duban api    [--port N]                                只运行 HTTP API / the HTTP API only (needs REDIS_URL)
+  duban worker [--concurrency N]                         只运行定时任务处理 / timer workers only (needs REDIS_URL)
+${extraCommands.map((c) => `  ${c.usage}`).join('\n')}
+
+环境变量 / environment: REDIS_URL, PORT, DUBAN_ADMIN_TOKEN, DUBAN_DATA_DIR, DUBAN_WORKER_CONCURRENCY, DUBAN_RECONCILE_MS
+每个命令都支持 --help / every command takes --help.`;
+
+const COMMAND_HELP: Record<string, string> = {
+  start: `duban start [--port N] [--demo] [--beat S] [--exit]
+  在一个进程中运行 API 和定时任务处理。未设置 REDIS_URL 时自动启动 redis-server,数据保存在 ./data。
+  Runs the API and the workers in one process. Without REDIS_URL it starts its own redis-server with data in ./data.
+  --port N   HTTP 端口 / HTTP port (default: PORT or 3000)
+  --demo     载入演示方案并运行到结束 / load the demo plan and run it end to end
+  --beat S   演示节拍秒数 / seconds per demo beat (default 10: the plan lasts 15 beats)
+  --exit     演示结束后退出 / exit when the demo plan has closed`,
+  api: `duban api [--port N]
+  只运行 HTTP API,需要 REDIS_URL。可运行多个。 / The HTTP API only; needs REDIS_URL. Run as many as you like.`,
+  worker: `duban worker [--concurrency N]
+  只运行定时任务处理和对账,需要 REDIS_URL。可运行多个。 / Timer workers and the reconciler only; needs REDIS_URL. Run as many as you like.`,
+};
+
+function fail(message: string): never {
+  console.error(message);
+  process.exit(1);
+}
+
+async function redisFor(command: string, config: Config): Promise<{ url: string; server: RedisServerHandle | null }> {
+  if (config.REDIS_URL) return { url: config.REDIS_URL, server: null };
+  if (command !== 'start') {
+    fail(`duban ${command} 需要 REDIS_URL(多个进程共用一个 Redis)。/ duban ${command} needs REDIS_URL (processes share one Redis).`);
+  }
+  if (!hasRedisServer()) fail(NO_REDIS_HELP);
+  const server = await startRedisServer(config.DUBAN_DATA_DIR);
+  console.log(`已启动 redis-server / started redis-server on port ${server.port}, data in ${config.DUBAN_DATA_DIR}`);
+  return { url: server.url, server };
+}
+
+async function serve(command: 'start' | 'api' | 'worker', argv: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      port: { type: 'string' },
+      concurrency: { type: 'string' },
+      demo: { type: 'boolean', default: false },
+      beat: { type: 'string' },
+      exit: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    console.log(COMMAND_HELP[command]);
+    return;
+  }
+  const config = loadConfig({
+    ...process.env,
+    ...(values.port !== undefined ? { PORT: values.port } : {}),
+    ...(values.concurrency !== undefined ? { DUBAN_WORKER_CONCURRENCY: values.concurrency } : {}),
+  });
+  const beat = values.beat === undefined ? 10 : Number(values.beat);
+  if (!(beat > 0 && beat <= 3600)) fail(`--beat 应为 0 到 3600 之间的秒数 / --beat must be seconds between 0 and 3600, got "${values.beat}"`);
+
+  const { url, server } = await redisFor(command, config);
+  let runtime: Runtime | null = null;
+  const log = (line: string) => console.error(`[duban] ${line}`);
+  const shutdown = async (code: number) => {
+    await runtime?.close();
+    await server?.stop();
+    process.exit(code);
+  };
+  process.once('SIGINT', () => void shutdown(0));
+  process.once('SIGTERM', () => void shutdown(0));
+
+  try {
+    runtime = await startRuntime({
+      redisUrl: url,
+      prefix: config.DUBAN_PREFIX,
+      log,
+      ...(config.DUBAN_ADMIN_TOKEN ? { adminToken: config.DUBAN_ADMIN_TOKEN } : {}),
+      ...(command !== 'worker' ? { api: { port: config.PORT, extend: mountWorkspace } } : {}),
+      ...(command !== 'api'
+        ? { worker: { concurrency: config.DUBAN_WORKER_CONCURRENCY, reconcileMs: config.DUBAN_RECONCILE_MS, lockMs: config.DUBAN_LOCK_MS, stalledMs: config.DUBAN_STALLED_MS } }
+        : {}),
+    });
+  } catch (err) {
+    await server?.stop();
+    fail(`启动失败 / could not start: ${(err as Error).message}`);
+  }
+
+  const admin = await runtime.tokens.ensureAdmin();
+  if (admin) console.log(`首个管理员令牌(仅显示一次)/ first admin token (shown once): ${admin}`);
+  if (runtime.port !== undefined) console.log(`Duban ${command} 已就绪 / ready: http://127.0.0.1:${runtime.port}/  (API: /api/v1, health: /healthz)`);
+  else console.log(`Duban worker 已就绪 / ready (concurrency ${config.DUBAN_WORKER_CONCURRENCY})`);
+
+  if (values.demo) {
+    if (command !== 'start') fail('--demo 只能用于 start / --demo goes with start');
+    await runDemo(runtime, { beat, out: (line) => console.log(line) });
+    if (values.exit) {
+      console.log('演示结束 / demo finished.');
+      await shutdown(0);
+    }
+    console.log(`\n演示结束,服务仍在运行:http://127.0.0.1:${runtime.port}/ — 按 Ctrl-C 退出。/ Demo finished; the server keeps running — Ctrl-C to stop.`);
+  }
+}
+
+async function main(argv: string[]): Promise<void> {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+    console.log(HELP);
+    return;
+  }
+  if (command === 'start' || command === 'api' || command === 'worker') return serve(command, rest);
+  const extra = extraCommands.find((c) => c.name === command);
+  if (extra) {
+    process.exitCode = await extra.run(rest);
+    return;
+  }
+  fail(`未知命令 / unknown command: ${command}\n\n${HELP}`);
+}
+
+main(process.argv.slice(2)).catch((err: unknown) => fail(`错误 / error: ${(err as Error).message}`));

@@ -1,0 +1,114 @@
+/**
+ * Runs the demo plan end to end on a live runtime: creates and publishes it, hands
+ * tokens to a few people, plays the story through the real HTTP API, and prints
+ * every phase change, reminder and rung as it lands.
+ */
+import type { TaskContext } from '../../machines/index.js';
+import { PHASE_TEXT } from '../domain/notices.js';
+import { formatPlanTime } from '../domain/time.js';
+import type { Runtime } from '../runtime.js';
+import { PLAN_ENTITY } from '../store/keys.js';
+import { DEMO_STORY, demoPlan } from './demo-plan.js';
+
+export interface DemoOptions {
+  /** Seconds per beat; the plan lasts 15 beats. */
+  beat: number;
+  out: (line: string) => void;
+}
+
+const EVENT_TEXT: Record<string, string> = {
+  'task.activate': '任务下达 / assigned',
+  'task.acknowledge': '签收 / acknowledged',
+  'task.progress': '报告进展 / progress reported',
+  'task.submit': '提交验收 / submitted',
+  'task.review': '开始审核 / under review',
+  'task.accept': '验收通过 / accepted',
+  'task.return': '退回整改 / returned for rectification',
+  'task.deadline.change': '调整时限 / deadline changed',
+  'timer.checkpoint': '到期检查 / checkpoint',
+  'timer.rungGrace': '整改期满 / rectification period over',
+};
+
+export async function runDemo(rt: Runtime, options: DemoOptions): Promise<{ planId: string }> {
+  const { out, beat } = options;
+  const start = Date.now() + 1500;
+  const stamp = new Date().toISOString().replace(/\D/g, '').slice(2, 14);
+  const planId = `demo-${stamp}`;
+  const plan = demoPlan(planId, start, beat);
+  await rt.engine.createPlan(plan, { kind: 'office', name: '演示 demo' }, { publish: true });
+
+  const base = `http://127.0.0.1:${rt.port}`;
+  const tokens: Record<string, string> = {};
+  for (const p of ['zhang', 'zhao', 'liu', 'sun', 'li', 'wang', 'chen']) tokens[p] = await rt.tokens.issue({ kind: 'person', planId, personId: p });
+
+  out('');
+  out(`演示方案 / demo plan: ${plan.title} (${planId}),共 ${plan.tasks.length} 项任务,约 ${Math.round(15 * beat)} 秒走完四个阶段。`);
+  out(`Web 工作台 / web workspace: ${base}/  (用下面的令牌登录 / sign in with a token below)`);
+  out('令牌 / tokens:');
+  for (const [p, t] of Object.entries(tokens)) out(`  ${p.padEnd(6)} ${(plan.people.find((x) => x.id === p)?.title ?? '').padEnd(12)} ${t}`);
+  out('试试 / try:');
+  out(`  curl -s -H "Authorization: Bearer ${tokens.wang}" ${base}/api/v1/plans/${planId}/tasks?overdue=true`);
+  out(`  curl -s -H "Authorization: Bearer ${tokens.sun}" ${base}/api/v1/inbox?open=true`);
+  out('');
+
+  const timers = DEMO_STORY.map((s) =>
+    setTimeout(async () => {
+      const body: Record<string, unknown> = { ...s.command };
+      if ('deadlineBeats' in body) {
+        body.deadline = new Date(start + (body.deadlineBeats as number) * beat * 1000).toISOString();
+        delete body.deadlineBeats;
+      }
+      const res = await fetch(`${base}/api/v1/plans/${planId}/tasks/${s.task}/events`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${tokens[s.by]}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      }).catch((err: unknown) => ({ ok: false, status: 0, text: async () => String(err) }));
+      if (!res.ok) out(`  ! ${s.task} ${s.command.type}: HTTP ${res.status} ${await res.text()}`);
+    }, Math.max(0, start + s.beat * beat * 1000 - Date.now())),
+  );
+
+  const seen = new Map<string, number>();
+  const names = new Map(plan.people.map((p) => [p.id, p.name]));
+  const titles = new Map(plan.tasks.map((t) => [t.id, t.title]));
+  const zone = 'Asia/Shanghai';
+  const feed = async () => {
+    for (const entity of [PLAN_ENTITY, ...plan.tasks.map((t) => t.id)]) {
+      const history = await rt.queries.history(planId, entity);
+      for (const h of history.slice(seen.get(entity) ?? 0)) {
+        const time = formatPlanTime(h.at, zone).slice(11).padEnd(8, ':00');
+        if (entity === PLAN_ENTITY) {
+          const to = PHASE_TEXT[String(h.to)];
+          if (h.event !== 'plan.created') out(`[${time}] 方案 / plan → ${to?.zh ?? h.to} / ${to?.en ?? h.to}`);
+          continue;
+        }
+        const who = h.by === 'system' ? '' : ` (${names.get(h.by) ?? h.by})`;
+        out(`[${time}] ${entity} ${titles.get(entity)}: ${EVENT_TEXT[h.event] ?? h.event}${who}`);
+        for (const id of h.notices ?? []) {
+          const n = await rt.queries.notice(planId, id);
+          out(`           ✉ ${n.title.zh}`);
+          out(`             → ${n.recipients.map((r) => r.name).join('、')}${n.rectificationDeadline ? `;整改期限 / rectify by ${formatPlanTime(n.rectificationDeadline, zone)}` : ''}`);
+        }
+      }
+      seen.set(entity, history.length);
+    }
+  };
+
+  for (;;) {
+    await feed();
+    const summary = await rt.queries.planSummary(planId);
+    const tasks = await rt.queries.listTasks(planId);
+    const settled = tasks.every((t) => t.work === 'accepted' || t.rung === (t.rung > 0 ? plan.escalation!.rungs.length : -1));
+    if (summary.stage === 'closed' && settled) break;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  timers.forEach(clearTimeout);
+
+  out('');
+  out('结果 / outcome:');
+  for (const t of await rt.queries.listTasks(planId)) {
+    const ctx = (await rt.engine.loadTask(planId, t.id)).snap.context as TaskContext;
+    const state = t.work === 'accepted' ? '已验收 / accepted' : `逾期第 ${t.rung} 级 / overdue, rung ${t.rung}`;
+    out(`  ${t.id} ${t.title}: ${state}(退回 ${ctx.returns} 次 / returned ${ctx.returns}×)`);
+  }
+  return { planId };
+}

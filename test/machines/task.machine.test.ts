@@ -1,0 +1,207 @@
+/**
+ * The task machine on [snapshot, actions], without Redis: every reachable state and
+ * every transition (delayed ones included) keeps the supervision invariants, and the
+ * ladder behaves as DOMAIN.md describes.
+ */
+import { describe, expect, it } from 'vitest';
+import { initialTransition, type AnyMachineSnapshot } from 'xstate';
+import { getAdjacencyMap, getShortestPaths } from 'xstate/graph';
+import { taskMachine, type TaskContext, type TaskEvent } from '../../machines/index.js';
+import { DEFAULT_ESCALATION } from '../../src/domain/policy.js';
+import { step, type Timers } from '../../src/engine/step.js';
+import { ownEventTypes } from './graph-helpers.js';
+
+const HOUR = 3_600_000;
+const T0 = Date.UTC(2026, 0, 1);
+const DEADLINE = T0 + 30 * 24 * HOUR;
+const input = { at: T0, taskId: 't1', zone: 'Asia/Shanghai', deadline: DEADLINE, policy: DEFAULT_ESCALATION };
+
+let tokens = 0;
+const tok = () => `k${++tokens}`;
+
+function start() {
+  const [snap] = initialTransition(taskMachine, input);
+  return { snap: snap as AnyMachineSnapshot, timers: {} as Timers };
+}
+
+/** Sends an event the way the engine does; a timer event fires at its due time. */
+function send(s: { snap: AnyMachineSnapshot; timers: Timers }, event: { type: string; at?: number } & Record<string, unknown>) {
+  const at = event.at ?? s.timers[event.type]?.at ?? T0;
+  const r = step(taskMachine, s.snap, { ...event, at } as never, s.timers, tok);
+  return { snap: r.snapshot, timers: r.timers, result: r };
+}
+
+function fire(s: { snap: AnyMachineSnapshot; timers: Timers }, name: 'checkpoint' | 'rungGrace') {
+  const id = Object.keys(s.timers).find((k) => k.includes(`.${name}.`));
+  if (!id) throw new Error(`no ${name} timer pending in ${JSON.stringify(s.snap.value)}`);
+  return send(s, { type: id });
+}
+
+/** Events for the traversal: user events at fixed times, timers at their due time. */
+function eventsFor(snapshot: AnyMachineSnapshot): TaskEvent[] {
+  const ctx = snapshot.context as TaskContext;
+  const at = T0 + HOUR;
+  return ownEventTypes(snapshot).map((type) => {
+    switch (type) {
+      case 'task.progress':
+        return { type, at, percent: 50, note: '' };
+      case 'task.submit':
+        return { type, at, evidence: ['https://e.org/x'], note: '' };
+      case 'task.accept':
+        return { type, at, note: '' };
+      case 'task.return':
+        return { type, at, reason: 'r', deadline: DEADLINE + 10 * 24 * HOUR };
+      case 'task.deadline.change':
+        return { type, at, reason: 'r', deadline: DEADLINE + 5 * 24 * HOUR };
+      default:
+        if (type.includes('checkpoint')) return { type, at: ctx.reminderTimes[ctx.nextReminder] ?? ctx.deadline } as never;
+        if (type.includes('rungGrace')) return { type, at: ctx.rectificationDeadline ?? ctx.deadline } as never;
+        return { type, at } as never;
+    }
+  });
+}
+
+const serialize = (s: AnyMachineSnapshot) => {
+  const c = s.context as TaskContext;
+  return JSON.stringify([s.value, c.rung, c.nextReminder]);
+};
+
+describe('task machine: every reachable state and transition', () => {
+  const map = getAdjacencyMap(taskMachine, { input, events: eventsFor, serializeState: serialize });
+  const paths = getShortestPaths(taskMachine, { input, events: eventsFor, serializeState: serialize });
+
+  it('reaches every work state and every rung', () => {
+    const works = new Set(paths.map((p) => (p.state.value as { work: string }).work));
+    expect([...works].sort()).toEqual(['accepted', 'acknowledged', 'assigned', 'draft', 'inProgress', 'rectification', 'submitted', 'underReview']);
+    const rungs = new Set(paths.map((p) => (p.state.context as TaskContext).rung));
+    expect([...rungs].sort()).toEqual([0, 1, 2, 3, 4]);
+    expect(paths.length).toBe(Object.keys(map).length);
+  });
+
+  it('keeps the supervision invariants on every transition, timed ones included', () => {
+    let edges = 0;
+    for (const { state } of Object.values(map)) {
+      for (const event of eventsFor(state)) {
+        const timers: Timers = {};
+        for (const id of ownEventTypes(state).filter((t) => t.startsWith('xstate.after.'))) timers[id] = { at: event.at, tok: 'old' };
+        const r = step(taskMachine, state, event, timers, tok);
+        if (!r.handled) continue;
+        edges++;
+        const next = r.snapshot;
+        const ctx = next.context as TaskContext;
+        const value = next.value as { work: string; supervision: unknown };
+        const sup = JSON.stringify(value.supervision);
+        // Acceptance and only acceptance closes supervision.
+        expect(value.work === 'accepted').toBe(sup === '"closed"');
+        // Overdue always has a rung; a rung outlives the ladder only as the record of an accepted task.
+        if (sup.includes('overdue')) expect(ctx.rung).toBeGreaterThan(0);
+        else if (ctx.rung > 0) expect(sup).toBe('"closed"');
+        // One pending timer while watching or climbing, none otherwise.
+        const pending = Object.keys(r.timers);
+        if (sup.includes('watching')) expect(pending.map((p) => p.split('.')[2])).toEqual(['checkpoint']);
+        else if (sup.includes('escalating')) expect(pending.map((p) => p.split('.')[2])).toEqual(['rungGrace']);
+        else expect(pending).toEqual([]);
+        // A rung notice always names the rung just reached.
+        for (const e of r.emitted) {
+          const n = e.params as { kind: string; rung?: number };
+          if (n.kind === 'rung') expect(n.rung).toBe(ctx.rung);
+        }
+      }
+    }
+    expect(edges).toBeGreaterThan(100);
+  });
+});
+
+describe('task machine: the ladder', () => {
+  it('reminds before the deadline, then climbs rung by rung with a rectification deadline each', () => {
+    let s = send(start(), { type: 'task.activate', at: T0 });
+    const notices: unknown[] = [];
+    for (const name of ['checkpoint', 'checkpoint', 'checkpoint', 'rungGrace', 'rungGrace', 'rungGrace'] as const) {
+      s = fire(s, name);
+      notices.push(...s.result.emitted.map((e) => e.params));
+    }
+    expect(notices).toEqual([
+      { kind: 'reminder', index: 0 },
+      { kind: 'reminder', index: 1 },
+      { kind: 'rung', rung: 1 },
+      { kind: 'rung', rung: 2 },
+      { kind: 'rung', rung: 3 },
+      { kind: 'rung', rung: 4 },
+    ]);
+    const ctx = s.snap.context as TaskContext;
+    expect(ctx.rung).toBe(4);
+    expect(ctx.rectificationDeadline).toBeNull();
+    expect(s.timers).toEqual({});
+  });
+
+  it('times each rung from the previous one, not from when the job ran', () => {
+    let s = send(start(), { type: 'task.activate', at: T0 });
+    s = fire(fire(fire(s, 'checkpoint'), 'checkpoint'), 'checkpoint');
+    const rung1 = s.snap.context as TaskContext;
+    expect(rung1.rectificationDeadline).toBe(DEADLINE + 7 * 24 * HOUR);
+  });
+
+  it('sends one catch-up reminder, not a burst, when activated after reminder times', () => {
+    let s = send(start(), { type: 'task.activate', at: DEADLINE - 12 * HOUR });
+    s = fire(s, 'checkpoint');
+    expect(s.result.emitted.map((e) => e.params)).toEqual([{ kind: 'reminder', index: 1 }]);
+    s = fire(s, 'checkpoint');
+    expect(s.result.emitted.map((e) => e.params)).toEqual([{ kind: 'rung', rung: 1 }]);
+  });
+
+  it('goes straight to rung 1 without reminders when activated after the deadline', () => {
+    let s = send(start(), { type: 'task.activate', at: DEADLINE + HOUR });
+    expect(Object.values(s.timers)[0]!.at).toBe(DEADLINE + HOUR); // due at once
+    s = fire(s, 'checkpoint');
+    expect(s.result.emitted.map((e) => e.params)).toEqual([{ kind: 'rung', rung: 1 }]);
+  });
+
+  it('a moved deadline re-arms supervision from the new date and resets the rung', () => {
+    let s = send(start(), { type: 'task.activate', at: T0 });
+    s = fire(fire(fire(s, 'checkpoint'), 'checkpoint'), 'checkpoint');
+    expect((s.snap.context as TaskContext).rung).toBe(1);
+    const newDeadline = DEADLINE + 20 * 24 * HOUR;
+    s = send(s, { type: 'task.deadline.change', at: DEADLINE + HOUR, deadline: newDeadline, reason: '延期' });
+    const ctx = s.snap.context as TaskContext;
+    expect(ctx.rung).toBe(0);
+    expect(s.result.cancelled.map((c) => c.id.split('.')[2])).toEqual(['rungGrace']);
+    expect(Object.values(s.timers)[0]!.at).toBe(newDeadline - 7 * 24 * HOUR);
+  });
+
+  it('rejects a deadline in the past', () => {
+    const s = send(start(), { type: 'task.activate', at: T0 });
+    const r = send(s, { type: 'task.deadline.change', at: T0 + HOUR, deadline: T0, reason: 'x' });
+    expect(r.result.handled).toBe(false);
+  });
+
+  it('returns a submitted task to rectification with a new deadline and a fresh ladder', () => {
+    let s = send(start(), { type: 'task.activate', at: T0 });
+    s = fire(fire(fire(fire(s, 'checkpoint'), 'checkpoint'), 'checkpoint'), 'rungGrace');
+    s = send(s, { type: 'task.submit', at: DEADLINE + 8 * 24 * HOUR, evidence: ['https://e.org'], note: '' });
+    s = send(s, { type: 'task.return', at: DEADLINE + 9 * 24 * HOUR, reason: '材料不全', deadline: DEADLINE + 30 * 24 * HOUR });
+    expect(s.snap.value).toEqual({ work: 'rectification', supervision: { watching: 'onTrack' } });
+    const ctx = s.snap.context as TaskContext;
+    expect([ctx.rung, ctx.returns, ctx.deadline]).toEqual([0, 1, DEADLINE + 30 * 24 * HOUR]);
+  });
+
+  it('acceptance closes the task and cancels its pending timer', () => {
+    let s = send(start(), { type: 'task.activate', at: T0 });
+    s = fire(fire(fire(s, 'checkpoint'), 'checkpoint'), 'checkpoint');
+    s = send(s, { type: 'task.submit', at: DEADLINE + HOUR, evidence: ['https://e.org'], note: '' });
+    s = send(s, { type: 'task.accept', at: DEADLINE + 2 * HOUR, note: '' });
+    expect(s.snap.status).toBe('done');
+    expect(s.timers).toEqual({});
+    expect(s.result.cancelled.length).toBe(1);
+  });
+
+  it('acknowledging is not closing: the ladder keeps its timer', () => {
+    let s = send(start(), { type: 'task.activate', at: T0 });
+    s = send(s, { type: 'task.acknowledge', at: T0 + HOUR });
+    expect(Object.keys(s.timers)).toHaveLength(1);
+  });
+
+  it('keeps the policy it was activated with', () => {
+    const s = send(start(), { type: 'task.activate', at: T0 });
+    expect((s.snap.context as TaskContext).policy).toEqual(DEFAULT_ESCALATION);
+  });
+});
