@@ -1,0 +1,187 @@
+/**
+ * The HTTP API as a client sees it: tokens, permissions that name their rule, bad
+ * input that names every problem and changes nothing, 409s that say which events
+ * would work, filters, the inbox.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fixturePlan } from '../helpers/plan-fixture.js';
+import { client } from '../helpers/http.js';
+import { testRuntime } from '../helpers/runtime.js';
+
+describe('HTTP API', () => {
+  let rt: Awaited<ReturnType<typeof testRuntime>>;
+  let call: ReturnType<typeof client>;
+  let admin: string;
+  let office: string;
+  const tok: Record<string, string> = {};
+  const plan = fixturePlan({ id: 'api-plan', start: Date.now(), deadlines: { t1: 3600, t2: 3600, t3: 3600 } });
+
+  beforeAll(async () => {
+    rt = await testRuntime({ api: true });
+    call = client(rt.port!);
+    admin = (await rt.tokens.ensureAdmin())!;
+    const issued = await call('POST', '/api/v1/tokens', { token: admin, body: { kind: 'office', name: '陈静' } });
+    expect(issued.status).toBe(201);
+    office = issued.json.token;
+  });
+  afterAll(() => rt.close());
+
+  it('refuses requests without a valid token', async () => {
+    const none = await call('GET', '/api/v1/plans');
+    expect(none.status).toBe(401);
+    expect(none.json.error.message).toContain('未登录');
+    expect((await call('GET', '/api/v1/plans', { token: 'dbn_nope' })).status).toBe(401);
+  });
+
+  it('answers health and serves OpenAPI generated from the schemas', async () => {
+    expect((await call('GET', '/healthz')).json).toEqual({ ok: true, redis: 'up' });
+    const doc = (await call('GET', '/api/v1/openapi.json')).json;
+    expect(doc.openapi).toBe('3.1.0');
+    expect(doc.paths['/plans/{planId}/tasks/{taskId}/events'].post).toBeDefined();
+    expect(doc.components.schemas.Plan.properties.tasks).toBeDefined();
+    const types = JSON.stringify(doc.components.schemas.TaskCommand);
+    for (const t of ['task.submit', 'task.accept', 'task.return', 'task.deadline.change']) expect(types).toContain(t);
+  });
+
+  it('rejects a bad plan with every problem by path, and stores nothing', async () => {
+    const bad = structuredClone(plan) as typeof plan & { phases: { start: string; end: string }[] };
+    bad.id = 'bad-plan';
+    bad.phases[2]!.end = '2020-01-01';
+    bad.tasks[1]!.responsibleLeader = 'p-nobody';
+    bad.tasks[2]!.deadline = '2023-02-30';
+    const res = await call('POST', '/api/v1/plans', { token: office, body: bad });
+    expect(res.status).toBe(400);
+    const messages = res.json.error.problems.map((p: { message: string }) => p.message);
+    expect(messages).toContain('phases[2].end is before phases[2].start');
+    expect(messages).toContain('tasks[1].responsibleLeader: no person "p-nobody"');
+    expect(messages.some((m: string) => m.startsWith('tasks[2].deadline') && m.includes('2023-02-30'))).toBe(true);
+    expect((await call('GET', '/api/v1/plans/bad-plan', { token: office })).status).toBe(404);
+    expect((await call('GET', '/api/v1/plans', { token: office })).json.plans).toEqual([]);
+  });
+
+  it('answers malformed JSON with 400, not 500', async () => {
+    const res = await call('POST', '/api/v1/plans', { token: office, raw: '{"id": ' });
+    expect(res.status).toBe(400);
+    expect(res.json.error.code).toBe('bad_request');
+  });
+
+  it('lets only the office or an admin create plans', async () => {
+    const person = await rt.tokens.issue({ kind: 'person', planId: 'api-plan', personId: 'p-zhao' });
+    const res = await call('POST', '/api/v1/plans', { token: person, body: plan });
+    expect(res.status).toBe(403);
+    expect(res.json.error.message_en).toBe('Only the leadership group office or an admin may create plans');
+  });
+
+  it('creates, refuses a duplicate, publishes, and hands out person tokens', async () => {
+    const created = await call('POST', '/api/v1/plans', { token: office, body: plan });
+    expect(created.status).toBe(201);
+    expect(created.json.stage).toBe('draft');
+    expect((await call('POST', '/api/v1/plans', { token: office, body: plan })).status).toBe(409);
+    const published = await call('POST', '/api/v1/plans/api-plan/events', { token: office, body: { type: 'plan.publish' } });
+    expect(published.status).toBe(200);
+    expect(published.json.plan.stage).toBe('launch');
+    expect(published.json.plan.pendingTimers).toHaveLength(1);
+    for (const p of ['p-zhao', 'p-zhang', 'p-li', 'p-wang', 'p-zhou', 'p-sun']) {
+      const r = await call('POST', '/api/v1/tokens', { token: admin, body: { kind: 'person', planId: 'api-plan', personId: p } });
+      expect(r.status).toBe(201);
+      tok[p] = r.json.token;
+    }
+    expect((await call('POST', '/api/v1/tokens', { token: tok['p-zhao'], body: { kind: 'office', name: 'x' } })).status).toBe(403);
+  });
+
+  it('a published plan is no longer a draft to replace', async () => {
+    const res = await call('PUT', '/api/v1/plans/api-plan', { token: office, body: plan });
+    expect(res.status).toBe(409);
+  });
+
+  it('lets only the responsible person or department head submit, naming the rule', async () => {
+    const body = { type: 'task.submit', evidence: ['https://example.org/a.pdf'], note: '' };
+    const wrong = await call('POST', '/api/v1/plans/api-plan/tasks/t1/events', { token: tok['p-zhou'], body });
+    expect(wrong.status).toBe(403);
+    expect(wrong.json.error.message).toBe('只有责任人或责任股室负责人可以签收、报告进展或提交该任务');
+    const adminTry = await call('POST', '/api/v1/plans/api-plan/tasks/t1/events', { token: admin, body });
+    expect(adminTry.status).toBe(403);
+    const ok = await call('POST', '/api/v1/plans/api-plan/tasks/t1/events', { token: tok['p-zhang'], body });
+    expect(ok.status).toBe(200);
+    expect(ok.json.task.work).toBe('submitted');
+  });
+
+  it('lets only the responsible leader or group leader accept', async () => {
+    const wrong = await call('POST', '/api/v1/plans/api-plan/tasks/t1/events', { token: tok['p-zhang'], body: { type: 'task.accept' } });
+    expect(wrong.status).toBe(403);
+    expect(wrong.json.error.message_en).toContain('responsible leader or the group leader');
+    const ok = await call('POST', '/api/v1/plans/api-plan/tasks/t1/events', { token: tok['p-wang'], body: { type: 'task.accept', note: '同意' } });
+    expect(ok.status).toBe(200);
+    expect(ok.json.task.supervision).toBe('closed');
+  });
+
+  it('answers an event the state does not take with 409 and the events it does take', async () => {
+    const res = await call('POST', '/api/v1/plans/api-plan/tasks/t2/events', { token: tok['p-li'], body: { type: 'task.accept' } });
+    expect(res.status).toBe(409);
+    expect(res.json.error.accepted).toEqual(expect.arrayContaining(['task.acknowledge', 'task.progress', 'task.submit']));
+    expect(res.json.error.accepted).not.toContain('task.accept');
+  });
+
+  it('names the field of a bad event body, and changes nothing', async () => {
+    const before = (await call('GET', '/api/v1/plans/api-plan/tasks/t2', { token: tok['p-zhou'] })).json;
+    const pct = await call('POST', '/api/v1/plans/api-plan/tasks/t2/events', { token: tok['p-zhou'], body: { type: 'task.progress', percent: 150 } });
+    expect(pct.status).toBe(400);
+    expect(pct.json.error.problems[0].path).toBe('percent');
+    const unknown = await call('POST', '/api/v1/plans/api-plan/tasks/t2/events', { token: tok['p-zhou'], body: { type: 'task.explode' } });
+    expect(unknown.status).toBe(400);
+    expect(unknown.json.error.problems[0].path).toBe('type');
+    const past = await call('POST', '/api/v1/plans/api-plan/tasks/t2/events', {
+      token: office,
+      body: { type: 'task.deadline.change', deadline: '2020-01-01', reason: '调整' },
+    });
+    expect(past.status).toBe(400);
+    expect(past.json.error.problems[0].message).toContain('not in the future');
+    const noEvidence = await call('POST', '/api/v1/plans/api-plan/tasks/t2/events', { token: tok['p-zhou'], body: { type: 'task.submit', evidence: [] } });
+    expect(noEvidence.status).toBe(400);
+    const after = (await call('GET', '/api/v1/plans/api-plan/tasks/t2', { token: tok['p-zhou'] })).json;
+    expect(after.version).toBe(before.version);
+    expect(after.history).toEqual(before.history);
+  });
+
+  it('returns 404 for unknown plans and tasks, and keeps people to their own plan', async () => {
+    expect((await call('GET', '/api/v1/plans/nope', { token: office })).status).toBe(404);
+    expect((await call('GET', '/api/v1/plans/api-plan/tasks/nope', { token: office })).status).toBe(404);
+    const other = await rt.tokens.issue({ kind: 'person', planId: 'other-plan', personId: 'x' });
+    expect((await call('GET', '/api/v1/plans/api-plan', { token: other })).status).toBe(403);
+  });
+
+  it('filters tasks by department, person, state and overdue through indexes', async () => {
+    const byDept = (await call('GET', '/api/v1/plans/api-plan/tasks?department=rsg', { token: office })).json.tasks;
+    expect(byDept.map((t: { id: string }) => t.id)).toEqual(['t2']);
+    const byPerson = (await call('GET', '/api/v1/plans/api-plan/tasks?person=p-li', { token: office })).json.tasks;
+    expect(byPerson.map((t: { id: string }) => t.id).sort()).toEqual(['t1', 't2']);
+    const accepted = (await call('GET', '/api/v1/plans/api-plan/tasks?state=accepted', { token: office })).json.tasks;
+    expect(accepted.map((t: { id: string }) => t.id)).toEqual(['t1']);
+    const onTrack = (await call('GET', '/api/v1/plans/api-plan/tasks?state=onTrack', { token: office })).json.tasks;
+    expect(onTrack.map((t: { id: string }) => t.id).sort()).toEqual(['t2', 't3']);
+    expect((await call('GET', '/api/v1/plans/api-plan/tasks?overdue=true', { token: office })).json.tasks).toEqual([]);
+    expect((await call('GET', '/api/v1/plans/api-plan/tasks?rung=x', { token: office })).status).toBe(400);
+  });
+
+  it('shows a task with its chain, pending timers and history', async () => {
+    const t = (await call('GET', '/api/v1/plans/api-plan/tasks/t2', { token: tok['p-zhou'] })).json;
+    expect(t.chain.responsiblePerson).toEqual({ id: 'p-zhou', name: '周敏' });
+    expect(t.chain.departmentHead).toEqual({ id: 'p-liu', name: '刘强' });
+    expect(t.chain.responsibleLeader.name).toBe('李明');
+    expect(t.pendingTimers).toHaveLength(1);
+    expect(t.pendingTimers[0].timer).toBe('checkpoint');
+    expect(t.history.map((h: { event: string }) => h.event)).toEqual(['task.activate']);
+  });
+
+  it('lists and acknowledges notices; only recipients may acknowledge', async () => {
+    const inbox = (await call('GET', '/api/v1/inbox', { token: tok['p-wang'] })).json;
+    expect(inbox.notices.map((n: { kind: string }) => n.kind)).toEqual(['phase']);
+    const id = inbox.notices[0].id;
+    expect((await call('POST', `/api/v1/inbox/${id}/ack`, { token: tok['p-zhou'] })).status).toBe(403);
+    const acked = await call('POST', `/api/v1/inbox/${id}/ack`, { token: tok['p-wang'] });
+    expect(acked.status).toBe(200);
+    expect(Object.keys(acked.json.acknowledgements)).toEqual(['p-wang']);
+    expect((await call('GET', '/api/v1/inbox?open=true', { token: tok['p-wang'] })).json.notices).toEqual([]);
+    expect((await call('GET', '/api/v1/inbox', { token: office })).status).toBe(400);
+  });
+});

@@ -1,0 +1,136 @@
+/**
+ * Jobs are delivered at least once and may fire late, twice, or after they stopped
+ * mattering. None of that may cause a second or a wrong transition or notice.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Principal } from '../../src/domain/permissions.js';
+import { PLAN_ENTITY } from '../../src/store/keys.js';
+import { fixturePlan, iso } from '../helpers/plan-fixture.js';
+import { eventually, testRuntime } from '../helpers/runtime.js';
+
+const office: Principal = { kind: 'office', name: 'office' };
+const as = (planId: string, personId: string): Principal => ({ kind: 'person', planId, personId });
+let rt: Awaited<ReturnType<typeof testRuntime>>;
+afterEach(() => rt?.close());
+
+/** Notice ids in a task's history, in order. */
+async function noticesOf(planId: string, taskId: string): Promise<string[]> {
+  return (await rt.queries.history(planId, taskId)).flatMap((h) => h.notices ?? []);
+}
+
+describe('timer jobs are safe to repeat, delay and outlive', () => {
+  it('a duplicated job fires once; its twin is stale', async () => {
+    rt = await testRuntime(); // no workers: the test fires jobs by hand
+    const start = Date.now() - 10_000;
+    await rt.engine.createPlan(fixturePlan({ id: 'dup', start, deadlines: { t1: 5 } }), office, { publish: true });
+    const timer = Object.values((await rt.engine.loadTask('dup', 't1')).timers)[0]!;
+    const results = await Promise.all(Array.from({ length: 8 }, () => rt.engine.fireTimer('dup', 't1', timer.tok)));
+    expect(results.filter((r) => r === 'fired')).toHaveLength(1);
+    expect(results.filter((r) => r === 'stale')).toHaveLength(7);
+    expect(await noticesOf('dup', 't1')).toHaveLength(1);
+    // And once more, after the fact:
+    expect(await rt.engine.fireTimer('dup', 't1', timer.tok)).toBe('stale');
+  });
+
+  it('a job for a cancelled timer does nothing after the task is accepted', async () => {
+    rt = await testRuntime();
+    await rt.engine.createPlan(fixturePlan({ id: 'acc', start: Date.now() }), office, { publish: true });
+    const timer = Object.values((await rt.engine.loadTask('acc', 't1')).timers)[0]!;
+    await rt.engine.taskEvent('acc', 't1', { type: 'task.submit', evidence: ['https://e.org'], note: '' }, as('acc', 'p-zhao'));
+    await rt.engine.taskEvent('acc', 't1', { type: 'task.accept', note: '' }, as('acc', 'p-li'));
+    const version = (await rt.engine.loadTask('acc', 't1')).ver;
+    expect(await rt.engine.fireTimer('acc', 't1', timer.tok)).toBe('stale');
+    expect((await rt.engine.loadTask('acc', 't1')).ver).toBe(version);
+    expect(await noticesOf('acc', 't1')).toEqual([]);
+  });
+
+  it('a late job dates its rung from when it was due, not when it ran', async () => {
+    rt = await testRuntime();
+    const start = Date.now() - 3_600_000; // the deadline passed an hour ago
+    await rt.engine.createPlan(fixturePlan({ id: 'late', start, deadlines: { t1: 60 }, reminders: [], grace: 'PT10M' }), office, {
+      publish: true,
+    });
+    const timer = Object.values((await rt.engine.loadTask('late', 't1')).timers)[0]!;
+    await rt.engine.fireTimer('late', 't1', timer.tok);
+    const [id] = await noticesOf('late', 't1');
+    const notice = await rt.queries.notice('late', id!);
+    expect(notice.rung).toBe(1);
+    expect(notice.rectificationDeadline).toBe(notice.createdAt + 10 * 60_000);
+  });
+
+  it('a moved deadline reschedules: the old job is stale, the new one fires for the new date', async () => {
+    rt = await testRuntime({ worker: true });
+    const start = Date.now();
+    await rt.engine.createPlan(fixturePlan({ id: 'moved', start, deadlines: { t1: 1.5 }, reminders: [] }), office, { publish: true });
+    const old = Object.values((await rt.engine.loadTask('moved', 't1')).timers)[0]!;
+    const newDeadline = start + 4_000;
+    await rt.engine.taskEvent('moved', 't1', { type: 'task.deadline.change', deadline: iso(newDeadline), reason: '延期' }, office);
+    const now = Object.values((await rt.engine.loadTask('moved', 't1')).timers)[0]!;
+    expect(now.at).toBe(newDeadline);
+    expect(await rt.engine.fireTimer('moved', 't1', old.tok)).toBe('stale');
+    await new Promise((r) => setTimeout(r, 2_000)); // past the old deadline
+    expect((await rt.queries.task('moved', 't1')).supervision).toBe('onTrack');
+    const t = await eventually(async () => {
+      const task = await rt.queries.task('moved', 't1');
+      return task.rung === 1 ? task : null;
+    });
+    const rung1 = t.history.find((h) => (h.notices ?? []).length > 0)!;
+    expect(rung1.at).toBe(newDeadline);
+    expect(rung1.notices![0]).toContain(`.${newDeadline.toString(36)}.r1`);
+  });
+
+  it('many concurrent events on one task all land, none lost', async () => {
+    rt = await testRuntime();
+    await rt.engine.createPlan(fixturePlan({ id: 'busy', start: Date.now() }), office, { publish: true });
+    const before = (await rt.engine.loadTask('busy', 't1')).ver;
+    const reports = Array.from({ length: 40 }, (_, i) =>
+      rt.engine.taskEvent('busy', 't1', { type: 'task.progress', percent: i, note: `第${i}次` }, as('busy', i % 2 ? 'p-zhao' : 'p-zhang')),
+    );
+    await Promise.all(reports);
+    const after = await rt.engine.loadTask('busy', 't1');
+    expect(after.ver).toBe(before + 40);
+    const notes = (await rt.queries.history('busy', 't1')).filter((h) => h.event === 'task.progress').map((h) => h.data!.note);
+    expect(new Set(notes).size).toBe(40);
+  });
+
+  it('concurrent submit and accept race: exactly one accept wins, the other gets a clear 409', async () => {
+    rt = await testRuntime();
+    await rt.engine.createPlan(fixturePlan({ id: 'race', start: Date.now() }), office, { publish: true });
+    await rt.engine.taskEvent('race', 't1', { type: 'task.submit', evidence: ['https://e.org'], note: '' }, as('race', 'p-zhao'));
+    const outcomes = await Promise.allSettled([
+      rt.engine.taskEvent('race', 't1', { type: 'task.accept', note: 'a' }, as('race', 'p-li')),
+      rt.engine.taskEvent('race', 't1', { type: 'task.accept', note: 'b' }, as('race', 'p-wang')),
+    ]);
+    expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
+    const rejected = outcomes.find((o) => o.status === 'rejected') as PromiseRejectedResult;
+    expect(rejected.reason.code).toBe('event_not_accepted');
+    expect((await rt.queries.history('race', 't1')).filter((h) => h.event === 'task.accept')).toHaveLength(1);
+  });
+
+  it('the reconciler re-arms a timer whose job went missing', async () => {
+    rt = await testRuntime({ worker: true, reconcileMs: 500 });
+    const start = Date.now();
+    await rt.engine.createPlan(fixturePlan({ id: 'lost', start, deadlines: { t1: 1 }, reminders: [] }), office, { publish: true });
+    const timer = Object.values((await rt.engine.loadTask('lost', 't1')).timers)[0]!;
+    // Lose the job, as if the process had died between commit and add.
+    const { Queue } = await import('bullmq');
+    const { queuePrefix, TIMER_QUEUE } = await import('../../src/engine/timer-queue.js');
+    const queue = new Queue(TIMER_QUEUE, { connection: { url: rt.url }, prefix: queuePrefix(rt.prefix) });
+    expect(await queue.remove(timer.tok)).toBe(1);
+    await queue.close();
+    const task = await eventually(async () => {
+      const t = await rt.queries.task('lost', 't1');
+      return t.rung >= 1 ? t : null;
+    }, 15_000);
+    expect(task.history.filter((h) => h.event === 'timer.checkpoint')).toHaveLength(1);
+  });
+
+  it('phase timers are fenced too', async () => {
+    rt = await testRuntime();
+    await rt.engine.createPlan(fixturePlan({ id: 'ph', start: Date.now() - 10_000, phases: [0, 1, 2, 3, 4] }), office, { publish: true });
+    const timer = Object.values((await rt.engine.loadPlan('ph')).plan.timers)[0]!;
+    const results = await Promise.all([1, 2, 3].map(() => rt.engine.fireTimer('ph', PLAN_ENTITY, timer.tok)));
+    expect(results.filter((r) => r === 'fired')).toHaveLength(1);
+    expect((await rt.queries.planSummary('ph')).stage).toBe('promotion');
+  });
+});
