@@ -11,7 +11,7 @@ import { eventually, testRuntime } from '../helpers/runtime.js';
 const TASKS = 40;
 
 function startWorker(url: string, prefix: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'worker'], {
+  const child = spawn(process.execPath, ['bin/duban.js', 'worker'], {
     env: {
       ...process.env,
       REDIS_URL: url,

@@ -1,0 +1,80 @@
+/**
+ * The command line as a newcomer meets it: help, a clear paragraph when Redis is
+ * missing, and the README's demo running a plan end to end.
+ */
+import { spawnSync, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const duban = (args: string[], env: NodeJS.ProcessEnv = {}, cwd = ROOT) =>
+  spawnSync(process.execPath, [join(ROOT, 'bin/duban.js'), ...args], {
+    cwd,
+    env: { ...process.env, ...env },
+    encoding: 'utf8',
+    timeout: 30_000,
+  });
+
+describe('duban CLI', () => {
+  it('explains itself in Chinese and English', () => {
+    const r = duban(['--help']);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('行动计划督办引擎');
+    expect(r.stdout).toContain('action-plan supervision engine');
+    expect(duban(['start', '--help']).stdout).toContain('--demo');
+  });
+
+  it('fails with one clear line on an unknown command or flag', () => {
+    const r = duban(['launch-rockets']);
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toContain('unknown command: launch-rockets');
+    expect(duban(['start', '--colour']).status).not.toBe(0);
+  });
+
+  it('without redis-server and REDIS_URL, says how to get one and exits non-zero', () => {
+    const env = { PATH: '/nonexistent', REDIS_URL: '' };
+    const r = spawnSync(process.execPath, [join(ROOT, 'bin/duban.js'), 'start'], {
+      cwd: ROOT,
+      env: { ...process.env, ...env, REDIS_URL: undefined },
+      encoding: 'utf8',
+    });
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toContain('apt-get install redis-server');
+    expect(r.stderr).toContain('REDIS_URL');
+  });
+
+  it('api and worker need a shared Redis', () => {
+    const r = duban(['worker'], { REDIS_URL: undefined } as never);
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toContain('needs REDIS_URL');
+  });
+
+  it('runs the demo plan end to end with its own redis-server, then exits', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'duban-demo-'));
+    try {
+      const child = spawn(process.execPath, [join(ROOT, 'bin/duban.js'), 'start', '--demo', '--beat', '0.8', '--exit', '--port', '0'], {
+        cwd: dir,
+        env: { ...process.env, REDIS_URL: '' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let out = '';
+      child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+      child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+      const code = await new Promise<number | null>((r) => child.once('exit', r));
+      expect(code, out).toBe(0);
+      expect(out).toContain('首个管理员令牌');
+      expect(out).toContain('催办提醒');
+      expect(out).toContain('第一次整改通知书');
+      expect(out).toContain('第三次整改通知书');
+      expect(out).toContain('督办处理通知');
+      expect(out).toContain('→ 已结束 / closed');
+      expect(out).toMatch(/t3 .*逾期第 4 级/);
+      expect(out).toMatch(/t2 .*已验收.*退回 1 次/);
+      expect(out).toContain('演示结束 / demo finished.');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 90_000);
+});
