@@ -19,7 +19,7 @@
  * plan's policy never changes a ladder that is already climbing.
  */
 import { assign, setup } from 'xstate';
-import { shiftBy } from '../src/domain/time.js';
+import { shiftOffset, type CalendarName } from '../src/domain/offsets.js';
 import type { EscalationPolicyT } from '../src/domain/plan.schema.js';
 import { eventTime, until, type Timed } from './clock.js';
 
@@ -28,6 +28,7 @@ export const TASK_MACHINE_VERSION = 1;
 export interface TaskContext {
   taskId: string;
   zone: string;
+  calendar: CalendarName;
   deadline: number;
   policy: EscalationPolicyT;
   /** Reminder times for the current deadline, ascending. */
@@ -45,6 +46,7 @@ export interface TaskContext {
 export interface TaskInput extends Timed {
   taskId: string;
   zone: string;
+  calendar: CalendarName;
   deadline: number;
   policy: EscalationPolicyT;
 }
@@ -62,8 +64,8 @@ export type TaskEvent =
 export type TaskNotice = { kind: 'reminder'; index: number } | { kind: 'rung'; rung: number };
 
 /** Reminder times before `deadline`, ascending. */
-function reminderTimes(ctx: Pick<TaskContext, 'deadline' | 'policy' | 'zone'>): number[] {
-  return ctx.policy.reminders.map((offset) => shiftBy(ctx.deadline, offset, ctx.zone, -1)).sort((a, b) => a - b);
+function reminderTimes(ctx: Pick<TaskContext, 'deadline' | 'policy' | 'zone' | 'calendar'>): number[] {
+  return ctx.policy.reminders.map((offset) => shiftOffset(ctx.deadline, offset, ctx.zone, ctx.calendar, -1)).sort((a, b) => a - b);
 }
 
 /**
@@ -82,7 +84,7 @@ function armed(ctx: TaskContext, at: number): Partial<TaskContext> {
 
 function graceAfter(ctx: TaskContext, rung: number, at: number): number | null {
   const grace = ctx.policy.rungs[rung - 1]?.grace;
-  return grace === undefined || rung >= ctx.policy.rungs.length ? null : shiftBy(at, grace, ctx.zone);
+  return grace === undefined || rung >= ctx.policy.rungs.length ? null : shiftOffset(at, grace, ctx.zone, ctx.calendar);
 }
 
 export const taskMachine = setup({
@@ -122,6 +124,7 @@ export const taskMachine = setup({
   context: ({ input }) => ({
     taskId: input.taskId,
     zone: input.zone,
+    calendar: input.calendar,
     deadline: input.deadline,
     policy: input.policy,
     reminderTimes: [],

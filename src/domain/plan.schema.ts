@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { isIsoDuration, isPlanDate, isTimeZone, resolvePlanDate } from './time.js';
 import { DEFAULT_ESCALATION } from './policy.js';
+import { CALENDAR_NAMES } from './offsets.js';
 
 export const Id = z
   .string()
@@ -19,6 +20,9 @@ export const PlanDate = z
 export const IsoDuration = z
   .string()
   .refine(isIsoDuration, { message: 'is not a positive ISO 8601 duration (P7D, PT12H, PT30S)' });
+
+/** A reminder offset or grace period: an ISO 8601 duration, or working days in the plan's calendar. */
+export const Offset = z.union([IsoDuration, z.object({ workingDays: z.number().int().min(1).max(366) })]);
 
 export const PHASE_KEYS = ['launch', 'promotion', 'implementation', 'evaluation'] as const;
 export const PhaseKey = z.enum(PHASE_KEYS);
@@ -42,12 +46,12 @@ export const Rung = z.object({
   action: RungAction,
   notify: z.array(ChainRole).min(1),
   /** Time allowed to rectify before the next rung; the last rung needs none. */
-  grace: IsoDuration.optional(),
+  grace: Offset.optional(),
 });
 
 export const EscalationPolicy = z.object({
   /** Offsets before the deadline at which the responsible person is reminded. */
-  reminders: z.array(IsoDuration).default([]),
+  reminders: z.array(Offset).default([]),
   reminderNotify: z.array(ChainRole).min(1).default(['responsiblePerson']),
   rungs: z.array(Rung).min(1),
 });
@@ -122,6 +126,8 @@ export const PlanDefinitionShape = z.object({
   /** Who issues notices (发文机关), e.g. "XX区教育局基础教育质量提升工作领导小组办公室". */
   issuer: z.string().min(1),
   timeZone: z.string().refine(isTimeZone, { message: 'is not an IANA time zone' }).default('Asia/Shanghai'),
+  /** Holiday calendar for working-day offsets: mainland China's statutory holidays and make-up days. */
+  calendar: z.enum(CALENDAR_NAMES).default('cn-mainland'),
   units: z.array(Unit).min(1),
   people: z.array(Person).min(1),
   leadershipGroup: LeadershipGroup,

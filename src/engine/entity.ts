@@ -102,7 +102,7 @@ export function initialPlanSnapshot(plan: PlanDefinition, at: number): AnyMachin
 }
 
 export function initialTaskSnapshot(plan: PlanDefinition, def: TaskDefinition, at: number): AnyMachineSnapshot {
-  const input = { at, taskId: def.id, zone: plan.timeZone, deadline: taskDeadline(plan, def), policy: plan.escalation };
+  const input = { at, taskId: def.id, zone: plan.timeZone, calendar: plan.calendar, deadline: taskDeadline(plan, def), policy: plan.escalation };
   return initialTransition(taskMachine, input)[0] as AnyMachineSnapshot;
 }
 

@@ -14,7 +14,7 @@ import { ownEventTypes } from './graph-helpers.js';
 const HOUR = 3_600_000;
 const T0 = Date.UTC(2026, 0, 1);
 const DEADLINE = T0 + 30 * 24 * HOUR;
-const input = { at: T0, taskId: 't1', zone: 'Asia/Shanghai', deadline: DEADLINE, policy: DEFAULT_ESCALATION };
+const input = { at: T0, taskId: 't1', zone: 'Asia/Shanghai', calendar: 'cn-mainland' as const, deadline: DEADLINE, policy: DEFAULT_ESCALATION };
 
 let tokens = 0;
 const tok = () => `k${++tokens}`;
