@@ -1,8 +1,8 @@
 /**
  * Timer worker: runs due timer jobs through the engine. At-least-once delivery is
  * fine: the engine fences every job by its token, so a duplicate, late or stale job
- * is a no-op. A job that fails (Redis hiccup, too many write conflicts) is retried by
- * BullMQ with backoff, then by the reconciler.
+ * is a no-op. A job that fails (Redis down, endless write conflicts) is kept as
+ * failed and retried by the reconciler while its timer is still pending.
  */
 import { Worker, type ConnectionOptions } from 'bullmq';
 import type { Engine } from '../src/engine/engine.js';
@@ -23,7 +23,8 @@ export function createTimerWorker(opts: TimerWorkerOptions): Worker {
     TIMER_QUEUE,
     async (job) => {
       const data = TimerJob.parse(job.data);
-      return opts.engine.fireTimer(data.p, data.e, data.n);
+      if (!job.id) throw new Error('timer job without an id (its fencing token)');
+      return opts.engine.fireTimer(data.p, data.e, job.id);
     },
     {
       connection: opts.connection,
@@ -31,6 +32,8 @@ export function createTimerWorker(opts: TimerWorkerOptions): Worker {
       concurrency: opts.concurrency ?? 20,
       lockDuration: opts.lockDuration ?? 30_000,
       stalledInterval: opts.stalledInterval ?? 30_000,
+      removeOnComplete: { count: 0 },
+      removeOnFail: { count: 10_000 },
     },
   );
 }

@@ -125,6 +125,25 @@ describe('timer jobs are safe to repeat, delay and outlive', () => {
     expect(task.history.filter((h) => h.event === 'timer.checkpoint')).toHaveLength(1);
   });
 
+  it('a failed timer job is retried by the reconciler once the cause is fixed', async () => {
+    rt = await testRuntime({ worker: true, reconcileMs: 500 });
+    await rt.engine.createPlan(fixturePlan({ id: 'fail', start: Date.now(), deadlines: { t1: 0.8 }, reminders: [] }), office, { publish: true });
+    const key = rt.engine.pk('fail').task('t1');
+    // A snapshot this build cannot read (as if written by a newer machine version): the job fails.
+    await rt.redis.hset(key, 'mv', '99');
+    const { Queue } = await import('bullmq');
+    const { queuePrefix, TIMER_QUEUE } = await import('../../src/engine/timer-queue.js');
+    const queue = new Queue(TIMER_QUEUE, { connection: { url: rt.url }, prefix: queuePrefix(rt.prefix) });
+    await eventually(async () => (await queue.getFailedCount()) === 1, 10_000);
+    await rt.redis.hset(key, 'mv', '1');
+    const t = await eventually(async () => {
+      const task = await rt.queries.task('fail', 't1');
+      return task.rung === 1 ? task : null;
+    }, 15_000);
+    expect(t.history.filter((h) => h.event === 'timer.checkpoint')).toHaveLength(1);
+    await queue.close();
+  });
+
   it('phase timers are fenced too', async () => {
     rt = await testRuntime();
     await rt.engine.createPlan(fixturePlan({ id: 'ph', start: Date.now() - 10_000, phases: [0, 1, 2, 3, 4] }), office, { publish: true });
