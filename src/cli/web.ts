@@ -1,5 +1,8 @@
 import type { Express } from 'express';
 import type { Runtime } from '../runtime.js';
+import { mountWeb } from '../web/index.js';
 
-/** Mounts the web workspace at / (when built); the API works without it. */
-export function mountWorkspace(_app: Express, _runtime: Runtime): void {}
+/** Mounts the web workspace at / beside the API. */
+export function mountWorkspace(app: Express, runtime: Runtime): void {
+  mountWeb(app, runtime);
+}

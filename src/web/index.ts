@@ -1,0 +1,28 @@
+/**
+ * The web workspace (issue 4): pages for leadership groups and department heads,
+ * served by the API's own server. Mount it through the runtime's extend hook:
+ *
+ *   startRuntime({ …, api: { port, extend: mountWeb } })
+ *
+ * `/` serves the static front end (src/web/public: plain ES modules, no build
+ * step), `/vendor/echarts.min.js` the chart library from node_modules, and
+ * `/web-api` the few routes the pages need beyond /api/v1.
+ */
+import { createRequire } from 'node:module';
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import express, { type Express } from 'express';
+import type { Runtime } from '../runtime.js';
+import { webApiRouter } from './web-api.router.js';
+
+const PUBLIC_DIR = fileURLToPath(new URL('./public/', import.meta.url));
+const ECHARTS_DIR = dirname(createRequire(import.meta.url).resolve('echarts/dist/echarts.min.js'));
+
+export function mountWeb(app: Express, runtime: Runtime): void {
+  app.use('/web-api', webApiRouter(runtime));
+  app.get('/vendor/echarts.min.js', (_req, res) => {
+    res.sendFile('echarts.min.js', { root: ECHARTS_DIR, maxAge: '1d' });
+  });
+  // Pages change with the code: revalidate rather than cache, so a deploy shows at once.
+  app.use(express.static(PUBLIC_DIR, { index: 'index.html', maxAge: 0 }));
+}

@@ -1,0 +1,97 @@
+/**
+ * What the workspace calls the machine's states, events, timers and roles, in
+ * Chinese and English. One table for the server (ledger, notice page) and the
+ * browser (served as JSON), so a state is named the same everywhere.
+ */
+import type { Text } from '../domain/i18n.js';
+import { PHASE_TEXT, RUNG_ACTION_TEXT } from '../domain/notices.js';
+
+export const WORK_TEXT: Record<string, Text> = {
+  draft: { zh: '未下达', en: 'not issued' },
+  assigned: { zh: '已下达', en: 'assigned' },
+  acknowledged: { zh: '已签收', en: 'acknowledged' },
+  inProgress: { zh: '推进中', en: 'in progress' },
+  submitted: { zh: '已提交验收', en: 'submitted' },
+  underReview: { zh: '审核中', en: 'under review' },
+  rectification: { zh: '退回整改', en: 'returned for rectification' },
+  accepted: { zh: '已验收', en: 'accepted' },
+};
+
+/** Supervision read as a light: red overdue, yellow due soon, green on track. */
+export const SUPERVISION_TEXT: Record<string, Text> = {
+  idle: { zh: '未启动', en: 'not started' },
+  onTrack: { zh: '正常推进', en: 'on track' },
+  dueSoon: { zh: '临期', en: 'due soon' },
+  overdue: { zh: '逾期', en: 'overdue' },
+  closed: { zh: '已办结', en: 'closed' },
+};
+
+export const EVENT_TEXT: Record<string, Text> = {
+  'plan.created': { zh: '创建方案', en: 'plan created' },
+  'plan.replaced': { zh: '修改方案', en: 'plan replaced' },
+  'plan.publish': { zh: '发布方案', en: 'plan published' },
+  'plan.advance': { zh: '推进阶段', en: 'phase advanced' },
+  'task.activate': { zh: '任务下达', en: 'task issued' },
+  'task.acknowledge': { zh: '签收', en: 'acknowledge' },
+  'task.progress': { zh: '报告进展', en: 'report progress' },
+  'task.submit': { zh: '提交验收', en: 'submit for acceptance' },
+  'task.review': { zh: '开始审核', en: 'start review' },
+  'task.accept': { zh: '验收通过', en: 'accept' },
+  'task.return': { zh: '退回整改', en: 'return for rectification' },
+  'task.deadline.change': { zh: '调整完成时限', en: 'change deadline' },
+  'timer.checkpoint': { zh: '到期检查（提醒或逾期）', en: 'checkpoint (reminder or overdue)' },
+  'timer.rungGrace': { zh: '整改期满，督办升级', en: 'rectification period over: escalation' },
+};
+
+export const TIMER_TEXT: Record<string, Text> = {
+  checkpoint: { zh: '下一次提醒或到期检查', en: 'next reminder or deadline check' },
+  rungGrace: { zh: '整改期满，升级到下一级', en: 'rectification period ends: next rung' },
+  promotion: { zh: '进入推进阶段', en: 'promotion phase begins' },
+  implementation: { zh: '进入全面实施阶段', en: 'implementation phase begins' },
+  evaluation: { zh: '进入总结评估阶段', en: 'evaluation phase begins' },
+  closed: { zh: '方案结束', en: 'plan ends' },
+};
+
+export const ROLE_TEXT: Record<string, Text> = {
+  responsiblePerson: { zh: '责任人', en: 'responsible person' },
+  leadDepartment: { zh: '责任股室', en: 'lead department' },
+  departmentHead: { zh: '股室负责人', en: 'department head' },
+  responsibleLeader: { zh: '责任领导', en: 'responsible leader' },
+  groupLeader: { zh: '领导小组组长', en: 'group leader' },
+  leadershipGroup: { zh: '领导小组', en: 'leadership group' },
+  cooperatingUnits: { zh: '配合单位', en: 'cooperating units' },
+  office: { zh: '领导小组办公室', en: 'group office' },
+};
+
+/** Names of the machine's own states where the work/supervision tables have none. */
+export const STATE_TEXT: Record<string, Text> = {
+  task: { zh: '任务', en: 'task' },
+  work: { zh: '工作进程', en: 'work' },
+  supervision: { zh: '督办', en: 'supervision' },
+  watching: { zh: '跟踪中', en: 'watching' },
+  escalating: { zh: '逐级升级', en: 'escalating' },
+  top: { zh: '最高一级', en: 'top rung' },
+};
+
+/** The phase a deadline falls in, with the two outer columns of the department × phase matrix. */
+export const DEADLINE_PHASE_TEXT: Record<string, Text> = {
+  before: { zh: '启动前', en: 'before launch' },
+  ...PHASE_TEXT,
+  after: { zh: '方案期满后', en: 'after the plan' },
+};
+
+export const LABELS = {
+  work: WORK_TEXT,
+  supervision: SUPERVISION_TEXT,
+  event: EVENT_TEXT,
+  timer: TIMER_TEXT,
+  role: ROLE_TEXT,
+  state: STATE_TEXT,
+  phase: DEADLINE_PHASE_TEXT,
+  rungAction: RUNG_ACTION_TEXT,
+};
+
+/** The label of `key` in `table`, or the key itself when the table has none. */
+export function label(table: Record<string, Text>, key: string, lang: 'zh' | 'en'): string {
+  return table[key]?.[lang] ?? key;
+}

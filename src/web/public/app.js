@@ -1,0 +1,225 @@
+// The workspace shell: sign-in, the plan and person the session acts for, the top
+// bar, and a hash router (#/leader, #/dept, #/task/t1, #/notice/<id>).
+import { api, clearToken, getChosenPlan, getToken, setChosenPlan, setToken } from './api.js';
+import { getLang, initialLang, setLabels, setLang, t } from './i18n.js';
+import { clear, h } from './util.js';
+import { disposeCharts } from './charts.js';
+import { leadershipView } from './views/leadership.js';
+import { departmentView } from './views/department.js';
+import { taskView } from './views/task.js';
+import { noticeView } from './views/notice.js';
+
+const view = document.getElementById('view');
+const topbar = document.getElementById('topbar');
+
+/** Who is signed in and which plan they look at; rebuilt on sign-in and plan change. */
+let session = null;
+
+async function loadSession() {
+  const { principal } = await api.me();
+  let planId = principal.kind === 'person' ? principal.planId : null;
+  let plans = [];
+  if (!planId) {
+    plans = await api.plans();
+    const chosen = getChosenPlan();
+    planId = plans.some((p) => p.id === chosen) ? chosen : plans[0]?.id ?? null;
+  }
+  const plan = planId ? await api.plan(planId) : null;
+  const def = plan?.definition ?? null;
+  const personId = principal.kind === 'person' ? principal.personId : null;
+  const me = def && personId ? def.people.find((p) => p.id === personId) ?? { id: personId, name: personId } : null;
+  const g = def?.leadershipGroup;
+  const inGroup = g && personId ? [g.leader, ...g.deputies, ...g.members, g.office?.director, ...(g.office?.members ?? [])].includes(personId) : false;
+  const leadsTasks = def && personId ? def.tasks.some((task) => task.responsibleLeader === personId) : false;
+  session = {
+    principal,
+    plans,
+    planId,
+    plan,
+    def,
+    me,
+    zone: def?.timeZone ?? 'Asia/Shanghai',
+    isLeader: principal.kind !== 'person' || inGroup || leadsTasks,
+    headOf: def && personId ? def.units.filter((u) => u.head === personId).map((u) => u.id) : [],
+    personName: (id) => def?.people.find((p) => p.id === id)?.name ?? id,
+    unitName: (id) => def?.units.find((u) => u.id === id)?.name ?? id,
+    /** Re-reads the plan's summary (counts, stage) after a change. */
+    async refreshPlan() {
+      session.plan = await api.plan(planId);
+    },
+  };
+  return session;
+}
+
+function whoLabel() {
+  const p = session.principal;
+  if (p.kind === 'person') return session.me?.title ? `${session.me.name}(${session.me.title})` : session.me?.name ?? p.personId;
+  return p.kind === 'admin' ? t('admin') : `${t('officeToken')} · ${p.name}`;
+}
+
+function renderTopbar() {
+  clear(topbar);
+  const langButton = h('button', { type: 'button', class: 'link-button', id: 'lang-toggle', onclick: () => switchLang() }, t('switchLang'));
+  const brand = h('a', { class: 'brand', href: '#/' }, h('strong', {}, '督办'), h('span', { class: 'brand-sub' }, getLang() === 'en' ? 'Duban' : t('appTagline')));
+  if (!session) {
+    topbar.append(brand, h('div', { class: 'topbar-right' }, langButton));
+    return;
+  }
+  const route = location.hash;
+  const nav = h(
+    'nav',
+    { class: 'nav', 'aria-label': 'main' },
+    h('a', { href: '#/leader', class: route.startsWith('#/leader') ? 'active' : null }, t('navLeader')),
+    h('a', { href: '#/dept', class: route.startsWith('#/dept') ? 'active' : null }, t('navDept')),
+  );
+  const planPicker =
+    session.plans.length > 1
+      ? h(
+          'select',
+          { class: 'plan-picker', 'aria-label': t('choosePlan'), onchange: async (e) => { setChosenPlan(e.target.value); await start(); } },
+          session.plans.map((p) => h('option', { value: p.id, selected: p.id === session.planId }, p.title)),
+        )
+      : null;
+  topbar.append(
+    brand,
+    nav,
+    h(
+      'div',
+      { class: 'topbar-right' },
+      planPicker,
+      h('span', { class: 'who', id: 'who' }, whoLabel()),
+      langButton,
+      h('button', { type: 'button', class: 'link-button', onclick: signOut }, t('signOut')),
+    ),
+  );
+}
+
+function switchLang() {
+  setLang(getLang() === 'zh' ? 'en' : 'zh');
+  document.title = `${t('appName')} · ${t('appTagline')}`;
+  route();
+}
+
+function signOut() {
+  clearToken();
+  session = null;
+  location.hash = '#/signin';
+}
+
+function signInView() {
+  const input = h('input', { id: 'token', name: 'token', type: 'password', autocomplete: 'off', required: true, placeholder: 'dbn_…', spellcheck: 'false' });
+  const remember = h('input', { id: 'remember', type: 'checkbox' });
+  const message = h('p', { class: 'form-error', role: 'alert' });
+  const form = h(
+    'form',
+    {
+      class: 'card signin',
+      onsubmit: async (e) => {
+        e.preventDefault();
+        message.textContent = '';
+        const token = input.value.trim();
+        try {
+          await api.me(token);
+        } catch {
+          message.textContent = t('badToken');
+          return;
+        }
+        setToken(token, remember.checked);
+        await start();
+      },
+    },
+    h('h1', {}, t('signInTitle')),
+    h('p', { class: 'muted' }, t('signInHelp')),
+    h('label', { for: 'token' }, t('token')),
+    input,
+    h('label', { class: 'check' }, remember, t('remember')),
+    message,
+    h('button', { type: 'submit', class: 'primary', id: 'signin-button' }, t('signIn')),
+  );
+  clear(view).append(form);
+  input.focus();
+}
+
+function errorBox(err, retry) {
+  return h(
+    'div',
+    { class: 'card error-box', role: 'alert' },
+    h('h2', {}, t('error')),
+    h('p', {}, err?.message ?? String(err)),
+    retry ? h('button', { type: 'button', onclick: retry }, t('retry')) : null,
+  );
+}
+
+const ROUTES = [
+  [/^#\/leader$/, () => leadershipView],
+  [/^#\/dept$/, () => departmentView],
+  [/^#\/task\/([^/]+)$/, () => taskView],
+  [/^#\/notice\/([^/]+)$/, () => noticeView],
+];
+
+async function route() {
+  document.documentElement.lang = getLang() === 'zh' ? 'zh-CN' : 'en';
+  if (!session) {
+    renderTopbar();
+    signInView();
+    return;
+  }
+  let hash = location.hash || '#/';
+  if (hash === '#/' || hash === '#/signin') {
+    hash = session.isLeader ? '#/leader' : '#/dept';
+    history.replaceState(null, '', hash);
+  }
+  renderTopbar();
+  if (!session.planId) {
+    clear(view).append(h('div', { class: 'card' }, t('noPlans')));
+    return;
+  }
+  const [path, query] = hash.split('?');
+  const match = ROUTES.map(([re, fn]) => [re.exec(path), fn]).find(([m]) => m);
+  if (!match) {
+    clear(view).append(h('div', { class: 'card' }, t('notFound')));
+    return;
+  }
+  const [m, fn] = match;
+  const params = m.slice(1).map(decodeURIComponent);
+  disposeCharts();
+  const target = h('div', { class: 'page', 'aria-busy': 'true' }, h('p', { class: 'muted' }, t('loading')));
+  clear(view).append(target);
+  try {
+    await fn()(session, target, params, new URLSearchParams(query ?? ''));
+  } catch (err) {
+    console.error(err);
+    if (err?.status === 401) return signOut();
+    clear(target).append(errorBox(err, () => route()));
+  } finally {
+    target.removeAttribute('aria-busy');
+    target.dataset.ready = 'true';
+  }
+}
+
+async function start() {
+  session = null;
+  if (getToken()) {
+    try {
+      await loadSession();
+    } catch (err) {
+      if (err?.status === 401) clearToken();
+      else {
+        renderTopbar();
+        clear(view).append(errorBox(err, start));
+        return;
+      }
+    }
+  }
+  await route();
+}
+
+setLang(initialLang());
+document.title = `${t('appName')} · ${t('appTagline')}`;
+window.addEventListener('hashchange', () => route());
+try {
+  setLabels(await api.labels());
+} catch (err) {
+  clear(view).append(errorBox(err, () => location.reload()));
+}
+await start();

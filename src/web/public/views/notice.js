@@ -1,0 +1,36 @@
+// A notice in its official layout (rendered and escaped by the server), with a
+// print button and, for a recipient who has not signed yet, the acknowledge button.
+import { api } from '../api.js';
+import { t } from '../i18n.js';
+import { clear, h } from '../util.js';
+
+export async function noticeView(session, el, [noticeId]) {
+  const [html, notice] = await Promise.all([api.noticeHtml(session.planId, noticeId), api.notice(session.planId, noticeId)]);
+  const me = session.principal.kind === 'person' ? session.principal.personId : null;
+  const mayAck = me && notice.recipients.some((r) => r.id === me) && notice.acknowledgements[me] === undefined;
+  const paper = h('div', { class: 'paper' });
+  // The fragment comes from our own server, which escapes every value it puts in.
+  paper.innerHTML = html;
+  const ack = mayAck
+    ? h('button', {
+        type: 'button',
+        class: 'primary',
+        id: 'notice-ack',
+        onclick: async () => {
+          await api.ack(noticeId);
+          await noticeView(session, el, [noticeId]);
+        },
+      }, t('acknowledge'))
+    : null;
+  clear(el).append(
+    h('div', { class: 'page-notice' },
+      h('div', { class: 'no-print toolbar-row' },
+        h('button', { type: 'button', onclick: () => history.back() }, `← ${t('back')}`),
+        notice.taskId ? h('a', { href: `#/task/${encodeURIComponent(notice.taskId)}`, class: 'button' }, t('openTask')) : null,
+        ack,
+        h('button', { type: 'button', class: 'primary', onclick: () => window.print() }, t('print')),
+      ),
+      paper,
+    ),
+  );
+}

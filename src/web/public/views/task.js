@@ -1,0 +1,162 @@
+// One task: its chain with names, state and rung, what this person may do, the
+// pending reminders and escalations, the evidence, the history as a timeline and
+// the machine's diagram with the current states marked.
+import { actionForms } from '../actions.js';
+import { api, saveBlob } from '../api.js';
+import { machineDiagram } from '../diagram.js';
+import { C, getLang, L, SEP, t } from '../i18n.js';
+import { clear, fmtDeadline, fmtSize, fmtTime, h, lightDot, lightOf, relative } from '../util.js';
+
+let machineGraph = null;
+
+export async function taskView(session, el, [taskId]) {
+  machineGraph ??= await api.machine();
+  const [task, allowed, { files }] = await Promise.all([
+    api.task(session.planId, taskId),
+    api.actions(session.planId, [taskId]),
+    api.files(session.planId, taskId),
+  ]);
+  const state = allowed.tasks[taskId] ?? { actions: [], active: [] };
+  const rerender = () => taskView(session, el, [taskId]);
+  const fileNames = new Map(files.map((f) => [f.url, f.name]));
+
+  clear(el).append(
+    h('div', { class: 'page-task', dataset: { task: task.id } },
+      headCard(session, task),
+      h('div', { class: 'grid2 task-grid' },
+        h('div', { class: 'col' },
+          h('section', { class: 'card', id: 'task-actions' }, h('h2', {}, t('actions')), actionForms(session, task, state.actions, rerender)),
+          chainCard(session, task),
+          timersCard(session, task),
+          filesCard(session, files),
+        ),
+        h('div', { class: 'col' }, historyCard(session, task, fileNames)),
+      ),
+      h('section', { class: 'card', id: 'machine' }, h('h2', {}, t('machine')), h('p', { class: 'muted small' }, t('machineHelp')), machineDiagram(machineGraph, state.active)),
+    ),
+  );
+}
+
+function headCard(session, task) {
+  const light = lightOf(task.supervision);
+  const area = session.def.areas.find((a) => a.id === task.area)?.title;
+  const closed = task.work === 'accepted';
+  return h('section', { class: `card task-head light-${light}` },
+    h('p', { class: 'muted small' }, h('a', { href: '#/dept' }, `← ${t('navDept')}`), area ? ` · ${t('area')}${C()}${area}` : ''),
+    h('h1', {}, lightDot(light), task.title, h('small', { class: 'muted' }, ` ${task.id}`)),
+    h('div', { class: 'chips', id: 'task-state' },
+      h('span', { class: `chip work-${task.work}`, dataset: { work: task.work } }, `${t('work')}${C()}${L('work', task.work)}`),
+      h('span', { class: `chip light-${light}`, dataset: { supervision: task.supervision } }, `${t('supervision')}${C()}${L('supervision', task.supervision)}`),
+      task.rung > 0 ? h('span', { class: `rung-badge r${Math.min(task.rung, 4)}`, dataset: { rung: String(task.rung) } }, `${t('rungN', { n: task.rung })} · ${L('rungAction', session.def.escalation.rungs[task.rung - 1]?.action ?? '')}`) : null,
+      task.returns > 0 ? h('span', { class: 'chip' }, `${t('returns')} ${task.returns}`) : null,
+    ),
+    h('dl', { class: 'facts' },
+      h('dt', {}, t('deadline')), h('dd', {}, fmtDeadline(task.deadlineMs, session.zone), closed ? '' : h('strong', { class: `rel ${light}` }, ` ${relative(task.deadlineMs, Date.now())}`)),
+      task.rectificationDeadline ? [h('dt', {}, t('rectificationDeadline')), h('dd', {}, fmtDeadline(Date.parse(task.rectificationDeadline), session.zone))] : null,
+      h('dt', {}, t('progress')), h('dd', {}, task.progress ? `${t('percentDone', { n: task.progress.percent })}${task.progress.note ? ` — ${task.progress.note}` : ''}` : t('noProgress')),
+      task.duties ? [h('dt', {}, t('duties')), h('dd', {}, task.duties)] : null,
+      task.milestones?.length ? [h('dt', {}, t('milestones')), h('dd', {}, task.milestones.map((m) => `${m.title}(${m.due})`).join(';'))] : null,
+    ),
+  );
+}
+
+function chainCard(session, task) {
+  const c = task.chain;
+  const g = session.def.leadershipGroup;
+  const step = (role, name, extra) => h('li', { class: 'chain-step', dataset: { role } }, h('span', { class: 'chain-role' }, L('role', role)), h('span', { class: 'chain-name' }, name ?? '—'), extra ? h('span', { class: 'muted small' }, extra) : null);
+  const group = [g.leader, ...g.deputies, ...g.members].map(session.personName).join(SEP());
+  return h('section', { class: 'card', id: 'chain' },
+    h('h2', {}, t('chain')),
+    h('ol', { class: 'chain' },
+      step('responsiblePerson', c.responsiblePerson?.name),
+      step('departmentHead', c.departmentHead?.name, c.leadDepartment.name),
+      step('responsibleLeader', c.responsibleLeader?.name),
+      step('groupLeader', c.groupLeader?.name),
+      step('leadershipGroup', group),
+    ),
+    c.cooperatingUnits.length > 0 ? h('p', { class: 'small' }, `${L('role', 'cooperatingUnits')}${C()}${c.cooperatingUnits.map((u) => u.name).join(SEP())}`) : null,
+  );
+}
+
+function timersCard(session, task) {
+  const now = Date.now();
+  return h('section', { class: 'card', id: 'timers' },
+    h('h2', {}, t('timers')),
+    task.pendingTimers.length === 0
+      ? h('p', { class: 'muted' }, t('noTimers'))
+      : h('ul', { class: 'timer-list' }, task.pendingTimers.map((timer) =>
+          h('li', { dataset: { timer: timer.timer } },
+            h('strong', {}, fmtTime(timer.atMs, session.zone)),
+            h('span', { class: 'muted small' }, ` ${relative(timer.atMs, now)}`),
+            h('div', {}, L('timer', timer.timer), timer.timer === 'rungGrace' && task.rung < session.def.escalation.rungs.length
+              ? ` → ${t('rungN', { n: task.rung + 1 })} ${L('rungAction', session.def.escalation.rungs[task.rung]?.action ?? '')}`
+              : ''),
+          ),
+        )),
+  );
+}
+
+/** An evidence link: our own files need the token, so they download through fetch. */
+export function evidenceLink(url, name) {
+  const ours = url.startsWith(`${location.origin}/web-api/files/`);
+  if (!ours) return h('a', { href: url, target: '_blank', rel: 'noopener noreferrer' }, url);
+  const link = h('a', { href: url, class: 'file-link', dataset: { file: url } }, name ?? url.split('/').pop());
+  link.addEventListener('click', async (e) => {
+    e.preventDefault();
+    try {
+      saveBlob(await api.blob(new URL(url).pathname), name ?? 'evidence');
+    } catch (err) {
+      alert(err.message);
+    }
+  });
+  return link;
+}
+
+function filesCard(session, files) {
+  return h('section', { class: 'card', id: 'files' },
+    h('h2', {}, t('files')),
+    files.length === 0
+      ? h('p', { class: 'muted' }, t('noFiles'))
+      : h('ul', { class: 'file-list' }, files.map((f) =>
+          h('li', {}, evidenceLink(f.url, f.name), h('span', { class: 'muted small' }, ` ${fmtSize(f.size)} · ${session.personName(f.by)} · ${fmtTime(f.at, session.zone)}`)))),
+  );
+}
+
+function actorName(session, by) {
+  if (by === 'system') return t('system');
+  if (by.startsWith('office:')) return `${L('role', 'office')} · ${by.slice(7)}`;
+  if (by === 'admin') return t('admin');
+  return session.personName(by);
+}
+
+function stateChange(from, to) {
+  if (!from || !to || typeof from !== 'object' || typeof to !== 'object') return null;
+  const parts = [];
+  if (from.work !== to.work) parts.push(`${L('work', from.work)} → ${L('work', to.work)}`);
+  if (from.supervision !== to.supervision) parts.push(`${L('supervision', from.supervision)} → ${L('supervision', to.supervision)}`);
+  if (from.rung !== to.rung) parts.push(`${t('rungN', { n: from.rung })} → ${t('rungN', { n: to.rung })}`);
+  return parts.length > 0 ? h('div', { class: 'small state-change' }, parts.join(getLang() === 'zh' ? '；' : '; ')) : null;
+}
+
+function historyCard(session, task, fileNames) {
+  const entries = [...task.history].reverse();
+  return h('section', { class: 'card', id: 'history' },
+    h('h2', {}, t('history')),
+    h('ol', { class: 'timeline' }, entries.map((e) => {
+      const d = e.data ?? {};
+      return h('li', { class: `tl-item ev-${e.event.replace(/\./g, '-')}`, dataset: { event: e.event } },
+        h('div', { class: 'tl-when muted small' }, fmtTime(e.at, session.zone)),
+        h('div', { class: 'tl-what' },
+          h('strong', {}, L('event', e.event)), h('span', { class: 'muted' }, ` · ${actorName(session, e.by)}`),
+          stateChange(e.from, e.to),
+          typeof d.percent === 'number' ? h('div', {}, t('percentDone', { n: d.percent })) : null,
+          d.reason ? h('div', { class: 'return-reason' }, `${t('reason')}${C()}${d.reason}`) : null,
+          typeof d.deadline === 'number' ? h('div', {}, `${t('newDeadline')}${C()}${fmtDeadline(d.deadline, session.zone)}`) : null,
+          d.note ? h('div', { class: 'note' }, String(d.note)) : null,
+          Array.isArray(d.evidence) ? h('ul', { class: 'evidence' }, d.evidence.map((url) => h('li', {}, evidenceLink(url, fileNames.get(url))))) : null,
+          e.notices?.length ? h('div', { class: 'small' }, `${t('noticesSent')}${C()}`, e.notices.map((id) => [' ', h('a', { href: `#/notice/${encodeURIComponent(id)}` }, id)])) : null,
+        ),
+      );
+    })),
+  );
+}

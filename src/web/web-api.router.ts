@@ -1,0 +1,154 @@
+/**
+ * The workspace's own JSON and file routes under /web-api: what the pages need
+ * beyond /api/v1 — phase windows and the lights matrix, the buttons a person may
+ * press, evidence uploads, the ledger and the printable notice. Same bearer
+ * tokens, same typed errors (the app's error handler turns them into statuses).
+ */
+import express, { Router, type Request } from 'express';
+import { z } from 'zod';
+import { taskMachine } from '../../machines/index.js';
+import { actorLabel, checkReadPlan, checkTaskEvent, ruleText, type Principal } from '../domain/permissions.js';
+import { ForbiddenError, InvalidInputError, NotFoundError } from '../errors.js';
+import type { Runtime } from '../runtime.js';
+import { bearer, langOf, principal } from './auth.js';
+import { FileStore, MAX_FILE_BYTES, MAX_FILES_PER_TASK } from './files.js';
+import { LABELS } from './labels.js';
+import { buildLedger } from './ledger.js';
+import { activeStateIds, machineGraph } from './machine-graph.js';
+import { renderNoticePage } from './notice-page.js';
+import { departmentPhaseMatrix, phaseWindows } from './overview.js';
+import { allowedActions } from './task-actions.js';
+
+const ActionsQuery = z.object({
+  tasks: z
+    .string()
+    .min(1)
+    .transform((s) => [...new Set(s.split(',').filter(Boolean))])
+    .pipe(z.array(z.string().max(40)).min(1).max(500)),
+});
+
+function mayRead(p: Principal, planId: string): void {
+  const rule = checkReadPlan(p, planId);
+  if (rule) throw new ForbiddenError(ruleText(rule));
+}
+
+function badInput(path: string, message: string, zh: string): InvalidInputError {
+  return new InvalidInputError([{ path, message }], { zh, en: message });
+}
+
+/** The uploaded file's name from `X-File-Name` (URI-encoded, so any script survives a header). */
+function fileName(req: Request): string {
+  let name: string;
+  try {
+    name = decodeURIComponent(req.get('x-file-name') ?? '');
+  } catch {
+    throw badInput('x-file-name', 'X-File-Name is not URI-encoded', 'X-File-Name 头未按 URI 编码');
+  }
+  name = name.replace(/[\\/\u0000-\u001f]/g, '_').trim();
+  if (!name || name.length > 200) throw badInput('x-file-name', 'X-File-Name must name the file (1–200 characters)', '请在 X-File-Name 头中给出文件名（1–200 个字符）');
+  return name;
+}
+
+function fileType(req: Request): string {
+  const type = (req.get('x-file-type') ?? '').trim().toLowerCase();
+  return /^[\w.+-]+\/[\w.+-]+$/.test(type) ? type : 'application/octet-stream';
+}
+
+export function webApiRouter(runtime: Runtime): Router {
+  const { engine, queries } = runtime;
+  const files = new FileStore(runtime.redis, engine);
+  const graph = machineGraph(taskMachine);
+  const r = Router();
+
+  // Labels and the machine's shape are the same for everyone: no token needed.
+  r.get('/labels', (_req, res) => {
+    res.json(LABELS);
+  });
+  r.get('/machines/task', (_req, res) => {
+    res.json(graph);
+  });
+
+  r.use(bearer(runtime.tokens));
+
+  r.get('/plans/:planId/overview', async (req, res) => {
+    mayRead(principal(res), req.params.planId);
+    const { def } = await engine.loadPlan(req.params.planId);
+    const tasks = await queries.listTasks(req.params.planId);
+    res.json({ now: Date.now(), timeZone: def.timeZone, phases: phaseWindows(def), matrix: departmentPhaseMatrix(def, tasks) });
+  });
+
+  r.get('/plans/:planId/actions', async (req, res) => {
+    const me = principal(res);
+    mayRead(me, req.params.planId);
+    const ids = ActionsQuery.safeParse(req.query);
+    if (!ids.success) throw badInput('tasks', 'tasks must list 1–500 task ids, comma-separated', 'tasks 参数须列出 1–500 个任务编号，以逗号分隔');
+    const out: Record<string, { actions: string[]; active: string[] }> = {};
+    for (const t of await engine.loadTasks(req.params.planId, ids.data.tasks)) {
+      const def = await engine.definition(req.params.planId, t.rev);
+      out[t.def.id] = { actions: allowedActions(me, def, t.def, t.snap), active: activeStateIds(t.snap) };
+    }
+    res.json({ tasks: out });
+  });
+
+  r.post('/plans/:planId/tasks/:taskId/files', express.raw({ type: () => true, limit: MAX_FILE_BYTES }), async (req, res) => {
+    const me = principal(res);
+    const { planId, taskId } = req.params;
+    const task = await engine.loadTask(planId, taskId);
+    const def = await engine.definition(planId, task.rev);
+    const rule = checkTaskEvent(me, def, task.def, 'task.submit');
+    if (rule) throw new ForbiddenError(ruleText(rule));
+    // The app parses JSON bodies before this route; the page sends every file as octet-stream.
+    if (!Buffer.isBuffer(req.body) || req.body.length === 0) {
+      throw badInput('body', 'send the file bytes as the body (Content-Type: application/octet-stream)', '请以请求体发送文件内容（Content-Type: application/octet-stream）');
+    }
+    const stored = await files.put({ planId, taskId, name: fileName(req), type: fileType(req), by: actorLabel(me), at: Date.now(), data: req.body });
+    if (!stored) throw badInput('file', `a task keeps at most ${MAX_FILES_PER_TASK} files`, `每项任务最多保存 ${MAX_FILES_PER_TASK} 个文件`);
+    res.status(201).json({ ...stored, url: `${req.protocol}://${req.get('host')}/web-api/files/${encodeURIComponent(planId)}/${stored.id}` });
+  });
+
+  r.get('/plans/:planId/tasks/:taskId/files', async (req, res) => {
+    mayRead(principal(res), req.params.planId);
+    const base = `${req.protocol}://${req.get('host')}/web-api/files/${encodeURIComponent(req.params.planId)}`;
+    res.json({ files: (await files.list(req.params.planId, req.params.taskId)).map((f) => ({ ...f, url: `${base}/${f.id}` })) });
+  });
+
+  r.get('/files/:planId/:fileId', async (req, res) => {
+    mayRead(principal(res), req.params.planId);
+    const file = await files.get(req.params.planId, req.params.fileId);
+    if (!file) throw new NotFoundError({ zh: '没有这个文件', en: 'No such file' });
+    // Always a download, never rendered here: an uploaded page must not run on this origin.
+    res.set({
+      'Content-Type': file.type,
+      'Content-Disposition': `attachment; filename*=UTF-8''${encodeURIComponent(file.name)}`,
+      'X-Content-Type-Options': 'nosniff',
+      'Content-Security-Policy': "default-src 'none'; sandbox",
+    });
+    res.send(file.data);
+  });
+
+  r.get('/plans/:planId/ledger.xlsx', async (req, res) => {
+    mayRead(principal(res), req.params.planId);
+    const { planId } = req.params;
+    const { def } = await engine.loadPlan(planId);
+    const ids = (await queries.listTasks(planId)).map((t) => t.id);
+    const tasks = [];
+    for (let i = 0; i < ids.length; i += 32) tasks.push(...(await Promise.all(ids.slice(i, i + 32).map((id) => queries.task(planId, id)))));
+    const lang = langOf(req.query);
+    const xlsx = await buildLedger(def, tasks, lang, Date.now());
+    const name = `${def.id}-${lang === 'zh' ? '台账' : 'ledger'}.xlsx`;
+    res.set({
+      'Content-Type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+      'Content-Disposition': `attachment; filename="${def.id}-ledger.xlsx"; filename*=UTF-8''${encodeURIComponent(name)}`,
+    });
+    res.send(xlsx);
+  });
+
+  r.get('/plans/:planId/notices/:noticeId/print', async (req, res) => {
+    mayRead(principal(res), req.params.planId);
+    const notice = await queries.notice(req.params.planId, req.params.noticeId);
+    const { def } = await engine.loadPlan(req.params.planId);
+    res.type('html').send(renderNoticePage(notice, def, langOf(req.query)));
+  });
+
+  return r;
+}

@@ -1,0 +1,119 @@
+/**
+ * The workspace's pure parts: the machine diagram's tree, the allowed actions, the
+ * phase a deadline falls in, and the notice page's escaping and layout.
+ */
+import { transition, type AnyMachineSnapshot } from 'xstate';
+import { describe, expect, it } from 'vitest';
+import { taskMachine } from '../../machines/index.js';
+import type { Notice } from '../../src/domain/notices.js';
+import { initialTaskSnapshot } from '../../src/engine/entity.js';
+import { PlanDefinitionSchema, type PlanDefinition } from '../../src/domain/plan.schema.js';
+import { WORK_TEXT } from '../../src/web/labels.js';
+import { activeStateIds, machineGraph, type GraphNode } from '../../src/web/machine-graph.js';
+import { documentDate, renderNoticePage } from '../../src/web/notice-page.js';
+import { departmentPhaseMatrix, phaseAt, phaseWindows } from '../../src/web/overview.js';
+import { allowedActions } from '../../src/web/task-actions.js';
+import { fixturePlan } from '../helpers/plan-fixture.js';
+
+const START = Date.UTC(2026, 2, 1, 0, 0, 0);
+const plan: PlanDefinition = PlanDefinitionSchema.parse(fixturePlan({ start: START }));
+const task = plan.tasks[0]!;
+
+function snapshotAfter(...events: { type: string; [k: string]: unknown }[]): AnyMachineSnapshot {
+  let snap = initialTaskSnapshot(plan, task, START);
+  for (const e of events) snap = transition(taskMachine, snap, { at: START + 1, ...e } as never)[0] as AnyMachineSnapshot;
+  return snap;
+}
+
+describe('machine graph', () => {
+  it('is the task machine as declared: two parallel regions with every work state', () => {
+    const g = machineGraph(taskMachine);
+    expect(g.type).toBe('parallel');
+    expect(g.children.map((c) => c.key)).toEqual(['work', 'supervision']);
+    const work = g.children[0]!;
+    expect(work.initial).toBe('task.work.draft');
+    expect(work.children.map((c) => c.key)).toEqual(Object.keys(WORK_TEXT));
+    const submitted = work.children.find((c) => c.key === 'submitted')!;
+    expect(submitted.transitions).toContainEqual({ event: 'task.return', targets: ['task.work.rectification', 'task.supervision.watching'], guard: 'newDeadlineInFuture' });
+    const find = (n: GraphNode, id: string): GraphNode | undefined => (n.id === id ? n : n.children.map((c) => find(c, id)).find(Boolean));
+    expect(find(g, 'task.supervision.watching')!.transitions.map((t) => t.event)).toContain('after:checkpoint');
+  });
+
+  it('marks the active states of a snapshot, ancestors included', () => {
+    const active = activeStateIds(snapshotAfter({ type: 'task.activate' }, { type: 'task.acknowledge' }));
+    expect(active).toEqual(expect.arrayContaining(['task', 'task.work', 'task.work.acknowledged', 'task.supervision.watching', 'task.supervision.watching.onTrack']));
+  });
+});
+
+describe('allowed actions', () => {
+  const person = (personId: string) => ({ kind: 'person' as const, planId: plan.id, personId });
+  it('are the events the state takes that the person may send', () => {
+    const submitted = snapshotAfter({ type: 'task.activate' }, { type: 'task.submit', evidence: ['https://x.org'], note: '' });
+    expect(allowedActions(person('p-zhang'), plan, task, submitted)).toEqual([]);
+    expect(allowedActions(person('p-li'), plan, task, submitted)).toEqual(['task.review', 'task.accept', 'task.return']);
+    expect(allowedActions(person('p-chen'), plan, task, submitted)).toEqual(['task.deadline.change']);
+    const assigned = snapshotAfter({ type: 'task.activate' });
+    expect(allowedActions(person('p-zhao'), plan, task, assigned)).toEqual(['task.acknowledge', 'task.progress', 'task.submit']);
+    expect(allowedActions({ kind: 'admin' }, plan, task, assigned)).toEqual(['task.deadline.change']);
+  });
+});
+
+describe('department × phase matrix', () => {
+  it('files each deadline under the phase it falls in, with outer columns only when used', () => {
+    const w = phaseWindows(plan);
+    expect(phaseAt(w, START)).toBe('launch');
+    expect(phaseAt(w, START + 3_600_000)).toBe('promotion');
+    expect(phaseAt(w, START - 1)).toBe('before');
+    expect(phaseAt(w, START + 10 * 3_600_000)).toBe('after');
+    const m = departmentPhaseMatrix(plan, [
+      { id: 'a', leadDepartment: 'rsg', deadlineMs: START + 60_000, supervision: 'overdue' },
+      { id: 'b', leadDepartment: 'jjb', deadlineMs: START + 60_000, supervision: 'dueSoon' },
+      { id: 'c', leadDepartment: 'jjb', deadlineMs: START + 10 * 3_600_000, supervision: 'closed' },
+    ]);
+    expect(m.columns).toEqual(['launch', 'promotion', 'implementation', 'evaluation', 'after']);
+    expect(m.rows.map((r) => r.department)).toEqual(['jjb', 'rsg']);
+    expect(m.rows[0]!.cells.launch).toMatchObject({ yellow: 1, tasks: ['b'] });
+    expect(m.rows[0]!.cells.after).toMatchObject({ done: 1 });
+    expect(m.rows[1]!.cells.launch).toMatchObject({ red: 1 });
+  });
+});
+
+describe('notice page', () => {
+  const notice: Notice & { acknowledgements: Record<string, number> } = {
+    id: 't1.x.r1',
+    planId: plan.id,
+    taskId: 't1',
+    kind: 'rectification',
+    rung: 1,
+    action: 'rectification_notice',
+    number: '督办〔qx-2026〕t1-1号',
+    issuer: '青溪区<教育局>',
+    recipients: [{ id: 'p-zhao', name: '赵小红', roles: ['responsiblePerson'] }, { id: 'p-zhang', name: '张华', roles: ['departmentHead'] }],
+    deadline: START,
+    rectificationDeadline: START + 7 * 86_400_000,
+    createdAt: START + 1000,
+    title: { zh: '第一次整改通知书:"<script>"', en: 'Rectification notice no. 1' },
+    body: { zh: '请整改 & 提交', en: 'Rectify & submit' },
+    acknowledgements: { 'p-zhang': START + 5000 },
+  };
+
+  it('escapes every value and lays out issuer, number, addressees, task, new deadline and date', () => {
+    const html = renderNoticePage(notice, plan, 'zh');
+    expect(html).not.toContain('<script>');
+    expect(html).toContain('<div class="nd-issuer">青溪区&lt;教育局&gt;</div>');
+    expect(html).toContain('<div class="nd-number">督办〔qx-2026〕t1-1号</div>');
+    expect(html).toContain('<p class="nd-to">赵小红、张华：</p>');
+    expect(html).toContain('请整改 &amp; 提交');
+    expect(html).toContain('制定质量监测实施方案（t1）');
+    expect(html).toContain('<strong class="nd-new-deadline">2026-03-08 08:00');
+    expect(html).toContain('<div class="nd-date">2026年3月1日</div>');
+    expect(html).toMatch(/张华（股室负责人）：已签收/);
+    expect(html).toMatch(/赵小红（责任人）：未签收/);
+  });
+
+  it('dates documents in the plan zone', () => {
+    // 2026-02-28 20:00 UTC is already 1 March in Shanghai.
+    expect(documentDate(Date.UTC(2026, 1, 28, 20), 'Asia/Shanghai', 'zh')).toBe('2026年3月1日');
+    expect(documentDate(Date.UTC(2026, 1, 28, 20), 'Asia/Shanghai', 'en')).toBe('1 March 2026');
+  });
+});

@@ -1,0 +1,155 @@
+/**
+ * The workspace's own routes over HTTP, without a browser: the ledger parsed back
+ * with exceljs, the printable notice, the allowed actions, the lights matrix and
+ * evidence uploads with their limits and permissions.
+ */
+import ExcelJS from 'exceljs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Principal } from '../../src/domain/permissions.js';
+import { LEDGER_COLUMNS } from '../../src/web/ledger.js';
+import { seededWebRuntime, type WebRuntime } from './web-runtime.js';
+import { T1_PROGRESS_NOTE, type Scenario } from './scenario.js';
+
+describe('web workspace routes', () => {
+  let rt: WebRuntime;
+  let s: Scenario;
+  const get = (path: string, token?: string) => fetch(`${rt.base}${path}`, { headers: token ? { Authorization: `Bearer ${token}` } : {} });
+  const as = (personId: string): Principal => ({ kind: 'person', planId: s.planId, personId });
+
+  beforeAll(async () => {
+    ({ rt, scenario: s } = await seededWebRuntime());
+    // t2 is done: submitted with evidence and accepted, so the ledger has dates to show.
+    await rt.engine.taskEvent(s.planId, 't2', { type: 'task.submit', evidence: ['https://example.org/t2.pdf'], note: '政策已印发' }, as('p-zhou'));
+    await rt.engine.taskEvent(s.planId, 't2', { type: 'task.accept', note: '同意' }, as('p-li'));
+  });
+  afterAll(() => rt?.close());
+
+  it('serves the page, the chart library and the labels without a token, and nothing else', async () => {
+    const page = await get('/');
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('<script type="module" src="/app.js">');
+    expect((await get('/vendor/echarts.min.js')).status).toBe(200);
+    expect((await (await get('/web-api/labels')).json()).work.rectification.zh).toBe('退回整改');
+    const denied = await get(`/web-api/plans/${s.planId}/overview`);
+    expect(denied.status).toBe(401);
+    expect((await denied.json()).error.code).toBe('unauthenticated');
+    expect((await get(`/web-api/plans/${s.planId}/overview`, 'dbn_not-a-token')).status).toBe(401);
+  });
+
+  it('exports the ledger as .xlsx with chain, deadline, state, rung, progress and dates', async () => {
+    const res = await get(`/web-api/plans/${s.planId}/ledger.xlsx`, s.tokens['p-chen']);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toContain('spreadsheetml');
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(await res.arrayBuffer());
+    const ws = wb.getWorksheet('任务台账')!;
+    expect(String(ws.getCell(1, 1).value)).toContain('青溪区义务教育质量提升三年行动计划 任务台账');
+    const header = LEDGER_COLUMNS.map((_, i) => ws.getRow(2).getCell(i + 1).value);
+    expect(header).toEqual(LEDGER_COLUMNS.map((c) => c.zh));
+    const rows = new Map<string, Record<string, unknown>>();
+    for (let r = 3; r <= ws.rowCount; r++) {
+      const row = ws.getRow(r);
+      rows.set(String(row.getCell(2).value), Object.fromEntries(LEDGER_COLUMNS.map((c, i) => [c.key, row.getCell(i + 1).value])));
+    }
+    expect([...rows.keys()].sort()).toEqual(['t1', 't2', 't3']);
+    expect(rows.get('t1')).toMatchObject({
+      title: '制定质量监测实施方案',
+      leader: '李明',
+      department: '基础教育办公室',
+      head: '张华',
+      person: '赵小红',
+      cooperating: '教研教培中心',
+      work: '推进中',
+      supervision: '正常推进',
+      rung: 0,
+      percent: 40,
+      note: T1_PROGRESS_NOTE,
+      phase: '推进阶段',
+    });
+    expect(rows.get('t1')!.deadline).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}/);
+    expect(rows.get('t2')).toMatchObject({ work: '已验收', supervision: '已办结', evidence: 'https://example.org/t2.pdf' });
+    expect(rows.get('t2')!.acceptedAt).toMatch(/^\d{4}-\d{2}-\d{2} /);
+    expect(rows.get('t2')!.submittedAt).toMatch(/^\d{4}-\d{2}-\d{2} /);
+    expect(rows.get('t3')).toMatchObject({ supervision: '逾期', rung: 4, work: '已下达' });
+
+    const en = new ExcelJS.Workbook();
+    await en.xlsx.load(await (await get(`/web-api/plans/${s.planId}/ledger.xlsx?lang=en`, s.tokens['p-li'])).arrayBuffer());
+    expect(en.getWorksheet('Ledger')!.getRow(2).getCell(4).value).toBe('Task');
+  });
+
+  it('renders a rectification notice as an official document', async () => {
+    // t3's responsible leader is p-wang: rung 2 adds him to the notice.
+    const inbox = await (await get('/api/v1/inbox', s.tokens['p-wang'])).json();
+    const r2 = inbox.notices.find((n: { id: string }) => n.id.endsWith('.r2'));
+    expect(r2).toBeDefined();
+    const res = await get(`/web-api/plans/${s.planId}/notices/${r2.id}/print`, s.tokens['p-wang']);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toContain('text/html');
+    const html = await res.text();
+    expect(html).toContain('<div class="nd-issuer">青溪区教育局质量提升工作领导小组办公室</div>');
+    expect(html).toContain('<div class="nd-number">督办〔qx-2026〕t3-2号</div>');
+    expect(html).toContain('组织统一质量检测');
+    expect(html).toMatch(/<p class="nd-to">孙丽、王建国：<\/p>/);
+    expect(html).toMatch(/<strong class="nd-new-deadline">\d{4}-\d{2}-\d{2} \d{2}:\d{2}/);
+    expect(html).toMatch(/<div class="nd-date">\d{4}年\d{1,2}月\d{1,2}日<\/div>/);
+    const en = await (await get(`/web-api/plans/${s.planId}/notices/${r2.id}/print?lang=en`, s.tokens['p-wang'])).text();
+    expect(en).toContain('Rectify by');
+    // Another plan's person may not read it.
+    const stranger = await rt.tokens.issue({ kind: 'person', planId: 'other-plan', personId: 'p-x' });
+    expect((await get(`/web-api/plans/${s.planId}/notices/${r2.id}/print`, stranger)).status).toBe(403);
+  });
+
+  it('lists only the actions the person may take in the task\'s state', async () => {
+    const actions = async (personId: string) =>
+      (await (await get(`/web-api/plans/${s.planId}/actions?tasks=t1,t3`, s.tokens[personId])).json()).tasks;
+    const zhang = await actions('p-zhang');
+    expect(zhang.t1.actions).toEqual(['task.progress', 'task.submit']);
+    expect(zhang.t1.active).toEqual(expect.arrayContaining(['task.work.inProgress', 'task.supervision.watching.onTrack']));
+    expect(zhang.t3.actions).toEqual([]);
+    expect((await actions('p-li')).t1.actions).toEqual([]);
+    expect((await actions('p-chen')).t1.actions).toEqual(['task.deadline.change']);
+    expect((await get(`/web-api/plans/${s.planId}/actions`, s.tokens['p-li'])).status).toBe(400);
+  });
+
+  it('counts lights by department and the phase each deadline falls in', async () => {
+    const o = await (await get(`/web-api/plans/${s.planId}/overview`, s.tokens['p-wang'])).json();
+    expect(o.phases.map((p: { key: string }) => p.key)).toEqual(['launch', 'promotion', 'implementation', 'evaluation']);
+    expect(o.matrix.columns).toEqual(['launch', 'promotion', 'implementation', 'evaluation']);
+    const cell = (dept: string, phase: string) => o.matrix.rows.find((r: { department: string }) => r.department === dept).cells[phase];
+    expect(cell('jjb', 'promotion')).toMatchObject({ green: 1, tasks: ['t1'] });
+    expect(cell('rsg', 'launch')).toMatchObject({ done: 1, tasks: ['t2'] });
+    expect(cell('jyzx', 'launch')).toMatchObject({ red: 1, tasks: ['t3'] });
+  });
+
+  it('keeps uploaded evidence with the task, for those who may submit it, up to 5 MB', async () => {
+    const upload = (token: string, body: Uint8Array<ArrayBuffer>, name = '%E6%96%B9%E6%A1%88.txt') =>
+      fetch(`${rt.base}/web-api/plans/${s.planId}/tasks/t1/files`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/octet-stream', 'X-File-Name': name, 'X-File-Type': 'text/plain' },
+        body,
+      });
+    const ok = await upload(s.tokens['p-zhang']!, new TextEncoder().encode('监测方案 v1'));
+    expect(ok.status).toBe(201);
+    const meta = await ok.json();
+    expect(meta).toMatchObject({ name: '方案.txt', type: 'text/plain', size: 15, by: 'p-zhang', taskId: 't1' });
+    expect(meta.url).toBe(`${rt.base}/web-api/files/${s.planId}/${meta.id}`);
+
+    const file = await get(new URL(meta.url).pathname, s.tokens['p-li']);
+    expect(file.status).toBe(200);
+    expect(file.headers.get('content-disposition')).toContain("attachment; filename*=UTF-8''%E6%96%B9%E6%A1%88.txt");
+    expect(file.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(await file.text()).toBe('监测方案 v1');
+    expect((await get(new URL(meta.url).pathname)).status).toBe(401);
+
+    const listed = await (await get(`/web-api/plans/${s.planId}/tasks/t1/files`, s.tokens['p-wang'])).json();
+    expect(listed.files.map((f: { id: string }) => f.id)).toContain(meta.id);
+
+    // The evidence link is accepted by the API's own submit schema.
+    await rt.engine.taskEvent(s.planId, 't1', { type: 'task.submit', evidence: [meta.url], note: '' }, as('p-zhang'));
+
+    expect((await upload(s.tokens['p-li']!, new Uint8Array([1]))).status).toBe(403);
+    expect((await upload(s.tokens['p-zhang']!, new Uint8Array(5 * 1024 * 1024 + 1))).status).toBe(413);
+    expect((await upload(s.tokens['p-zhang']!, new Uint8Array(0))).status).toBe(400);
+    expect((await upload(s.tokens['p-zhang']!, new Uint8Array([1]), '%E0%A4%A')).status).toBe(400);
+  });
+});
