@@ -14,7 +14,9 @@ const Env = z.object({
   DUBAN_RECONCILE_MS: z.coerce.number().int().min(100).default(30_000),
   DUBAN_LOCK_MS: z.coerce.number().int().min(500).default(30_000),
   DUBAN_STALLED_MS: z.coerce.number().int().min(100).default(30_000),
-  DUBAN_LANG: z.enum(['zh', 'en']).default('zh'),
+  /** Where `duban apply` sends plans, and the token it uses. */
+  DUBAN_SERVER: z.string().url().default('http://127.0.0.1:3000'),
+  DUBAN_TOKEN: z.string().optional(),
 });
 
 export type Config = z.infer<typeof Env>;

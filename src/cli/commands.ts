@@ -5,4 +5,4 @@ export interface CliCommand {
   run(argv: string[]): Promise<number>;
 }
 
-export const extraCommands: CliCommand[] = [];
+

@@ -9,7 +9,9 @@ import { hasRedisServer, NO_REDIS_HELP, startRedisServer, type RedisServerHandle
 import { startRuntime, type Runtime } from '../runtime.js';
 import { runDemo } from '../demo/run-demo.js';
 import { mountWorkspace } from './web.js';
-import { extraCommands } from './commands.js';
+import { applyCommand, importCommand, simulateCommand, validateCommand } from './plan-commands.js';
+
+const extraCommands = [validateCommand, applyCommand, importCommand, simulateCommand];
 
 const HELP = `duban — 督办:行动计划督办引擎 / action-plan supervision engine
 
@@ -19,7 +21,8 @@ const HELP = `duban — 督办:行动计划督办引擎 / action-plan supervisio
   duban worker [--concurrency N]                         只运行定时任务处理 / timer workers only (needs REDIS_URL)
 ${extraCommands.map((c) => `  ${c.usage}`).join('\n')}
 
-环境变量 / environment: REDIS_URL, PORT, DUBAN_ADMIN_TOKEN, DUBAN_DATA_DIR, DUBAN_WORKER_CONCURRENCY, DUBAN_RECONCILE_MS
+环境变量 / environment: REDIS_URL, PORT, DUBAN_ADMIN_TOKEN, DUBAN_DATA_DIR, DUBAN_WORKER_CONCURRENCY, DUBAN_RECONCILE_MS,
+  DUBAN_SERVER, DUBAN_TOKEN (for apply)
 每个命令都支持 --help / every command takes --help.`;
 
 const COMMAND_HELP: Record<string, string> = {

@@ -56,11 +56,12 @@ export function shiftBy(at: number, iso: string, zone: string, sign: 1 | -1 = 1)
 /**
  * Formats epoch ms for a reader in the plan's zone: 2023-08-31 18:00 (with seconds
  * when they are not zero). A whole-day deadline ends at midnight and reads as the
- * day it belongs to: 2023-08-31 24:00, not 2023-09-01 00:00.
+ * day it belongs to: 2023-08-31 24:00, not 2023-09-01 00:00. Times that start
+ * something (a timeline's events) pass `startOfDay` to read 2023-09-01 00:00.
  */
-export function formatPlanTime(at: number, zone: string): string {
+export function formatPlanTime(at: number, zone: string, midnight: 'endOfDay' | 'startOfDay' = 'endOfDay'): string {
   const dt = DateTime.fromMillis(at, { zone });
-  if (dt.hour === 0 && dt.minute === 0 && dt.second === 0 && dt.millisecond === 0) {
+  if (midnight === 'endOfDay' && dt.hour === 0 && dt.minute === 0 && dt.second === 0 && dt.millisecond === 0) {
     return `${dt.minus({ days: 1 }).toFormat('yyyy-LL-dd')} 24:00`;
   }
   return dt.toFormat(dt.second === 0 ? 'yyyy-LL-dd HH:mm' : 'yyyy-LL-dd HH:mm:ss');

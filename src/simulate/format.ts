@@ -31,7 +31,7 @@ export function formatTable(def: PlanDefinition, timeline: TimelineEntry[]): str
     const notices = e.notices.length === 0 ? [null] : e.notices;
     for (const n of notices) {
       rows.push([
-        formatPlanTime(e.at, def.timeZone),
+        formatPlanTime(e.at, def.timeZone, 'startOfDay'),
         entity,
         n === notices[0] ? `${e.event}: ${change}` : '',
         n ? (n.kind === 'rectification' ? `第${n.rung}级 rung ${n.rung}` : n.kind === 'reminder' ? '提醒 reminder' : '阶段 phase') : '',
@@ -51,7 +51,7 @@ export function formatJson(def: PlanDefinition, timeline: TimelineEntry[]): stri
       timeZone: def.timeZone,
       timeline: timeline.map((e) => ({
         at: new Date(e.at).toISOString(),
-        local: formatPlanTime(e.at, def.timeZone),
+        local: formatPlanTime(e.at, def.timeZone, 'startOfDay'),
         entity: e.entity === PLAN_ENTITY ? 'plan' : e.entity,
         event: e.event,
         from: e.from,

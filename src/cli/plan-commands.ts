@@ -1,0 +1,196 @@
+/**
+ * Plan-file commands: validate, apply, import, simulate. Each prints what is wrong
+ * in one line (Chinese / English) and exits non-zero on failure.
+ */
+import { writeFile } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { loadConfig } from '../config.js';
+import type { PlanDefinition } from '../domain/plan.schema.js';
+import { resolvePlanDate } from '../domain/time.js';
+import { formatReport, importPlanDocument, readDocument, writePlanYaml } from '../importer/index.js';
+import { formatProblems, readPlanFile } from '../plan-files/index.js';
+import { formatIcs, formatJson, formatTable } from '../simulate/format.js';
+import { actionsFor, simulate, type Lateness } from '../simulate/simulate.js';
+import type { CliCommand } from './commands.js';
+
+class CliError extends Error {}
+
+/** Prints `label…` on stderr only if `work` takes longer than a moment. */
+async function withProgress<T>(label: string, work: () => Promise<T> | T): Promise<T> {
+  const timer = setTimeout(() => process.stderr.write(`${label}…\n`), 400);
+  try {
+    return await work();
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+type Values = Record<string, string | boolean | (string | boolean)[] | undefined>;
+
+function args(argv: string[], options: NonNullable<ParseArgsConfig['options']>): { values: Values; positionals: string[] } {
+  try {
+    return parseArgs({ args: argv, options: { ...options, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
+  } catch (err) {
+    throw new CliError(`参数有误 / bad arguments: ${(err as Error).message}`);
+  }
+}
+
+async function loadPlan(file: string | undefined): Promise<PlanDefinition> {
+  if (!file) throw new CliError('缺少方案文件 / missing the plan file (FILE)');
+  const result = await withProgress(`读取 / reading ${file}`, () => readPlanFile(file));
+  if (!result.ok) {
+    console.error(formatProblems(result.problems, { lang: 'both' }));
+    throw new CliError(`${file}: 方案有 ${result.problems.length} 处问题 / the plan has ${result.problems.length} problem(s)`);
+  }
+  return result.plan as PlanDefinition;
+}
+
+function command(name: string, usage: string, help: string, run: (argv: string[]) => Promise<void>): CliCommand {
+  return {
+    name,
+    usage,
+    async run(argv) {
+      if (argv.includes('--help') || argv.includes('-h')) {
+        console.log(`${usage}\n${help}`);
+        return 0;
+      }
+      try {
+        await run(argv);
+        return 0;
+      } catch (err) {
+        console.error(err instanceof CliError ? err.message : `错误 / error: ${(err as Error).message}`);
+        return 1;
+      }
+    },
+  };
+}
+
+export const validateCommand = command(
+  'validate',
+  'duban validate FILE',
+  '  检查方案文件(YAML 或 JSON),逐条列出问题及其行号。 / Checks a plan file (YAML or JSON) and lists every problem with its line.',
+  async (argv) => {
+    const { positionals } = args(argv, {});
+    const plan = await loadPlan(positionals[0]);
+    console.log(`✓ ${positionals[0]}: 方案「${plan.title}」有效,${plan.tasks.length} 项任务 / plan "${plan.id}" is valid, ${plan.tasks.length} tasks`);
+  },
+);
+
+export const applyCommand = command(
+  'apply',
+  'duban apply FILE [--server URL] [--token T] [--publish]',
+  `  在运行中的服务器上创建方案,或更新草案。 / Creates the plan on a running server, or updates its draft.
+  --server URL   服务器地址 / server (default DUBAN_SERVER or http://127.0.0.1:3000)
+  --token T      办公室或管理员令牌 / an office or admin token (default DUBAN_TOKEN)
+  --publish      创建后立即发布 / publish right after creating`,
+  async (argv) => {
+    const { values, positionals } = args(argv, { server: { type: 'string' }, token: { type: 'string' }, publish: { type: 'boolean' } });
+    const plan = await loadPlan(positionals[0]);
+    const config = loadConfig();
+    const server = String(values.server ?? config.DUBAN_SERVER).replace(/\/$/, '');
+    const token = (values.token as string | undefined) ?? config.DUBAN_TOKEN;
+    if (!token) throw new CliError('缺少令牌:用 --token 或 DUBAN_TOKEN / no token: pass --token or set DUBAN_TOKEN');
+    const call = async (method: string, path: string, body?: unknown) => {
+      const res = await fetch(`${server}/api/v1${path}`, {
+        method,
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      }).catch((err: unknown) => {
+        throw new CliError(`无法连接服务器 / cannot reach ${server}: ${(err as Error).message}`);
+      });
+      return { status: res.status, json: (await res.json().catch(() => ({}))) as { error?: { message: string; message_en: string; problems?: { message: string }[] } } };
+    };
+    const exists = (await call('GET', `/plans/${plan.id}`)).status === 200;
+    const res = exists ? await call('PUT', `/plans/${plan.id}`, plan) : await call('POST', `/plans${values.publish ? '?publish=true' : ''}`, plan);
+    if (res.status >= 300) {
+      for (const p of res.json.error?.problems ?? []) console.error(`  ${p.message}`);
+      throw new CliError(`${res.status}: ${res.json.error?.message ?? ''} / ${res.json.error?.message_en ?? 'failed'}`);
+    }
+    if (exists && values.publish) {
+      const published = await call('POST', `/plans/${plan.id}/events`, { type: 'plan.publish' });
+      if (published.status >= 300) throw new CliError(`${published.status}: ${published.json.error?.message} / ${published.json.error?.message_en}`);
+    }
+    console.log(`✓ ${exists ? '已更新草案 / draft updated' : '已创建 / created'}:${plan.id}${values.publish ? ',已发布 / published' : ''}`);
+  },
+);
+
+export const importCommand = command(
+  'import',
+  'duban import DOC [--year YYYY] [-o plan.yaml]',
+  `  从 .txt / .md / .docx 方案文档生成方案草稿和问题报告。 / Drafts a plan file from a .txt, .md or .docx plan document, with a report of what could not be resolved.
+  --year YYYY    未写年份的日期所属年份 / the year for dates written without one
+  -o FILE        写入草稿 / write the draft here (default: standard output)`,
+  async (argv) => {
+    const { values, positionals } = args(argv, { year: { type: 'string' }, out: { type: 'string', short: 'o' } });
+    const doc = positionals[0];
+    if (!doc) throw new CliError('缺少文档 / missing the document (DOC)');
+    const year = values.year === undefined ? undefined : Number(values.year);
+    if (year !== undefined && !(Number.isInteger(year) && year >= 1990 && year <= 2100)) {
+      throw new CliError(`--year 应为年份,如 2023 / --year must be a year such as 2023, got "${values.year}"`);
+    }
+    const text = await withProgress(`读取 / reading ${doc}`, () => readDocument(doc)).catch((err: unknown) => {
+      throw new CliError(`无法读取 / cannot read ${doc}: ${(err as Error).message}`);
+    });
+    const result = await withProgress('提取 / extracting', () =>
+      importPlanDocument(text.text, { sourceName: basename(doc), ...(year !== undefined ? { year } : {}) }),
+    );
+    const yaml = writePlanYaml(result.plan, result.report, { sources: result.sources, sourceName: basename(doc) });
+    if (values.out) await writeFile(String(values.out), yaml);
+    else process.stdout.write(yaml);
+    console.error(formatReport(result.report, 'both'));
+    console.error(
+      `✓ ${result.plan.tasks?.length ?? 0} 项任务,${result.report.length} 条报告 / ${result.plan.tasks?.length ?? 0} tasks, ${result.report.length} report items` +
+        (values.out ? ` → ${values.out}` : ''),
+    );
+  },
+);
+
+function parseLate(items: string[]): Lateness {
+  const late: Lateness = {};
+  for (const item of items) {
+    const m = /^([^=]+)=(never|-?\d+(\.\d+)?)$/.exec(item);
+    if (!m) throw new CliError(`--late 应为 任务=天数 或 任务=never / --late must be TASK=DAYS or TASK=never, got "${item}"`);
+    late[m[1]!] = m[2] === 'never' ? 'never' : Number(m[2]);
+  }
+  return late;
+}
+
+export const simulateCommand = command(
+  'simulate',
+  'duban simulate FILE [--from D] [--until D] [--late TASK=DAYS ...] [--format table|json|ics]',
+  `  不连接 Redis,在虚拟时钟上运行方案,列出每次阶段变化、提醒和督办升级。 / Runs the plan on a virtual clock without Redis and prints every phase change, reminder and escalation.
+  --from D       发布时间(默认启动阶段开始)/ when the plan is published (default: the launch phase's start)
+  --until D      截止时间 / stop at this date
+  --late T=N     任务 T 逾期 N 天完成(T 可为 *,N 可为 never);其余按时完成 / task T finishes N days late (T may be *, N may be never); others on time
+  --format F     table(默认)| json | ics`,
+  async (argv) => {
+    const { values, positionals } = args(argv, {
+      from: { type: 'string' },
+      until: { type: 'string' },
+      late: { type: 'string', multiple: true },
+      format: { type: 'string' },
+    });
+    const format = values.format ?? 'table';
+    if (!['table', 'json', 'ics'].includes(String(format))) throw new CliError(`--format 应为 table、json 或 ics / --format must be table, json or ics, got "${format}"`);
+    const def = await loadPlan(positionals[0]);
+    const date = (flag: string, text: unknown) => {
+      if (text === undefined) return undefined;
+      const at = resolvePlanDate(String(text), def.timeZone, 'start');
+      if (at === null) throw new CliError(`${flag} 不是日期 / ${flag} is not a date: "${text}"`);
+      return at;
+    };
+    const late = parseLate((values.late as string[] | undefined) ?? []);
+    for (const id of Object.keys(late)) {
+      if (id !== '*' && !def.tasks.some((t) => t.id === id)) throw new CliError(`--late: 没有任务 / no task "${id}"`);
+    }
+    const publishAt = date('--from', values.from);
+    const until = date('--until', values.until);
+    const timeline = await withProgress('模拟 / simulating', () =>
+      simulate(def, { actions: actionsFor(def, late), ...(publishAt !== undefined ? { publishAt } : {}), ...(until !== undefined ? { until } : {}) }),
+    );
+    if (format === 'json') console.log(formatJson(def, timeline));
+    else if (format === 'ics') process.stdout.write(formatIcs(def, timeline, publishAt ?? Date.now()));
+    else console.log(formatTable(def, timeline));
+  },
+);
