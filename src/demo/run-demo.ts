@@ -4,6 +4,7 @@
  * every phase change, reminder and rung as it lands.
  */
 import type { TaskContext } from '../../machines/index.js';
+import { EVENT_TEXT } from '../domain/labels.js';
 import { PHASE_TEXT } from '../domain/notices.js';
 import { formatPlanTime } from '../domain/time.js';
 import type { Runtime } from '../runtime.js';
@@ -16,18 +17,6 @@ export interface DemoOptions {
   out: (line: string) => void;
 }
 
-const EVENT_TEXT: Record<string, string> = {
-  'task.activate': '任务下达 / assigned',
-  'task.acknowledge': '签收 / acknowledged',
-  'task.progress': '报告进展 / progress reported',
-  'task.submit': '提交验收 / submitted',
-  'task.review': '开始审核 / under review',
-  'task.accept': '验收通过 / accepted',
-  'task.return': '退回整改 / returned for rectification',
-  'task.deadline.change': '调整时限 / deadline changed',
-  'timer.checkpoint': '到期检查 / checkpoint',
-  'timer.rungGrace': '整改期满 / rectification period over',
-};
 
 export async function runDemo(rt: Runtime, options: DemoOptions): Promise<{ planId: string }> {
   const { out, beat } = options;
@@ -82,7 +71,8 @@ export async function runDemo(rt: Runtime, options: DemoOptions): Promise<{ plan
           continue;
         }
         const who = h.by === 'system' ? '' : ` (${names.get(h.by) ?? h.by})`;
-        out(`[${time}] ${entity} ${titles.get(entity)}: ${EVENT_TEXT[h.event] ?? h.event}${who}`);
+        const what = EVENT_TEXT[h.event];
+        out(`[${time}] ${entity} ${titles.get(entity)}: ${what ? `${what.zh} / ${what.en}` : h.event}${who}`);
         for (const id of h.notices ?? []) {
           const n = await rt.queries.notice(planId, id);
           out(`           ✉ ${n.title.zh}`);

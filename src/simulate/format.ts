@@ -3,23 +3,18 @@
  * iCalendar (deadlines and rung dates, for a calendar app).
  */
 import type { PlanDefinition } from '../domain/plan.schema.js';
+import { SUPERVISION_TEXT, WORK_TEXT } from '../domain/labels.js';
 import { PHASE_TEXT } from '../domain/notices.js';
 import { formatPlanTime } from '../domain/time.js';
 import { taskDeadline } from '../engine/entity.js';
 import { PLAN_ENTITY } from '../store/keys.js';
 import type { TimelineEntry } from './simulate.js';
 
-const WORK_TEXT: Record<string, string> = {
-  draft: '草案', assigned: '已下达', acknowledged: '已签收', inProgress: '推进中', submitted: '待验收',
-  underReview: '审核中', rectification: '整改中', accepted: '已验收',
-};
-const SUPERVISION_TEXT: Record<string, string> = { idle: '未启动', onTrack: '正常', dueSoon: '临期', overdue: '逾期', closed: '已办结' };
-
 function describeState(state: unknown): string {
   if (typeof state === 'string') return PHASE_TEXT[state]?.zh ?? state;
   const s = state as { work: string; supervision: string; rung: number };
-  const sup = s.supervision === 'overdue' ? `逾期${s.rung}级` : (SUPERVISION_TEXT[s.supervision] ?? s.supervision);
-  return `${WORK_TEXT[s.work] ?? s.work}/${sup}`;
+  const sup = s.supervision === 'overdue' ? `逾期${s.rung}级` : (SUPERVISION_TEXT[s.supervision]?.zh ?? s.supervision);
+  return `${WORK_TEXT[s.work]?.zh ?? s.work}/${sup}`;
 }
 
 /** One row per transition, in the plan's time zone, with notices and recipients by name. */

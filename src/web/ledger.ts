@@ -7,7 +7,7 @@ import ExcelJS from 'exceljs';
 import type { Queries } from '../engine/queries.js';
 import type { PlanDefinition } from '../domain/plan.schema.js';
 import { formatPlanTime } from '../domain/time.js';
-import { DEADLINE_PHASE_TEXT, label, SUPERVISION_TEXT, WORK_TEXT } from './labels.js';
+import { DEADLINE_PHASE_TEXT, label, SUPERVISION_TEXT, WORK_TEXT } from '../domain/labels.js';
 import { lightOf, phaseAt, phaseWindows } from './overview.js';
 
 export type LedgerTask = Awaited<ReturnType<Queries['task']>>;

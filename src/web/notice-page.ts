@@ -9,7 +9,7 @@ import { DateTime } from 'luxon';
 import type { Notice } from '../domain/notices.js';
 import type { PlanDefinition } from '../domain/plan.schema.js';
 import { formatPlanTime } from '../domain/time.js';
-import { label, ROLE_TEXT } from './labels.js';
+import { label, ROLE_TEXT } from '../domain/labels.js';
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 

@@ -12,7 +12,7 @@ import { ForbiddenError, InvalidInputError, NotFoundError } from '../errors.js';
 import type { Runtime } from '../runtime.js';
 import { bearer, langOf, principal } from './auth.js';
 import { FileStore, MAX_FILE_BYTES, MAX_FILES_PER_TASK } from './files.js';
-import { LABELS } from './labels.js';
+import { LABELS } from '../domain/labels.js';
 import { buildLedger } from './ledger.js';
 import { activeStateIds, machineGraph } from './machine-graph.js';
 import { renderNoticePage } from './notice-page.js';

@@ -8,7 +8,7 @@ import { taskMachine } from '../../machines/index.js';
 import type { Notice } from '../../src/domain/notices.js';
 import { initialTaskSnapshot } from '../../src/engine/entity.js';
 import { PlanDefinitionSchema, type PlanDefinition } from '../../src/domain/plan.schema.js';
-import { WORK_TEXT } from '../../src/web/labels.js';
+import { WORK_TEXT } from '../../src/domain/labels.js';
 import { activeStateIds, machineGraph, type GraphNode } from '../../src/web/machine-graph.js';
 import { documentDate, renderNoticePage } from '../../src/web/notice-page.js';
 import { departmentPhaseMatrix, phaseAt, phaseWindows } from '../../src/web/overview.js';

@@ -3,8 +3,8 @@
  * Chinese and English. One table for the server (ledger, notice page) and the
  * browser (served as JSON), so a state is named the same everywhere.
  */
-import type { Text } from '../domain/i18n.js';
-import { PHASE_TEXT, RUNG_ACTION_TEXT } from '../domain/notices.js';
+import type { Text } from './i18n.js';
+import { PHASE_TEXT, RUNG_ACTION_TEXT } from './notices.js';
 
 export const WORK_TEXT: Record<string, Text> = {
   draft: { zh: '未下达', en: 'not issued' },
