@@ -347,7 +347,7 @@ export class Engine {
         const change = this.applyToTask(def, task, { type: timer[0], at: timer[1].at }, 'system', false);
         fired = change !== null;
         return change;
-      });
+      }, tok);
     } catch (err) {
       if (err instanceof NotFoundError) return 'stale';
       throw err;
@@ -380,6 +380,7 @@ export class Engine {
    */
   private async transact(
     build: () => Promise<{ batch: Batch; writes: Write[]; notices: Notice[] } | null>,
+    firing?: string,
   ): Promise<Outcome> {
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const change = await build();
@@ -394,7 +395,7 @@ export class Engine {
       }
       const result = await batch.run(this.redis);
       if (result.ok) {
-        await this.schedule(planId, writes);
+        await this.schedule(planId, writes, firing);
         const last = writes[0];
         return {
           version: last ? (last.before?.ver ?? 0) + 1 : 0,
@@ -430,14 +431,17 @@ export class Engine {
     batch.rpush(pk.history(w.id), JSON.stringify(w.history));
   }
 
-  private async schedule(planId: string | null, writes: Write[]): Promise<void> {
+  /** Arms new timers' jobs; removes cancelled ones, but never the job now running (it is locked and finishing). */
+  private async schedule(planId: string | null, writes: Write[], firing?: string): Promise<void> {
     if (!planId) return;
     const armed: ScheduledTimer[] = [];
     const cancelled: ScheduledTimer[] = [];
     for (const w of writes) {
       const before = w.before?.timers ?? {};
       for (const [id, t] of Object.entries(w.timers)) if (before[id]?.tok !== t.tok) armed.push({ planId, entity: w.id, ...t });
-      for (const [id, t] of Object.entries(before)) if (w.timers[id]?.tok !== t.tok) cancelled.push({ planId, entity: w.id, ...t });
+      for (const [id, t] of Object.entries(before)) {
+        if (w.timers[id]?.tok !== t.tok && t.tok !== firing) cancelled.push({ planId, entity: w.id, ...t });
+      }
     }
     // The commit is durable already; a failure here leaves work for the reconciler, not a lost timer.
     try {

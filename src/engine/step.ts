@@ -9,7 +9,7 @@
  * fresh fencing token; a job that fires with a token the entity no longer holds is
  * stale and does nothing.
  */
-import { createActor, transition, type AnyStateMachine, type AnyMachineSnapshot } from 'xstate';
+import { transition, type AnyStateMachine, type AnyMachineSnapshot } from 'xstate';
 import { eventTime } from '../../machines/index.js';
 
 export interface TimerEntry {
@@ -38,9 +38,14 @@ export interface StepResult {
 
 export type TokenSource = () => string;
 
-/** A stored snapshot back to a live one (no actor is started: nothing runs). */
+/**
+ * A stored snapshot back to a live one. `resolveState` is enough for our machines —
+ * no spawned children, no history states — and a third of the cost of creating an
+ * actor (~33 µs against ~90 µs); test/machines checks the round trip for every
+ * reachable state. A machine that gains children must restore through createActor.
+ */
 export function restore(machine: AnyStateMachine, persisted: unknown): AnyMachineSnapshot {
-  return createActor(machine, { snapshot: persisted as never }).getSnapshot() as AnyMachineSnapshot;
+  return machine.resolveState(persisted as never) as AnyMachineSnapshot;
 }
 
 export function persist(machine: AnyStateMachine, snapshot: AnyMachineSnapshot): unknown {
@@ -82,7 +87,10 @@ export function applyActions(
   return { timers, armed, cancelled, emitted };
 }
 
-/** Applies `event` to `snapshot`. An event the state does not take changes nothing. */
+/**
+ * Applies `event` to `snapshot`. An event the state does not take (or whose guard
+ * fails) changes nothing: xstate then returns the very same snapshot object.
+ */
 export function step(
   machine: AnyStateMachine,
   snapshot: AnyMachineSnapshot,
@@ -90,10 +98,8 @@ export function step(
   timers: Timers,
   newToken: TokenSource,
 ): StepResult {
-  if (!snapshot.can(event)) {
-    return { handled: false, snapshot, timers, armed: [], cancelled: [], emitted: [] };
-  }
   const [next, actions] = transition(machine, snapshot, event as never);
+  if (next === snapshot) return { handled: false, snapshot, timers, armed: [], cancelled: [], emitted: [] };
   return { handled: true, snapshot: next as AnyMachineSnapshot, ...applyActions(actions, timers, eventTime(event), newToken) };
 }
 

@@ -8,7 +8,7 @@ import { initialTransition, type AnyMachineSnapshot } from 'xstate';
 import { getAdjacencyMap, getShortestPaths } from 'xstate/graph';
 import { taskMachine, type TaskContext, type TaskEvent } from '../../machines/index.js';
 import { DEFAULT_ESCALATION } from '../../src/domain/policy.js';
-import { step, type Timers } from '../../src/engine/step.js';
+import { persist, restore, step, type Timers } from '../../src/engine/step.js';
 import { ownEventTypes } from './graph-helpers.js';
 
 const HOUR = 3_600_000;
@@ -76,6 +76,16 @@ describe('task machine: every reachable state and transition', () => {
     const rungs = new Set(paths.map((p) => (p.state.context as TaskContext).rung));
     expect([...rungs].sort()).toEqual([0, 1, 2, 3, 4]);
     expect(paths.length).toBe(Object.keys(map).length);
+  });
+
+  it('restores every reachable state exactly from its stored form', () => {
+    for (const { state } of Object.values(map)) {
+      const stored = JSON.parse(JSON.stringify(persist(taskMachine, state)));
+      const back = restore(taskMachine, stored);
+      expect(persist(taskMachine, back)).toEqual(stored);
+      expect(back.status).toBe(state.status);
+      expect(ownEventTypes(back)).toEqual(ownEventTypes(state));
+    }
   });
 
   it('keeps the supervision invariants on every transition, timed ones included', () => {
