@@ -7,11 +7,12 @@
 import type { PhaseChanged, TaskContext, TaskNotice } from '../../machines/index.js';
 import { resolveRecipients, type Recipient } from './chain.js';
 import type { Text } from './i18n.js';
-import type { PlanDefinition, RungActionT, TaskDefinition } from './plan.schema.js';
+import type { ChainRoleT, PlanDefinition, RungActionT, TaskDefinition } from './plan.schema.js';
 import { formatPlanTime } from './time.js';
 
 export type NoticeKind = 'reminder' | 'rectification' | 'phase';
 
+/** A notice as rendered for its readers. */
 export interface Notice {
   id: string;
   planId: string;
@@ -57,12 +58,32 @@ function ordinalEn(n: number): string {
   return `${n}${suffix}`;
 }
 
-/** The notice a task machine's `notice` action stands for, at time `at`. */
-export function buildTaskNotice(plan: PlanDefinition, task: TaskDefinition, ctx: TaskContext, notice: TaskNotice, at: number): Notice {
-  const zone = plan.timeZone;
-  const deadlineText = formatPlanTime(ctx.deadline, zone);
+/**
+ * What a notice states, as stored: who, what, which rung, which dates. The words a
+ * reader sees are rendered from these facts and the (immutable, published) plan on
+ * read, so a transition writes a few hundred bytes instead of two texts.
+ */
+export interface NoticeFacts {
+  id: string;
+  planId: string;
+  taskId: string | null;
+  kind: NoticeKind;
+  rung: number | null;
+  action: RungActionT | null;
+  recipients: { id: string; roles: ChainRoleT[] }[];
+  deadline: number | null;
+  rectificationDeadline: number | null;
+  createdAt: number;
+  /** For phase notices: the phase entered and whether by hand. */
+  phase: PhaseChanged | null;
+}
+
+const bare = (recipients: Recipient[]) => recipients.map(({ id, roles }) => ({ id, roles }));
+
+/** The facts of the notice a task machine's `notice` action stands for, at time `at`. */
+export function taskNoticeFacts(plan: PlanDefinition, task: TaskDefinition, ctx: TaskContext, notice: TaskNotice, at: number): NoticeFacts {
   const stamp = ctx.deadline.toString(36);
-  const base = { planId: plan.id, taskId: task.id, issuer: plan.issuer, deadline: ctx.deadline, createdAt: at };
+  const base = { planId: plan.id, taskId: task.id, deadline: ctx.deadline, createdAt: at, phase: null };
   if (notice.kind === 'reminder') {
     return {
       ...base,
@@ -70,58 +91,25 @@ export function buildTaskNotice(plan: PlanDefinition, task: TaskDefinition, ctx:
       kind: 'reminder',
       rung: null,
       action: null,
-      number: null,
-      recipients: resolveRecipients(plan, task, ctx.policy.reminderNotify),
+      recipients: bare(resolveRecipients(plan, task, ctx.policy.reminderNotify)),
       rectificationDeadline: null,
-      title: { zh: `催办提醒:「${task.title}」将于 ${deadlineText} 到期`, en: `Reminder: "${task.title}" is due ${deadlineText}` },
-      body: {
-        zh: `「${task.title}」的完成时限为 ${deadlineText}。请按时完成并提交验收;如已完成,请尽快提交。`,
-        en: `"${task.title}" is due ${deadlineText}. Please finish and submit it for acceptance on time; if it is done, submit it now.`,
-      },
     };
   }
   const rung = ctx.policy.rungs[notice.rung - 1];
   if (!rung) throw new Error(`task ${task.id}: no rung ${notice.rung} in its policy`);
-  const recipients = resolveRecipients(plan, task, rung.notify);
-  const rectify = ctx.rectificationDeadline;
-  const rectifyText = rectify === null ? null : formatPlanTime(rectify, zone);
-  const action = RUNG_ACTION_TEXT[rung.action];
-  const names = recipients.map((r) => r.name).join('、');
-  const disciplinary = rung.action === 'disciplinary';
   return {
     ...base,
     id: `${task.id}.${stamp}.r${notice.rung}`,
     kind: 'rectification',
     rung: notice.rung,
     action: rung.action,
-    number: `督办〔${plan.id}〕${task.id}-${notice.rung}号`,
-    recipients,
-    rectificationDeadline: rectify,
-    title: disciplinary
-      ? { zh: `督办处理通知:「${task.title}」经${ordinalZh(notice.rung - 1)}次整改仍未完成(${action.zh})`, en: `Disciplinary notice: "${task.title}" is still overdue after ${notice.rung - 1} rectification notices` }
-      : {
-          zh: `第${ordinalZh(notice.rung)}次整改通知书:「${task.title}」逾期未完成(${action.zh})`,
-          en: `Rectification notice no. ${notice.rung}: "${task.title}" is overdue (${action.en})`,
-        },
-    body: {
-      zh:
-        `${names}:「${task.title}」未能在 ${deadlineText} 前完成。根据督办规定,${action.zh}` +
-        (disciplinary ? ',报领导小组研究处理。' : `,下发第${ordinalZh(notice.rung)}次整改通知书。`) +
-        (rectifyText ? `请于 ${rectifyText} 前完成整改并提交验收,逾期将进一步督办升级。` : '请立即完成整改。'),
-      en:
-        `To ${recipients.map((r) => r.name).join(', ')}: "${task.title}" was not completed by ${deadlineText}. ` +
-        `Under the supervision rules: ${action.en}` +
-        (disciplinary ? '; the matter goes to the leadership group. ' : `; this is the ${ordinalEn(notice.rung)} rectification notice. `) +
-        (rectifyText ? `Rectify and submit by ${rectifyText}, or the matter escalates further.` : 'Rectify immediately.'),
-    },
+    recipients: bare(resolveRecipients(plan, task, rung.notify)),
+    rectificationDeadline: ctx.rectificationDeadline,
   };
 }
 
-/** The notice to the leadership group and office when the plan changes phase. */
-export function buildPhaseNotice(plan: PlanDefinition, change: PhaseChanged, at: number): Notice {
-  const to = PHASE_TEXT[change.to] ?? { zh: change.to, en: change.to };
-  const recipients = resolveRecipients(plan, null, ['leadershipGroup', 'office']);
-  const how = change.manual ? { zh: '(办公室手动推进)', en: ' (advanced by the office)' } : { zh: '', en: '' };
+/** The facts of the notice to the leadership group and office when the plan changes phase. */
+export function phaseNoticeFacts(plan: PlanDefinition, change: PhaseChanged, at: number): NoticeFacts {
   return {
     id: `plan.${change.to}`,
     planId: plan.id,
@@ -129,16 +117,74 @@ export function buildPhaseNotice(plan: PlanDefinition, change: PhaseChanged, at:
     kind: 'phase',
     rung: null,
     action: null,
-    number: null,
-    issuer: plan.issuer,
-    recipients,
+    recipients: bare(resolveRecipients(plan, null, ['leadershipGroup', 'office'])),
     deadline: null,
     rectificationDeadline: null,
     createdAt: at,
-    title: { zh: `「${plan.title}」进入${to.zh}${how.zh}`, en: `"${plan.title}" entered its ${to.en} phase${how.en}` },
+    phase: change,
+  };
+}
+
+/** A notice as its reader sees it: numbered, addressed by name, in Chinese and English. */
+export function renderNotice(plan: PlanDefinition, facts: NoticeFacts): Notice {
+  const zone = plan.timeZone;
+  const recipients = facts.recipients.map((r) => ({ ...r, name: plan.people.find((p) => p.id === r.id)?.name ?? r.id }));
+  const { phase: _phase, ...rest } = facts;
+  const base = { ...rest, recipients, issuer: plan.issuer, number: null as string | null };
+  if (facts.kind === 'phase') {
+    const change = facts.phase!;
+    const to = PHASE_TEXT[change.to] ?? { zh: change.to, en: change.to };
+    const how = change.manual ? { zh: '(办公室手动推进)', en: ' (advanced by the office)' } : { zh: '', en: '' };
+    return {
+      ...base,
+      title: { zh: `「${plan.title}」进入${to.zh}${how.zh}`, en: `"${plan.title}" entered its ${to.en} phase${how.en}` },
+      body: {
+        zh: `${formatPlanTime(facts.createdAt, zone)},「${plan.title}」进入${to.zh}${how.zh}。`,
+        en: `At ${formatPlanTime(facts.createdAt, zone)}, "${plan.title}" entered its ${to.en} phase${how.en}.`,
+      },
+    };
+  }
+  const title = plan.tasks.find((t) => t.id === facts.taskId)?.title ?? facts.taskId ?? '';
+  const deadlineText = formatPlanTime(facts.deadline!, zone);
+  if (facts.kind === 'reminder') {
+    return {
+      ...base,
+      title: { zh: `催办提醒:「${title}」将于 ${deadlineText} 到期`, en: `Reminder: "${title}" is due ${deadlineText}` },
+      body: {
+        zh: `「${title}」的完成时限为 ${deadlineText}。请按时完成并提交验收;如已完成,请尽快提交。`,
+        en: `"${title}" is due ${deadlineText}. Please finish and submit it for acceptance on time; if it is done, submit it now.`,
+      },
+    };
+  }
+  const n = facts.rung!;
+  const action = RUNG_ACTION_TEXT[facts.action!];
+  const disciplinary = facts.action === 'disciplinary';
+  const rectifyText = facts.rectificationDeadline === null ? null : formatPlanTime(facts.rectificationDeadline, zone);
+  return {
+    ...base,
+    number: `督办〔${plan.id}〕${facts.taskId}-${n}号`,
+    title: disciplinary
+      ? { zh: `督办处理通知:「${title}」经${ordinalZh(n - 1)}次整改仍未完成(${action.zh})`, en: `Disciplinary notice: "${title}" is still overdue after ${n - 1} rectification notices` }
+      : { zh: `第${ordinalZh(n)}次整改通知书:「${title}」逾期未完成(${action.zh})`, en: `Rectification notice no. ${n}: "${title}" is overdue (${action.en})` },
     body: {
-      zh: `${formatPlanTime(at, plan.timeZone)},「${plan.title}」进入${to.zh}${how.zh}。`,
-      en: `At ${formatPlanTime(at, plan.timeZone)}, "${plan.title}" entered its ${to.en} phase${how.en}.`,
+      zh:
+        `${recipients.map((r) => r.name).join('、')}:「${title}」未能在 ${deadlineText} 前完成。根据督办规定,${action.zh}` +
+        (disciplinary ? ',报领导小组研究处理。' : `,下发第${ordinalZh(n)}次整改通知书。`) +
+        (rectifyText ? `请于 ${rectifyText} 前完成整改并提交验收,逾期将进一步督办升级。` : '请立即完成整改。'),
+      en:
+        `To ${recipients.map((r) => r.name).join(', ')}: "${title}" was not completed by ${deadlineText}. ` +
+        `Under the supervision rules: ${action.en}` +
+        (disciplinary ? '; the matter goes to the leadership group. ' : `; this is the ${ordinalEn(n)} rectification notice. `) +
+        (rectifyText ? `Rectify and submit by ${rectifyText}, or the matter escalates further.` : 'Rectify immediately.'),
     },
   };
+}
+
+/** The notice a task machine's `notice` action stands for, rendered (the simulator's view). */
+export function buildTaskNotice(plan: PlanDefinition, task: TaskDefinition, ctx: TaskContext, notice: TaskNotice, at: number): Notice {
+  return renderNotice(plan, taskNoticeFacts(plan, task, ctx, notice, at));
+}
+
+export function buildPhaseNotice(plan: PlanDefinition, change: PhaseChanged, at: number): Notice {
+  return renderNotice(plan, phaseNoticeFacts(plan, change, at));
 }

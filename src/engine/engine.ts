@@ -11,7 +11,7 @@ import { randomBytes } from 'node:crypto';
 import type { AnyMachineSnapshot } from 'xstate';
 import { planMachine, taskMachine, type PhaseChanged, type TaskContext, type TaskNotice } from '../../machines/index.js';
 import { actorLabel, checkCreatePlan, checkRunPlan, checkTaskEvent, ruleText, type Principal } from '../domain/permissions.js';
-import { buildPhaseNotice, buildTaskNotice, type Notice } from '../domain/notices.js';
+import { phaseNoticeFacts, taskNoticeFacts, type NoticeFacts as Notice } from '../domain/notices.js';
 import type { PlanCommandInput, TaskCommandInput } from '../domain/commands.schema.js';
 import { resolvePlanDate } from '../domain/time.js';
 import { PlanDefinitionSchema, type PlanDefinition, type TaskDefinition } from '../domain/plan.schema.js';
@@ -119,17 +119,27 @@ export class Engine {
     return def;
   }
 
+  /** The plan entity and its definition; the (large) definition comes from the per-revision cache. */
   async loadPlan(planId: string): Promise<{ plan: StoredPlan; def: PlanDefinition }> {
-    const h = await this.redis.hgetall(this.pk(planId).plan);
-    if (!h.ver) throw this.planNotFound(planId);
+    const fields = ['ver', 'mv', 'snap', 'timers', 'ix', 'rev', 'created'] as const;
+    const values = await this.redis.hmget(this.pk(planId).plan, ...fields);
+    if (!values[0]) throw this.planNotFound(planId);
+    const h = Object.fromEntries(fields.map((f, i) => [f, values[i] ?? ''])) as Record<string, string>;
     const plan = parsePlan(h);
     return { plan, def: await this.definition(planId, plan.rev) };
+  }
+
+  /** The definition a plan runs now (what notices and pages are rendered from). */
+  async currentDefinition(planId: string): Promise<PlanDefinition> {
+    const rev = await this.redis.hget(this.pk(planId).plan, 'rev');
+    if (!rev) throw this.planNotFound(planId);
+    return this.definition(planId, Number(rev));
   }
 
   async loadTask(planId: string, taskId: string): Promise<StoredTask> {
     const h = await this.redis.hgetall(this.pk(planId).task(taskId));
     if (!h.ver) throw new NotFoundError({ zh: `方案 ${planId} 中没有任务 ${taskId}`, en: `Plan ${planId} has no task ${taskId}` });
-    return parseTask(h);
+    return parseTask(h, await this.definition(planId, Number(h.rev)));
   }
 
   async taskIds(planId: string): Promise<string[]> {
@@ -141,11 +151,13 @@ export class Engine {
     const pipeline = this.redis.pipeline();
     for (const id of ids) pipeline.hgetall(this.pk(planId).task(id));
     const replies = (await pipeline.exec()) ?? [];
-    return replies.flatMap(([err, h]) => {
+    const tasks: StoredTask[] = [];
+    for (const [err, h] of replies) {
       if (err) throw err;
       const hash = h as Record<string, string>;
-      return hash.ver ? [parseTask(hash)] : [];
-    });
+      if (hash.ver) tasks.push(parseTask(hash, await this.definition(planId, Number(hash.rev))));
+    }
+    return tasks;
   }
 
   // ---- plans ------------------------------------------------------------------
@@ -240,7 +252,7 @@ export class Engine {
     const writes: Write[] = [];
     const notices: Notice[] = [];
     for (const e of result.emitted) {
-      if (e.type === 'phaseChanged') notices.push(buildPhaseNotice(def, e.params as PhaseChanged, event.at));
+      if (e.type === 'phaseChanged') notices.push(phaseNoticeFacts(def, e.params as PhaseChanged, event.at));
     }
     writes.push({
       kind: 'plan',
@@ -288,7 +300,7 @@ export class Engine {
     const ctx = result.snapshot.context as TaskContext;
     const notices = result.emitted
       .filter((e) => e.type === 'notice')
-      .map((e) => buildTaskNotice(def, task.def, ctx, e.params as TaskNotice, event.at));
+      .map((e) => taskNoticeFacts(def, task.def, ctx, e.params as TaskNotice, event.at));
     const pk = this.pk(def.id);
     return { batch: new Batch(), writes: [this.taskWrite(pk, def, task, result, event, by, notices)], notices };
   }

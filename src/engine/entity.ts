@@ -107,12 +107,19 @@ export function initialTaskSnapshot(plan: PlanDefinition, def: TaskDefinition, a
 }
 
 /** Hash fields to write for an entity's new state. */
+/**
+ * Hash fields to write for an entity's new state. A task's escalation policy is left
+ * out of its stored snapshot: it is the policy of the published plan revision the
+ * task belongs to, which never changes, and is put back on load (see parseTask).
+ */
 export function entityFields(kind: 'plan' | 'task', e: Omit<StoredEntity, 'mv'>): Record<string, string | number> {
   const machine = kind === 'plan' ? planMachine : taskMachine;
+  const persisted = persist(machine, e.snap) as { context: Record<string, unknown> };
+  const stored = kind === 'task' ? { ...persisted, context: { ...persisted.context, policy: undefined } } : persisted;
   return {
     ver: e.ver,
     mv: kind === 'plan' ? PLAN_MACHINE_VERSION : TASK_MACHINE_VERSION,
-    snap: JSON.stringify(persist(machine, e.snap)),
+    snap: JSON.stringify(stored),
     timers: JSON.stringify(e.timers),
     ix: JSON.stringify(e.ix),
   };
@@ -123,21 +130,24 @@ function checkMachineVersion(kind: string, stored: number, current: number): voi
   if (stored !== current) throw new Error(`${kind} snapshot written by machine v${stored}; this build runs v${current} and has no migration`);
 }
 
-function parseEntity(kind: 'plan' | 'task', h: Record<string, string>): StoredEntity {
+function parseEntity(kind: 'plan' | 'task', h: Record<string, string>, context: Record<string, unknown> = {}): StoredEntity {
   const machine = kind === 'plan' ? planMachine : taskMachine;
   const mv = Number(h.mv);
   checkMachineVersion(kind, mv, kind === 'plan' ? PLAN_MACHINE_VERSION : TASK_MACHINE_VERSION);
+  const persisted = JSON.parse(h.snap!) as { context: Record<string, unknown> };
+  Object.assign(persisted.context, context);
   return {
     ver: Number(h.ver),
     mv,
-    snap: restore(machine, JSON.parse(h.snap!)),
+    snap: restore(machine, persisted),
     timers: JSON.parse(h.timers ?? '{}') as Timers,
     ix: JSON.parse(h.ix ?? '[]') as string[],
   };
 }
 
-export function parseTask(h: Record<string, string>): StoredTask {
-  return { ...parseEntity('task', h), def: JSON.parse(h.def!) as TaskDefinition, rev: Number(h.rev) };
+/** A stored task, its policy put back from the definition of its plan revision. */
+export function parseTask(h: Record<string, string>, plan: PlanDefinition): StoredTask {
+  return { ...parseEntity('task', h, { policy: plan.escalation }), def: JSON.parse(h.def!) as TaskDefinition, rev: Number(h.rev) };
 }
 
 export function parsePlan(h: Record<string, string>): StoredPlan {

@@ -4,7 +4,7 @@
  */
 import type { TaskContext, PlanContext } from '../../machines/index.js';
 import { describeChain } from '../domain/chain.js';
-import type { Notice } from '../domain/notices.js';
+import { renderNotice, type NoticeFacts } from '../domain/notices.js';
 import type { Principal } from '../domain/permissions.js';
 import { isoInZone } from '../domain/time.js';
 import { ForbiddenError, NotFoundError } from '../errors.js';
@@ -158,7 +158,8 @@ export class Queries {
     if (!h.doc) throw new NotFoundError({ zh: `没有通知 ${noticeId}`, en: `No notice ${noticeId}` });
     const acks: Record<string, number> = {};
     for (const [field, value] of Object.entries(h)) if (field.startsWith('ack:')) acks[field.slice(4)] = Number(value);
-    return { ...(JSON.parse(h.doc) as Notice), acknowledgements: acks };
+    const def = await this.engine.currentDefinition(planId);
+    return { ...renderNotice(def, JSON.parse(h.doc) as NoticeFacts), acknowledgements: acks };
   }
 
   /** A person's notices, newest first; `open` keeps only those not yet acknowledged. */
