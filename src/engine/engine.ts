@@ -70,6 +70,7 @@ export interface Outcome {
 
 const MAX_ATTEMPTS = 25;
 const DEF_CACHE_SIZE = 256;
+const RECENT_TASKS = 5_000;
 
 /** 10 base-36 characters (~51 bits): short, so a job's options stay in Redis's compact encoding. */
 export function newToken(): string {
@@ -92,6 +93,12 @@ export class Engine {
   readonly keys: Keys;
   private readonly now: () => number;
   private readonly defs = new Map<string, PlanDefinition>();
+  /**
+   * Tasks as this process last committed them, by key. Only a first guess: every
+   * commit is compare-and-set, so a stale entry fails its commit, is evicted, and the
+   * retry reads Redis. Reads for people (queries) never use it.
+   */
+  private readonly recent = new Map<string, StoredTask>();
 
   constructor(private readonly opts: EngineOptions) {
     this.keys = keysFor(opts.prefix ?? 'dn');
@@ -136,7 +143,12 @@ export class Engine {
     return this.definition(planId, Number(rev));
   }
 
-  async loadTask(planId: string, taskId: string): Promise<StoredTask> {
+  async loadTask(planId: string, taskId: string, options: { cached?: boolean } = {}): Promise<StoredTask> {
+    const key = this.pk(planId).task(taskId);
+    if (options.cached) {
+      const hit = this.recent.get(key);
+      if (hit) return hit;
+    }
     const h = await this.redis.hgetall(this.pk(planId).task(taskId));
     if (!h.ver) throw new NotFoundError({ zh: `方案 ${planId} 中没有任务 ${taskId}`, en: `Plan ${planId} has no task ${taskId}` });
     return parseTask(h, await this.definition(planId, Number(h.rev)));
@@ -280,8 +292,8 @@ export class Engine {
 
   /** A person's (or the office's) event on a task. Deadlines are plan dates, resolved in the plan's zone. */
   async taskEvent(planId: string, taskId: string, command: TaskCommandInput, by: Principal): Promise<Outcome> {
-    return this.transact(async () => {
-      const task = await this.loadTask(planId, taskId);
+    return this.transact(async (fresh) => {
+      const task = await this.loadTask(planId, taskId, { cached: !fresh });
       const def = await this.definition(planId, task.rev);
       const rule = checkTaskEvent(by, def, task.def, command.type);
       if (rule) throw new ForbiddenError(ruleText(rule));
@@ -343,7 +355,7 @@ export class Engine {
   async fireTimer(planId: string, entity: string, tok: string): Promise<'fired' | 'stale'> {
     let fired = false;
     try {
-      await this.transact(async () => {
+      await this.transact(async (fresh) => {
         fired = false;
         if (entity === PLAN_ENTITY) {
           const { plan, def } = await this.loadPlan(planId);
@@ -352,7 +364,7 @@ export class Engine {
           fired = true;
           return this.applyToPlan(plan, def, { type: timer[0], at: timer[1].at }, 'system');
         }
-        const task = await this.loadTask(planId, entity);
+        const task = await this.loadTask(planId, entity, { cached: !fresh });
         const timer = Object.entries(task.timers).find(([, t]) => t.tok === tok);
         if (!timer) return null;
         const def = await this.definition(planId, task.rev);
@@ -391,12 +403,24 @@ export class Engine {
    * there first. `build` returns null when there is nothing to do.
    */
   private async transact(
-    build: () => Promise<{ batch: Batch; writes: Write[]; notices: Notice[] } | null>,
+    build: (fresh: boolean) => Promise<{ batch: Batch; writes: Write[]; notices: Notice[] } | null>,
     firing?: string,
   ): Promise<Outcome> {
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      const change = await build();
-      if (!change) return { version: 0, state: null, notices: [] };
+      // The first attempt may start from this process's cache; a refusal or a no-op
+      // found there is only believed once Redis says the same.
+      const fresh = attempt > 0;
+      let change: Awaited<ReturnType<typeof build>>;
+      try {
+        change = await build(fresh);
+      } catch (err) {
+        if (!fresh && err instanceof EventNotAcceptedError) continue;
+        throw err;
+      }
+      if (!change) {
+        if (!fresh) continue;
+        return { version: 0, state: null, notices: [] };
+      }
       const { batch, writes, notices } = change;
       const planId = this.planIdOf(writes, notices);
       const pk = planId ? this.pk(planId) : null;
@@ -407,6 +431,7 @@ export class Engine {
       }
       const result = await batch.run(this.redis);
       if (result.ok) {
+        this.remember(writes);
         await this.schedule(planId, writes, firing);
         const last = writes[0];
         return {
@@ -415,9 +440,22 @@ export class Engine {
           notices: result.createdNotices,
         };
       }
-      await new Promise((r) => setTimeout(r, Math.random() * Math.min(50, 2 ** attempt)));
+      for (const w of writes) this.recent.delete(w.key);
+      if (attempt > 0) await new Promise((r) => setTimeout(r, Math.random() * Math.min(50, 2 ** attempt)));
     }
     throw new ConflictError({ zh: '并发修改过多,请重试', en: 'Too many concurrent changes; please retry' });
+  }
+
+  private remember(writes: Write[]): void {
+    for (const w of writes) {
+      // Draft tasks can be deleted and re-created by a draft replacement, restarting
+      // their versions; published tasks never are, so only they are remembered.
+      if (w.kind !== 'task' || !w.before || taskState(w.snap).work === 'draft') continue;
+      const before = w.before as StoredTask;
+      this.recent.delete(w.key);
+      if (this.recent.size >= RECENT_TASKS) this.recent.delete(this.recent.keys().next().value!);
+      this.recent.set(w.key, { ver: before.ver + 1, mv: before.mv, snap: w.snap, timers: w.timers, ix: w.ix, def: before.def, rev: before.rev });
+    }
   }
 
   private planIdOf(writes: Write[], notices: Notice[]): string | null {

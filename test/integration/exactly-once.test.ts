@@ -129,8 +129,8 @@ describe('timer jobs are safe to repeat, delay and outlive', () => {
     rt = await testRuntime({ worker: true, reconcileMs: 500 });
     await rt.engine.createPlan(fixturePlan({ id: 'fail', start: Date.now(), deadlines: { t1: 0.8 }, reminders: [] }), office, { publish: true });
     const key = rt.engine.pk('fail').task('t1');
-    // A snapshot this build cannot read (as if written by a newer machine version): the job fails.
-    await rt.redis.hset(key, 'mv', '99');
+    // A snapshot this build cannot read, as a newer build would write it (a new version): the job fails.
+    await rt.redis.multi().hset(key, 'mv', '99').hincrby(key, 'ver', 1).exec();
     const { Queue } = await import('bullmq');
     const { queuePrefix, TIMER_QUEUE } = await import('../../src/engine/timer-queue.js');
     const queue = new Queue(TIMER_QUEUE, { connection: { url: rt.url }, prefix: queuePrefix(rt.prefix) });
