@@ -72,9 +72,14 @@ const MAX_ATTEMPTS = 25;
 const DEF_CACHE_SIZE = 256;
 const RECENT_TASKS = 5_000;
 
-/** 10 base-36 characters (~51 bits): short, so a job's options stay in Redis's compact encoding. */
+/**
+ * A fencing token, also the timer's BullMQ job id: 't' and 11 base64url characters
+ * (66 random bits). It must never look like an integer (BullMQ refuses those as
+ * custom ids) and must be unique across the whole queue, not just per task; it stays
+ * short so a job's options fit Redis's compact encoding.
+ */
 export function newToken(): string {
-  return (randomBytes(8).readBigUInt64BE() % 36n ** 10n).toString(36).padStart(10, '0');
+  return `t${randomBytes(9).toString('base64url').slice(0, 11)}`;
 }
 
 interface Write {
@@ -390,7 +395,12 @@ export class Engine {
         const [entity, tok] = due[i]!.split('|');
         if (entity && tok) timers.push({ planId, entity, tok, at: Number(due[i + 1]) });
       }
-      if (timers.length > 0) rearmed += await this.opts.scheduler.ensure(timers);
+      if (timers.length === 0) continue;
+      try {
+        rearmed += await this.opts.scheduler.ensure(timers);
+      } catch (err) {
+        this.opts.log?.(`reconciler, plan ${planId}: ${(err as Error).message}`);
+      }
     }
     if (rearmed > 0) this.opts.log?.(`reconciler re-armed ${rearmed} timer(s)`);
     return rearmed;

@@ -36,8 +36,15 @@ export class BullTimerScheduler implements TimerScheduler {
   }
 
   async arm(timers: ScheduledTimer[]): Promise<void> {
-    // addBulk is not atomic; a job it misses is re-armed by the reconciler.
-    for (let i = 0; i < timers.length; i += 500) await this.queue.addBulk(timers.slice(i, i + 500).map((t) => this.job(t)));
+    // addBulk is not atomic; a job it misses is re-armed by the reconciler. One bad
+    // job must not sink its chunk, so a failed chunk is retried job by job.
+    for (let i = 0; i < timers.length; i += 500) {
+      const chunk = timers.slice(i, i + 500).map((t) => this.job(t));
+      await this.queue.addBulk(chunk).catch(async () => {
+        const failures = (await Promise.allSettled(chunk.map((j) => this.queue.add(j.name, j.data, j.opts)))).filter((r) => r.status === 'rejected');
+        if (failures.length > 0) throw new Error(`${failures.length} timer job(s) could not be added: ${String((failures[0] as PromiseRejectedResult).reason)}`);
+      });
+    }
   }
 
   async disarm(timers: ScheduledTimer[]): Promise<void> {
@@ -46,16 +53,23 @@ export class BullTimerScheduler implements TimerScheduler {
 
   async ensure(timers: ScheduledTimer[]): Promise<number> {
     let rearmed = 0;
+    const errors: string[] = [];
     for (const t of timers) {
-      const job = await this.queue.getJob(t.tok);
-      if (!job) {
-        await this.queue.add('t', this.job(t).data, this.job(t).opts);
-        rearmed++;
-      } else if ((await job.getState()) === 'failed') {
-        await job.retry('failed');
-        rearmed++;
+      // Each timer on its own: one that cannot be re-armed must not hold up the rest.
+      try {
+        const job = await this.queue.getJob(t.tok);
+        if (!job) {
+          await this.queue.add('t', this.job(t).data, this.job(t).opts);
+          rearmed++;
+        } else if ((await job.getState()) === 'failed') {
+          await job.retry('failed');
+          rearmed++;
+        }
+      } catch (err) {
+        errors.push(`${t.planId}/${t.entity}/${t.tok}: ${(err as Error).message}`);
       }
     }
+    if (errors.length > 0) throw new Error(`re-armed ${rearmed}, but ${errors.length} timer(s) failed: ${errors.slice(0, 3).join('; ')}`);
     return rearmed;
   }
 
