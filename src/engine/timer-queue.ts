@@ -22,6 +22,8 @@ export function queuePrefix(prefix: string): string {
 
 export class BullTimerScheduler implements TimerScheduler {
   readonly queue: Queue;
+  /** Timers armed during this tick by concurrent transitions, added in one addBulk. */
+  private pending: { timers: ScheduledTimer[]; done: Promise<void> } | null = null;
 
   constructor(connection: ConnectionOptions, prefix: string, private readonly now: () => number = Date.now) {
     this.queue = new Queue(TIMER_QUEUE, { connection, prefix: queuePrefix(prefix) });
@@ -35,7 +37,25 @@ export class BullTimerScheduler implements TimerScheduler {
     };
   }
 
-  async arm(timers: ScheduledTimer[]): Promise<void> {
+  /**
+   * Schedules jobs for `timers`. Calls in the same tick (many workers finishing
+   * transitions at once) share one addBulk round trip; each caller still learns
+   * whether its timers were added.
+   */
+  arm(timers: ScheduledTimer[]): Promise<void> {
+    if (!this.pending) {
+      const batch = { timers: [] as ScheduledTimer[], done: Promise.resolve() };
+      batch.done = new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
+        this.pending = null;
+        return this.addAll(batch.timers);
+      });
+      this.pending = batch;
+    }
+    this.pending.timers.push(...timers);
+    return this.pending.done;
+  }
+
+  private async addAll(timers: ScheduledTimer[]): Promise<void> {
     // addBulk is not atomic; a job it misses is re-armed by the reconciler. One bad
     // job must not sink its chunk, so a failed chunk is retried job by job.
     for (let i = 0; i < timers.length; i += 500) {

@@ -1,7 +1,7 @@
 /**
  * Starts a private redis-server for `duban start` (and for the tests): append-only
  * persistence, hz 100 so delayed jobs fire on time, noeviction so BullMQ never
- * loses a job to memory pressure.
+ * loses a job to memory pressure, and hash values up to 1 KiB kept compact.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
@@ -77,6 +77,8 @@ export async function startRedisServer(dir: string, options: { persist?: boolean
     '--dir', absolute,
     '--hz', '100',
     '--maxmemory-policy', 'noeviction',
+    // A task hash (snapshot, timers, indexes) fits the compact listpack encoding.
+    '--hash-max-listpack-value', '1024',
     '--save', '',
     '--appendonly', persist ? 'yes' : 'no',
     '--appendfsync', 'everysec',

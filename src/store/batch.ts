@@ -20,6 +20,9 @@ function commitCommand(redis: RedisClient): CommitCommand {
 
 type Op = (string | number | number[])[];
 
+/** ARGV slot of the first value: ARGV[1] holds the checks and ops. */
+const FIRST_VALUE = 2;
+
 export interface CommitResult {
   ok: boolean;
   /** Notice members newly created by this commit (existing ones are skipped). */
@@ -32,6 +35,13 @@ export class Batch {
   private readonly keyIndex = new Map<string, number>();
   private readonly checks: [number, number][] = [];
   private readonly ops: Op[] = [];
+  /** Large values (snapshots, history entries, notices) travel as their own ARGV, unescaped. */
+  private readonly values: string[] = [];
+
+  private v(value: string): number {
+    this.values.push(value);
+    return FIRST_VALUE + this.values.length - 1;
+  }
 
   private k(key: string): number {
     let i = this.keyIndex.get(key);
@@ -49,7 +59,7 @@ export class Batch {
     return this;
   }
   hset(key: string, fields: Record<string, string | number>): this {
-    this.ops.push(['hset', this.k(key), ...Object.entries(fields).flat()]);
+    this.ops.push(['hset', this.k(key), ...Object.entries(fields).flatMap(([f, value]) => [f, this.v(String(value))])]);
     return this;
   }
   del(key: string): this {
@@ -73,7 +83,7 @@ export class Batch {
     return this;
   }
   rpush(key: string, value: string): this {
-    this.ops.push(['rpush', this.k(key), value]);
+    this.ops.push(['rpush', this.k(key), this.v(value)]);
     return this;
   }
   /** Creates the notice at `key` unless it exists, then files `member` in the given inboxes. */
@@ -81,7 +91,7 @@ export class Batch {
     this.ops.push([
       'notice',
       this.k(key),
-      doc,
+      this.v(doc),
       score,
       member,
       inboxes.map((i) => this.k(i)),
@@ -99,7 +109,7 @@ export class Batch {
     // cjson encodes an empty Lua table as {}, so empty arrays are sent as-is and
     // ipairs over them simply does nothing.
     const payload = JSON.stringify({ c: this.checks, o: this.ops });
-    const reply = (await commitCommand(redis)(this.keys.length, ...this.keys, payload)) as string[];
+    const reply = (await commitCommand(redis)(this.keys.length, ...this.keys, payload, ...this.values)) as string[];
     if (reply[0] === 'conflict') {
       return { ok: false, createdNotices: [], conflictKey: this.keys[Number(reply[1]) - 1] };
     }
