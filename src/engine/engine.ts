@@ -97,7 +97,7 @@ interface Write {
 export class Engine {
   readonly keys: Keys;
   private readonly now: () => number;
-  private readonly defs = new Map<string, PlanDefinition>();
+  private readonly defs = new Map<string, Promise<PlanDefinition>>();
   /**
    * Tasks as this process last committed them, by key. Only a first guess: every
    * commit is compare-and-set, so a stale entry fails its commit, is evicted, and the
@@ -116,19 +116,25 @@ export class Engine {
 
   // ---- reading entities -------------------------------------------------------
 
-  /** The plan definition at a revision, parsed once per process. */
-  async definition(planId: string, rev: number): Promise<PlanDefinition> {
+  /**
+   * The plan definition at a revision, parsed once per process: concurrent callers
+   * share one load (fifty workers waking on one plan must not parse it fifty times).
+   */
+  definition(planId: string, rev: number): Promise<PlanDefinition> {
     const cacheKey = `${planId}#${rev}`;
     const cached = this.defs.get(cacheKey);
     if (cached) return cached;
-    const [raw, storedRev] = await this.redis.hmget(this.pk(planId).plan, 'def', 'rev');
-    if (!raw) throw this.planNotFound(planId);
-    const def = JSON.parse(raw) as PlanDefinition;
-    if (Number(storedRev) === rev) {
-      if (this.defs.size >= DEF_CACHE_SIZE) this.defs.delete(this.defs.keys().next().value!);
-      this.defs.set(cacheKey, def);
-    }
-    return def;
+    const loading = (async () => {
+      const [raw, storedRev] = await this.redis.hmget(this.pk(planId).plan, 'def', 'rev');
+      if (!raw) throw this.planNotFound(planId);
+      // A definition of another revision than asked for is not cached under this one.
+      if (Number(storedRev) !== rev) this.defs.delete(cacheKey);
+      return JSON.parse(raw) as PlanDefinition;
+    })();
+    if (this.defs.size >= DEF_CACHE_SIZE) this.defs.delete(this.defs.keys().next().value!);
+    this.defs.set(cacheKey, loading);
+    loading.catch(() => this.defs.delete(cacheKey));
+    return loading;
   }
 
   /** The plan entity and its definition; the (large) definition comes from the per-revision cache. */
