@@ -5,6 +5,9 @@
 import { z } from 'zod';
 import { PlanDate } from './plan.schema.js';
 
+/** A new deadline: a plan date, or working days from now in the plan's calendar ("限期5个工作日内整改"). */
+const NewDeadline = z.union([PlanDate, z.object({ workingDays: z.number().int().min(1).max(366) })]);
+
 const Note = z.string().max(4000).default('');
 const Reason = z.string().trim().min(1, 'is required').max(4000);
 
@@ -18,8 +21,8 @@ export const TaskCommandSchema = z.discriminatedUnion('type', [
   }),
   z.object({ type: z.literal('task.review') }),
   z.object({ type: z.literal('task.accept'), note: Note }),
-  z.object({ type: z.literal('task.return'), reason: Reason, deadline: PlanDate }),
-  z.object({ type: z.literal('task.deadline.change'), deadline: PlanDate, reason: Reason }),
+  z.object({ type: z.literal('task.return'), reason: Reason, deadline: NewDeadline }),
+  z.object({ type: z.literal('task.deadline.change'), deadline: NewDeadline, reason: Reason }),
 ]);
 export type TaskCommandInput = z.infer<typeof TaskCommandSchema>;
 export const TASK_COMMAND_TYPES = TaskCommandSchema.options.map((o) => o.shape.type.value);

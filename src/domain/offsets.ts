@@ -32,3 +32,9 @@ export function shiftOffset(at: number, offset: Offset, zone: string, calendar: 
 export function describeOffset(offset: Offset): string {
   return typeof offset === 'string' ? offset : `${offset.workingDays} 个工作日 / working days`;
 }
+
+/** "Within N working days" from `now`: the end of the Nth working day after today, in the plan's zone. */
+export function workingDaysFrom(now: number, offset: { workingDays: number }, zone: string, calendar: CalendarName): number {
+  const endOfToday = DateTime.fromMillis(now, { zone }).startOf('day').plus({ days: 1 }).toMillis();
+  return shiftOffset(endOfToday, offset, zone, calendar);
+}

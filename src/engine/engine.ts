@@ -13,6 +13,7 @@ import { planMachine, taskMachine, type PhaseChanged, type TaskContext, type Tas
 import { actorLabel, checkCreatePlan, checkRunPlan, checkTaskEvent, ruleText, type Principal } from '../domain/permissions.js';
 import { phaseNoticeFacts, taskNoticeFacts, type NoticeFacts as Notice } from '../domain/notices.js';
 import type { PlanCommandInput, TaskCommandInput } from '../domain/commands.schema.js';
+import { workingDaysFrom } from '../domain/offsets.js';
 import { resolvePlanDate } from '../domain/time.js';
 import { PlanDefinitionSchema, type PlanDefinition, type TaskDefinition } from '../domain/plan.schema.js';
 import {
@@ -527,11 +528,15 @@ export class Engine {
   }
 }
 
-/** A new deadline in epoch ms; it must lie in the future, or nothing is changed. */
-function futureDeadline(text: string, def: PlanDefinition, now: number): number {
-  const at = resolvePlanDate(text, def.timeZone, 'end');
-  if (at === null) throw new InvalidInputError([{ path: 'deadline', message: `deadline: "${text}" is not a date` }]);
-  if (at <= now) throw new InvalidInputError([{ path: 'deadline', message: `deadline: "${text}" is not in the future` }]);
+/**
+ * A new deadline in epoch ms; it must lie in the future, or nothing is changed.
+ * Working days count from now and end with the last working day.
+ */
+function futureDeadline(deadline: string | { workingDays: number }, def: PlanDefinition, now: number): number {
+  if (typeof deadline !== 'string') return workingDaysFrom(now, deadline, def.timeZone, def.calendar);
+  const at = resolvePlanDate(deadline, def.timeZone, 'end');
+  if (at === null) throw new InvalidInputError([{ path: 'deadline', message: `deadline: "${deadline}" is not a date` }]);
+  if (at <= now) throw new InvalidInputError([{ path: 'deadline', message: `deadline: "${deadline}" is not in the future` }]);
   return at;
 }
 

@@ -8,6 +8,7 @@ import { planMachine, taskMachine, type PhaseChanged, type TaskContext, type Tas
 import type { TaskCommandInput } from '../domain/commands.schema.js';
 import { buildPhaseNotice, buildTaskNotice, type Notice } from '../domain/notices.js';
 import type { PlanDefinition } from '../domain/plan.schema.js';
+import { workingDaysFrom } from '../domain/offsets.js';
 import { resolvePlanDate } from '../domain/time.js';
 import { initialPlanSnapshot, initialTaskSnapshot, planStage, taskDeadline, taskState } from '../engine/entity.js';
 import { step, timerName, type Timers } from '../engine/step.js';
@@ -117,6 +118,7 @@ export function simulate(def: PlanDefinition, options: SimulateOptions = {}): Ti
       pending.shift();
       const command = { ...action.command } as Record<string, unknown>;
       if (typeof command.deadline === 'string') command.deadline = resolvePlanDate(command.deadline, def.timeZone, 'end');
+      else if (command.deadline) command.deadline = workingDaysFrom(action.at, command.deadline as { workingDays: number }, def.timeZone, def.calendar);
       apply(action.task, { ...command, type: action.command.type, at: action.at });
       continue;
     }

@@ -36,3 +36,11 @@ describe('working-day offsets', () => {
     expect(Object.values(r.timers)[0]!.at).toBe(at('2025-09-30T00:00:00+08:00'));
   });
 });
+
+describe('deadlines in working days', () => {
+  it('"限期5个工作日内整改" from Monday 29 Sep 2025 ends with 国庆 skipped', async () => {
+    const { workingDaysFrom } = await import('../../src/domain/offsets.js');
+    // 30 Sep is day 1; 1–8 Oct are off; 9, 10 Oct, Saturday 11 Oct (worked) and Monday 13 Oct follow.
+    expect(workingDaysFrom(at('2025-09-29T10:00:00+08:00'), { workingDays: 5 }, zone, 'cn-mainland')).toBe(at('2025-10-14T00:00:00+08:00'));
+  });
+});

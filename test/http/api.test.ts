@@ -184,4 +184,23 @@ describe('HTTP API', () => {
     expect((await call('GET', '/api/v1/inbox?open=true', { token: tok['p-wang'] })).json.notices).toEqual([]);
     expect((await call('GET', '/api/v1/inbox', { token: office })).status).toBe(400);
   });
+
+  it('returns a task with a new deadline given in working days', async () => {
+    const submit = { type: 'task.submit', evidence: ['https://example.org/t3.pdf'], note: '' };
+    expect((await call('POST', '/api/v1/plans/api-plan/tasks/t3/events', { token: tok['p-sun'], body: submit })).status).toBe(200);
+    const ret = await call('POST', '/api/v1/plans/api-plan/tasks/t3/events', {
+      token: tok['p-wang'],
+      body: { type: 'task.return', reason: '材料不全', deadline: { workingDays: 3 } },
+    });
+    expect(ret.status).toBe(200);
+    expect(ret.json.task.work).toBe('rectification');
+    const days = (ret.json.task.deadlineMs - Date.now()) / 86_400_000;
+    expect(days).toBeGreaterThan(3);
+    expect(days).toBeLessThan(15);
+    const bad = await call('POST', '/api/v1/plans/api-plan/tasks/t3/events', {
+      token: office,
+      body: { type: 'task.deadline.change', deadline: { workingDays: 0 }, reason: 'x' },
+    });
+    expect(bad.status).toBe(400);
+  });
 });
