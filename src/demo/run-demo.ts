@@ -87,7 +87,9 @@ export async function runDemo(rt: Runtime, options: DemoOptions): Promise<{ plan
     await feed();
     const summary = await rt.queries.planSummary(planId);
     const tasks = await rt.queries.listTasks(planId);
-    const settled = tasks.every((t) => t.work === 'accepted' || t.rung === (t.rung > 0 ? plan.escalation!.rungs.length : -1));
+    // Settled: every task accepted or at the top rung, where nothing more will happen.
+    const topRung = plan.escalation!.rungs.length;
+    const settled = tasks.every((t) => t.work === 'accepted' || t.rung === topRung);
     if (summary.stage === 'closed' && settled) break;
     await new Promise((r) => setTimeout(r, 500));
   }
