@@ -12,21 +12,12 @@ import { formatPlanTime } from './time.js';
 
 export type NoticeKind = 'reminder' | 'rectification' | 'phase';
 
-/** A notice as rendered for its readers. */
-export interface Notice {
-  id: string;
-  planId: string;
-  taskId: string | null;
-  kind: NoticeKind;
-  rung: number | null;
-  action: RungActionT | null;
+/** A notice as rendered for its readers: its facts, numbered, addressed by name, in words. */
+export interface Notice extends Omit<NoticeFacts, 'phase' | 'recipients'> {
   /** 整改通知书 number, for rungs: 〔plan〕task-rung. */
   number: string | null;
   issuer: string;
   recipients: Recipient[];
-  deadline: number | null;
-  rectificationDeadline: number | null;
-  createdAt: number;
   title: Text;
   body: Text;
 }
