@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { initialTransition, type AnyMachineSnapshot } from 'xstate';
-import { getAdjacencyMap, getShortestPaths } from 'xstate/graph';
+import { getAdjacencyMap, getShortestPaths, getSimplePaths } from 'xstate/graph';
 import { taskMachine, type TaskContext, type TaskEvent } from '../../machines/index.js';
 import { DEFAULT_ESCALATION } from '../../src/domain/policy.js';
 import { persist, restore, step, type Timers } from '../../src/engine/step.js';
@@ -120,6 +120,44 @@ describe('task machine: every reachable state and transition', () => {
     }
     expect(edges).toBeGreaterThan(100);
   });
+});
+
+describe('task machine: every simple path of each region', () => {
+  // All simple paths of the whole machine interleave the two parallel regions past
+  // enumeration; each region's projection has few (the work region's ~30, the
+  // supervision region's ~180, timed transitions included), so every path of each is
+  // replayed the way the engine runs it.
+  const projections = {
+    supervision: (snap: AnyMachineSnapshot) => {
+      const c = snap.context as TaskContext;
+      const v = snap.value as { work: string; supervision: unknown };
+      const work = v.work === 'draft' || v.work === 'accepted' ? v.work : ['submitted', 'underReview'].includes(v.work) ? 'review' : 'open';
+      return JSON.stringify([v.supervision, c.rung, c.nextReminder, work]);
+    },
+    work: (snap: AnyMachineSnapshot) => {
+      const v = snap.value as { work: string; supervision: unknown };
+      return JSON.stringify([v.work, typeof v.supervision === 'string' ? v.supervision : 'running']);
+    },
+  };
+
+  for (const [region, serializeState] of Object.entries(projections)) {
+    it(`${region}: each path replays through the engine's step, every timer it fires was armed`, () => {
+      const paths = getSimplePaths(taskMachine, { input, events: eventsFor, serializeState });
+      expect(paths.length).toBeGreaterThan(region === 'work' ? 20 : 100);
+      for (const path of paths) {
+        let s = start();
+        for (const { event } of path.steps.slice(1)) {
+          if (event.type.startsWith('xstate.after.')) expect(s.timers[event.type], `${event.type} fired unarmed`).toBeDefined();
+          const next = send(s, event as never);
+          expect(next.result.handled).toBe(true);
+          const value = next.snap.value as { work: string; supervision: unknown };
+          expect(value.work === 'accepted').toBe(value.supervision === 'closed');
+          s = next;
+        }
+        expect(serializeState(s.snap)).toBe(serializeState(path.state));
+      }
+    });
+  }
 });
 
 describe('task machine: the ladder', () => {
