@@ -126,14 +126,12 @@ export function renderNotice(plan: PlanDefinition, facts: NoticeFacts): Notice {
     const change = facts.phase!;
     const to = PHASE_TEXT[change.to] ?? { zh: change.to, en: change.to };
     const how = change.manual ? { zh: '(办公室手动推进)', en: ' (advanced by the office)' } : { zh: '', en: '' };
-    return {
-      ...base,
-      title: { zh: `「${plan.title}」进入${to.zh}${how.zh}`, en: `"${plan.title}" entered its ${to.en} phase${how.en}` },
-      body: {
-        zh: `${formatPlanTime(facts.createdAt, zone)},「${plan.title}」进入${to.zh}${how.zh}。`,
-        en: `At ${formatPlanTime(facts.createdAt, zone)}, "${plan.title}" entered its ${to.en} phase${how.en}.`,
-      },
-    };
+    const when = formatPlanTime(facts.createdAt, zone);
+    const title =
+      change.to === 'closed'
+        ? { zh: `「${plan.title}」已结束${how.zh}`, en: `"${plan.title}" has closed${how.en}` }
+        : { zh: `「${plan.title}」进入${to.zh}${how.zh}`, en: `"${plan.title}" entered its ${to.en} phase${how.en}` };
+    return { ...base, title, body: { zh: `${when},${title.zh}。`, en: `At ${when}, ${title.en}.` } };
   }
   const title = plan.tasks.find((t) => t.id === facts.taskId)?.title ?? facts.taskId ?? '';
   const deadlineText = formatPlanTime(facts.deadline!, zone);
