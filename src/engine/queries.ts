@@ -53,7 +53,17 @@ export class Queries {
   }
 
   async planSummary(planId: string) {
-    const { plan, def } = await this.engine.loadPlan(planId);
+    return this.summarize(await this.engine.loadPlan(planId));
+  }
+
+  /** The summary plus the full definition, from one load. */
+  async planDetail(planId: string) {
+    const loaded = await this.engine.loadPlan(planId);
+    return { ...(await this.summarize(loaded)), definition: loaded.def };
+  }
+
+  private async summarize({ plan, def }: Awaited<ReturnType<Engine['loadPlan']>>) {
+    const planId = def.id;
     const pk = this.engine.pk(planId);
     const names = ['all', 'open', 's:onTrack', 's:dueSoon', 's:overdue', 'w:accepted', 'w:submitted', 'w:underReview', 'r:1', 'r:2', 'r:3', 'r:4'];
     const pipeline = this.redis.pipeline();
@@ -82,12 +92,6 @@ export class Queries {
         byRung: { 1: counts['r:1'], 2: counts['r:2'], 3: counts['r:3'], 4: counts['r:4'] },
       },
     };
-  }
-
-  async planDetail(planId: string) {
-    const summary = await this.planSummary(planId);
-    const { def } = await this.engine.loadPlan(planId);
-    return { ...summary, definition: def };
   }
 
   private filterIndexes(filter: TaskFilter): string[] {
@@ -154,12 +158,27 @@ export class Queries {
   }
 
   async notice(planId: string, noticeId: string) {
-    const h = await this.redis.hgetall(this.engine.pk(planId).notice(noticeId));
-    if (!h.doc) throw new NotFoundError({ zh: `没有通知 ${noticeId}`, en: `No notice ${noticeId}` });
-    const acks: Record<string, number> = {};
-    for (const [field, value] of Object.entries(h)) if (field.startsWith('ack:')) acks[field.slice(4)] = Number(value);
+    const [n] = await this.notices(planId, [noticeId]);
+    if (!n) throw new NotFoundError({ zh: `没有通知 ${noticeId}`, en: `No notice ${noticeId}` });
+    return n;
+  }
+
+  /** Notices by id, read in one round trip and rendered from the plan's definition; unknown ids are skipped. */
+  private async notices(planId: string, ids: string[]) {
+    if (ids.length === 0) return [];
+    const pk = this.engine.pk(planId);
+    const pipeline = this.redis.pipeline();
+    for (const id of ids) pipeline.hgetall(pk.notice(id));
+    const replies = (await pipeline.exec()) ?? [];
     const def = await this.engine.currentDefinition(planId);
-    return { ...renderNotice(def, JSON.parse(h.doc) as NoticeFacts), acknowledgements: acks };
+    return replies.flatMap(([err, reply]) => {
+      if (err) throw err;
+      const h = reply as Record<string, string>;
+      if (!h.doc) return [];
+      const acks: Record<string, number> = {};
+      for (const [field, value] of Object.entries(h)) if (field.startsWith('ack:')) acks[field.slice(4)] = Number(value);
+      return [{ ...renderNotice(def, JSON.parse(h.doc) as NoticeFacts), acknowledgements: acks }];
+    });
   }
 
   /** A person's notices, newest first; `open` keeps only those not yet acknowledged. */
@@ -168,8 +187,7 @@ export class Queries {
     const ids = options.open
       ? await this.redis.smembers(pk.openInbox(personId))
       : await this.redis.zrevrange(pk.inbox(personId), '0', '-1');
-    const notices = await Promise.all(ids.map((id) => this.notice(planId, id)));
-    return notices
+    return (await this.notices(planId, ids))
       .map((n) => ({ ...n, acknowledged: n.acknowledgements[personId] !== undefined }))
       .sort((a, b) => b.createdAt - a.createdAt);
   }
