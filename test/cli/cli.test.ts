@@ -6,7 +6,7 @@ import { spawnSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const duban = (args: string[], env: NodeJS.ProcessEnv = {}, cwd = ROOT) =>
@@ -49,6 +49,32 @@ describe('duban CLI', () => {
     const r = duban(['worker'], { REDIS_URL: undefined } as never);
     expect(r.status).not.toBe(0);
     expect(r.stderr).toContain('needs REDIS_URL');
+  });
+
+  it('runs the API alone on a shared Redis, on the port asked for, with the admin token from the environment', async () => {
+    const port = 30_000 + Math.floor(Math.random() * 20_000);
+    const admin = 'test-admin-token-0123456789';
+    const child = spawn(process.execPath, [join(ROOT, 'bin/duban.js'), 'api', '--port', String(port)], {
+      cwd: ROOT,
+      env: { ...process.env, REDIS_URL: inject('redisUrl'), DUBAN_PREFIX: `cli${Date.now() % 100000}`, DUBAN_ADMIN_TOKEN: admin },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    try {
+      await new Promise<void>((resolveReady, reject) => {
+        let out = '';
+        child.stdout.on('data', (d: Buffer) => {
+          out += d.toString();
+          if (out.includes('ready')) resolveReady();
+        });
+        child.once('exit', (code) => reject(new Error(`api exited (${code}): ${out}`)));
+      });
+      expect(await (await fetch(`http://127.0.0.1:${port}/healthz`)).json()).toEqual({ ok: true, redis: 'up' });
+      const me = await fetch(`http://127.0.0.1:${port}/api/v1/me`, { headers: { authorization: `Bearer ${admin}` } });
+      expect(await me.json()).toEqual({ principal: { kind: 'admin' } });
+      expect((await fetch(`http://127.0.0.1:${port}/api/v1/me`)).status).toBe(401);
+    } finally {
+      child.kill('SIGTERM');
+    }
   });
 
   it('runs the demo plan end to end with its own redis-server, then exits', async () => {

@@ -203,4 +203,19 @@ describe('HTTP API', () => {
     });
     expect(bad.status).toBe(400);
   });
+
+  it('lets only the office advance the phase by hand, with a reason, and records who and why', async () => {
+    const byPerson = await call('POST', '/api/v1/plans/api-plan/events', { token: tok['p-zhang'], body: { type: 'plan.advance', reason: '提前' } });
+    expect(byPerson.status).toBe(403);
+    const noReason = await call('POST', '/api/v1/plans/api-plan/events', { token: office, body: { type: 'plan.advance' } });
+    expect(noReason.status).toBe(400);
+    expect(noReason.json.error.problems[0].path).toBe('reason');
+    const advanced = await call('POST', '/api/v1/plans/api-plan/events', { token: office, body: { type: 'plan.advance', reason: '启动工作提前完成' } });
+    expect(advanced.status).toBe(200);
+    expect(advanced.json.plan.stage).toBe('promotion');
+    const history = (await call('GET', '/api/v1/plans/api-plan/history', { token: office })).json.history;
+    expect(history.at(-1)).toMatchObject({ event: 'plan.advance', by: 'office:陈静', from: 'launch', to: 'promotion', data: { reason: '启动工作提前完成' } });
+    const inbox = (await call('GET', '/api/v1/inbox', { token: tok['p-wang'] })).json.notices;
+    expect(inbox[0].title.zh).toContain('进入推进阶段(办公室手动推进)');
+  });
 });
