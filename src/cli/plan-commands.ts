@@ -12,7 +12,13 @@ import { formatReport, importPlanDocument, readDocument, writePlanYaml } from '.
 import { formatProblems, readPlanFile } from '../plan-files/index.js';
 import { formatIcs, formatJson, formatTable } from '../simulate/format.js';
 import { actionsFor, simulate, type Lateness } from '../simulate/simulate.js';
-import type { CliCommand } from './commands.js';
+
+/** A command beside start/api/worker: its name, one usage line, and a run that returns the exit code. */
+export interface CliCommand {
+  name: string;
+  usage: string;
+  run(argv: string[]): Promise<number>;
+}
 
 class CliError extends Error {}
 
