@@ -1,22 +1,28 @@
 /**
  * The two real plans in ../shared/seeds/. They are not part of this repository: the
- * tests skip, saying so, when the folder is absent.
+ * tests skip, saying so, when the folder is absent. The files are read in beforeAll,
+ * never in a describe body: vitest runs describe bodies at collection time, even for
+ * a skipped describe, so a read there fails a clone that has no ../shared.
  */
-import { describe, it, expect } from 'vitest';
+import { describe, it, expect, beforeAll } from 'vitest';
 import { existsSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import { PlanDefinitionSchema } from '../../src/domain/plan.schema.js';
-import { importPlanDocument, writePlanYaml, type ImportReportItem } from '../../src/importer/index.js';
+import { importPlanDocument, writePlanYaml, type ImportReportItem, type ImportResult } from '../../src/importer/index.js';
 import { parsePlanText } from '../../src/plan-files/index.js';
 import { REPO_ROOT, fillBlanks, unreportedProblems } from './fill.js';
 
 const SEEDS = resolve(REPO_ROOT, '../shared/seeds');
 const DISTRICT = resolve(SEEDS, 'plan-basic-education-quality.txt');
 const SCHOOL = resolve(SEEDS, 'plan-school-three-year.txt');
+const importSeed = (file: string): ImportResult => importPlanDocument(readFileSync(file, 'utf8'), { sourceName: basename(file) });
 const items = (report: ImportReportItem[], kind: ImportReportItem['kind'], path: string) => report.filter((r) => r.kind === kind && r.path === path);
 
 describe.skipIf(!existsSync(DISTRICT))('seed: district plan (skipped: ../shared/seeds/plan-basic-education-quality.txt not found)', () => {
-  const { plan, report, sources } = importPlanDocument(readFileSync(DISTRICT, 'utf8'), { sourceName: 'plan-basic-education-quality.txt' });
+  let plan: ImportResult['plan'];
+  let report: ImportResult['report'];
+  let sources: ImportResult['sources'];
+  beforeAll(() => ({ plan, report, sources } = importSeed(DISTRICT)));
   const unit = (id: string) => plan.units.find((u) => u.id === id)?.name;
 
   it('recognises the page dump and drops the site boilerplate', () => {
@@ -103,7 +109,9 @@ describe.skipIf(!existsSync(DISTRICT))('seed: district plan (skipped: ../shared/
 });
 
 describe.skipIf(!existsSync(SCHOOL))('seed: school three-year plan (skipped: ../shared/seeds/plan-school-three-year.txt not found)', () => {
-  const { plan, report } = importPlanDocument(readFileSync(SCHOOL, 'utf8'), { sourceName: 'plan-school-three-year.txt' });
+  let plan: ImportResult['plan'];
+  let report: ImportResult['report'];
+  beforeAll(() => ({ plan, report } = importSeed(SCHOOL)));
   const unit = (id: string) => plan.units.find((u) => u.id === id)?.name;
   const person = (id: string) => plan.people.find((p) => p.id === id);
 
