@@ -16,7 +16,21 @@ export const TaskCommandSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('task.progress'), percent: z.number().int().min(0).max(100), note: Note }),
   z.object({
     type: z.literal('task.submit'),
-    evidence: z.array(z.string().url('is not a link (http://… or https://…)')).min(1, 'needs at least one evidence link').max(50),
+    // Only web links: a javascript:, data: or file: link would run or read something in the reader's browser.
+    // The workspace's uploads are links to its own download route, so they pass too.
+    evidence: z
+      .array(
+        z
+          .string()
+          .max(2000, '链接过长（最多 2000 个字符）/ the link is longer than 2000 characters')
+          .url({
+            protocol: /^https?$/,
+            error: (issue) =>
+              `只接受 http:// 或 https:// 链接 / only http:// or https:// links are evidence: ${JSON.stringify(String(issue.input).slice(0, 200))}`,
+          }),
+      )
+      .min(1, 'needs at least one evidence link')
+      .max(50),
     note: Note,
   }),
   z.object({ type: z.literal('task.review') }),

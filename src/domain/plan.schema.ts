@@ -5,7 +5,7 @@
  * bad plan is answered with every problem at once, each with its path.
  */
 import { z } from 'zod';
-import { isIsoDuration, isPlanDate, isTimeZone, resolvePlanDate } from './time.js';
+import { isoDurationProblem, planDateProblem, resolvePlanDate, timeZoneProblem } from './time.js';
 import { DEFAULT_ESCALATION } from './policy.js';
 import { CALENDAR_NAMES } from './offsets.js';
 
@@ -13,16 +13,27 @@ export const Id = z
   .string()
   .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$/, 'must be 1–40 letters, digits, "-" or "_", starting with a letter or digit');
 
-export const PlanDate = z
-  .string()
-  .refine(isPlanDate, { message: 'is not a date (use 2023-08-31, 2023-08-31T18:00 or 2023-08-31T18:00:00+08:00)' });
+/** A string schema refused with the message `problem` finds, if any. */
+const checkedString = (problem: (text: string) => string | null) =>
+  z.string().superRefine((text, ctx) => {
+    const message = problem(text);
+    if (message !== null) ctx.addIssue({ code: 'custom', message });
+  });
 
-export const IsoDuration = z
-  .string()
-  .refine(isIsoDuration, { message: 'is not a positive ISO 8601 duration (P7D, PT12H, PT30S)' });
+/**
+ * A date or date-time of the plan (see `planDateProblem`): within 2000–2100 and with
+ * a real UTC offset, so that everything the engine derives from it is a finite time.
+ */
+export const PlanDate = checkedString(planDateProblem);
+
+/** A positive ISO 8601 duration of at most ten years (see `isoDurationProblem`). */
+export const IsoDuration = checkedString(isoDurationProblem);
 
 /** A reminder offset or grace period: an ISO 8601 duration, or working days in the plan's calendar. */
 export const Offset = z.union([IsoDuration, z.object({ workingDays: z.number().int().min(1).max(366) })]);
+
+/** An IANA time zone or a real fixed offset (see `timeZoneProblem`). */
+export const TimeZone = checkedString(timeZoneProblem);
 
 export const PHASE_KEYS = ['launch', 'promotion', 'implementation', 'evaluation'] as const;
 export const PhaseKey = z.enum(PHASE_KEYS);
@@ -51,9 +62,10 @@ export const Rung = z.object({
 
 export const EscalationPolicy = z.object({
   /** Offsets before the deadline at which the responsible person is reminded. */
-  reminders: z.array(Offset).default([]),
+  reminders: z.array(Offset).max(50).default([]),
   reminderNotify: z.array(ChainRole).min(1).default(['responsiblePerson']),
-  rungs: z.array(Rung).min(1),
+  /** At most 20 rungs (the task list's rung filter goes to 20): with ten-year graces, the top rung is still a time. */
+  rungs: z.array(Rung).min(1).max(20),
 });
 
 export const Contacts = z.object({
@@ -125,7 +137,7 @@ export const PlanDefinitionShape = z.object({
   title: z.string().min(1),
   /** Who issues notices (发文机关), e.g. "XX区教育局基础教育质量提升工作领导小组办公室". */
   issuer: z.string().min(1),
-  timeZone: z.string().refine(isTimeZone, { message: 'is not an IANA time zone' }).default('Asia/Shanghai'),
+  timeZone: TimeZone.default('Asia/Shanghai'),
   /** Holiday calendar for working-day offsets: mainland China's statutory holidays and make-up days. */
   calendar: z.enum(CALENDAR_NAMES).default('cn-mainland'),
   units: z.array(Unit).min(1),
@@ -181,17 +193,22 @@ export function checkPlanReferences(plan: PlanDefinition): Issue[] {
   person(g.office.director, ['leadershipGroup', 'office', 'director']);
   g.office.members.forEach((m, i) => person(m, ['leadershipGroup', 'office', 'members', i]));
 
-  const zone = plan.timeZone;
+  // A zone the shape refused is reported once; the dates are still checked, in UTC.
+  const zone = timeZoneProblem(plan.timeZone) === null ? plan.timeZone : 'UTC';
+  // A date the shape refused (not a date, out of range) is reported once, by the shape.
+  const resolve = (text: string, edge: 'start' | 'end', path: (string | number)[]) => {
+    const at = resolvePlanDate(text, zone, edge);
+    if (at === null && planDateProblem(text) === null) issues.push({ path, message: `"${text}" is not a date` });
+    return at;
+  };
   let previousEnd: number | null = null;
   plan.phases.forEach((phase, i) => {
     const expected = ['launch', 'promotion', 'implementation', 'evaluation'][i];
     if (phase.key !== expected) {
       issues.push({ path: ['phases', i, 'key'], message: `must be "${expected}" (phases run launch, promotion, implementation, evaluation)` });
     }
-    const start = resolvePlanDate(phase.start, zone, 'start');
-    const end = resolvePlanDate(phase.end, zone, 'end');
-    if (start === null) issues.push({ path: ['phases', i, 'start'], message: `"${phase.start}" is not a date` });
-    if (end === null) issues.push({ path: ['phases', i, 'end'], message: `"${phase.end}" is not a date` });
+    const start = resolve(phase.start, 'start', ['phases', i, 'start']);
+    const end = resolve(phase.end, 'end', ['phases', i, 'end']);
     if (start !== null && end !== null && end <= start) {
       issues.push({ path: ['phases', i, 'end'], message: `phases[${i}].end is before phases[${i}].start` });
     }
@@ -207,14 +224,11 @@ export function checkPlanReferences(plan: PlanDefinition): Issue[] {
     person(t.responsiblePerson, ['tasks', i, 'responsiblePerson']);
     unit(t.leadDepartment, ['tasks', i, 'leadDepartment']);
     t.cooperatingUnits.forEach((c, j) => unit(c, ['tasks', i, 'cooperatingUnits', j]));
-    if (resolvePlanDate(t.deadline, zone, 'end') === null) {
-      issues.push({ path: ['tasks', i, 'deadline'], message: `"${t.deadline}" is not a date` });
-    }
-    t.milestones.forEach((m, j) => {
-      if (resolvePlanDate(m.due, zone, 'end') === null) {
-        issues.push({ path: ['tasks', i, 'milestones', j, 'due'], message: `"${m.due}" is not a date` });
-      }
-    });
+    resolve(t.deadline, 'end', ['tasks', i, 'deadline']);
+    t.milestones.forEach((m, j) => resolve(m.due, 'end', ['tasks', i, 'milestones', j, 'due']));
+  });
+  plan.goals.forEach((g, i) => {
+    if (g.due !== undefined) resolve(g.due, 'end', ['goals', i, 'due']);
   });
   plan.escalation.rungs.forEach((r, i) => {
     const last = i === plan.escalation.rungs.length - 1;

@@ -3,15 +3,72 @@
  * the end of 31 August in Asia/Shanghai) and in ISO 8601 durations (P7D, PT30S);
  * the engine and machines speak in epoch milliseconds. Nothing here reads the clock.
  */
-import { DateTime, Duration } from 'luxon';
+import { DateTime, Duration, FixedOffsetZone, IANAZone } from 'luxon';
 
 const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
 const LOCAL_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?$/;
 const ZONED_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/;
+const OFFSET = /([+-])(\d{2}):(\d{2})$/;
 
-/** True when `text` is a date (2023-08-31) or a date-time, with or without an offset. */
+/**
+ * The years a plan's dates may fall in. Every plan runs well inside them, and with
+ * LONGEST_PERIOD they keep each date the engine derives (reminders, rung after
+ * rung) a finite, exact epoch millisecond: luxon and Redis sorted-set scores alike.
+ */
+export const PLAN_YEARS = { first: 2000, last: 2100 } as const;
+
+/**
+ * How durations of mixed units are compared: luxon's long-term averages (a year of
+ * 365.2425 days, a month of a twelfth of that), so P10Y = P120M ≈ P3652D.
+ */
+const AVERAGE = { conversionAccuracy: 'longterm' } as const;
+
+/** The longest reminder offset or grace period. */
+export const LONGEST_PERIOD = Duration.fromObject({ years: 10 }, AVERAGE);
+const LONGEST_PERIOD_TEXT = '10 years';
+
+/** UTC offsets in use on Earth run from −12:00 (Baker Island) to +14:00 (Kiribati), in minutes. */
+export const UTC_OFFSET_MINUTES = { min: -12 * 60, max: 14 * 60 } as const;
+const OFFSET_RANGE_TEXT = 'real offsets run from -12:00 to +14:00';
+
+const NOT_A_DATE = 'is not a date (use 2023-08-31, 2023-08-31T18:00 or 2023-08-31T18:00:00+08:00)';
+const NOT_A_DURATION = 'is not a positive ISO 8601 duration (P7D, PT12H, PT30S)';
+const NOT_A_ZONE = 'is not an IANA time zone (Asia/Shanghai) or a UTC offset (UTC+8)';
+
+const offsetInRange = (minutes: number) => minutes >= UTC_OFFSET_MINUTES.min && minutes <= UTC_OFFSET_MINUTES.max;
+
+/** The offset of a zoned date-time in minutes (Z is 0), NaN for minutes ≥ 60, null when there is none. */
+function offsetMinutes(text: string): number | null {
+  if (text.endsWith('Z')) return 0;
+  const m = OFFSET.exec(text);
+  if (!m) return null;
+  const minutes = Number(m[3]);
+  return minutes >= 60 ? Number.NaN : (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 60 + minutes);
+}
+
+/**
+ * Why `text` is not a plan date, or null when it is one: a date (2023-08-31) or a
+ * date-time, with or without an offset, in PLAN_YEARS, with an offset some place
+ * uses. Whether the day exists (2023-02-30) depends on nothing else but is checked
+ * with the plan's zone, by `resolvePlanDate`.
+ */
+export function planDateProblem(text: string): string | null {
+  const zoned = ZONED_DATE_TIME.test(text);
+  if (!DATE_ONLY.test(text) && !LOCAL_DATE_TIME.test(text) && !zoned) return NOT_A_DATE;
+  const year = Number(text.slice(0, 4));
+  if (year < PLAN_YEARS.first || year > PLAN_YEARS.last) {
+    return `${JSON.stringify(text)} is outside the years a plan may run in (${PLAN_YEARS.first}–${PLAN_YEARS.last})`;
+  }
+  const offset = zoned ? offsetMinutes(text) : null;
+  if (offset !== null && !offsetInRange(offset)) {
+    return `${JSON.stringify(text)} has the UTC offset ${OFFSET.exec(text)![0]}; ${OFFSET_RANGE_TEXT}`;
+  }
+  return null;
+}
+
+/** True when `text` is a plan date (see `planDateProblem`). */
 export function isPlanDate(text: string): boolean {
-  return DATE_ONLY.test(text) || LOCAL_DATE_TIME.test(text) || ZONED_DATE_TIME.test(text);
+  return planDateProblem(text) === null;
 }
 
 /**
@@ -28,6 +85,8 @@ export function resolvePlanDate(text: string, zone: string, edge: 'start' | 'end
   } else if (LOCAL_DATE_TIME.test(text)) {
     dt = DateTime.fromISO(text, { zone });
   } else if (ZONED_DATE_TIME.test(text)) {
+    const offset = offsetMinutes(text);
+    if (offset === null || !offsetInRange(offset)) return null;
     dt = DateTime.fromISO(text, { setZone: true });
   } else {
     return null;
@@ -35,22 +94,63 @@ export function resolvePlanDate(text: string, zone: string, edge: 'start' | 'end
   return dt.isValid ? dt.toMillis() : null;
 }
 
-/** True for an IANA zone name luxon (and so Intl) knows. */
+/**
+ * Why `zone` is not a plan's time zone, or null: an IANA zone name Intl knows
+ * (Asia/Shanghai), or a fixed offset some place uses (UTC, UTC+8, UTC+05:30).
+ * "local" and "system" are refused: they mean whatever zone the server runs in.
+ */
+export function timeZoneProblem(zone: string): string | null {
+  if (IANAZone.isValidZone(zone)) return null;
+  const fixed = FixedOffsetZone.parseSpecifier(zone);
+  if (fixed === null || Number(/:(\d{2})$/.exec(zone)?.[1] ?? 0) >= 60) return NOT_A_ZONE;
+  const minutes = fixed.offset(0);
+  return offsetInRange(minutes) ? null : `${JSON.stringify(zone)} is a UTC offset no place uses; ${OFFSET_RANGE_TEXT}`;
+}
+
+/** True for a plan's time zone (see `timeZoneProblem`). */
 export function isTimeZone(zone: string): boolean {
-  return DateTime.now().setZone(zone).isValid;
+  return timeZoneProblem(zone) === null;
 }
 
-/** True for a positive ISO 8601 duration such as P7D, PT30S or P1M. */
+/**
+ * Why `text` is not a reminder offset or grace period, or null: a positive ISO 8601
+ * duration (P7D, PT30S, P1M) with no negative part (P1M-30D is zero or negative
+ * depending on the month) and no longer than LONGEST_PERIOD.
+ */
+export function isoDurationProblem(text: string): string | null {
+  const d = Duration.fromISO(text, AVERAGE);
+  if (!d.isValid) return NOT_A_DURATION;
+  const parts = Object.values(d.toObject());
+  if (parts.some((n) => !Number.isFinite(n))) return tooLong(text);
+  if (parts.some((n) => n < 0) || !(d.toMillis() > 0)) return NOT_A_DURATION;
+  // Rounded: the averages are fractional, and P120M must not exceed P10Y by a rounding error.
+  return Math.round(d.toMillis()) > Math.round(LONGEST_PERIOD.toMillis()) ? tooLong(text) : null;
+}
+
+function tooLong(text: string): string {
+  return `${JSON.stringify(text)} is longer than the longest allowed period (${LONGEST_PERIOD_TEXT})`;
+}
+
+/** True for a duration a plan may use (see `isoDurationProblem`). */
 export function isIsoDuration(text: string): boolean {
-  const d = Duration.fromISO(text);
-  return d.isValid && d.toMillis() > 0;
+  return isoDurationProblem(text) === null;
 }
 
-/** `at` moved by an ISO duration in `zone` (calendar-aware for days and months); sign -1 moves back. */
+/**
+ * `at` moved by an ISO duration in `zone` (calendar-aware for days and months); sign -1 moves back.
+ * Throws rather than return NaN: a NaN time would fail the commit script half-way.
+ */
 export function shiftBy(at: number, iso: string, zone: string, sign: 1 | -1 = 1): number {
   const d = Duration.fromISO(iso);
   const base = DateTime.fromMillis(at, { zone });
-  return (sign === 1 ? base.plus(d) : base.minus(d)).toMillis();
+  let moved = Number.NaN;
+  try {
+    moved = (sign === 1 ? base.plus(d) : base.minus(d)).toMillis();
+  } catch {
+    // luxon throws for some values it parsed (a unit that overflows to NaN).
+  }
+  if (!Number.isFinite(moved)) throw new RangeError(`cannot move ${at} ms by ${iso}: the result is not a time`);
+  return moved;
 }
 
 /**

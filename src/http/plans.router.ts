@@ -19,6 +19,11 @@ export const TaskListQuery = z.object({
 
 export const CreatePlanQuery = z.object({ publish: z.enum(['true', 'false']).transform((v) => v === 'true').optional() });
 
+/**
+ * A person of another plan is refused before anything of this plan is looked up, on
+ * reads and writes alike: the same 403 whether a task exists or not, so answers do
+ * not tell which plan and task ids exist.
+ */
 function mayRead(p: Principal, planId: string) {
   const rule = checkReadPlan(p, planId);
   if (rule) throw new ForbiddenError(ruleText(rule));
@@ -43,11 +48,13 @@ export function plansRouter(engine: Engine, queries: Queries): Router {
   });
 
   r.put('/plans/:planId', async (req, res) => {
+    mayRead(principalOf(res), req.params.planId);
     await engine.replaceDraft(req.params.planId, req.body, principalOf(res));
     res.json(await queries.planSummary(req.params.planId));
   });
 
   r.post('/plans/:planId/events', async (req, res) => {
+    mayRead(principalOf(res), req.params.planId);
     const command = parse(PlanCommandSchema, req.body, 'body');
     const outcome = await engine.planEvent(req.params.planId, command, principalOf(res));
     res.json({ ...outcome, plan: await queries.planSummary(req.params.planId) });
@@ -71,6 +78,7 @@ export function plansRouter(engine: Engine, queries: Queries): Router {
   });
 
   r.post('/plans/:planId/tasks/:taskId/events', async (req, res) => {
+    mayRead(principalOf(res), req.params.planId);
     const command = parse(TaskCommandSchema, req.body, 'body');
     const outcome = await engine.taskEvent(req.params.planId, req.params.taskId, command, principalOf(res));
     res.json({ ...outcome, task: await queries.task(req.params.planId, req.params.taskId) });

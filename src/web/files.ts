@@ -13,6 +13,25 @@ export const MAX_FILE_BYTES = 5 * 1024 * 1024;
 /** Enough for a task's evidence, and a bound on what one task can store. */
 export const MAX_FILES_PER_TASK = 30;
 
+/**
+ * Stores one file unless its task already holds the limit: the count and the write
+ * in one script, so concurrent uploads cannot all pass the count and then all write.
+ *
+ * KEYS[1]  the task's file set (sorted set of file ids, scored by upload time)
+ * KEYS[2]  the file's hash
+ * ARGV[1]  the most files a task may hold
+ * ARGV[2]  the upload time (score)
+ * ARGV[3]  the file id
+ * ARGV[4…] the file hash's field, value pairs
+ * Returns  1 stored; 0 the task is full, nothing written.
+ */
+const PUT_FILE_LUA = `
+if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[1]) then return 0 end
+redis.call('HSET', KEYS[2], unpack(ARGV, 4))
+redis.call('ZADD', KEYS[1], ARGV[2], ARGV[3])
+return 1
+`;
+
 export interface StoredFileMeta {
   id: string;
   planId: string;
@@ -37,15 +56,20 @@ export class FileStore {
   /** Stores the bytes; returns null when the task already holds MAX_FILES_PER_TASK files. */
   async put(file: Omit<StoredFile, 'id' | 'size'>): Promise<StoredFileMeta | null> {
     const keys = webKeys(this.engine, file.planId);
-    if ((await this.redis.zcard(keys.taskFiles(file.taskId))) >= MAX_FILES_PER_TASK) return null;
     const id = randomBytes(12).toString('base64url');
     const meta: StoredFileMeta = { id, planId: file.planId, taskId: file.taskId, name: file.name, type: file.type, size: file.data.length, by: file.by, at: file.at };
-    await this.redis
-      .multi()
-      .hset(keys.file(id), { name: meta.name, type: meta.type, size: meta.size, taskId: meta.taskId, by: meta.by, at: meta.at, data: file.data })
-      .zadd(keys.taskFiles(file.taskId), meta.at, id)
-      .exec();
-    return meta;
+    const fields = { name: meta.name, type: meta.type, size: meta.size, taskId: meta.taskId, by: meta.by, at: meta.at, data: file.data };
+    const stored = await this.redis.eval(
+      PUT_FILE_LUA,
+      2,
+      keys.taskFiles(file.taskId),
+      keys.file(id),
+      MAX_FILES_PER_TASK,
+      meta.at,
+      id,
+      ...Object.entries(fields).flat(),
+    );
+    return stored === 1 ? meta : null;
   }
 
   async get(planId: string, fileId: string): Promise<StoredFile | null> {
