@@ -227,6 +227,7 @@ export async function breakdown(r: BenchRedis, jobs: number): Promise<Breakdown>
       a.cpu += c.user + c.system;
     }
   };
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- called below with the batch as `this`
   const run = Batch.prototype.run;
   Batch.prototype.run = function (this: Batch, client) {
     commits++;
@@ -235,7 +236,7 @@ export async function breakdown(r: BenchRedis, jobs: number): Promise<Breakdown>
   // Wraps the worker's own engine, client and scheduler (instances only) as it starts.
   const instrument = (w: EngineWorker): EngineWorker => {
     const redis = w.engine.redis as Redis;
-    const hgetall = redis.hgetall.bind(redis) as (key: string) => Promise<Record<string, string>>;
+    const hgetall: (key: string) => Promise<Record<string, string>> = redis.hgetall.bind(redis);
     (redis as unknown as { hgetall: unknown }).hgetall = async (key: string) => {
       const h = await measure(t.load, () => hgetall(key));
       loads++;
@@ -255,7 +256,7 @@ export async function breakdown(r: BenchRedis, jobs: number): Promise<Breakdown>
         }
       }
       return (send as (...a: unknown[]) => unknown)(cmd, ...rest);
-    }) as typeof redis.sendCommand;
+    });
     const arm = w.scheduler.arm.bind(w.scheduler);
     w.scheduler.arm = (timers) => measure(t.arm, () => arm(timers));
     const disarm = w.scheduler.disarm.bind(w.scheduler);

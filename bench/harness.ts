@@ -141,9 +141,9 @@ export function rawHarness(url: string, prefix: string): RawHarness {
     startWorker(concurrency, onFire) {
       const workerConnection = new Redis(url, { maxRetriesPerRequest: null });
       const stub = {
-        async fireTimer(_planId: string, _entity: string, tok: string) {
+        fireTimer(_planId: string, _entity: string, tok: string) {
           onFire?.(tok);
-          return 'fired' as const;
+          return Promise.resolve('fired' as const);
         },
       };
       const worker = createTimerWorker({ engine: stub as unknown as Engine, connection: workerConnection, prefix, concurrency });

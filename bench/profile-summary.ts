@@ -74,7 +74,7 @@ export function profileSummary(p: Profile): Summary {
           : n.callFrame.functionName.startsWith('(')
             ? n.callFrame.functionName
             : 'v8/native';
-    pkg.set(group!, (pkg.get(group!) ?? 0) + us);
+    pkg.set(group, (pkg.get(group) ?? 0) + us);
   }
   const share = (m: Map<string, number>): [string, number][] =>
     [...m].sort((a, b) => b[1] - a[1]).map(([k, v]) => [k, v / total]);

@@ -282,7 +282,7 @@ export async function memory(r: BenchRedis, plans: number, tasksPerPlan: number)
   await flush(r.admin);
   const [, listpackDefault] = (await r.admin.config('GET', 'hash-max-listpack-value')) as [string, string];
   await r.admin.config('SET', 'hash-max-listpack-value', '1024');
-  let listpackBytesPerTask = NaN;
+  let listpackBytesPerTask: number;
   try {
     const lh = engineHarness(r.url, 'eml');
     await lh.scheduler.queue.waitUntilReady();

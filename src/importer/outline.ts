@@ -52,7 +52,7 @@ export function findHeadings(src: SourceText): Heading[] {
   for (const mark of MARKS) {
     let last = 0;
     for (const m of s.matchAll(mark.re)) {
-      const num = mark.number(m as RegExpExecArray);
+      const num = mark.number(m);
       if (num === null || num < 1) continue;
       if (mark.bounded) {
         const b = boundaryBefore(s, m.index);

@@ -75,7 +75,7 @@ function classify(name: string): { key: PhaseKeyT | null; display: string } {
   const prefix = /^.*(?:工程|项目|行动|工作|计划|活动|方案)(?=[^工项行计活方]*阶段$)/.exec(name);
   if (prefix && prefix[0].length < name.length - 2) display = name.slice(prefix[0].length);
   if (display.length > 12) {
-    const at = display.search(KEY_WORDS.find(([k]) => k === best!.key)![1]);
+    const at = display.search(KEY_WORDS.find(([k]) => k === best.key)![1]);
     if (at > 0) display = display.slice(at);
   }
   return { key: best.key, display };

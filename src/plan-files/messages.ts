@@ -4,23 +4,11 @@
  * rewritten as "is required / 缺少必填项", and the value found is quoted so the line
  * can be fixed without opening the schema.
  */
+import type { z } from 'zod';
+
 export interface Message {
   en: string;
   zh: string;
-}
-
-/** The subset of a zod v4 issue that messages need. */
-export interface IssueLike {
-  code?: string;
-  message: string;
-  expected?: unknown;
-  values?: readonly unknown[];
-  minimum?: unknown;
-  maximum?: unknown;
-  exact?: boolean;
-  inclusive?: boolean;
-  origin?: string;
-  path?: readonly PropertyKey[];
 }
 
 const TYPE_ZH: Record<string, string> = {
@@ -33,10 +21,9 @@ const TYPE_ZH: Record<string, string> = {
 
 export function quote(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean' || value === undefined) return String(value);
   if (value === null) return 'null';
-  if (Array.isArray(value)) return 'a list';
-  if (typeof value === 'object') return 'an object';
-  return String(value);
+  return Array.isArray(value) ? 'a list' : 'an object';
 }
 
 /** A value as the message quotes it: strings in quotes, others as written in the file. */
@@ -53,13 +40,14 @@ function describe(value: unknown): { en: string; zh: string } {
 
 /**
  * `value` is what the file holds at the issue's path; `source` is its text in the file
- * (so that `id: 007`, read by YAML as the number 7, can be shown as written).
+ * (so that `id: 007`, read by YAML as the number 7, can be shown as written). Every zod
+ * issue code is named, so a code a new zod adds has to be placed here.
  */
-export function issueMessage(issue: IssueLike, value: unknown, source?: string): Message {
+export function issueMessage(issue: z.core.$ZodIssue, value: unknown, source?: string): Message {
   const shown = shownValue(value, source);
   switch (issue.code) {
     case 'invalid_type': {
-      const expected = String(issue.expected);
+      const { expected } = issue;
       if (value === undefined) return { en: 'is required', zh: '缺少必填项' };
       const got = describe(value);
       const hint =
@@ -72,15 +60,15 @@ export function issueMessage(issue: IssueLike, value: unknown, source?: string):
       };
     }
     case 'invalid_value': {
-      const options = (issue.values ?? []).map((v) => JSON.stringify(v)).join(', ');
+      const options = issue.values.map((v) => JSON.stringify(v)).join(', ');
       return { en: `${shown} must be one of ${options}`, zh: `${shown} 应为以下之一:${options}` };
     }
     case 'too_small':
     case 'too_big': {
-      const n = issue.code === 'too_small' ? issue.minimum : issue.maximum;
-      if (issue.origin === 'string' && issue.code === 'too_small') return { en: 'must not be empty', zh: '不能为空' };
+      const small = issue.code === 'too_small';
+      const n = small ? issue.minimum : issue.maximum;
+      if (issue.origin === 'string' && small) return { en: 'must not be empty', zh: '不能为空' };
       if (issue.origin === 'number') {
-        const small = issue.code === 'too_small';
         const strict = issue.inclusive === false;
         return {
           en: `${shown} must be ${small ? (strict ? 'more than' : 'at least') : strict ? 'less than' : 'at most'} ${n}`,
@@ -89,13 +77,13 @@ export function issueMessage(issue: IssueLike, value: unknown, source?: string):
       }
       const unit = issue.origin === 'array' ? { en: 'item(s)', zh: '项' } : { en: 'characters', zh: '个字符' };
       if (issue.exact) return { en: `must have exactly ${n} ${unit.en}`, zh: `必须正好 ${n} ${unit.zh}` };
-      return issue.code === 'too_small'
+      return small
         ? { en: `must have at least ${n} ${unit.en}`, zh: `至少需要 ${n} ${unit.zh}` }
         : { en: `must have at most ${n} ${unit.en}`, zh: `最多 ${n} ${unit.zh}` };
     }
     case 'invalid_union': {
       // The plan's only union: a reminder offset or grace period.
-      if ((issue.path ?? []).some((p) => p === 'grace' || p === 'reminders')) {
+      if (issue.path.some((p) => p === 'grace' || p === 'reminders')) {
         return {
           en: `${shown} must be an ISO 8601 duration ("P7D") or working days ({ workingDays: 3 })`,
           zh: `${shown} 应为 ISO 8601 时长(如 "P7D")或工作日数(如 { workingDays: 3 })`,
@@ -105,7 +93,11 @@ export function issueMessage(issue: IssueLike, value: unknown, source?: string):
     }
     case 'invalid_format':
       return { en: `${shown} ${issue.message}`, zh: `${shown} 格式不对:只能由 1–40 个字母、数字、"-" 或 "_" 组成,以字母或数字开头` };
-    default:
+    case 'custom':
+    case 'not_multiple_of':
+    case 'unrecognized_keys':
+    case 'invalid_key':
+    case 'invalid_element':
       return schemaMessage(issue.message, shown);
   }
 }

@@ -127,7 +127,7 @@ export function parsePlanText(text: string, options: ParseOptions = {}): PlanFil
     // A list of the wrong length still has items worth checking (phases: 3 of 4).
     const lengthOnly = (issue.code === 'too_small' || issue.code === 'too_big') && issue.origin === 'array';
     if (!lengthOnly) shapePaths.push(path);
-    const msg = issueMessage(issue as Parameters<typeof issueMessage>[0], valueAt(raw, path), at(path).source);
+    const msg = issueMessage(issue, valueAt(raw, path), at(path).source);
     errors.push(issueProblem(path, msg.en, msg.zh));
   }
   // zod skips the reference checks when the shape fails: run them on what is there,
