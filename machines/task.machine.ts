@@ -4,12 +4,16 @@
  * Two parallel regions:
  * - work: draft → assigned → acknowledged → inProgress → submitted → underReview
  *   → accepted (final). task.return sends a submitted task to rectification with a
- *   new deadline; from there it is submitted again.
+ *   new deadline; from there it is submitted again. task.close (the plan closed)
+ *   ends any open task as unfinished (final).
  * - supervision: idle → watching.onTrack → watching.dueSoon → overdue.escalating
- *   (rung 1, 2, …) → overdue.top (last rung) ; closed once accepted.
+ *   (rung 1, 2, …) → overdue.top (last rung); withReviewer once submitted (the
+ *   department's clocks stop: the task is the reviewer's to act on); back to
+ *   watching on a return; closed once accepted or the plan closes.
  *
- * Events (all carry `at`, epoch ms): task.activate, task.acknowledge, task.progress,
- * task.submit, task.review, task.accept, task.return, task.deadline.change.
+ * Events (all carry `at`, epoch ms): the task commands of
+ * src/domain/commands.schema.ts with their deadlines resolved to epoch ms, plus
+ * task.activate and task.close from the engine.
  * Timers (delayed transitions, run by the engine as BullMQ jobs):
  * - checkpoint: the next reminder time, or the deadline when no reminder is left;
  * - rungGrace: the rectification period of the current rung.
@@ -18,12 +22,18 @@
  * The escalation policy is copied into the context on activation, so changing a
  * plan's policy never changes a ladder that is already climbing.
  */
-import { assign, setup } from 'xstate';
+import { assign, not, setup, stateIn } from 'xstate';
 import { shiftOffset, type CalendarName } from '../src/domain/offsets.js';
+import type { TaskCommandInput } from '../src/domain/commands.schema.js';
 import type { EscalationPolicyT } from '../src/domain/plan.schema.js';
 import { eventTime, until, type Timed } from './clock.js';
 
-export const TASK_MACHINE_VERSION = 1;
+/**
+ * v2: submitted tasks leave the department's clocks (supervision.withReviewer);
+ * task.close ends open tasks as unfinished when the plan closes.
+ * src/engine/migrations.ts brings v1 snapshots forward.
+ */
+export const TASK_MACHINE_VERSION = 2;
 
 export interface TaskContext {
   taskId: string;
@@ -51,15 +61,12 @@ export interface TaskInput extends Timed {
   policy: EscalationPolicyT;
 }
 
-export type TaskEvent =
-  | ({ type: 'task.activate' } & Timed)
-  | ({ type: 'task.acknowledge' } & Timed)
-  | ({ type: 'task.progress'; percent: number; note: string } & Timed)
-  | ({ type: 'task.submit'; evidence: string[]; note: string } & Timed)
-  | ({ type: 'task.review' } & Timed)
-  | ({ type: 'task.accept'; note: string } & Timed)
-  | ({ type: 'task.return'; reason: string; deadline: number } & Timed)
-  | ({ type: 'task.deadline.change'; deadline: number; reason: string } & Timed);
+/** A command as the machine takes it: a new deadline is resolved to epoch ms by the engine. */
+type Resolved<C> = C extends { deadline: unknown } ? Omit<C, 'deadline'> & { deadline: number } : C;
+export type TaskCommandEvent = Resolved<TaskCommandInput> & Timed;
+/** Events only the engine sends: the plan was published, or it closed. */
+export type TaskSystemEvent = ({ type: 'task.activate' } & Timed) | ({ type: 'task.close' } & Timed);
+export type TaskEvent = TaskCommandEvent | TaskSystemEvent;
 
 export type TaskNotice = { kind: 'reminder'; index: number } | { kind: 'rung'; rung: number };
 
@@ -121,6 +128,11 @@ export const taskMachine = setup({
 }).createMachine({
   id: 'task',
   type: 'parallel',
+  on: {
+    // The plan closed: open work ends unfinished and its ladder stops. An accepted task
+    // is done already (both regions final) and takes no more events.
+    'task.close': { guard: not(stateIn('#task.supervision.closed')), target: ['#task.work.unfinished', '#task.supervision.closed'] },
+  },
   context: ({ input }) => ({
     taskId: input.taskId,
     zone: input.zone,
@@ -186,6 +198,7 @@ export const taskMachine = setup({
           },
         },
         accepted: { type: 'final' },
+        unfinished: { type: 'final' },
       },
     },
     supervision: {
@@ -224,6 +237,7 @@ export const taskMachine = setup({
           },
           on: {
             'task.deadline.change': { guard: 'newDeadlineInFuture', target: 'watching', reenter: true, actions: ['setDeadline', 'arm'] },
+            'task.submit': 'withReviewer',
           },
         },
         overdue: {
@@ -249,6 +263,14 @@ export const taskMachine = setup({
           },
           on: {
             'task.deadline.change': { guard: 'newDeadlineInFuture', target: 'watching', actions: ['setDeadline', 'arm'] },
+            'task.submit': 'withReviewer',
+          },
+        },
+        // Submitted: no reminder or rung chases the department while the reviewer holds
+        // the task. A return re-arms watching from its new deadline; acceptance closes.
+        withReviewer: {
+          on: {
+            'task.deadline.change': { guard: 'newDeadlineInFuture', actions: 'setDeadline' },
           },
         },
         closed: { type: 'final' },

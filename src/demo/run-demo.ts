@@ -4,7 +4,7 @@
  * every phase change, reminder and rung as it lands.
  */
 import type { TaskContext } from '../../machines/index.js';
-import { EVENT_TEXT } from '../domain/labels.js';
+import { eventText } from '../domain/task-commands.js';
 import { PHASE_TEXT } from '../domain/notices.js';
 import { formatPlanTime } from '../domain/time.js';
 import type { Runtime } from '../runtime.js';
@@ -71,12 +71,12 @@ export async function runDemo(rt: Runtime, options: DemoOptions): Promise<{ plan
           continue;
         }
         const who = h.by === 'system' ? '' : ` (${names.get(h.by) ?? h.by})`;
-        const what = EVENT_TEXT[h.event];
+        const what = eventText(h.event);
         out(`[${time}] ${entity} ${titles.get(entity)}: ${what ? `${what.zh} / ${what.en}` : h.event}${who}`);
         for (const id of h.notices ?? []) {
           const n = await rt.queries.notice(planId, id);
           out(`           ✉ ${n.title.zh}`);
-          out(`             → ${n.recipients.map((r) => r.name).join('、')}${n.rectificationDeadline ? `;整改期限 / rectify by ${formatPlanTime(n.rectificationDeadline, zone)}` : ''}`);
+          out(`             → ${n.recipients.map((r) => r.name).join('、')}${n.rectificationDeadline ? `；整改期限 / rectify by ${formatPlanTime(n.rectificationDeadline, zone)}` : ''}`);
         }
       }
       seen.set(entity, history.length);

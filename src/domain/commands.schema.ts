@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { PlanDate } from './plan.schema.js';
 
 /** A new deadline: a plan date, or working days from now in the plan's calendar ("限期5个工作日内整改"). */
-const NewDeadline = z.union([PlanDate, z.object({ workingDays: z.number().int().min(1).max(366) })]);
+export const NewDeadline = z.union([PlanDate, z.object({ workingDays: z.number().int().min(1).max(366) })]);
 
 const Note = z.string().max(4000).default('');
 const Reason = z.string().trim().min(1, 'is required').max(4000);
@@ -39,11 +39,16 @@ export const TaskCommandSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('task.deadline.change'), deadline: NewDeadline, reason: Reason }),
 ]);
 export type TaskCommandInput = z.infer<typeof TaskCommandSchema>;
-export const TASK_COMMAND_TYPES = TaskCommandSchema.options.map((o) => o.shape.type.value);
+/** Every task command's type: the key of every table about task commands (see task-commands.ts). */
+export type TaskCommandType = TaskCommandInput['type'];
+export type TaskCommandOf<K extends TaskCommandType> = Extract<TaskCommandInput, { type: K }>;
+export type NewDeadlineInput = z.infer<typeof NewDeadline>;
+export const TASK_COMMAND_TYPES: TaskCommandType[] = TaskCommandSchema.options.map((o) => o.shape.type.value);
 
 export const PlanCommandSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('plan.publish') }),
   z.object({ type: z.literal('plan.advance'), reason: Reason }),
 ]);
 export type PlanCommandInput = z.infer<typeof PlanCommandSchema>;
-export const PLAN_COMMAND_TYPES = PlanCommandSchema.options.map((o) => o.shape.type.value);
+export type PlanCommandType = PlanCommandInput['type'];
+export const PLAN_COMMAND_TYPES: PlanCommandType[] = PlanCommandSchema.options.map((o) => o.shape.type.value);

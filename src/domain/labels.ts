@@ -5,6 +5,9 @@
  */
 import type { Text } from './i18n.js';
 import { PHASE_TEXT, RUNG_ACTION_TEXT } from './notices.js';
+import { EVENT_TEXT } from './task-commands.js';
+
+export { EVENT_TEXT };
 
 export const WORK_TEXT: Record<string, Text> = {
   draft: { zh: '未下达', en: 'not issued' },
@@ -15,6 +18,7 @@ export const WORK_TEXT: Record<string, Text> = {
   underReview: { zh: '审核中', en: 'under review' },
   rectification: { zh: '退回整改', en: 'returned for rectification' },
   accepted: { zh: '已验收', en: 'accepted' },
+  unfinished: { zh: '方案结束时未完成', en: 'unfinished when the plan closed' },
 };
 
 /** Supervision read as a light: red overdue, yellow due soon, green on track. */
@@ -23,24 +27,8 @@ export const SUPERVISION_TEXT: Record<string, Text> = {
   onTrack: { zh: '正常推进', en: 'on track' },
   dueSoon: { zh: '临期', en: 'due soon' },
   overdue: { zh: '逾期', en: 'overdue' },
+  withReviewer: { zh: '待验收', en: 'awaiting acceptance' },
   closed: { zh: '已办结', en: 'closed' },
-};
-
-export const EVENT_TEXT: Record<string, Text> = {
-  'plan.created': { zh: '创建方案', en: 'plan created' },
-  'plan.replaced': { zh: '修改方案', en: 'plan replaced' },
-  'plan.publish': { zh: '发布方案', en: 'plan published' },
-  'plan.advance': { zh: '推进阶段', en: 'phase advanced' },
-  'task.activate': { zh: '任务下达', en: 'task issued' },
-  'task.acknowledge': { zh: '签收', en: 'acknowledge' },
-  'task.progress': { zh: '报告进展', en: 'report progress' },
-  'task.submit': { zh: '提交验收', en: 'submit for acceptance' },
-  'task.review': { zh: '开始审核', en: 'start review' },
-  'task.accept': { zh: '验收通过', en: 'accept' },
-  'task.return': { zh: '退回整改', en: 'return for rectification' },
-  'task.deadline.change': { zh: '调整完成时限', en: 'change deadline' },
-  'timer.checkpoint': { zh: '到期检查（提醒或逾期）', en: 'checkpoint (reminder or overdue)' },
-  'timer.rungGrace': { zh: '整改期满，督办升级', en: 'rectification period over: escalation' },
 };
 
 export const TIMER_TEXT: Record<string, Text> = {

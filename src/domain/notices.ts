@@ -67,6 +67,8 @@ export interface NoticeFacts {
   createdAt: number;
   /** For phase notices: the phase entered and whether by hand. */
   phase: PhaseChanged | null;
+  /** For the notice that the plan closed: tasks it closed unfinished, in plan order. */
+  unfinished?: string[];
 }
 
 const bare = (recipients: Recipient[]) => recipients.map(({ id, roles }) => ({ id, roles }));
@@ -100,8 +102,9 @@ export function taskNoticeFacts(plan: PlanDefinition, task: TaskDefinition, ctx:
 }
 
 /** The facts of the notice to the leadership group and office when the plan changes phase. */
-export function phaseNoticeFacts(plan: PlanDefinition, change: PhaseChanged, at: number): NoticeFacts {
+export function phaseNoticeFacts(plan: PlanDefinition, change: PhaseChanged, at: number, unfinished: string[] = []): NoticeFacts {
   return {
+    ...(change.to === 'closed' ? { unfinished } : {}),
     id: `plan.${change.to}`,
     planId: plan.id,
     taskId: null,
@@ -125,22 +128,33 @@ export function renderNotice(plan: PlanDefinition, facts: NoticeFacts): Notice {
   if (facts.kind === 'phase') {
     const change = facts.phase!;
     const to = PHASE_TEXT[change.to] ?? { zh: change.to, en: change.to };
-    const how = change.manual ? { zh: '(办公室手动推进)', en: ' (advanced by the office)' } : { zh: '', en: '' };
+    const how = change.manual ? { zh: '（办公室手动推进）', en: ' (advanced by the office)' } : { zh: '', en: '' };
     const when = formatPlanTime(facts.createdAt, zone);
     const title =
       change.to === 'closed'
         ? { zh: `「${plan.title}」已结束${how.zh}`, en: `"${plan.title}" has closed${how.en}` }
         : { zh: `「${plan.title}」进入${to.zh}${how.zh}`, en: `"${plan.title}" entered its ${to.en} phase${how.en}` };
-    return { ...base, title, body: { zh: `${when},${title.zh}。`, en: `At ${when}, ${title.en}.` } };
+    const left = facts.unfinished ?? [];
+    const titles = left.map((id) => plan.tasks.find((t) => t.id === id)?.title ?? id);
+    const leftText =
+      change.to !== 'closed'
+        ? { zh: '', en: '' }
+        : left.length === 0
+          ? { zh: '全部任务均已完成验收。', en: ' Every task had been accepted.' }
+          : {
+              zh: `方案结束时仍有 ${left.length} 项任务未完成，已记录为未完成并停止督办：${titles.map((t) => `「${t}」`).join('、')}。`,
+              en: ` ${left.length} task(s) were still open and are recorded as unfinished; their supervision has stopped: ${titles.map((t) => `"${t}"`).join(', ')}.`,
+            };
+    return { ...base, title, body: { zh: `${when}，${title.zh}。${leftText.zh}`, en: `At ${when}, ${title.en}.${leftText.en}` } };
   }
   const title = plan.tasks.find((t) => t.id === facts.taskId)?.title ?? facts.taskId ?? '';
   const deadlineText = formatPlanTime(facts.deadline!, zone);
   if (facts.kind === 'reminder') {
     return {
       ...base,
-      title: { zh: `催办提醒:「${title}」将于 ${deadlineText} 到期`, en: `Reminder: "${title}" is due ${deadlineText}` },
+      title: { zh: `催办提醒：「${title}」将于 ${deadlineText} 到期`, en: `Reminder: "${title}" is due ${deadlineText}` },
       body: {
-        zh: `「${title}」的完成时限为 ${deadlineText}。请按时完成并提交验收;如已完成,请尽快提交。`,
+        zh: `「${title}」的完成时限为 ${deadlineText}。请按时完成并提交验收；如已完成，请尽快提交。`,
         en: `"${title}" is due ${deadlineText}. Please finish and submit it for acceptance on time; if it is done, submit it now.`,
       },
     };
@@ -153,13 +167,13 @@ export function renderNotice(plan: PlanDefinition, facts: NoticeFacts): Notice {
     ...base,
     number: `督办〔${plan.id}〕${facts.taskId}-${n}号`,
     title: disciplinary
-      ? { zh: `督办处理通知:「${title}」经${ordinalZh(n - 1)}次整改仍未完成(${action.zh})`, en: `Disciplinary notice: "${title}" is still overdue after ${n - 1} rectification notices` }
-      : { zh: `第${ordinalZh(n)}次整改通知书:「${title}」逾期未完成(${action.zh})`, en: `Rectification notice no. ${n}: "${title}" is overdue (${action.en})` },
+      ? { zh: `督办处理通知：「${title}」经${ordinalZh(n - 1)}次整改仍未完成（${action.zh}）`, en: `Disciplinary notice: "${title}" is still overdue after ${n - 1} rectification notices` }
+      : { zh: `第${ordinalZh(n)}次整改通知书：「${title}」逾期未完成（${action.zh}）`, en: `Rectification notice no. ${n}: "${title}" is overdue (${action.en})` },
     body: {
       zh:
-        `${recipients.map((r) => r.name).join('、')}:「${title}」未能在 ${deadlineText} 前完成。根据督办规定,${action.zh}` +
-        (disciplinary ? ',报领导小组研究处理。' : `,下发第${ordinalZh(n)}次整改通知书。`) +
-        (rectifyText ? `请于 ${rectifyText} 前完成整改并提交验收,逾期将进一步督办升级。` : '请立即完成整改。'),
+        `${recipients.map((r) => r.name).join('、')}：「${title}」未能在 ${deadlineText} 前完成。根据督办规定，${action.zh}` +
+        (disciplinary ? '，报领导小组研究处理。' : `，下发第${ordinalZh(n)}次整改通知书。`) +
+        (rectifyText ? `请于 ${rectifyText} 前完成整改并提交验收，逾期将进一步督办升级。` : '请立即完成整改。'),
       en:
         `To ${recipients.map((r) => r.name).join(', ')}: "${title}" was not completed by ${deadlineText}. ` +
         `Under the supervision rules: ${action.en}` +
@@ -174,6 +188,6 @@ export function buildTaskNotice(plan: PlanDefinition, task: TaskDefinition, ctx:
   return renderNotice(plan, taskNoticeFacts(plan, task, ctx, notice, at));
 }
 
-export function buildPhaseNotice(plan: PlanDefinition, change: PhaseChanged, at: number): Notice {
-  return renderNotice(plan, phaseNoticeFacts(plan, change, at));
+export function buildPhaseNotice(plan: PlanDefinition, change: PhaseChanged, at: number, unfinished: string[] = []): Notice {
+  return renderNotice(plan, phaseNoticeFacts(plan, change, at, unfinished));
 }

@@ -5,6 +5,8 @@
 import type { Text } from './i18n.js';
 import type { PlanDefinition, TaskDefinition } from './plan.schema.js';
 import { peopleInRole } from './chain.js';
+import type { TaskCommandType } from './commands.schema.js';
+import { TASK_COMMANDS, type TaskActor } from './task-commands.js';
 
 export type Principal =
   | { kind: 'admin' }
@@ -74,24 +76,19 @@ export function checkIssueTokens(p: Principal, plan: PlanDefinition | null): Rul
   return plan && isPlanOffice(p, plan) ? null : 'issueTokens';
 }
 
-/** The rule that forbids `p` to send a task event of `type`, or null. */
-export function checkTaskEvent(p: Principal, plan: PlanDefinition, task: TaskDefinition, type: string): Rule | null {
+/** The rule that forbids `p` to send a task command of `type`, or null. */
+export function checkTaskEvent(p: Principal, plan: PlanDefinition, task: TaskDefinition, type: TaskCommandType): Rule | null {
   // Admins run the system, not the work: submitting and accepting stay with the chain.
   if (p.kind === 'system') return null;
   const me = p.kind === 'person' && p.planId === plan.id ? p.personId : null;
   const holds = (role: Parameters<typeof peopleInRole>[2]) => me !== null && peopleInRole(plan, task, role).includes(me);
-  switch (type) {
-    case 'task.acknowledge':
-    case 'task.progress':
-    case 'task.submit':
+  const by: TaskActor = TASK_COMMANDS[type].by;
+  switch (by) {
+    case 'work':
       return holds('responsiblePerson') || holds('departmentHead') ? null : 'work';
-    case 'task.review':
-    case 'task.accept':
-    case 'task.return':
+    case 'review':
       return holds('responsibleLeader') || holds('groupLeader') ? null : 'review';
-    case 'task.deadline.change':
+    case 'office':
       return isPlanOffice(p, plan) ? null : 'deadline';
-    default:
-      return 'work';
   }
 }

@@ -4,40 +4,46 @@
  * compare-and-set, its pending timers and the indexes it is filed under.
  */
 import { initialTransition, type AnyMachineSnapshot } from 'xstate';
-import {
-  planMachine,
-  PLAN_MACHINE_VERSION,
-  taskMachine,
-  TASK_MACHINE_VERSION,
-  type PlanContext,
-  type PlanStage,
-  type TaskContext,
-} from '../../machines/index.js';
+import { planMachine, PLAN_MACHINE_VERSION, taskMachine, TASK_MACHINE_VERSION, type PlanContext, type PlanStage } from '../../machines/index.js';
 import type { PlanDefinition, TaskDefinition } from '../domain/plan.schema.js';
 import { resolvePlanDate } from '../domain/time.js';
-import { persist, restore, type Timers } from './step.js';
+import { INDEX } from '../store/index-names.js';
+import { migrate, type PersistedSnapshot } from './migrations.js';
+import { persist, restore, type PlanSnapshot, type TaskSnapshot, type Timers } from './step.js';
 
-export interface StoredEntity {
+export interface StoredEntity<S = AnyMachineSnapshot> {
+  /** Commit counter, for people and for ordering; shown in answers. */
   ver: number;
+  /**
+   * Stamp of the commit that wrote this state: random, new on every commit. The
+   * compare-and-set checks it with `ver`, so a state that Redis lost and rewrote with
+   * the same `ver` (AOF everysec, a failover) never passes for the one read earlier.
+   */
+  cas: string;
   mv: number;
-  snap: AnyMachineSnapshot;
+  snap: S;
   timers: Timers;
+  /**
+   * Timers as stored, before any migration: what the plan's timer index holds for
+   * this entity, so the next commit removes exactly those a migration dropped.
+   */
+  indexedTimers: Timers;
   ix: string[];
 }
 
-export interface StoredTask extends StoredEntity {
+export interface StoredTask extends StoredEntity<TaskSnapshot> {
   def: TaskDefinition;
   /** Revision of the plan definition this task was built from. */
   rev: number;
 }
 
-export interface StoredPlan extends StoredEntity {
+export interface StoredPlan extends StoredEntity<PlanSnapshot> {
   rev: number;
   created: number;
 }
 
-export type Supervision = 'idle' | 'onTrack' | 'dueSoon' | 'overdue' | 'closed';
-export type Work = 'draft' | 'assigned' | 'acknowledged' | 'inProgress' | 'submitted' | 'underReview' | 'rectification' | 'accepted';
+export type Supervision = 'idle' | 'onTrack' | 'dueSoon' | 'overdue' | 'withReviewer' | 'closed';
+export type Work = 'draft' | 'assigned' | 'acknowledged' | 'inProgress' | 'submitted' | 'underReview' | 'rectification' | 'accepted' | 'unfinished';
 
 /** A task's work state read as the plan's phases, for leaders who think in phases. */
 export const WORK_STAGE: Record<Work, PlanStage> = {
@@ -49,36 +55,42 @@ export const WORK_STAGE: Record<Work, PlanStage> = {
   submitted: 'evaluation',
   underReview: 'evaluation',
   accepted: 'closed',
+  unfinished: 'closed',
 };
 
-export function taskState(snap: AnyMachineSnapshot): { work: Work; supervision: Supervision; rung: number } {
+export function taskState(snap: TaskSnapshot): { work: Work; supervision: Supervision; rung: number } {
   const value = snap.value as { work: Work; supervision: string | Record<string, string> };
   const sup = value.supervision;
   let supervision: Supervision;
   if (typeof sup === 'string') supervision = sup as Supervision;
   else if ('watching' in sup) supervision = sup.watching as Supervision;
   else supervision = 'overdue';
-  return { work: value.work, supervision, rung: (snap.context as TaskContext).rung };
+  return { work: value.work, supervision, rung: snap.context.rung };
 }
 
-export function planStage(snap: AnyMachineSnapshot): PlanStage {
+/** Work that is over: accepted, or left unfinished when the plan closed. */
+export function isFinished(work: Work): boolean {
+  return work === 'accepted' || work === 'unfinished';
+}
+
+export function planStage(snap: PlanSnapshot): PlanStage {
   return snap.value as PlanStage;
 }
 
 /** Index sets a task belongs to: what the filters of the task list read. */
-export function taskIndexes(plan: PlanDefinition, def: TaskDefinition, snap: AnyMachineSnapshot): string[] {
+export function taskIndexes(plan: PlanDefinition, def: TaskDefinition, snap: TaskSnapshot): string[] {
   const { work, supervision, rung } = taskState(snap);
   const head = plan.units.find((u) => u.id === def.leadDepartment)?.head;
   const people = new Set([def.responsiblePerson, def.responsibleLeader, ...(head ? [head] : [])]);
   return [
-    'all',
-    `w:${work}`,
-    `s:${supervision}`,
+    INDEX.all,
+    INDEX.work(work),
+    INDEX.supervision(supervision),
     // The rung a task reached stays in its context after acceptance; only an open ladder is indexed.
-    ...(supervision === 'overdue' ? [`r:${rung}`] : []),
-    ...(work !== 'accepted' ? ['open'] : []),
-    `d:${def.leadDepartment}`,
-    ...[...people].map((p) => `p:${p}`),
+    ...(supervision === 'overdue' ? [INDEX.rung(rung)] : []),
+    ...(isFinished(work) ? [] : [INDEX.open]),
+    INDEX.department(def.leadDepartment),
+    ...[...people].map((p) => INDEX.person(p)),
   ];
 }
 
@@ -97,27 +109,30 @@ export function taskDeadline(plan: PlanDefinition, def: TaskDefinition): number 
   return resolvePlanDate(def.deadline, plan.timeZone, 'end')!;
 }
 
-export function initialPlanSnapshot(plan: PlanDefinition, at: number): AnyMachineSnapshot {
-  return initialTransition(planMachine, { at, boundaries: planBoundaries(plan) })[0] as AnyMachineSnapshot;
+export function initialPlanSnapshot(plan: PlanDefinition, at: number): PlanSnapshot {
+  return initialTransition(planMachine, { at, boundaries: planBoundaries(plan) })[0];
 }
 
-export function initialTaskSnapshot(plan: PlanDefinition, def: TaskDefinition, at: number): AnyMachineSnapshot {
+export function initialTaskSnapshot(plan: PlanDefinition, def: TaskDefinition, at: number): TaskSnapshot {
   const input = { at, taskId: def.id, zone: plan.timeZone, calendar: plan.calendar, deadline: taskDeadline(plan, def), policy: plan.escalation };
-  return initialTransition(taskMachine, input)[0] as AnyMachineSnapshot;
+  return initialTransition(taskMachine, input)[0];
 }
 
-/** Hash fields to write for an entity's new state. */
 /**
  * Hash fields to write for an entity's new state. A task's escalation policy is left
  * out of its stored snapshot: it is the policy of the published plan revision the
  * task belongs to, which never changes, and is put back on load (see parseTask).
  */
-export function entityFields(kind: 'plan' | 'task', e: Omit<StoredEntity, 'mv'>): Record<string, string | number> {
+export function entityFields(
+  kind: 'plan' | 'task',
+  e: Pick<StoredEntity, 'ver' | 'cas' | 'snap' | 'timers' | 'ix'>,
+): Record<string, string | number> {
   const machine = kind === 'plan' ? planMachine : taskMachine;
   const persisted = persist(machine, e.snap) as { context: Record<string, unknown> };
   const stored = kind === 'task' ? { ...persisted, context: { ...persisted.context, policy: undefined } } : persisted;
   return {
     ver: e.ver,
+    cas: e.cas,
     mv: kind === 'plan' ? PLAN_MACHINE_VERSION : TASK_MACHINE_VERSION,
     snap: JSON.stringify(stored),
     timers: JSON.stringify(e.timers),
@@ -125,31 +140,30 @@ export function entityFields(kind: 'plan' | 'task', e: Omit<StoredEntity, 'mv'>)
   };
 }
 
-function checkMachineVersion(kind: string, stored: number, current: number): void {
-  // Version 1 is the only one so far; a future version migrates older snapshots here.
-  if (stored !== current) throw new Error(`${kind} snapshot written by machine v${stored}; this build runs v${current} and has no migration`);
-}
-
 function parseEntity(kind: 'plan' | 'task', h: Record<string, string>, context: Record<string, unknown> = {}): StoredEntity {
   const machine = kind === 'plan' ? planMachine : taskMachine;
   const mv = Number(h.mv);
-  checkMachineVersion(kind, mv, kind === 'plan' ? PLAN_MACHINE_VERSION : TASK_MACHINE_VERSION);
-  const persisted = JSON.parse(h.snap!) as { context: Record<string, unknown> };
-  Object.assign(persisted.context, context);
+  const indexedTimers = JSON.parse(h.timers ?? '{}') as Timers;
+  const { snap, timers } = migrate(kind, mv, { snap: JSON.parse(h.snap!) as PersistedSnapshot, timers: indexedTimers });
+  Object.assign(snap.context, context);
   return {
     ver: Number(h.ver),
+    cas: h.cas ?? '',
     mv,
-    snap: restore(machine, persisted),
-    timers: JSON.parse(h.timers ?? '{}') as Timers,
+    snap: restore(machine, snap),
+    timers,
+    indexedTimers,
     ix: JSON.parse(h.ix ?? '[]') as string[],
   };
 }
 
-/** A stored task, its policy put back from the definition of its plan revision. */
+/** A stored task, migrated to this build's machine, its policy put back from the definition of its plan revision. */
 export function parseTask(h: Record<string, string>, plan: PlanDefinition): StoredTask {
-  return { ...parseEntity('task', h, { policy: plan.escalation }), def: JSON.parse(h.def!) as TaskDefinition, rev: Number(h.rev) };
+  const e = parseEntity('task', h, { policy: plan.escalation });
+  return { ...e, snap: e.snap as TaskSnapshot, def: JSON.parse(h.def!) as TaskDefinition, rev: Number(h.rev) };
 }
 
 export function parsePlan(h: Record<string, string>): StoredPlan {
-  return { ...parseEntity('plan', h), rev: Number(h.rev), created: Number(h.created) };
+  const e = parseEntity('plan', h);
+  return { ...e, snap: e.snap as PlanSnapshot, rev: Number(h.rev), created: Number(h.created) };
 }

@@ -8,6 +8,7 @@ import { renderNotice, type NoticeFacts } from '../domain/notices.js';
 import type { Principal } from '../domain/permissions.js';
 import { isoInZone } from '../domain/time.js';
 import { ForbiddenError, NotFoundError } from '../errors.js';
+import { INDEX } from '../store/index-names.js';
 import { PLAN_ENTITY } from '../store/keys.js';
 import type { Engine, HistoryEntry } from './engine.js';
 import { planStage, taskState, WORK_STAGE, type StoredTask } from './entity.js';
@@ -23,7 +24,7 @@ export interface TaskFilter {
   open?: boolean;
 }
 
-const SUPERVISION_STATES = new Set(['idle', 'onTrack', 'dueSoon', 'overdue', 'closed']);
+const SUPERVISION_STATES = new Set(['idle', 'onTrack', 'dueSoon', 'overdue', 'withReviewer', 'closed']);
 
 function pendingTimers(timers: Timers, zone: string) {
   return Object.entries(timers)
@@ -65,7 +66,20 @@ export class Queries {
   private async summarize({ plan, def }: Awaited<ReturnType<Engine['loadPlan']>>) {
     const planId = def.id;
     const pk = this.engine.pk(planId);
-    const names = ['all', 'open', 's:onTrack', 's:dueSoon', 's:overdue', 'w:accepted', 'w:submitted', 'w:underReview', 'r:1', 'r:2', 'r:3', 'r:4'];
+    const names = [
+      INDEX.all,
+      INDEX.open,
+      INDEX.supervision('onTrack'),
+      INDEX.supervision('dueSoon'),
+      INDEX.supervision('overdue'),
+      INDEX.supervision('withReviewer'),
+      INDEX.work('accepted'),
+      INDEX.work('unfinished'),
+      INDEX.rung(1),
+      INDEX.rung(2),
+      INDEX.rung(3),
+      INDEX.rung(4),
+    ];
     const pipeline = this.redis.pipeline();
     for (const n of names) pipeline.scard(pk.index(n));
     const counts = Object.fromEntries(((await pipeline.exec()) ?? []).map(([, c], i) => [names[i]!, Number(c)]));
@@ -82,27 +96,28 @@ export class Queries {
       boundaries: Object.fromEntries(Object.entries(boundaries).map(([k, v]) => [k, isoInZone(v, def.timeZone)])),
       pendingTimers: pendingTimers(plan.timers, def.timeZone),
       counts: {
-        tasks: counts.all,
-        open: counts.open,
-        onTrack: counts['s:onTrack'],
-        dueSoon: counts['s:dueSoon'],
-        overdue: counts['s:overdue'],
-        awaitingAcceptance: (counts['w:submitted'] ?? 0) + (counts['w:underReview'] ?? 0),
-        accepted: counts['w:accepted'],
-        byRung: { 1: counts['r:1'], 2: counts['r:2'], 3: counts['r:3'], 4: counts['r:4'] },
+        tasks: counts[INDEX.all],
+        open: counts[INDEX.open],
+        onTrack: counts[INDEX.supervision('onTrack')],
+        dueSoon: counts[INDEX.supervision('dueSoon')],
+        overdue: counts[INDEX.supervision('overdue')],
+        awaitingAcceptance: counts[INDEX.supervision('withReviewer')],
+        accepted: counts[INDEX.work('accepted')],
+        unfinished: counts[INDEX.work('unfinished')],
+        byRung: { 1: counts[INDEX.rung(1)], 2: counts[INDEX.rung(2)], 3: counts[INDEX.rung(3)], 4: counts[INDEX.rung(4)] },
       },
     };
   }
 
   private filterIndexes(filter: TaskFilter): string[] {
     const names: string[] = [];
-    if (filter.state) names.push(SUPERVISION_STATES.has(filter.state) ? `s:${filter.state}` : `w:${filter.state}`);
-    if (filter.department) names.push(`d:${filter.department}`);
-    if (filter.person) names.push(`p:${filter.person}`);
-    if (filter.overdue) names.push('s:overdue');
-    if (filter.rung !== undefined) names.push(`r:${filter.rung}`);
-    if (filter.open) names.push('open');
-    return names.length > 0 ? names : ['all'];
+    if (filter.state) names.push(SUPERVISION_STATES.has(filter.state) ? INDEX.supervision(filter.state) : INDEX.work(filter.state));
+    if (filter.department) names.push(INDEX.department(filter.department));
+    if (filter.person) names.push(INDEX.person(filter.person));
+    if (filter.overdue) names.push(INDEX.supervision('overdue'));
+    if (filter.rung !== undefined) names.push(INDEX.rung(filter.rung));
+    if (filter.open) names.push(INDEX.open);
+    return names.length > 0 ? names : [INDEX.all];
   }
 
   /** Tasks matching every filter, most urgent first (highest rung, then earliest deadline). */

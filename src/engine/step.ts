@@ -9,8 +9,18 @@
  * fresh fencing token; a job that fires with a token the entity no longer holds is
  * stale and does nothing.
  */
-import { transition, type AnyStateMachine, type AnyMachineSnapshot } from 'xstate';
-import { eventTime } from '../../machines/index.js';
+import { transition, type AnyStateMachine, type AnyMachineSnapshot, type SnapshotFrom } from 'xstate';
+import {
+  eventTime,
+  planMachine,
+  taskMachine,
+  type PhaseChanged,
+  type PlanEvent,
+  type PlanMachine,
+  type TaskEvent,
+  type TaskMachine,
+  type TaskNotice,
+} from '../../machines/index.js';
 
 export interface TimerEntry {
   /** Epoch ms the timer is due. */
@@ -27,14 +37,26 @@ export interface Emitted {
   params: unknown;
 }
 
-export interface StepResult {
+export interface StepResult<S = AnyMachineSnapshot, E = Emitted> {
   handled: boolean;
-  snapshot: AnyMachineSnapshot;
+  snapshot: S;
   timers: Timers;
   armed: (TimerEntry & { id: string })[];
   cancelled: (TimerEntry & { id: string })[];
-  emitted: Emitted[];
+  emitted: E[];
 }
+
+export type TaskSnapshot = SnapshotFrom<TaskMachine>;
+export type PlanSnapshot = SnapshotFrom<PlanMachine>;
+/** A due timer, injected as the delayed event it stands for, at the time it was due. */
+export interface TimerEvent {
+  type: `xstate.after.${string}`;
+  at: number;
+}
+/** What the task machine asks the engine to do: send a notice. */
+export type TaskEmitted = { type: 'notice'; params: TaskNotice };
+/** What the plan machine asks: activate its tasks, announce a phase change. */
+export type PlanEmitted = { type: 'activateTasks'; params: undefined } | { type: 'phaseChanged'; params: PhaseChanged };
 
 export type TokenSource = () => string;
 
@@ -101,6 +123,16 @@ export function step(
   const [next, actions] = transition(machine, snapshot, event as never);
   if (next === snapshot) return { handled: false, snapshot, timers, armed: [], cancelled: [], emitted: [] };
   return { handled: true, snapshot: next as AnyMachineSnapshot, ...applyActions(actions, timers, eventTime(event), newToken) };
+}
+
+/** One step of a task: the machine's own event and action types, no casts at the callers. */
+export function stepTask(snapshot: TaskSnapshot, event: TaskEvent | TimerEvent, timers: Timers, newToken: TokenSource): StepResult<TaskSnapshot, TaskEmitted> {
+  return step(taskMachine, snapshot, event, timers, newToken) as StepResult<TaskSnapshot, TaskEmitted>;
+}
+
+/** One step of a plan. */
+export function stepPlan(snapshot: PlanSnapshot, event: PlanEvent | TimerEvent, timers: Timers, newToken: TokenSource): StepResult<PlanSnapshot, PlanEmitted> {
+  return step(planMachine, snapshot, event, timers, newToken) as StepResult<PlanSnapshot, PlanEmitted>;
 }
 
 /** The timer's short name for history and views: `checkpoint`, `rungGrace`, `promotion`… */

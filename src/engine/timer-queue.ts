@@ -27,6 +27,9 @@ export class BullTimerScheduler implements TimerScheduler {
 
   constructor(connection: ConnectionOptions, prefix: string, private readonly now: () => number = Date.now) {
     this.queue = new Queue(TIMER_QUEUE, { connection, prefix: queuePrefix(prefix) });
+    // Its connection's outages are reported where the connection is made; a failed add
+    // is reported by the engine. Unheard, BullMQ would print each reconnection failure.
+    this.queue.on('error', () => undefined);
   }
 
   private job(t: ScheduledTimer) {

@@ -3,15 +3,14 @@
  * step, the same policy and notice code as the engine — only the clock and the
  * storage differ. The engine's integration tests use it as their oracle.
  */
-import type { AnyMachineSnapshot } from 'xstate';
-import { planMachine, taskMachine, type PhaseChanged, type TaskContext, type TaskNotice } from '../../machines/index.js';
+import type { PlanEvent, TaskEvent } from '../../machines/index.js';
 import type { TaskCommandInput } from '../domain/commands.schema.js';
 import { buildPhaseNotice, buildTaskNotice, type Notice } from '../domain/notices.js';
 import type { PlanDefinition } from '../domain/plan.schema.js';
-import { workingDaysFrom } from '../domain/offsets.js';
 import { resolvePlanDate } from '../domain/time.js';
 import { initialPlanSnapshot, initialTaskSnapshot, planStage, taskDeadline, taskState } from '../engine/entity.js';
-import { step, timerName, type Timers } from '../engine/step.js';
+import { stepPlan, stepTask, timerName, type PlanSnapshot, type TimerEvent, type Timers } from '../engine/step.js';
+import { plainDeadline, taskFanOut, toTaskEvent } from '../engine/task-events.js';
 import { PLAN_ENTITY } from '../store/keys.js';
 
 /** A person's action at a time, as the API would receive it. */
@@ -39,8 +38,8 @@ export interface SimulateOptions {
   actions?: ScheduledAction[];
 }
 
-interface Entity {
-  snap: AnyMachineSnapshot;
+interface Entity<S> {
+  snap: S;
   timers: Timers;
 }
 
@@ -70,60 +69,57 @@ export function simulate(def: PlanDefinition, options: SimulateOptions = {}): Ti
   const until = options.until ?? Number.POSITIVE_INFINITY;
   let tokens = 0;
   const newToken = () => `s${(++tokens).toString(36)}`;
-  const tasks = new Map(def.tasks.map((t) => [t.id, t]));
-  const entities = new Map<string, Entity>();
-  entities.set(PLAN_ENTITY, { snap: initialPlanSnapshot(def, publishAt), timers: {} });
-  for (const t of def.tasks) entities.set(t.id, { snap: initialTaskSnapshot(def, t, publishAt), timers: {} });
+  let plan: Entity<PlanSnapshot> = { snap: initialPlanSnapshot(def, publishAt), timers: {} };
+  const tasks = new Map(def.tasks.map((t) => [t.id, { def: t, snap: initialTaskSnapshot(def, t, publishAt), timers: {} as Timers }]));
   const timeline: TimelineEntry[] = [];
+  const eventName = (type: string) => (type.startsWith('xstate.after.') ? `timer.${timerName(type)}` : type);
 
-  const apply = (entity: string, event: { type: string; at: number } & Record<string, unknown>): void => {
-    const e = entities.get(entity)!;
-    const isPlan = entity === PLAN_ENTITY;
-    const r = step(isPlan ? planMachine : taskMachine, e.snap, event, e.timers, newToken);
-    if (!r.handled) return;
-    const notices: Notice[] = [];
-    for (const em of r.emitted) {
-      if (em.type === 'phaseChanged') notices.push(buildPhaseNotice(def, em.params as PhaseChanged, event.at));
-      if (em.type === 'notice') {
-        notices.push(buildTaskNotice(def, tasks.get(entity)!, r.snapshot.context as TaskContext, em.params as TaskNotice, event.at));
-      }
-    }
-    const { type, at, ...data } = event;
-    timeline.push({
-      at,
-      entity,
-      event: type.startsWith('xstate.after.') ? `timer.${timerName(type)}` : type,
-      from: isPlan ? planStage(e.snap) : taskState(e.snap),
-      to: isPlan ? planStage(r.snapshot) : taskState(r.snapshot),
-      notices,
-    });
-    void data;
-    entities.set(entity, { snap: r.snapshot, timers: r.timers });
-    if (r.emitted.some((em) => em.type === 'activateTasks')) {
-      for (const t of def.tasks) apply(t.id, { type: 'task.activate', at: event.at });
-    }
+  /** One task's step, as the engine's applyToTask: true when the task took the event. */
+  const applyTask = (taskId: string, event: TaskEvent | TimerEvent): boolean => {
+    const t = tasks.get(taskId)!;
+    const r = stepTask(t.snap, event, t.timers, newToken);
+    if (!r.handled) return false;
+    const notices = r.emitted.map((em) => buildTaskNotice(def, t.def, r.snapshot.context, em.params, event.at));
+    timeline.push({ at: event.at, entity: taskId, event: eventName(event.type), from: taskState(t.snap), to: taskState(r.snapshot), notices });
+    t.snap = r.snapshot;
+    t.timers = r.timers;
+    return true;
   };
 
-  apply(PLAN_ENTITY, { type: 'plan.publish', at: publishAt });
+  /** The plan's step and its fan-out to the tasks, as the engine's applyToPlan. */
+  const applyPlan = (event: PlanEvent | TimerEvent): void => {
+    const r = stepPlan(plan.snap, event, plan.timers, newToken);
+    if (!r.handled) return;
+    const fanOut = taskFanOut(r.emitted, event.at);
+    const entry: TimelineEntry = { at: event.at, entity: PLAN_ENTITY, event: eventName(event.type), from: planStage(plan.snap), to: planStage(r.snapshot), notices: [] };
+    timeline.push(entry);
+    plan = { snap: r.snapshot, timers: r.timers };
+    const reached = fanOut ? def.tasks.filter((t) => applyTask(t.id, fanOut)).map((t) => t.id) : [];
+    const unfinished = fanOut?.type === 'task.close' ? reached : [];
+    for (const em of r.emitted) if (em.type === 'phaseChanged') entry.notices.push(buildPhaseNotice(def, em.params, event.at, unfinished));
+  };
+
+  applyPlan({ type: 'plan.publish', at: publishAt });
   const pending = [...(options.actions ?? [])].sort((a, b) => a.at - b.at);
   for (let guard = 0; guard < 1_000_000; guard++) {
     // The next thing to happen: the earliest pending timer or scheduled action.
-    let next: { at: number; entity: string; type: string } | null = null;
-    for (const [entity, e] of entities) {
-      for (const [id, t] of Object.entries(e.timers)) if (!next || t.at < next.at) next = { at: t.at, entity, type: id };
-    }
+    let next: { at: number; entity: string; type: TimerEvent['type'] } | null = null;
+    const consider = (entity: string, timers: Timers) => {
+      for (const [id, t] of Object.entries(timers)) if (!next || t.at < next.at) next = { at: t.at, entity, type: id as TimerEvent['type'] };
+    };
+    consider(PLAN_ENTITY, plan.timers);
+    for (const [id, t] of tasks) consider(id, t.timers);
     const action = pending[0];
-    if (action && (!next || action.at <= next.at)) {
+    const due = next as { at: number; entity: string; type: TimerEvent['type'] } | null;
+    if (action && (!due || action.at <= due.at)) {
       if (action.at > until) break;
       pending.shift();
-      const command = { ...action.command } as Record<string, unknown>;
-      if (typeof command.deadline === 'string') command.deadline = resolvePlanDate(command.deadline, def.timeZone, 'end');
-      else if (command.deadline) command.deadline = workingDaysFrom(action.at, command.deadline as { workingDays: number }, def.timeZone, def.calendar);
-      apply(action.task, { ...command, type: action.command.type, at: action.at });
+      if (tasks.has(action.task)) applyTask(action.task, toTaskEvent(action.command, action.at, plainDeadline(def, action.at)));
       continue;
     }
-    if (!next || next.at > until) break;
-    apply(next.entity, { type: next.type, at: next.at });
+    if (!due || due.at > until) break;
+    if (due.entity === PLAN_ENTITY) applyPlan({ type: due.type, at: due.at });
+    else applyTask(due.entity, { type: due.type, at: due.at });
   }
   return timeline;
 }

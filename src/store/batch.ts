@@ -20,6 +20,13 @@ function commitCommand(redis: RedisClient): CommitCommand {
 
 type Op = (string | number | number[])[];
 
+/** The script refused a malformed batch before writing anything: a defect in the caller, never the client's input. */
+export class CommitRefusedError extends Error {}
+
+function finiteScore(score: number, what: string): void {
+  if (!Number.isFinite(score)) throw new CommitRefusedError(`commit refused, nothing written: ${what} has score ${score}`);
+}
+
 /** ARGV slot of the first value: ARGV[1] holds the checks and ops. */
 const FIRST_VALUE = 2;
 
@@ -33,7 +40,7 @@ export interface CommitResult {
 export class Batch {
   private readonly keys: string[] = [];
   private readonly keyIndex = new Map<string, number>();
-  private readonly checks: [number, number][] = [];
+  private readonly checks: [number, number, string][] = [];
   private readonly ops: Op[] = [];
   /** Large values (snapshots, history entries, notices) travel as their own ARGV, unescaped. */
   private readonly values: string[] = [];
@@ -53,9 +60,12 @@ export class Batch {
     return i;
   }
 
-  /** The commit fails unless `key`'s `ver` field still equals `version` (0: key absent). */
-  expectVersion(key: string, version: number): this {
-    this.checks.push([this.k(key), version]);
+  /**
+   * The commit fails unless `key`'s `ver` field still equals `version` (0: key absent)
+   * and its `cas` stamp still equals `stamp` ('' for an entity stored without one).
+   */
+  expectVersion(key: string, version: number, stamp = ''): this {
+    this.checks.push([this.k(key), version, stamp]);
     return this;
   }
   hset(key: string, fields: Record<string, string | number>): this {
@@ -75,6 +85,7 @@ export class Batch {
     return this;
   }
   zadd(key: string, score: number, member: string): this {
+    finiteScore(score, `zadd ${key} ${member}`);
     this.ops.push(['zadd', this.k(key), score, member]);
     return this;
   }
@@ -88,6 +99,7 @@ export class Batch {
   }
   /** Creates the notice at `key` unless it exists, then files `member` in the given inboxes. */
   notice(key: string, doc: string, score: number, member: string, inboxes: string[], openInboxes: string[]): this {
+    finiteScore(score, `notice ${member}`);
     this.ops.push([
       'notice',
       this.k(key),
@@ -113,6 +125,7 @@ export class Batch {
     if (reply[0] === 'conflict') {
       return { ok: false, createdNotices: [], conflictKey: this.keys[Number(reply[1]) - 1] };
     }
+    if (reply[0] === 'invalid') throw new CommitRefusedError(`commit refused, nothing written: op ${reply[1]}: ${reply[2]}`);
     return { ok: true, createdNotices: reply.slice(1) };
   }
 }

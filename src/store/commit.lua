@@ -1,9 +1,13 @@
 -- commit: apply one batch of writes to a single plan's keys, only if every entity
--- is still at the version it was read at. All-or-nothing: checks run before any write.
+-- is still the state it was read as. All-or-nothing: every check and every
+-- argument is verified before the first write, so a bad batch writes nothing.
 --
 -- KEYS: every key the batch touches (all share the plan's hash tag).
 -- ARGV[1]: JSON { c = checks, o = ops }; ARGV[2..]: values the ops point to (v)
---   checks: { {k, ver}, ... }  HGET KEYS[k] 'ver' must equal ver (0: must not exist)
+--   checks: { {k, ver, cas}, ... }  HGET KEYS[k] 'ver' must equal ver (0: must not
+--           exist) and HGET KEYS[k] 'cas' must equal cas ('' when the entity has no
+--           stamp yet). The stamp is random per commit, so a state Redis lost and
+--           rewrote under the same ver does not pass for the one read earlier.
 --   ops:    { {'hset', k, field, v, field, v, ...},
 --             {'del', k}, {'sadd', k, member}, {'srem', k, member},
 --             {'zadd', k, score, member}, {'zrem', k, member}, {'rpush', k, v},
@@ -12,14 +16,79 @@
 --   escaped inside the JSON and decoded again.
 --   'notice' writes the notice hash only if it does not exist yet, and only then
 --   files it in its recipients' inboxes: a notice is created at most once.
--- Returns: {'ok', createdNoticeMember...} | {'conflict', k}
+-- Returns: {'ok', createdNoticeMember...}
+--        | {'conflict', k}            an entity changed since it was read
+--        | {'invalid', i, reason}     op i (1-based) is malformed; nothing was written
 local batch = cjson.decode(ARGV[1])
+
+local function isKey(i)
+  return type(i) == 'number' and KEYS[i] ~= nil
+end
+local function isValue(i)
+  return type(i) == 'number' and ARGV[i] ~= nil and i >= 2
+end
+-- A finite number: not nil, not cjson.null, not NaN, not infinite.
+local function isScore(x)
+  local n = tonumber(x)
+  return n ~= nil and n == n and n ~= math.huge and n ~= -math.huge
+end
+local function isMember(x)
+  return type(x) == 'string' or type(x) == 'number'
+end
+
+-- Pass 1: validate everything, write nothing.
+for i, op in ipairs(batch.o) do
+  local name = op[1]
+  local bad = nil
+  if not isKey(op[2]) then
+    bad = 'unknown key'
+  elseif name == 'hset' then
+    if #op < 4 or #op % 2 ~= 0 then bad = 'hset needs field/value pairs' end
+    for j = 3, #op, 2 do
+      if not isMember(op[j]) or not isValue(op[j + 1]) then bad = 'hset field or value missing' end
+    end
+  elseif name == 'del' then
+    bad = nil
+  elseif name == 'sadd' or name == 'srem' or name == 'zrem' then
+    if not isMember(op[3]) then bad = name .. ' member missing' end
+  elseif name == 'zadd' then
+    if not isScore(op[3]) then
+      bad = 'zadd score is not a finite number'
+    elseif not isMember(op[4]) then
+      bad = 'zadd member missing'
+    end
+  elseif name == 'rpush' then
+    if not isValue(op[3]) then bad = 'rpush value missing' end
+  elseif name == 'notice' then
+    if not isValue(op[3]) then
+      bad = 'notice document missing'
+    elseif not isScore(op[4]) then
+      bad = 'notice score is not a finite number'
+    elseif not isMember(op[5]) or type(op[6]) ~= 'table' or type(op[7]) ~= 'table' then
+      bad = 'notice member or inboxes missing'
+    else
+      for _, k in ipairs(op[6]) do if not isKey(k) then bad = 'notice inbox key unknown' end end
+      for _, k in ipairs(op[7]) do if not isKey(k) then bad = 'notice inbox key unknown' end end
+    end
+  else
+    bad = 'unknown op ' .. tostring(name)
+  end
+  if bad then
+    return {'invalid', tostring(i), bad}
+  end
+end
+
+-- Pass 2: compare-and-set.
 for _, check in ipairs(batch.c) do
-  local current = tonumber(redis.call('HGET', KEYS[check[1]], 'ver') or '0')
-  if current ~= check[2] then
+  local state = redis.call('HMGET', KEYS[check[1]], 'ver', 'cas')
+  local ver = tonumber(state[1] or '0')
+  local cas = state[2] or ''
+  if ver ~= check[2] or cas ~= (check[3] or '') then
     return {'conflict', tostring(check[1])}
   end
 end
+
+-- Pass 3: write.
 local result = {'ok'}
 for _, op in ipairs(batch.o) do
   local name, key = op[1], KEYS[op[2]]
@@ -48,8 +117,6 @@ for _, op in ipairs(batch.o) do
       for _, k in ipairs(op[7]) do redis.call('SADD', KEYS[k], op[5]) end
       result[#result + 1] = op[5]
     end
-  else
-    return redis.error_reply('commit: unknown op ' .. tostring(name))
   end
 end
 return result

@@ -216,6 +216,6 @@ describe('HTTP API', () => {
     const history = (await call('GET', '/api/v1/plans/api-plan/history', { token: office })).json.history;
     expect(history.at(-1)).toMatchObject({ event: 'plan.advance', by: 'office:陈静', from: 'launch', to: 'promotion', data: { reason: '启动工作提前完成' } });
     const inbox = (await call('GET', '/api/v1/inbox', { token: tok['p-wang'] })).json.notices;
-    expect(inbox[0].title.zh).toContain('进入推进阶段(办公室手动推进)');
+    expect(inbox[0].title.zh).toContain('进入推进阶段（办公室手动推进）');
   });
 });

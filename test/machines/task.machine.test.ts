@@ -72,7 +72,17 @@ describe('task machine: every reachable state and transition', () => {
 
   it('reaches every work state and every rung', () => {
     const works = new Set(paths.map((p) => (p.state.value as { work: string }).work));
-    expect([...works].sort()).toEqual(['accepted', 'acknowledged', 'assigned', 'draft', 'inProgress', 'rectification', 'submitted', 'underReview']);
+    expect([...works].sort()).toEqual([
+      'accepted',
+      'acknowledged',
+      'assigned',
+      'draft',
+      'inProgress',
+      'rectification',
+      'submitted',
+      'underReview',
+      'unfinished',
+    ]);
     const rungs = new Set(paths.map((p) => (p.state.context as TaskContext).rung));
     expect([...rungs].sort()).toEqual([0, 1, 2, 3, 4]);
     expect(paths.length).toBe(Object.keys(map).length);
@@ -101,11 +111,13 @@ describe('task machine: every reachable state and transition', () => {
         const ctx = next.context as TaskContext;
         const value = next.value as { work: string; supervision: unknown };
         const sup = JSON.stringify(value.supervision);
-        // Acceptance and only acceptance closes supervision.
-        expect(value.work === 'accepted').toBe(sup === '"closed"');
-        // Overdue always has a rung; a rung outlives the ladder only as the record of an accepted task.
+        // Acceptance, or the plan closing, and nothing else closes supervision.
+        expect(value.work === 'accepted' || value.work === 'unfinished').toBe(sup === '"closed"');
+        // A submitted task is the reviewer's: no clock of the department runs.
+        expect(['submitted', 'underReview'].includes(value.work)).toBe(sup === '"withReviewer"');
+        // Overdue always has a rung; a rung outlives the ladder only as the record of a submitted or closed task.
         if (sup.includes('overdue')) expect(ctx.rung).toBeGreaterThan(0);
-        else if (ctx.rung > 0) expect(sup).toBe('"closed"');
+        else if (ctx.rung > 0) expect(['"closed"', '"withReviewer"']).toContain(sup);
         // One pending timer while watching or climbing, none otherwise.
         const pending = Object.keys(r.timers);
         if (sup.includes('watching')) expect(pending.map((p) => p.split('.')[2])).toEqual(['checkpoint']);
@@ -143,7 +155,7 @@ describe('task machine: every simple path of each region', () => {
   for (const [region, serializeState] of Object.entries(projections)) {
     it(`${region}: each path replays through the engine's step, every timer it fires was armed`, () => {
       const paths = getSimplePaths(taskMachine, { input, events: eventsFor, serializeState });
-      expect(paths.length).toBeGreaterThan(region === 'work' ? 20 : 100);
+      expect(paths.length).toBeGreaterThan(region === 'work' ? 20 : 30);
       for (const path of paths) {
         let s = start();
         for (const { event } of path.steps.slice(1)) {
@@ -151,7 +163,7 @@ describe('task machine: every simple path of each region', () => {
           const next = send(s, event as never);
           expect(next.result.handled).toBe(true);
           const value = next.snap.value as { work: string; supervision: unknown };
-          expect(value.work === 'accepted').toBe(value.supervision === 'closed');
+          expect(value.work === 'accepted' || value.work === 'unfinished').toBe(value.supervision === 'closed');
           s = next;
         }
         expect(serializeState(s.snap)).toBe(serializeState(path.state));
@@ -232,14 +244,44 @@ describe('task machine: the ladder', () => {
     expect([ctx.rung, ctx.returns, ctx.deadline]).toEqual([0, 1, DEADLINE + 30 * 24 * HOUR]);
   });
 
-  it('acceptance closes the task and cancels its pending timer', () => {
+  it('submission stops the ladder and acceptance closes the task', () => {
     let s = send(start(), { type: 'task.activate', at: T0 });
     s = fire(fire(fire(s, 'checkpoint'), 'checkpoint'), 'checkpoint');
     s = send(s, { type: 'task.submit', at: DEADLINE + HOUR, evidence: ['https://e.org'], note: '' });
+    expect(s.snap.value).toEqual({ work: 'submitted', supervision: 'withReviewer' });
+    expect(s.result.cancelled.map((c) => c.id.split('.')[2])).toEqual(['rungGrace']);
+    expect(s.timers).toEqual({});
+    expect((s.snap.context as TaskContext).rung).toBe(1);
     s = send(s, { type: 'task.accept', at: DEADLINE + 2 * HOUR, note: '' });
     expect(s.snap.status).toBe('done');
     expect(s.timers).toEqual({});
-    expect(s.result.cancelled.length).toBe(1);
+  });
+
+  it('sends no reminder after submission: the task is the reviewer\'s', () => {
+    let s = send(start(), { type: 'task.activate', at: T0 });
+    s = send(s, { type: 'task.submit', at: T0 + HOUR, evidence: ['https://e.org'], note: '' });
+    expect(s.result.cancelled.map((c) => c.id.split('.')[2])).toEqual(['checkpoint']);
+    expect(s.timers).toEqual({});
+    s = send(s, { type: 'task.review', at: T0 + 2 * HOUR });
+    expect(s.snap.value).toEqual({ work: 'underReview', supervision: 'withReviewer' });
+    expect(s.timers).toEqual({});
+  });
+
+  it('the plan closing ends open work as unfinished and stops its ladder', () => {
+    let s = send(start(), { type: 'task.activate', at: T0 });
+    s = fire(fire(fire(s, 'checkpoint'), 'checkpoint'), 'checkpoint');
+    s = send(s, { type: 'task.close', at: DEADLINE + 2 * HOUR });
+    expect(s.snap.value).toEqual({ work: 'unfinished', supervision: 'closed' });
+    expect(s.snap.status).toBe('done');
+    expect(s.timers).toEqual({});
+    expect((s.snap.context as TaskContext).rung).toBe(1);
+  });
+
+  it('the plan closing leaves an accepted task as it was', () => {
+    let s = send(start(), { type: 'task.activate', at: T0 });
+    s = send(s, { type: 'task.submit', at: T0 + HOUR, evidence: ['https://e.org'], note: '' });
+    s = send(s, { type: 'task.accept', at: T0 + 2 * HOUR, note: '' });
+    expect(send(s, { type: 'task.close', at: T0 + 3 * HOUR }).result.handled).toBe(false);
   });
 
   it('acknowledging is not closing: the ladder keeps its timer', () => {

@@ -16,6 +16,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PLAN_MACHINE_VERSION, TASK_MACHINE_VERSION } from '../../machines/index.js';
+import type { TaskCommandInput } from '../../src/domain/commands.schema.js';
 import type { Principal } from '../../src/domain/permissions.js';
 import { startRedisServer } from '../../src/infra/redis-server.js';
 import { startRuntime } from '../../src/runtime.js';
@@ -41,7 +42,7 @@ async function main(): Promise<void> {
         await engine.fireTimer(STORED_FIXTURE_PLAN, taskId, timer.tok);
       }
     };
-    const evidence = { type: 'task.submit', evidence: ['https://example.org/e'], note: '已完成' } as const;
+    const evidence: TaskCommandInput = { type: 'task.submit', evidence: ['https://example.org/e'], note: '已完成' };
     // The policy has one reminder: the first firing sends it, the next ones climb.
     // dueSoon: the reminder sent.
     await fire('due-soon', 1);

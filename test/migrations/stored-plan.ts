@@ -90,10 +90,10 @@ export async function dumpPlanKeys(redis: RedisClient, prefix: string, planId: s
     const name = key.slice(prefix.length);
     const type = await redis.type(key);
     if (type === 'hash') out[name] = { type, value: await redis.hgetall(key) };
-    else if (type === 'list') out[name] = { type, value: await redis.lrange(key, 0, -1) };
+    else if (type === 'list') out[name] = { type, value: await redis.lrange(key, '0', '-1') };
     else if (type === 'set') out[name] = { type, value: (await redis.smembers(key)).sort() };
     else if (type === 'zset') {
-      const flat = await redis.zrange(key, 0, -1, 'WITHSCORES');
+      const flat = await redis.zrange(key, '0', '-1', 'WITHSCORES');
       const pairs: [string, number][] = [];
       for (let i = 0; i + 1 < flat.length; i += 2) pairs.push([flat[i]!, Number(flat[i + 1])]);
       out[name] = { type, value: pairs };
@@ -111,7 +111,7 @@ export async function loadPlanKeys(redis: RedisClient, prefix: string, planId: s
     if (k.type === 'hash') pipeline.hset(key, k.value);
     else if (k.type === 'list') pipeline.rpush(key, ...k.value);
     else if (k.type === 'set') pipeline.sadd(key, ...k.value);
-    else if (k.type === 'zset') pipeline.zadd(key, ...k.value.flatMap(([m, s]) => [s, m]));
+    else if (k.type === 'zset') pipeline.zadd(key, ...k.value.flatMap(([m, s]) => [String(s), m]));
     else pipeline.set(key, k.value);
   }
   pipeline.zadd(`${prefix}:plans`, at, planId);

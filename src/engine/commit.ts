@@ -1,0 +1,217 @@
+/**
+ * The commit loop: build a change from what is stored, commit it in one
+ * compare-and-set script call, then arm the timers it created — only after the
+ * commit, so a timer never exists for a state that was not saved.
+ *
+ * Writers of one entity in this process wait their turn in a lane (a promise chain
+ * per key) instead of racing each other to a conflict; writers in other processes
+ * are handled by compare-and-set and a retry with jittered backoff. No permitted
+ * event is refused for contention alone: only a change that keeps conflicting for
+ * `CONTENTION_BUDGET_MS` gives up.
+ */
+import { randomBytes } from 'node:crypto';
+import type { NoticeFacts } from '../domain/notices.js';
+import { ConflictError, EventNotAcceptedError } from '../errors.js';
+import { Batch, type RedisClient } from '../store/batch.js';
+import type { PlanKeys } from '../store/keys.js';
+import { entityFields, isFinished, planStage, taskState, type StoredEntity, type StoredTask } from './entity.js';
+import type { EntityReader } from './reader.js';
+import type { ScheduledTimer, TimerScheduler } from './scheduler.js';
+import type { PlanSnapshot, TaskSnapshot, Timers } from './step.js';
+
+export interface HistoryEntry {
+  at: number;
+  by: string;
+  event: string;
+  from: unknown;
+  to: unknown;
+  data?: Record<string, unknown>;
+  notices?: string[];
+}
+
+/** One entity's new state, as a change writes it. */
+export type Write = {
+  id: string;
+  key: string;
+  timers: Timers;
+  ix: string[];
+  history: HistoryEntry;
+} & ({ kind: 'plan'; before: StoredEntity<PlanSnapshot>; snap: PlanSnapshot } | { kind: 'task'; before: StoredTask; snap: TaskSnapshot });
+
+export interface Change {
+  /** Ops to run before the writes (a draft replacement deletes old tasks). */
+  batch: Batch;
+  writes: Write[];
+  notices: NoticeFacts[];
+}
+
+export interface Outcome {
+  version: number;
+  state: unknown;
+  notices: string[];
+}
+
+const CONTENTION_BUDGET_MS = 30_000;
+
+/** A commit stamp: random, new per commit (see StoredEntity.cas). */
+export function newStamp(): string {
+  return randomBytes(6).toString('base64url');
+}
+
+export interface CommitterDeps {
+  redis: RedisClient;
+  scheduler: TimerScheduler;
+  reader: EntityReader;
+  pk: (planId: string) => PlanKeys;
+  log?: ((line: string) => void) | undefined;
+}
+
+export class Committer {
+  private readonly lanes = new Map<string, Promise<void>>();
+
+  constructor(private readonly deps: CommitterDeps) {}
+
+  /** Runs `fn` after every earlier call with the same `lane` has settled. */
+  inLane<T>(lane: string, fn: () => Promise<T>): Promise<T> {
+    const before = this.lanes.get(lane) ?? Promise.resolve();
+    const run = before.then(fn);
+    const tail = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.lanes.set(lane, tail);
+    void tail.then(() => {
+      if (this.lanes.get(lane) === tail) this.lanes.delete(lane);
+    });
+    return run;
+  }
+
+  /**
+   * Builds and commits a change, rebuilding from fresh reads when another writer got
+   * there first. `build` returns null when there is nothing to do. `firing` is the
+   * token of the timer job running this change, whose job must not be removed.
+   */
+  async transact(lane: string, build: (fresh: boolean) => Promise<Change | null>, firing?: string): Promise<Outcome> {
+    return this.inLane(lane, async () => {
+      const giveUpAt = Date.now() + CONTENTION_BUDGET_MS;
+      for (let attempt = 0; ; attempt++) {
+        // The first attempt may start from this process's memory; a refusal or a no-op
+        // found there is only believed once Redis says the same.
+        const fresh = attempt > 0;
+        let change: Change | null;
+        try {
+          change = await build(fresh);
+        } catch (err) {
+          if (!fresh && err instanceof EventNotAcceptedError) continue;
+          throw err;
+        }
+        if (!change) {
+          if (!fresh) continue;
+          return { version: 0, state: null, notices: [] };
+        }
+        const committed = await this.commit(change, firing);
+        if (committed) return committed;
+        if (Date.now() > giveUpAt) break;
+        if (attempt > 0) await new Promise((r) => setTimeout(r, Math.random() * Math.min(100, 2 ** attempt)));
+      }
+      throw new ConflictError({ zh: '并发修改持续冲突，请稍后重试', en: 'Concurrent changes kept conflicting; please retry later' });
+    });
+  }
+
+  /** One attempt: the outcome, or null when another writer got there first. */
+  private async commit(change: Change, firing: string | undefined): Promise<Outcome | null> {
+    const { batch, writes, notices } = change;
+    const planId = writes[0] ? planIdFromKey(writes[0].key) : (notices[0]?.planId ?? null);
+    const stamps = writes.map(() => newStamp());
+    if (planId) {
+      const pk = this.deps.pk(planId);
+      writes.forEach((w, i) => addWrite(batch, pk, w, stamps[i]!));
+      for (const n of notices) {
+        const people = n.recipients.map((r) => r.id);
+        batch.notice(pk.notice(n.id), JSON.stringify(n), n.createdAt, n.id, people.map(pk.inbox), people.map(pk.openInbox));
+      }
+    }
+    const result = await batch.run(this.deps.redis);
+    if (!result.ok) {
+      for (const w of writes) this.deps.reader.forget(w.key);
+      return null;
+    }
+    writes.forEach((w, i) => this.remember(w, stamps[i]!));
+    if (planId) await this.schedule(planId, writes, firing);
+    const first = writes[0];
+    return {
+      version: first ? first.before.ver + 1 : 0,
+      state: first ? (first.kind === 'plan' ? planStage(first.snap) : taskState(first.snap)) : null,
+      notices: result.createdNotices,
+    };
+  }
+
+  private remember(w: Write, cas: string): void {
+    // Draft tasks can be deleted and re-created by a draft replacement, restarting
+    // their versions; published tasks never are, so only they are remembered.
+    if (w.kind !== 'task' || taskState(w.snap).work === 'draft') return;
+    if (isFinished(taskState(w.snap).work)) {
+      this.deps.reader.forget(w.key);
+      return;
+    }
+    const before = w.before;
+    this.deps.reader.remember(w.key, { ...before, ver: before.ver + 1, cas, snap: w.snap, timers: w.timers, indexedTimers: w.timers, ix: w.ix });
+  }
+
+  /** Arms new timers' jobs; removes cancelled ones, but never the job now running (it is locked and finishing). */
+  private async schedule(planId: string, writes: Write[], firing?: string): Promise<void> {
+    const armed: ScheduledTimer[] = [];
+    const cancelled: ScheduledTimer[] = [];
+    for (const w of writes) {
+      const before = w.before.timers;
+      for (const [id, t] of Object.entries(w.timers)) if (before[id]?.tok !== t.tok) armed.push({ planId, entity: w.id, ...t });
+      for (const [id, t] of Object.entries(before)) {
+        if (w.timers[id]?.tok !== t.tok && t.tok !== firing) cancelled.push({ planId, entity: w.id, ...t });
+      }
+    }
+    // The commit is durable already; a failure here leaves work for the reconciler, not a lost timer.
+    try {
+      if (armed.length > 0) await this.deps.scheduler.arm(armed);
+    } catch (err) {
+      this.deps.log?.(`could not schedule ${armed.length} timer(s), the reconciler will: ${String(err)}`);
+    }
+    if (cancelled.length > 0) await this.deps.scheduler.disarm(cancelled).catch(() => undefined);
+  }
+}
+
+function planIdFromKey(key: string): string {
+  return key.slice(key.indexOf('{') + 1, key.indexOf('}'));
+}
+
+/** Adds one entity's write to the batch: its state under compare-and-set, its index, timer and history changes. */
+function addWrite(batch: Batch, pk: PlanKeys, w: Write, cas: string): void {
+  const ver = w.before.ver + 1;
+  batch
+    .expectVersion(w.key, w.before.ver, w.before.cas)
+    .hset(w.key, entityFields(w.kind, { ver, cas, snap: w.snap, timers: w.timers, ix: w.ix }));
+  const oldIx = new Set(w.before.ix);
+  const newIx = new Set(w.ix);
+  for (const name of oldIx) if (!newIx.has(name)) batch.srem(pk.index(name), w.id);
+  for (const name of newIx) if (!oldIx.has(name)) batch.sadd(pk.index(name), w.id);
+  // The timer index holds what was stored; a migration may have dropped some of those.
+  const indexed = w.before.indexedTimers;
+  for (const [id, t] of Object.entries(indexed)) if (w.timers[id]?.tok !== t.tok) batch.zrem(pk.timers, `${w.id}|${t.tok}`);
+  for (const [id, t] of Object.entries(w.timers)) if (indexed[id]?.tok !== t.tok) batch.zadd(pk.timers, t.at, `${w.id}|${t.tok}`);
+  batch.rpush(pk.history(w.id), JSON.stringify(w.history));
+}
+
+/** A history entry for `event`: its data is everything but its type and time. */
+export function historyEntry(
+  event: { type: string; at: number },
+  by: string,
+  from: unknown,
+  to: unknown,
+  notices: NoticeFacts[],
+  eventName: string,
+): HistoryEntry {
+  const { type: _type, at, ...data } = event as { type: string; at: number } & Record<string, unknown>;
+  const entry: HistoryEntry = { at, by, event: eventName, from, to };
+  if (Object.keys(data).length > 0) entry.data = data;
+  if (notices.length > 0) entry.notices = notices.map((n) => n.id);
+  return entry;
+}

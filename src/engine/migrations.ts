@@ -1,0 +1,71 @@
+/**
+ * Stored snapshots of every earlier machine version, brought forward on load. A plan
+ * runs for three years and Duban is upgraded under it: an entity written by machine
+ * vN is migrated step by step (vN → vN+1 → …) to the version this build runs, and is
+ * written back in the new version by its next commit.
+ *
+ * A migration gets the persisted snapshot (as JSON) and the pending timers, and
+ * returns both. Timers it drops are stale from then on: their jobs fire as no-ops and
+ * the engine removes them from the plan's timer index (see timers.ts).
+ *
+ * When a machine changes: bump its version in machines/, add the step here, capture
+ * the previous build's stored data first (test/migrations/capture.ts) and keep the
+ * test that loads it (test/migrations/stored-data.test.ts).
+ */
+import { PLAN_MACHINE_VERSION, TASK_MACHINE_VERSION } from '../../machines/index.js';
+import type { Timers } from './step.js';
+
+export interface PersistedSnapshot {
+  value: unknown;
+  context: Record<string, unknown>;
+  [field: string]: unknown;
+}
+
+export interface Stored {
+  snap: PersistedSnapshot;
+  timers: Timers;
+}
+
+/** Migrates one version forward: the key is the version it reads. */
+export type Migrations = Record<number, (stored: Stored) => Stored>;
+
+/** Timer ids armed by the department's clocks: reminders, the deadline and rung grace periods. */
+const DEPARTMENT_CLOCKS = /^xstate\.after\.(checkpoint|rungGrace)\.task\.supervision\./;
+
+export const TASK_MIGRATIONS: Migrations = {
+  /**
+   * v1 → v2: a submitted task is the reviewer's; its department is no longer chased.
+   * v1 kept reminders and rungs running under review; v2 parks supervision in
+   * withReviewer and drops those timers. The rung already reached stays in context.
+   */
+  1: ({ snap, timers }) => {
+    const value = snap.value as { work: string; supervision: unknown };
+    const underReview = value.work === 'submitted' || value.work === 'underReview';
+    if (!underReview || value.supervision === 'closed' || value.supervision === 'idle') return { snap, timers };
+    const kept = Object.fromEntries(Object.entries(timers).filter(([id]) => !DEPARTMENT_CLOCKS.test(id)));
+    return { snap: { ...snap, value: { ...value, supervision: 'withReviewer' } }, timers: kept };
+  },
+};
+
+export const PLAN_MIGRATIONS: Migrations = {};
+
+export class UnknownMachineVersionError extends Error {}
+
+/**
+ * Brings a stored entity from machine version `from` to `to`. Data written by a newer
+ * build than this one is refused rather than misread.
+ */
+export function migrate(kind: 'plan' | 'task', from: number, stored: Stored, to = kind === 'plan' ? PLAN_MACHINE_VERSION : TASK_MACHINE_VERSION): Stored {
+  if (!Number.isInteger(from) || from < 1) throw new UnknownMachineVersionError(`${kind} snapshot has no valid machine version (mv=${String(from)})`);
+  if (from > to) {
+    throw new UnknownMachineVersionError(`${kind} snapshot was written by machine v${from}, newer than this build's v${to}: upgrade Duban before running this plan`);
+  }
+  const steps = kind === 'plan' ? PLAN_MIGRATIONS : TASK_MIGRATIONS;
+  let out = stored;
+  for (let v = from; v < to; v++) {
+    const next = steps[v];
+    if (!next) throw new UnknownMachineVersionError(`no migration for ${kind} snapshots from machine v${v} to v${v + 1}`);
+    out = next(out);
+  }
+  return out;
+}

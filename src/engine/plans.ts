@@ -1,0 +1,136 @@
+/**
+ * A plan's life: created as a draft, replaced while a draft, published (which
+ * activates its tasks), moved through its phases by its timers or by the office,
+ * and closed (which ends its open tasks as unfinished, with a notice to the office).
+ */
+import { actorLabel, checkCreatePlan, checkRunPlan, ruleText, type Principal } from '../domain/permissions.js';
+import { phaseNoticeFacts, type NoticeFacts } from '../domain/notices.js';
+import type { PlanCommandInput } from '../domain/commands.schema.js';
+import { PlanDefinitionSchema, type PlanDefinition } from '../domain/plan.schema.js';
+import { AlreadyExistsError, EventNotAcceptedError, ForbiddenError, InvalidInputError } from '../errors.js';
+import { Batch } from '../store/batch.js';
+import { PLAN_ENTITY, type PlanKeys } from '../store/keys.js';
+import { historyEntry, newStamp, type Change, type HistoryEntry, type Outcome, type Write } from './commit.js';
+import { entityFields, initialPlanSnapshot, initialTaskSnapshot, planStage, taskIndexes, type StoredPlan } from './entity.js';
+import type { EngineCore } from './core.js';
+import { acceptedEvents, stepPlan, timerName, type TimerEvent } from './step.js';
+import { taskFanOut } from './task-events.js';
+import { taskWrite } from './tasks.js';
+import { zodProblems } from './zod-problems.js';
+import type { PlanEvent } from '../../machines/index.js';
+
+/** Parses a plan definition, or throws InvalidInputError listing every problem by path. */
+export function parsePlanDefinition(input: unknown): PlanDefinition {
+  const parsed = PlanDefinitionSchema.safeParse(input);
+  if (!parsed.success) {
+    throw new InvalidInputError(zodProblems(parsed.error), { zh: '方案有误，未保存', en: 'The plan is invalid; nothing was stored' });
+  }
+  return parsed.data;
+}
+
+/** Validates and stores a new plan as a draft (all or nothing); publishes it if asked. */
+export async function createPlan(core: EngineCore, input: unknown, by: Principal, options: { publish?: boolean } = {}): Promise<Outcome> {
+  const rule = checkCreatePlan(by);
+  if (rule) throw new ForbiddenError(ruleText(rule));
+  const def = parsePlanDefinition(input);
+  const pk = core.pk(def.id);
+  const at = core.now();
+  // Listed first and filtered on read: a plan id in the list whose plan never
+  // got written is invisible, while a written plan is never missing from it.
+  await core.redis.zadd(core.keys.plans, 'NX', String(at), def.id);
+  const batch = new Batch().expectVersion(pk.plan, 0);
+  writeDraft(batch, pk, def, 1, at, actorLabel(by), 'plan.created');
+  const result = await batch.run(core.redis);
+  if (!result.ok) throw new AlreadyExistsError({ zh: `方案 ${def.id} 已存在`, en: `Plan ${def.id} already exists` });
+  core.log?.(`plan ${def.id} created with ${def.tasks.length} tasks`);
+  if (options.publish) return planEvent(core, def.id, { type: 'plan.publish' }, by);
+  return { version: 1, state: 'draft', notices: [] };
+}
+
+/** Replaces a draft plan's definition; a published plan is no longer a draft. */
+export async function replaceDraft(core: EngineCore, planId: string, input: unknown, by: Principal): Promise<Outcome> {
+  const def = parsePlanDefinition(input);
+  if (def.id !== planId) {
+    throw new InvalidInputError([{ path: 'id', message: `is "${def.id}" but the plan being replaced is "${planId}"` }]);
+  }
+  const pk = core.pk(planId);
+  return core.commit.transact(pk.plan, async () => {
+    const { plan, def: old } = await core.reader.loadPlan(planId);
+    const rule = checkRunPlan(by, old);
+    if (rule) throw new ForbiddenError(ruleText(rule));
+    if (planStage(plan.snap) !== 'draft') {
+      throw new EventNotAcceptedError('plan.replace', planStage(plan.snap), acceptedEvents(plan.snap));
+    }
+    const oldTasks = await core.reader.loadTasks(planId, await core.reader.taskIds(planId));
+    const batch = new Batch().expectVersion(pk.plan, plan.ver, plan.cas);
+    for (const t of oldTasks) {
+      batch.expectVersion(pk.task(t.def.id), t.ver, t.cas).del(pk.task(t.def.id)).zrem(pk.tasks, t.def.id);
+      for (const ix of t.ix) batch.srem(pk.index(ix), t.def.id);
+    }
+    writeDraft(batch, pk, def, plan.rev + 1, core.now(), actorLabel(by), 'plan.replaced', plan);
+    return { batch, writes: [], notices: [] };
+  });
+}
+
+function writeDraft(batch: Batch, pk: PlanKeys, def: PlanDefinition, rev: number, at: number, by: string, event: string, before?: StoredPlan): void {
+  const snap = initialPlanSnapshot(def, at);
+  batch.hset(pk.plan, {
+    ...entityFields('plan', { ver: (before?.ver ?? 0) + 1, cas: newStamp(), snap, timers: {}, ix: [] }),
+    def: JSON.stringify(def),
+    rev,
+    created: before?.created ?? at,
+  });
+  for (const t of def.tasks) {
+    const tsnap = initialTaskSnapshot(def, t, at);
+    const ix = taskIndexes(def, t, tsnap);
+    batch.hset(pk.task(t.id), { ...entityFields('task', { ver: 1, cas: newStamp(), snap: tsnap, timers: {}, ix }), def: JSON.stringify(t), rev });
+    batch.zadd(pk.tasks, 0, t.id);
+    for (const name of ix) batch.sadd(pk.index(name), t.id);
+  }
+  const entry: HistoryEntry = { at, by, event, from: before ? 'draft' : null, to: 'draft', data: { rev, tasks: def.tasks.length } };
+  batch.rpush(pk.history(PLAN_ENTITY), JSON.stringify(entry));
+}
+
+/** Publishes a draft or advances the phase by hand. */
+export async function planEvent(core: EngineCore, planId: string, command: PlanCommandInput, by: Principal): Promise<Outcome> {
+  return core.commit.transact(core.pk(planId).plan, async () => {
+    const { plan, def } = await core.reader.loadPlan(planId);
+    const rule = checkRunPlan(by, def);
+    if (rule) throw new ForbiddenError(ruleText(rule));
+    return applyToPlan(core, plan, def, { ...command, at: core.now() }, actorLabel(by));
+  });
+}
+
+/**
+ * One step of the plan, and of every task its step reaches: publishing activates
+ * them all; closing ends the open ones as unfinished and tells the office which.
+ */
+export async function applyToPlan(core: EngineCore, plan: StoredPlan, def: PlanDefinition, event: PlanEvent | TimerEvent, by: string): Promise<Change> {
+  const result = stepPlan(plan.snap, event, plan.timers, core.newToken);
+  if (!result.handled) throw new EventNotAcceptedError(event.type, planStage(plan.snap), acceptedEvents(plan.snap));
+  const pk = core.pk(def.id);
+  const taskWrites: Write[] = [];
+  const fanOut = taskFanOut(result.emitted, event.at);
+  if (fanOut) {
+    const tasks = await core.reader.loadTasks(def.id, await core.reader.taskIds(def.id));
+    for (const task of tasks) {
+      const r = core.stepTask(task, fanOut);
+      if (r.handled) taskWrites.push(taskWrite(pk, def, task, r, fanOut, by, []));
+    }
+  }
+  const unfinished = fanOut?.type === 'task.close' ? taskWrites.map((w) => w.id) : [];
+  const notices: NoticeFacts[] = [];
+  for (const e of result.emitted) if (e.type === 'phaseChanged') notices.push(phaseNoticeFacts(def, e.params, event.at, unfinished));
+  const eventName = event.type.startsWith('xstate.after.') ? `timer.${timerName(event.type)}` : event.type;
+  const planWrite: Write = {
+    kind: 'plan',
+    id: PLAN_ENTITY,
+    key: pk.plan,
+    before: plan,
+    snap: result.snapshot,
+    timers: result.timers,
+    ix: [],
+    history: historyEntry(event, by, planStage(plan.snap), planStage(result.snapshot), notices, eventName),
+  };
+  return { batch: new Batch(), writes: [planWrite, ...taskWrites], notices };
+}

@@ -1,0 +1,80 @@
+/**
+ * Reads plans and tasks as stored, migrated to this build's machines, plus a small
+ * in-process memory of tasks this process committed. That memory is only a first
+ * guess for the next transition: every commit is compare-and-set on the entity's
+ * version and random stamp, so a stale guess — even one Redis rolled back under —
+ * fails its commit and is read again. Reads for people (queries) never use it.
+ */
+import { NotFoundError } from '../errors.js';
+import type { RedisClient } from '../store/batch.js';
+import type { PlanKeys } from '../store/keys.js';
+import type { Definitions } from './definitions.js';
+import { planNotFound } from './definitions.js';
+import { parsePlan, parseTask, type StoredPlan, type StoredTask } from './entity.js';
+import type { PlanDefinition } from '../domain/plan.schema.js';
+
+const RECENT_TASKS = 5_000;
+const PLAN_FIELDS = ['ver', 'cas', 'mv', 'snap', 'timers', 'ix', 'rev', 'created'] as const;
+
+export class EntityReader {
+  private readonly recent = new Map<string, StoredTask>();
+
+  constructor(
+    private readonly redis: RedisClient,
+    private readonly pk: (planId: string) => PlanKeys,
+    private readonly defs: Definitions,
+  ) {}
+
+  /** The plan entity and its definition; the (large) definition comes from the per-revision cache. */
+  async loadPlan(planId: string): Promise<{ plan: StoredPlan; def: PlanDefinition }> {
+    const values = await this.redis.hmget(this.pk(planId).plan, ...PLAN_FIELDS);
+    if (!values[0]) throw planNotFound(planId);
+    const h: Record<string, string> = {};
+    PLAN_FIELDS.forEach((f, i) => {
+      const v = values[i];
+      if (v !== null && v !== undefined) h[f] = v;
+    });
+    const plan = parsePlan(h);
+    return { plan, def: await this.defs.get(planId, plan.rev) };
+  }
+
+  async loadTask(planId: string, taskId: string, options: { cached?: boolean } = {}): Promise<StoredTask> {
+    const key = this.pk(planId).task(taskId);
+    if (options.cached) {
+      const hit = this.recent.get(key);
+      if (hit) return hit;
+    }
+    const h = await this.redis.hgetall(key);
+    if (!h.ver) throw new NotFoundError({ zh: `方案 ${planId} 中没有任务 ${taskId}`, en: `Plan ${planId} has no task ${taskId}` });
+    return parseTask(h, await this.defs.get(planId, Number(h.rev)));
+  }
+
+  async taskIds(planId: string): Promise<string[]> {
+    return this.redis.zrange(this.pk(planId).tasks, '0', '-1');
+  }
+
+  async loadTasks(planId: string, ids: string[]): Promise<StoredTask[]> {
+    if (ids.length === 0) return [];
+    const pipeline = this.redis.pipeline();
+    for (const id of ids) pipeline.hgetall(this.pk(planId).task(id));
+    const replies = (await pipeline.exec()) ?? [];
+    const tasks: StoredTask[] = [];
+    for (const [err, h] of replies) {
+      if (err) throw err;
+      const hash = h as Record<string, string>;
+      if (hash.ver) tasks.push(parseTask(hash, await this.defs.get(planId, Number(hash.rev))));
+    }
+    return tasks;
+  }
+
+  /** Remembers a task as this process just committed it. */
+  remember(key: string, task: StoredTask): void {
+    this.recent.delete(key);
+    if (this.recent.size >= RECENT_TASKS) this.recent.delete(this.recent.keys().next().value!);
+    this.recent.set(key, task);
+  }
+
+  forget(key: string): void {
+    this.recent.delete(key);
+  }
+}

@@ -1,0 +1,64 @@
+/**
+ * From what people send to what machines take. Each task command becomes the task
+ * machine's event of the same type, its new deadline (a plan date or a count of
+ * working days) resolved to epoch ms. The switch is exhaustive: a command added to
+ * the schema and not mapped here does not compile.
+ *
+ * The plan's own effects on its tasks (publish activates them, closing ends the open
+ * ones) are here too, so the engine and the simulator fan them out the same way.
+ */
+import type { TaskCommandEvent, TaskSystemEvent } from '../../machines/index.js';
+import type { NewDeadlineInput, TaskCommandInput } from '../domain/commands.schema.js';
+import { workingDaysFrom } from '../domain/offsets.js';
+import type { PlanDefinition } from '../domain/plan.schema.js';
+import { resolvePlanDate } from '../domain/time.js';
+import { InvalidInputError } from '../errors.js';
+import type { PlanEmitted } from './step.js';
+
+/** How a command's new deadline becomes epoch ms. */
+export type DeadlineResolver = (deadline: NewDeadlineInput) => number;
+
+export function toTaskEvent(command: TaskCommandInput, at: number, resolveDeadline: DeadlineResolver): TaskCommandEvent {
+  switch (command.type) {
+    case 'task.acknowledge':
+    case 'task.progress':
+    case 'task.submit':
+    case 'task.review':
+    case 'task.accept':
+      return { ...command, at };
+    case 'task.return':
+    case 'task.deadline.change':
+      return { ...command, deadline: resolveDeadline(command.deadline), at };
+  }
+}
+
+/**
+ * A new deadline as a person gives it, in epoch ms; it must lie in the future, or
+ * nothing is changed. Working days count from now and end with the last working day.
+ */
+export function futureDeadline(def: PlanDefinition, now: number): DeadlineResolver {
+  return (deadline) => {
+    if (typeof deadline !== 'string') return workingDaysFrom(now, deadline, def.timeZone, def.calendar);
+    const at = resolvePlanDate(deadline, def.timeZone, 'end');
+    if (at === null) throw new InvalidInputError([{ path: 'deadline', message: `deadline: "${deadline}" is not a date` }]);
+    if (at <= now) throw new InvalidInputError([{ path: 'deadline', message: `deadline: "${deadline}" is not in the future` }]);
+    return at;
+  };
+}
+
+/** A deadline as a scripted action gives it (the simulator): no check against a clock. */
+export function plainDeadline(def: PlanDefinition, at: number): DeadlineResolver {
+  return (deadline) =>
+    typeof deadline === 'string'
+      ? (resolvePlanDate(deadline, def.timeZone, 'end') ?? Number.NaN)
+      : workingDaysFrom(at, deadline, def.timeZone, def.calendar);
+}
+
+/** The event a plan's step sends to every one of its tasks, if any: publishing activates them, closing ends the open ones. */
+export function taskFanOut(emitted: PlanEmitted[], at: number): TaskSystemEvent | null {
+  for (const e of emitted) {
+    if (e.type === 'activateTasks') return { type: 'task.activate', at };
+    if (e.type === 'phaseChanged' && e.params.to === 'closed') return { type: 'task.close', at };
+  }
+  return null;
+}

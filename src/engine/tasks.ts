@@ -1,0 +1,63 @@
+/**
+ * Events on one task: a person's command, checked against the permission rules and
+ * the task's state, resolved to the machine's event and committed with its notices.
+ */
+import { actorLabel, checkTaskEvent, ruleText, type Principal } from '../domain/permissions.js';
+import { taskNoticeFacts, type NoticeFacts } from '../domain/notices.js';
+import type { TaskCommandInput } from '../domain/commands.schema.js';
+import type { PlanDefinition } from '../domain/plan.schema.js';
+import { EventNotAcceptedError, ForbiddenError } from '../errors.js';
+import { Batch } from '../store/batch.js';
+import type { PlanKeys } from '../store/keys.js';
+import { historyEntry, type Change, type Outcome, type Write } from './commit.js';
+import type { EngineCore } from './core.js';
+import { taskIndexes, taskState, type StoredTask } from './entity.js';
+import { acceptedEvents, timerName, type StepResult, type TaskEmitted, type TaskSnapshot, type TimerEvent } from './step.js';
+import { futureDeadline, toTaskEvent } from './task-events.js';
+import type { TaskEvent } from '../../machines/index.js';
+
+/** A person's (or the office's) command on a task. Deadlines are plan dates, resolved in the plan's zone. */
+export async function taskEvent(core: EngineCore, planId: string, taskId: string, command: TaskCommandInput, by: Principal): Promise<Outcome> {
+  return core.commit.transact(core.pk(planId).task(taskId), async (fresh) => {
+    const task = await core.reader.loadTask(planId, taskId, { cached: !fresh });
+    const def = await core.defs.get(planId, task.rev);
+    const rule = checkTaskEvent(by, def, task.def, command.type);
+    if (rule) throw new ForbiddenError(ruleText(rule));
+    const at = core.now();
+    const event = toTaskEvent(command, at, futureDeadline(def, at));
+    const change = applyToTask(core, def, task, event, actorLabel(by));
+    if (!change) throw new EventNotAcceptedError(event.type, taskState(task.snap), acceptedEvents(task.snap));
+    return change;
+  });
+}
+
+/** One step of a task and the notices it emits; null when the task does not take the event. */
+export function applyToTask(core: EngineCore, def: PlanDefinition, task: StoredTask, event: TaskEvent | TimerEvent, by: string): Change | null {
+  const result = core.stepTask(task, event);
+  if (!result.handled) return null;
+  const ctx = result.snapshot.context;
+  const notices = result.emitted.map((e) => taskNoticeFacts(def, task.def, ctx, e.params, event.at));
+  return { batch: new Batch(), writes: [taskWrite(core.pk(def.id), def, task, result, event, by, notices)], notices };
+}
+
+export function taskWrite(
+  pk: PlanKeys,
+  def: PlanDefinition,
+  task: StoredTask,
+  result: StepResult<TaskSnapshot, TaskEmitted>,
+  event: { type: string; at: number },
+  by: string,
+  notices: NoticeFacts[],
+): Write {
+  const eventName = event.type.startsWith('xstate.after.') ? `timer.${timerName(event.type)}` : event.type;
+  return {
+    kind: 'task',
+    id: task.def.id,
+    key: pk.task(task.def.id),
+    before: task,
+    snap: result.snapshot,
+    timers: result.timers,
+    ix: taskIndexes(def, task.def, result.snapshot),
+    history: historyEntry(event, by, taskState(task.snap), taskState(result.snapshot), notices, eventName),
+  };
+}
