@@ -79,7 +79,10 @@ export async function census(r: BenchRedis, jobs: number): Promise<{ raw: Census
   const per = Math.min(jobs, 500);
   const plans = Math.ceil(jobs / per);
   await createPlans(eh, 'cp', plans, per, { kind: 'due' });
-  const engine = await monitored(r.url, async () => (await drain(r.admin, eh.scheduler.queue, plans * per, () => eh.startWorker(1), 120_000)).done);
+  const engine = await monitored(
+    r.url,
+    async () => (await drain(r.admin, eh.scheduler.queue, plans * per, () => eh.startWorker(1), 120_000)).done,
+  );
   await eh.close();
   return { raw, engine };
 }
@@ -191,8 +194,10 @@ export async function breakdown(r: BenchRedis, jobs: number): Promise<Breakdown>
   await flush(r.admin);
   const se = engineHarness(r.url, 'se');
   await createPlans(se, 'sp', Math.ceil(jobs / 500), Math.min(jobs, 500), { kind: 'due' });
-  const redisEngine = await slowlogged(r, async () =>
-    (await drain(r.admin, se.scheduler.queue, Math.ceil(jobs / 500) * Math.min(jobs, 500), () => se.startWorker(1), 120_000)).done,
+  const redisEngine = await slowlogged(
+    r,
+    async () =>
+      (await drain(r.admin, se.scheduler.queue, Math.ceil(jobs / 500) * Math.min(jobs, 500), () => se.startWorker(1), 120_000)).done,
   );
   await se.close();
 
@@ -247,7 +252,7 @@ export async function breakdown(r: BenchRedis, jobs: number): Promise<Breakdown>
     (redis as unknown as { hmget: unknown }).hmget = (...a: string[]) => measure(t.load, () => hmget(...a));
     // The payload's size, from the script call itself.
     const send = redis.sendCommand.bind(redis);
-    redis.sendCommand = ((cmd: { name: string; args: unknown[] }, ...rest: unknown[]) => {
+    redis.sendCommand = (cmd: { name: string; args: unknown[] }, ...rest: unknown[]) => {
       if (cmd.name === 'evalsha' || cmd.name === 'eval') {
         const last = cmd.args[cmd.args.length - 1];
         if (typeof last === 'string' && last.startsWith('{"c":')) {
@@ -256,7 +261,7 @@ export async function breakdown(r: BenchRedis, jobs: number): Promise<Breakdown>
         }
       }
       return (send as (...a: unknown[]) => unknown)(cmd, ...rest);
-    });
+    };
     const arm = w.scheduler.arm.bind(w.scheduler);
     w.scheduler.arm = (timers) => measure(t.arm, () => arm(timers));
     const disarm = w.scheduler.disarm.bind(w.scheduler);
@@ -283,9 +288,17 @@ export async function breakdown(r: BenchRedis, jobs: number): Promise<Breakdown>
       wall: t.fire.wall - io('wall'),
       cpu: t.fire.cpu - io('cpu'),
     }),
-    part('Commit', `EVALSHA commit.lua (${(commitBytes / Math.max(1, commits)).toFixed(0)}-byte payload, ${(commitEscapes / Math.max(1, commits)).toFixed(0)} of them JSON escapes)`, t.commit),
+    part(
+      'Commit',
+      `EVALSHA commit.lua (${(commitBytes / Math.max(1, commits)).toFixed(0)}-byte payload, ${(commitEscapes / Math.max(1, commits)).toFixed(0)} of them JSON escapes)`,
+      t.commit,
+    ),
     part('Arm next timer', 'BullTimerScheduler.arm → Queue.addBulk([one job]) → addDelayedJob', t.arm),
-    part('Disarm cancelled timers', 'BullTimerScheduler.disarm → Queue.remove; the fired timer\'s own (running) job is skipped, so none here', t.disarm),
+    part(
+      'Disarm cancelled timers',
+      "BullTimerScheduler.disarm → Queue.remove; the fired timer's own (running) job is skipped, so none here",
+      t.disarm,
+    ),
     part('BullMQ worker cycle', 'job cycle outside the processor: moveToFinished + fetch next, events, payload parse', {
       wall: cycleUs * n - t.fire.wall,
       cpu: cycleCpuUs * n - t.fire.cpu,
@@ -352,7 +365,11 @@ export async function micro(r: BenchRedis, calls: number): Promise<Micro[]> {
   // The timer queue's job shape: payload {p, e}, options {jobId, delay}.
   const data = { p: 'plan', e: 't1' };
   const out: Micro[] = [];
-  out.push(await io('Queue.addBulk([1 delayed job]) — how arm() adds one timer', () => queue.addBulk([{ name: 't', data, opts: { jobId: token(), delay: 3_600_000 } }])));
+  out.push(
+    await io('Queue.addBulk([1 delayed job]) — how arm() adds one timer', () =>
+      queue.addBulk([{ name: 't', data, opts: { jobId: token(), delay: 3_600_000 } }]),
+    ),
+  );
   out.push(await io('Queue.add(1 delayed job)', () => queue.add('t', data, { jobId: token(), delay: 3_600_000 })));
   await queue.close();
   connection.disconnect();
@@ -373,7 +390,7 @@ export async function micro(r: BenchRedis, calls: number): Promise<Micro[]> {
     return { label, us: ((performance.now() - t0) * 1000) / n };
   };
   const snap = restore(taskMachine, persisted);
-  out.push(cpu('restore() — the engine\'s snapshot rehydration', () => restore(taskMachine, persisted)));
+  out.push(cpu("restore() — the engine's snapshot rehydration", () => restore(taskMachine, persisted)));
   out.push(cpu('transition(machine, snapshot, event) — xstate', () => transition(taskMachine, snap, event as never)));
   out.push(cpu('step(): transition + timer table', () => step(taskMachine, snap, event, task.timers, newToken)));
   out.push(cpu('persist(): getPersistedSnapshot', () => persist(taskMachine, snap)));

@@ -23,7 +23,7 @@ const DAY = 24 * HOUR;
 
 export function benchPlan(id: string, tasks: number, what: TaskKind, start = Date.now()): PlanDefinitionInput {
   // Phases a day apart so no phase timer fires during a run.
-  const base = fixturePlan({ id, start, phases: [0, 2 * DAY / 1000, 3 * DAY / 1000, 4 * DAY / 1000, 60 * DAY / 1000] });
+  const base = fixturePlan({ id, start, phases: [0, (2 * DAY) / 1000, (3 * DAY) / 1000, (4 * DAY) / 1000, (60 * DAY) / 1000] });
   const people = ['p-zhao', 'p-zhou', 'p-sun'];
   const depts = ['jjb', 'rsg', 'jyzx'];
   const leaders = ['p-li', 'p-li', 'p-wang'];

@@ -76,8 +76,7 @@ export function profileSummary(p: Profile): Summary {
             : 'v8/native';
     pkg.set(group, (pkg.get(group) ?? 0) + us);
   }
-  const share = (m: Map<string, number>): [string, number][] =>
-    [...m].sort((a, b) => b[1] - a[1]).map(([k, v]) => [k, v / total]);
+  const share = (m: Map<string, number>): [string, number][] => [...m].sort((a, b) => b[1] - a[1]).map(([k, v]) => [k, v / total]);
   return { totalMs: total / 1000, packages: share(pkg), functions: share(fn) };
 }
 

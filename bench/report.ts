@@ -56,11 +56,24 @@ function summaryRows(r: Results): string[][] {
   const l = r.lateness;
   if (l) {
     const diff = (x: number) => `${x >= 0 ? '+' : '−'}${f1(Math.abs(x))} ms`;
-    rows.push(['Timer lateness p50 (due → done)', ms(l.engine.p50), ms(l.raw.p50), `${f1(l.engine.p50 / l.raw.p50)}×`, diff(l.engine.p50 - l.raw.p50)]);
-    rows.push(['Timer lateness p99 (due → done)', ms(l.engine.p99), ms(l.raw.p99), `${f1(l.engine.p99 / l.raw.p99)}×`, diff(l.engine.p99 - l.raw.p99)]);
+    rows.push([
+      'Timer lateness p50 (due → done)',
+      ms(l.engine.p50),
+      ms(l.raw.p50),
+      `${f1(l.engine.p50 / l.raw.p50)}×`,
+      diff(l.engine.p50 - l.raw.p50),
+    ]);
+    rows.push([
+      'Timer lateness p99 (due → done)',
+      ms(l.engine.p99),
+      ms(l.raw.p99),
+      `${f1(l.engine.p99 / l.raw.p99)}×`,
+      diff(l.engine.p99 - l.raw.p99),
+    ]);
   }
   const m = r.memory;
-  if (m) rows.push(['Redis memory per open task', kib(m.engineBytesPerTask), `${kib(m.rawBytesPerJob)} per delayed job`, `${f1(m.ratio)}×`, '']);
+  if (m)
+    rows.push(['Redis memory per open task', kib(m.engineBytesPerTask), `${kib(m.rawBytesPerJob)} per delayed job`, `${f1(m.ratio)}×`, '']);
   const s = r.scale;
   if (s) {
     rows.push([
@@ -85,14 +98,27 @@ export function renderConsole(r: Results): string {
     );
   }
   if (r.profile) {
-    parts.push('', 'Engine drain, this process CPU by package:', ...r.profile.summary.packages.slice(0, 8).map(([k, v]) => `  ${pct(v).padStart(6)}  ${k}`));
+    parts.push(
+      '',
+      'Engine drain, this process CPU by package:',
+      ...r.profile.summary.packages.slice(0, 8).map(([k, v]) => `  ${pct(v).padStart(6)}  ${k}`),
+    );
   }
   if (r.totalSeconds) parts.push('', `total ${f0(r.totalSeconds)} s`);
   return parts.join('\n');
 }
 
 function drainRow(label: string, d: DrainResult): string[] {
-  return [label, f0(d.perSec), f0(d.ms), f0(d.nodeCpuUsPerJob), f0(d.redisCpuUsPerJob), String(d.stale), String(d.failed), d.timedOut ? 'TIMED OUT' : ''];
+  return [
+    label,
+    f0(d.perSec),
+    f0(d.ms),
+    f0(d.nodeCpuUsPerJob),
+    f0(d.redisCpuUsPerJob),
+    String(d.stale),
+    String(d.failed),
+    d.timedOut ? 'TIMED OUT' : '',
+  ];
 }
 
 function lat(l: Lateness): string[] {
@@ -105,7 +131,7 @@ export function renderMarkdown(r: Results): string {
   out.push(
     '# Benchmarks',
     '',
-    'Duban\'s engine measured against raw BullMQ on the same private Redis, in the same run. These machines are shared and noisy, so the',
+    "Duban's engine measured against raw BullMQ on the same private Redis, in the same run. These machines are shared and noisy, so the",
     'headline numbers are **ratios** (engine ÷ raw BullMQ); absolute numbers are given for context only.',
     '',
     '```sh',
@@ -123,7 +149,10 @@ export function renderMarkdown(r: Results): string {
         ['Memory', `${f1(m.memoryGiB)} GiB`],
         ['Kernel', m.kernel],
         ['Node', m.node],
-        ['Redis', `${m.redis} (private redis-server started by the bench: appendonly yes, appendfsync everysec, hz 100, noeviction — as \`duban start\` runs it)`],
+        [
+          'Redis',
+          `${m.redis} (private redis-server started by the bench: appendonly yes, appendfsync everysec, hz 100, noeviction — as \`duban start\` runs it)`,
+        ],
         ['Libraries', `bullmq ${m.bullmq}, xstate ${m.xstate}, ioredis ${m.ioredis}`],
         ['Code measured', `\`${m.code}\``],
         ['Date', m.date],
@@ -131,7 +160,7 @@ export function renderMarkdown(r: Results): string {
       ],
     ),
     '',
-    'Redis, the engine and BullMQ\'s workers all share these cores: the bench process (engine + worker) and redis-server run side by side.',
+    "Redis, the engine and BullMQ's workers all share these cores: the bench process (engine + worker) and redis-server run side by side.",
     '',
     '## Summary',
     '',
@@ -148,8 +177,8 @@ export function renderMarkdown(r: Results): string {
       '',
       '- **Raw**: the production queue and worker code with the engine taken out: `BullTimerScheduler.arm` adds the jobs (`addBulk`,',
       '  job options `{jobId, delay}`, payload `{p, e}`, exactly as for timers) and `createTimerWorker` runs them with a stub engine',
-      '  whose `fireTimer` returns `\'fired\'` at once. So the baseline is BullMQ plus Duban\'s own queue plumbing, doing nothing.',
-      '- **Engine**: plans of 500 tasks created and published with `engine.createPlan(def, office, { publish: true })`. Each task\'s deadline is',
+      "  whose `fireTimer` returns `'fired'` at once. So the baseline is BullMQ plus Duban's own queue plumbing, doing nothing.",
+      "- **Engine**: plans of 500 tasks created and published with `engine.createPlan(def, office, { publish: true })`. Each task's deadline is",
       '  1 h away and its reminders (PT2H, PT90M before) are already past, so `task.activate` arms the checkpoint timer for the catch-up reminder',
       '  due *now* (delay 0, straight into the wait list). Then `createTimerWorker` runs them: every job is one `engine.fireTimer` — load the task,',
       '  step the xstate machine (watching.onTrack → dueSoon), build the reminder notice, commit task + history + indexes + notice + inbox in one',
@@ -167,7 +196,13 @@ export function renderMarkdown(r: Results): string {
       '',
       table(
         ['Concurrency', 'Raw jobs/s (median)', 'Engine transitions/s (median)', 'Engine ÷ raw', 'Target ≥ 0.6×'],
-        r.throughput.map((t) => [String(t.concurrency), f0(t.rawPerSec), f0(t.enginePerSec), `**${f2(t.ratio)}×**`, t.ratio >= 0.6 ? 'met' : '**not met**']),
+        r.throughput.map((t) => [
+          String(t.concurrency),
+          f0(t.rawPerSec),
+          f0(t.enginePerSec),
+          `**${f2(t.ratio)}×**`,
+          t.ratio >= 0.6 ? 'met' : '**not met**',
+        ]),
       ),
       '',
     );
@@ -180,8 +215,8 @@ export function renderMarkdown(r: Results): string {
       '',
       `${l.timers} timers due at known instants spread evenly over ${l.spreadMs / 1000} s (${f0((l.timers * 1000) / l.spreadMs)} per second), ${l.rounds} round(s) each, raw and engine alternating, the worker running`,
       `throughout at concurrency ${l.concurrency} (the production default). Engine timers are real task checkpoints: a reminder PT1H before each`,
-      'deadline, armed by publishing the plan; the transition\'s history entry records the due time as `at`, and wall-clock is taken when the',
-      'engine hands the next timer to the scheduler (right after its commit) and at the worker\'s `completed` event. Raw timers are BullMQ delayed',
+      "deadline, armed by publishing the plan; the transition's history entry records the due time as `at`, and wall-clock is taken when the",
+      "engine hands the next timer to the scheduler (right after its commit) and at the worker's `completed` event. Raw timers are BullMQ delayed",
       `jobs with \`delay = due − now\`. All timers were armed ${f0(l.armedWithMsToSpare)} ms before the first was due.`,
       '',
       table(
@@ -211,24 +246,34 @@ export function renderMarkdown(r: Results): string {
       '',
       `INFO \`used_memory\` before and after creating and publishing ${mm.tasks.toLocaleString('en')} open tasks (${mm.tasks / 1000} plans × 1,000; deadline 30 days`,
       `away, so each holds one pending checkpoint timer job), divided by tasks; beside ${mm.rawJobs.toLocaleString('en')} raw BullMQ delayed jobs (due in 30 days,`,
-      'armed through `BullTimerScheduler.arm`, so with exactly the timer jobs\' shape) measured the same way, on an emptied Redis each time.',
+      "armed through `BullTimerScheduler.arm`, so with exactly the timer jobs' shape) measured the same way, on an emptied Redis each time.",
       '',
       table(
         ['', 'Bytes', 'Per item'],
         [
-          ['Engine, per open task (everything: task, history, indexes, plan share, timer job)', f0(mm.engineBytesPerTask), kib(mm.engineBytesPerTask)],
+          [
+            'Engine, per open task (everything: task, history, indexes, plan share, timer job)',
+            f0(mm.engineBytesPerTask),
+            kib(mm.engineBytesPerTask),
+          ],
           ['Raw BullMQ, per delayed job', f0(mm.rawBytesPerJob), kib(mm.rawBytesPerJob)],
           ['Ratio', '', `**${f1(mm.ratio)}×**`],
         ],
       ),
       '',
-      'Where the engine\'s bytes are (`MEMORY USAGE … SAMPLES 0` summed by key kind, per task; excludes Redis\'s per-key dictionary overhead):',
+      "Where the engine's bytes are (`MEMORY USAGE … SAMPLES 0` summed by key kind, per task; excludes Redis's per-key dictionary overhead):",
       '',
-      table(['Key kind', 'Bytes per task'], mm.breakdown.filter(([, v]) => v >= 0.5).map(([k, v]) => [k, f0(v)])),
+      table(
+        ['Key kind', 'Bytes per task'],
+        mm.breakdown.filter(([, v]) => v >= 0.5).map(([k, v]) => [k, f0(v)]),
+      ),
       '',
       `One stored task hash, field by field (value bytes)${mm.snapshotHasPolicy ? '; its snapshot includes the escalation policy' : '; its snapshot does not include the escalation policy'}:`,
       '',
-      table(['Field', 'Bytes'], mm.taskFields.map(([k, v]) => [`\`${k}\``, String(v)])),
+      table(
+        ['Field', 'Bytes'],
+        mm.taskFields.map(([k, v]) => [`\`${k}\``, String(v)]),
+      ),
       '',
       `Redis keeps this hash as \`${mm.taskEncoding}\`: with \`hash-max-listpack-value\` at its default of ${mm.listpackDefault} bytes, any longer field`,
       `forces the full hash-table encoding. Measured again with \`hash-max-listpack-value 1024\` on the same private Redis: ${kib(mm.listpackBytesPerTask)} per`,
@@ -246,7 +291,7 @@ export function renderMarkdown(r: Results): string {
     out.push(
       '## 4. Cost per transition vs number of open tasks',
       '',
-      'Background open tasks (far-future deadlines, each with its pending timer job in BullMQ\'s delayed set) created in bulk with',
+      "Background open tasks (far-future deadlines, each with its pending timer job in BullMQ's delayed set) created in bulk with",
       '`engine.createPlan(..., { publish: true })`, 1,000 tasks per plan; then, in each case, the same fixed number of timer-driven transitions',
       `(${s.transitions.toLocaleString('en')} fresh due tasks per rep, as in §1) drained at concurrency ${s.concurrency}. The small case runs on a second private`,
       'redis-server (same settings) so that the two cases can be measured alternately, rep by rep, and drift on the shared machine hits',
@@ -271,7 +316,7 @@ export function renderMarkdown(r: Results): string {
   }
 
   if (r.census || r.profile) {
-    out.push('## 5. Where a transition\'s time goes', '');
+    out.push("## 5. Where a transition's time goes", '');
   }
   if (r.census) {
     const c = r.census;
@@ -298,7 +343,7 @@ export function renderMarkdown(r: Results): string {
     const b = r.breakdown;
     out.push(
       `One transition at concurrency 1, taken apart (${b.jobs} transitions). Wall-clock and this process's CPU of each part, timed by`,
-      'wrapping the bench\'s own engine, Redis client and scheduler instances (at concurrency 1 the parts do not overlap):',
+      "wrapping the bench's own engine, Redis client and scheduler instances (at concurrency 1 the parts do not overlap):",
       '',
       table(
         ['Part', 'Wall µs', 'Share', 'Node CPU µs', 'What'],
@@ -309,7 +354,7 @@ export function renderMarkdown(r: Results): string {
         ],
       ),
       '',
-      'Redis execution time per job, by command or script sent (SLOWLOG at threshold 0 over separate drains of the same size; a script\'s',
+      "Redis execution time per job, by command or script sent (SLOWLOG at threshold 0 over separate drains of the same size; a script's",
       'time includes the commands it runs):',
       '',
       table(
@@ -332,14 +377,23 @@ export function renderMarkdown(r: Results): string {
       `${(r.config as { profile: { concurrency: number } }).profile.concurrency} (${f0(p.drain.perSec)} transitions/s under the profiler; ${f0(p.drain.nodeCpuUsPerJob)} µs Node CPU and`,
       `${f0(p.drain.redisCpuUsPerJob)} µs Redis CPU per transition). Self time:`,
       '',
-      table(['Package', 'Share'], p.summary.packages.slice(0, 12).map(([k, v]) => [k, pct(v)])),
+      table(
+        ['Package', 'Share'],
+        p.summary.packages.slice(0, 12).map(([k, v]) => [k, pct(v)]),
+      ),
       '',
-      table(['Function', 'Share'], p.summary.functions.slice(0, 20).map(([k, v]) => [`\`${k}\``, pct(v)])),
+      table(
+        ['Function', 'Share'],
+        p.summary.functions.slice(0, 20).map(([k, v]) => [`\`${k}\``, pct(v)]),
+      ),
       '',
       'Inclusive share of the same profile for the steps of a transition (synchronous stacks only: work after an `await` is counted',
       'under the frame that resumed it, so these are lower bounds and do not add up):',
       '',
-      table(['Step', 'Share of Node CPU'], p.inclusive.filter(([, v]) => v >= 0.0005).map(([k, v]) => [k, pct(v)])),
+      table(
+        ['Step', 'Share of Node CPU'],
+        p.inclusive.filter(([, v]) => v >= 0.0005).map(([k, v]) => [k, pct(v)]),
+      ),
       '',
     );
   }
@@ -385,7 +439,12 @@ function ANALYSIS(r: Results): string[] {
     const worst = Math.min(...t.map((x) => x.ratio));
     out.push(
       `**Throughput target (engine ≥ 0.6× raw BullMQ): ${worst >= 0.6 ? 'met' : 'not met'}.** ` +
-        t.map((x) => `At concurrency ${x.concurrency} the engine runs ${f2(x.ratio)}× raw BullMQ (${f0(x.enginePerSec)} vs ${f0(x.rawPerSec)}/s).`).join(' '),
+        t
+          .map(
+            (x) =>
+              `At concurrency ${x.concurrency} the engine runs ${f2(x.ratio)}× raw BullMQ (${f0(x.enginePerSec)} vs ${f0(x.rawPerSec)}/s).`,
+          )
+          .join(' '),
       '',
     );
     const hi = t[t.length - 1]!;
@@ -400,7 +459,7 @@ function ANALYSIS(r: Results): string[] {
       `  a no-op job costs ${f0(rNode)} µs and ${f0(rRedis)} µs (${f1(eNode / rNode)}× and ${f1(eRedis / rRedis)}×). The bench process and redis-server share`,
       `  ${r.machine.cores} cores and both sides are CPU-bound here, so throughput follows total CPU per job: ${f0(rNode + rRedis)} µs ÷ ${f0(eNode + eRedis)} µs = ${f2((rNode + rRedis) / (eNode + eRedis))}`,
       `  (measured: ${f2(hi.ratio)}). For 0.6× a transition would have to cost ≤ ${f0(needed)} µs of CPU in all; Redis's share alone plus`,
-      `  BullMQ's own client cost per job is ${f0(floor)} µs, so ${floor >= needed ? 'even an engine whose own Node CPU were zero would stay below 0.6× a *no-op* job unless it also did less Redis work per transition' : 'reaching it would take removing nearly all of the engine\'s own Node CPU'}.`,
+      `  BullMQ's own client cost per job is ${f0(floor)} µs, so ${floor >= needed ? 'even an engine whose own Node CPU were zero would stay below 0.6× a *no-op* job unless it also did less Redis work per transition' : "reaching it would take removing nearly all of the engine's own Node CPU"}.`,
     );
   }
   const removes = r.census ? (r.census.engine.client.find(([k]) => k === 'bullmq:removeJob')?.[1] ?? 0) : NaN;
@@ -431,20 +490,30 @@ function ANALYSIS(r: Results): string[] {
       'Options, from cheapest to change: do not await the arm before returning from the job (the commit is durable and the reconciler',
       'already re-arms missing timers) — this shortens each job but not the CPU (the arms of concurrent transitions already share one',
       '`addBulk` per tick); or arm jobs only for checkpoints due soon and',
-      'let a periodic sweep of the plans\' timer indexes arm the rest as they come near — most transitions (whose next checkpoint is',
+      "let a periodic sweep of the plans' timer indexes arm the rest as they come near — most transitions (whose next checkpoint is",
       'days away) would then arm nothing.',
     ]);
-    const compute = ['**Cheaper engine computing.** xstate\'s `transition()` is the largest single cost of the engine\'s own (micro table)', 'and is inherent to running the machine.'];
+    const compute = [
+      "**Cheaper engine computing.** xstate's `transition()` is the largest single cost of the engine's own (micro table)",
+      'and is inherent to running the machine.',
+    ];
     const extra: string[] = [];
     const share = (label: string) => r.profile?.inclusive.find(([k]) => k.includes(label))?.[1] ?? 0;
-    if (share('formatPlanTime') >= 0.01) extra.push(`dates formatted through luxon with a zone while building notices (\`formatPlanTime\`, ${pctOf(r, 'formatPlanTime')} of Node CPU; a cached \`Intl.DateTimeFormat\` per zone is far cheaper)`);
-    if (b && b.commitBytes > 0 && b.commitEscapes / b.commitBytes >= 0.03) extra.push(`the commit payload JSON-encodes strings that are already JSON, so ${f0(b.commitEscapes)} of its ${f0(b.commitBytes)} bytes are escapes (send them as separate script arguments instead)`);
-    if (r.memory?.snapshotHasPolicy) extra.push('every stored task snapshot carries a copy of the escalation policy, written and parsed on every transition (§3)');
+    if (share('formatPlanTime') >= 0.01)
+      extra.push(
+        `dates formatted through luxon with a zone while building notices (\`formatPlanTime\`, ${pctOf(r, 'formatPlanTime')} of Node CPU; a cached \`Intl.DateTimeFormat\` per zone is far cheaper)`,
+      );
+    if (b && b.commitBytes > 0 && b.commitEscapes / b.commitBytes >= 0.03)
+      extra.push(
+        `the commit payload JSON-encodes strings that are already JSON, so ${f0(b.commitEscapes)} of its ${f0(b.commitBytes)} bytes are escapes (send them as separate script arguments instead)`,
+      );
+    if (r.memory?.snapshotHasPolicy)
+      extra.push('every stored task snapshot carries a copy of the escalation policy, written and parsed on every transition (§3)');
     if (share('parseTask') >= 0.02) extra.push(`parsing the task hash (\`parseTask\`, ${pctOf(r, 'parseTask')})`);
     if (extra.length > 0) compute.push(`Around it: ${extra.join('; ')}.`);
     fixes.push(compute);
     fixes.push([
-      '**Scale out the worker.** The limit at high concurrency is one Node thread\'s CPU; more worker processes (`startRuntime` with',
+      "**Scale out the worker.** The limit at high concurrency is one Node thread's CPU; more worker processes (`startRuntime` with",
       'the worker role) against the same Redis help on machines with more cores than this one.',
     ]);
     out.push('', '**What would help, largest first** (the bench changes no engine file):', '');
@@ -456,14 +525,17 @@ function ANALYSIS(r: Results): string[] {
     out.push(
       '',
       `**Scaling.** With ${s.large.openTasks.toLocaleString('en')} open tasks the engine runs ${f2(s.ratio)}× the transitions/s it runs with ${s.small.openTasks.toLocaleString('en')} (${f0(s.large.usPerTransition)} vs ${f0(s.small.usPerTransition)} µs per transition at`,
-      `concurrency ${s.concurrency}): ${Math.abs(1 - s.ratio) <= 0.15 ? 'flat within run-to-run noise — nothing on the transition path grows with the number of tasks (every read and write is one task\'s keys, O(1) set updates, and O(log n) zset/delayed-set inserts)' : 'not flat; see the per-rep numbers for noise'}.`,
+      `concurrency ${s.concurrency}): ${Math.abs(1 - s.ratio) <= 0.15 ? "flat within run-to-run noise — nothing on the transition path grows with the number of tasks (every read and write is one task's keys, O(1) set updates, and O(log n) zset/delayed-set inserts)" : 'not flat; see the per-rep numbers for noise'}.`,
       `Creating them took ${f1(s.large.createMs / 1000)} s (${f0(s.large.openTasks / (s.large.createMs / 1000))} tasks/s through \`createPlan\` + publish).`,
     );
   }
   const m = r.memory;
   if (m) {
     const taskHash = m.breakdown.find(([k]) => k.startsWith('task hash'))?.[1] ?? NaN;
-    const fields = m.taskFields.slice(0, 3).map(([k, v]) => `\`${k}\` ${v} B`).join(', ');
+    const fields = m.taskFields
+      .slice(0, 3)
+      .map(([k, v]) => `\`${k}\` ${v} B`)
+      .join(', ');
     out.push(
       '',
       `**Memory.** An open task costs ${kib(m.engineBytesPerTask)} of Redis, ${f1(m.ratio)}× a bare timer job; ${f0(taskHash)} bytes of it are the task hash (largest`,
@@ -515,7 +587,7 @@ function estimate(r: Results): string[] {
   return [
     `Bounds from this run (concurrency 1): with the arm off the path a transition would take ≈ ${f0(noArm)} µs (${f2(b.raw.cycleUs / noArm)}× a no-op job, from`,
     `${f2(b.raw.cycleUs / b.cycleUs)}×); with the engine's own computing also at zero, ≈ ${f0(floor)} µs (${f2(b.raw.cycleUs / floor)}×). What remains — load, commit and BullMQ's`,
-    'cycle — is three round trips against the no-op job\'s one, so 0.6× a *no-op* job is out of reach for any engine that reads and',
+    "cycle — is three round trips against the no-op job's one, so 0.6× a *no-op* job is out of reach for any engine that reads and",
     'commits state per transition; the target only makes sense against a baseline that does comparable work.',
   ];
 }

@@ -17,7 +17,10 @@ import { memory, scale, throughput, timerLateness } from './scenarios.js';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
-const only = args.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');
+const only = args
+  .find((a) => a.startsWith('--only='))
+  ?.slice('--only='.length)
+  .split(',');
 const out = args.find((a) => a.startsWith('--out='))?.slice('--out='.length) ?? (quick || only ? null : 'BENCHMARKS.md');
 const wanted = (name: string) => !only || only.includes(name);
 
@@ -55,7 +58,12 @@ async function main(): Promise<void> {
   process.once('SIGTERM', stopOnSignal);
   const section = (name: string) => console.log(`\n== ${name} (t+${((performance.now() - started) / 1000).toFixed(0)} s)`);
   try {
-    const results: Results = { machine: await machine(redis.admin), config: CONFIG, quick, command: `npm run bench${args.length ? ` -- ${args.join(' ')}` : ''}` };
+    const results: Results = {
+      machine: await machine(redis.admin),
+      config: CONFIG,
+      quick,
+      command: `npm run bench${args.length ? ` -- ${args.join(' ')}` : ''}`,
+    };
     console.log(`bench: private redis-server ${results.machine.redis} at ${redis.url} (data in ${redis.dir})`);
     if (wanted('throughput')) {
       results.throughput = [];
@@ -76,7 +84,17 @@ async function main(): Promise<void> {
     if (wanted('scale')) {
       section('cost per transition vs open tasks');
       const s = CONFIG.scale;
-      results.scale = await scale(redis, s.small, s.large, s.tasksPerPlan, s.hot, s.reps, s.concurrency, s.createBudgetMs, DRAIN_TIMEOUT_MS);
+      results.scale = await scale(
+        redis,
+        s.small,
+        s.large,
+        s.tasksPerPlan,
+        s.hot,
+        s.reps,
+        s.concurrency,
+        s.createBudgetMs,
+        DRAIN_TIMEOUT_MS,
+      );
     }
     if (wanted('census')) {
       section('Redis commands per job (MONITOR)');

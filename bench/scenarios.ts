@@ -33,7 +33,13 @@ export interface ThroughputRow {
  * transition (onTrack → dueSoon) with a reminder notice and the next timer armed.
  * Raw and engine alternate, `reps` times; the median is reported.
  */
-export async function throughput(r: BenchRedis, concurrency: number, jobs: number, reps: number, timeoutMs: number): Promise<ThroughputRow> {
+export async function throughput(
+  r: BenchRedis,
+  concurrency: number,
+  jobs: number,
+  reps: number,
+  timeoutMs: number,
+): Promise<ThroughputRow> {
   const raw: DrainResult[] = [];
   const engine: DrainResult[] = [];
   for (let rep = 0; rep < reps; rep++) {
@@ -55,7 +61,9 @@ export async function throughput(r: BenchRedis, concurrency: number, jobs: numbe
     await eh.close();
     // Jobs per second over the same count: plans*PLAN_SIZE is rounded up to whole plans.
     engine.push(er);
-    log(`engine c=${concurrency} rep ${rep + 1}: ${er.perSec.toFixed(0)} transitions/s (${er.ms.toFixed(0)} ms, ${er.stale} stale, ${er.failed} failed)`);
+    log(
+      `engine c=${concurrency} rep ${rep + 1}: ${er.perSec.toFixed(0)} transitions/s (${er.ms.toFixed(0)} ms, ${er.stale} stale, ${er.failed} failed)`,
+    );
   }
   const rawPerSec = median(raw.map((x) => x.perSec));
   const enginePerSec = median(engine.map((x) => x.perSec));
@@ -201,7 +209,9 @@ export async function timerLateness(
     eng.spare = Math.min(eng.spare, b.spare);
     eng.loopMaxMs = Math.max(eng.loopMaxMs, b.loopMaxMs);
     eng.longGcs += b.longGcs;
-    log(`round ${round + 1}: p99 raw ${lateness(a.done).p99} ms, engine ${lateness(b.done).p99} ms (event loop max ${b.loopMaxMs.toFixed(0)} ms)`);
+    log(
+      `round ${round + 1}: p99 raw ${lateness(a.done).p99} ms, engine ${lateness(b.done).p99} ms (event loop max ${b.loopMaxMs.toFixed(0)} ms)`,
+    );
   }
   return {
     timers,
@@ -273,7 +283,8 @@ export async function memory(r: BenchRedis, plans: number, tasksPerPlan: number)
   const taskFields = Object.entries(sample)
     .map(([k, v]): [string, number] => [k, Buffer.byteLength(v)])
     .sort((a, b) => b[1] - a[1]);
-  const snapshotHasPolicy = sample.snap !== undefined && (JSON.parse(sample.snap) as { context?: { policy?: unknown } }).context?.policy !== undefined;
+  const snapshotHasPolicy =
+    sample.snap !== undefined && (JSON.parse(sample.snap) as { context?: { policy?: unknown } }).context?.policy !== undefined;
   const taskEncoding = String(await r.admin.object('ENCODING', eh.engine.pk('mp0').task('t0')));
   await eh.close();
 
@@ -415,10 +426,24 @@ export async function scale(
     }
     const [sc, lc] = cases.map((c): ScaleCase => {
       const perSec = median(c.runs.map((x) => x.perSec));
-      return { openTasks: c.created.tasks, createMs: c.created.ms, usedMemory: c.usedMemory, runs: c.runs, perSec, usPerTransition: 1e6 / perSec };
+      return {
+        openTasks: c.created.tasks,
+        createMs: c.created.ms,
+        usedMemory: c.usedMemory,
+        runs: c.runs,
+        perSec,
+        usPerTransition: 1e6 / perSec,
+      };
     }) as [ScaleCase, ScaleCase];
     for (const c of cases) await c.eh.close();
-    return { transitions: hotPlans * PLAN_SIZE, concurrency, small: sc, large: lc, ratio: lc.perSec / sc.perSec, largeTarget: large * tasksPerPlan };
+    return {
+      transitions: hotPlans * PLAN_SIZE,
+      concurrency,
+      small: sc,
+      large: lc,
+      ratio: lc.perSec / sc.perSec,
+      largeTarget: large * tasksPerPlan,
+    };
   } finally {
     await second.stop();
   }

@@ -121,7 +121,7 @@ export function shiftWorkingDays(dateISO: string, n: number, calendar: WorkingCa
     if (!calendar.officialYears.has(year)) estimated.add(year);
   };
   note(fromDay(t));
-  for (let left = Math.abs(n); left > 0; ) {
+  for (let left = Math.abs(n); left > 0;) {
     t += step;
     const day = fromDay(t);
     note(day);

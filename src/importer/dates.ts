@@ -117,7 +117,14 @@ export function findDateRanges(s: string): DateRange[] {
   for (const m of s.matchAll(SINGLE_MONTH)) {
     if (!free(m.index, m.index + m[0].length)) continue;
     const [y, mo] = [Number(m[1]), Number(m[2])];
-    out.push({ start: iso(y, mo, 1), end: iso(y, mo, lastDay(y, mo)), index: m.index, endIndex: m.index + m[0].length, text: m[0], endYearFrom: 'text' });
+    out.push({
+      start: iso(y, mo, 1),
+      end: iso(y, mo, lastDay(y, mo)),
+      index: m.index,
+      endIndex: m.index + m[0].length,
+      text: m[0],
+      endYearFrom: 'text',
+    });
     taken.push([m.index, m.index + m[0].length]);
   }
   for (const m of s.matchAll(RANGE_YEARS)) {

@@ -104,7 +104,11 @@ export function findFieldBlocks(src: SourceText, limits: readonly number[]): Fie
     const near = current !== null && s.slice(current.end, l.index).trim() === '';
     // "牵头单位:A;责任单位:B" — a second unit label next to the first names more units
     // of the same task, not a new task: they cooperate.
-    const extraUnits = near && kind === 'department' && current!.fields.some((f) => f.kind === 'department') && !current!.fields.some((f) => f.kind === 'cooperating');
+    const extraUnits =
+      near &&
+      kind === 'department' &&
+      current!.fields.some((f) => f.kind === 'department') &&
+      !current!.fields.some((f) => f.kind === 'cooperating');
     const field = hit(src, extraUnits ? 'cooperating' : kind, label, l.index, valueStart, valueEnd);
     // Adjacent to the previous field (nothing but its value between) and a new kind:
     // the same block. Otherwise a new block, i.e. a new task.

@@ -63,7 +63,9 @@ function findTitle(text: string): { title: string; line: number } | null {
 /** A school or bureau named in the text: "兰州市第十九中学", "XX区教育局". */
 function findOrganisation(s: string): string | null {
   const counts = new Map<string, number>();
-  for (const m of s.matchAll(/[\u4e00-\u9fa5]{1,8}?[省市区县旗][\u4e00-\u9fa5第\d]{0,10}?(?:中学|小学|学校|幼儿园|教育局|教育和体育局|教育体育局|教体局)/g)) {
+  for (const m of s.matchAll(
+    /[\u4e00-\u9fa5]{1,8}?[省市区县旗][\u4e00-\u9fa5第\d]{0,10}?(?:中学|小学|学校|幼儿园|教育局|教育和体育局|教育体育局|教体局)/g,
+  )) {
     if (/《|各|全|中小学/.test(m[0])) continue;
     counts.set(m[0], (counts.get(m[0]) ?? 0) + 1);
   }
@@ -84,10 +86,22 @@ function planId(sourceName: string): string {
 
 function documentNotes(src: SourceText, report: Report): void {
   if (src.pageDump) {
-    report.add('found', '', 1, '原文是按页拼接的网页转存稿("1、""2、"……为页码),已按连续文本解析;页面可能缺失或顺序错乱,请对照原件核实', 'the document is a page-by-page web dump ("1、", "2、"… are page numbers); it was read as continuous text, but pages may be missing or out of order: check against the original');
+    report.add(
+      'found',
+      '',
+      1,
+      '原文是按页拼接的网页转存稿("1、""2、"……为页码),已按连续文本解析;页面可能缺失或顺序错乱,请对照原件核实',
+      'the document is a page-by-page web dump ("1、", "2、"… are page numbers); it was read as continuous text, but pages may be missing or out of order: check against the original',
+    );
   }
   if (src.dropped) {
-    report.add('found', '', src.dropped.from, `第 ${src.dropped.from}–${src.dropped.to} 行位于最后一页之后,视为网站附加内容,未导入`, `lines ${src.dropped.from}–${src.dropped.to} follow the last page and were ignored as site boilerplate`);
+    report.add(
+      'found',
+      '',
+      src.dropped.from,
+      `第 ${src.dropped.from}–${src.dropped.to} 行位于最后一页之后,视为网站附加内容,未导入`,
+      `lines ${src.dropped.from}–${src.dropped.to} follow the last page and were ignored as site boilerplate`,
+    );
   }
 }
 
@@ -100,7 +114,13 @@ export function importPlanDocument(text: string, options: ImportOptions): Import
   const found = findTitle(text);
   const title = found?.title ?? options.sourceName.replace(/^.*[\\/]/, '').replace(/\.[A-Za-z0-9]+$/, '');
   if (found === null) {
-    report.add('missing', 'title', null, `原文开头没有可识别的方案标题,草稿暂用来源名"${title}"`, `no plan title at the start of the document; the draft uses the source name "${title}"`);
+    report.add(
+      'missing',
+      'title',
+      null,
+      `原文开头没有可识别的方案标题,草稿暂用来源名"${title}"`,
+      `no plan title at the start of the document; the draft uses the source name "${title}"`,
+    );
   }
 
   const headings = findHeadings(src);
@@ -108,7 +128,13 @@ export function importPlanDocument(text: string, options: ImportOptions): Import
   sectionOrder.forEach((h, k) => {
     const prev = sectionOrder[k - 1];
     if (prev && h.num !== prev.num + 1 && h.num !== 1) {
-      report.add('defect', '', h.line, `第 ${h.line} 行的"${'一二三四五六七八九十'[h.num - 1] ?? h.num}、${h.title}"紧跟在第 ${prev.num} 节之后,章节编号不连续(页面可能缺失或错序)`, `section ${h.num} ("${h.title}", line ${h.line}) follows section ${prev.num}: the numbering skips or goes back (pages missing or out of order?)`);
+      report.add(
+        'defect',
+        '',
+        h.line,
+        `第 ${h.line} 行的"${'一二三四五六七八九十'[h.num - 1] ?? h.num}、${h.title}"紧跟在第 ${prev.num} 节之后,章节编号不连续(页面可能缺失或错序)`,
+        `section ${h.num} ("${h.title}", line ${h.line}) follows section ${prev.num}: the numbering skips or goes back (pages missing or out of order?)`,
+      );
     }
   });
 
@@ -124,11 +150,20 @@ export function importPlanDocument(text: string, options: ImportOptions): Import
   let effectiveStart = planStart ?? (options.year !== undefined ? `${options.year}-01-01` : undefined);
   if (effectiveStart === undefined && documentYear !== undefined) {
     effectiveStart = `${documentYear}-01-01`;
-    report.add('assumed', 'phases[0].start', null, `原文没有可用的方案开始日期(第一阶段缺失或有误),周期性任务和"N年内"从文中首个年份 ${documentYear} 年 1 月 1 日起算`, `the document gives no usable start (the first phase is missing or defective); recurring duties and "within N years" count from ${documentYear}-01-01, the first year it mentions`);
+    report.add(
+      'assumed',
+      'phases[0].start',
+      null,
+      `原文没有可用的方案开始日期(第一阶段缺失或有误),周期性任务和"N年内"从文中首个年份 ${documentYear} 年 1 月 1 日起算`,
+      `the document gives no usable start (the first phase is missing or defective); recurring duties and "within N years" count from ${documentYear}-01-01, the first year it mentions`,
+    );
   }
   const implIndex = 2;
   const impl = phases.phases[implIndex];
-  const implementationEnd = impl && impl.end !== '' ? { date: impl.end, defective: phases.defective.has(implIndex), line: phases.lines[implIndex] ?? null } : undefined;
+  const implementationEnd =
+    impl && impl.end !== ''
+      ? { date: impl.end, defective: phases.defective.has(implIndex), line: phases.lines[implIndex] ?? null }
+      : undefined;
 
   const limits = headings.map((h) => h.index);
   const blocks = findFieldBlocks(src, limits);
@@ -144,7 +179,13 @@ export function importPlanDocument(text: string, options: ImportOptions): Import
     consumed,
   });
   if (built.tasks.length === 0) {
-    report.add('missing', 'tasks', null, '原文中没有识别出任务(编号条目或"责任领导/负责部门"等字段)', 'no tasks found (numbered measures or responsibility fields such as 责任领导/负责部门)');
+    report.add(
+      'missing',
+      'tasks',
+      null,
+      '原文中没有识别出任务(编号条目或"责任领导/负责部门"等字段)',
+      'no tasks found (numbered measures or responsibility fields such as 责任领导/负责部门)',
+    );
   }
   const goals = extractIndicators(src, years, report, headings);
   const escalation = extractEscalation(src, report);
@@ -154,7 +195,13 @@ export function importPlanDocument(text: string, options: ImportOptions): Import
   if (leadership.name) issuer = leadership.hasOffice ? `${leadership.name}办公室` : leadership.name;
   else if (organisation) issuer = organisation;
   if (issuer === '') {
-    report.add('missing', 'issuer', null, 'issuer(发文机关)原文未写明,请填写,例如"XX区教育局基础教育质量提升工作领导小组办公室"', 'issuer: the document does not name who issues notices; fill it in, e.g. the leadership group office');
+    report.add(
+      'missing',
+      'issuer',
+      null,
+      'issuer(发文机关)原文未写明,请填写,例如"XX区教育局基础教育质量提升工作领导小组办公室"',
+      'issuer: the document does not name who issues notices; fill it in, e.g. the leadership group office',
+    );
   } else {
     report.add('assumed', 'issuer', leadership.line, `issuer(发文机关)取"${issuer}",请核实`, `issuer taken as "${issuer}": check it`);
   }
@@ -187,7 +234,13 @@ export function importPlanDocument(text: string, options: ImportOptions): Import
   };
   const real = registry.people.filter((p) => p.id !== 'tbd');
   if (real.length > 0) {
-    report.add('missing', 'people', null, `${real.length} 位人员的联系方式(电话、邮箱)为空,提醒和通知需要它们`, `${real.length} people have blank contacts (phone, email); reminders and notices need them`);
+    report.add(
+      'missing',
+      'people',
+      null,
+      `${real.length} 位人员的联系方式(电话、邮箱)为空,提醒和通知需要它们`,
+      `${real.length} people have blank contacts (phone, email); reminders and notices need them`,
+    );
   }
 
   const sources = sourceMap(registry, phases.lines, built.lines, goals.lines, escalation.lines, leadership.line, found?.line ?? null);
@@ -231,6 +284,12 @@ function uncovered(plan: PlanDefinitionInput, report: Report): void {
     const path = issue.path.filter((s): s is string | number => typeof s !== 'symbol');
     if (reported.some((r) => isPathPrefix(r, path) || isPathPrefix(path, r))) continue;
     const where = formatPath(path);
-    report.add('defect', where, null, `${where}:草稿仍不符合方案格式:${issue.message}`, `${where}: the draft does not pass the plan schema yet: ${issue.message}`);
+    report.add(
+      'defect',
+      where,
+      null,
+      `${where}:草稿仍不符合方案格式:${issue.message}`,
+      `${where}: the draft does not pass the plan schema yet: ${issue.message}`,
+    );
   }
 }

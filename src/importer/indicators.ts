@@ -84,9 +84,16 @@ export function extractIndicators(src: SourceText, ctx: YearContext, report: Rep
       goal.due = near.date;
       if (own === undefined) {
         const at = lineOf(src, near.at);
-        report.add('assumed', path, line, `指标"${title}"(第 ${line} 行)的达成时间取本节前文"${near.text}"(第 ${at} 行),即 ${near.date}`, `indicator "${title}" (line ${line}) takes its date from "${near.text}" earlier in the section (line ${at}): ${near.date}`);
+        report.add(
+          'assumed',
+          path,
+          line,
+          `指标"${title}"(第 ${line} 行)的达成时间取本节前文"${near.text}"(第 ${at} 行),即 ${near.date}`,
+          `indicator "${title}" (line ${line}) takes its date from "${near.text}" earlier in the section (line ${at}): ${near.date}`,
+        );
       }
-    } else report.add('missing', path, line, `指标"${title}"(第 ${line} 行)未写达成时间`, `indicator "${title}" (line ${line}) has no date`);
+    } else
+      report.add('missing', path, line, `指标"${title}"(第 ${line} 行)未写达成时间`, `indicator "${title}" (line ${line}) has no date`);
     goals.push(goal);
     lines.push(line);
   };

@@ -88,7 +88,15 @@ function listItems(value: string): string[] {
 
 export function extractLeadership(src: SourceText, registry: Registry, report: Report): LeadershipResult {
   const s = src.norm;
-  const result: LeadershipResult = { leader: '', deputies: [], members: [], office: { members: [] }, hasOffice: false, range: null, line: null };
+  const result: LeadershipResult = {
+    leader: '',
+    deputies: [],
+    members: [],
+    office: { members: [] },
+    hasOffice: false,
+    range: null,
+    line: null,
+  };
   const passage = findPassage(s);
   if (passage === null) {
     result.leader = registry.tbdPerson();
@@ -122,7 +130,9 @@ export function extractLeadership(src: SourceText, registry: Registry, report: R
     mentions.push({ role, value: src.orig.slice(from + start, from + end), at: from + l.index, stated: true });
   });
   // Prose: 由X任组长 / X为副组长 / X任办公室主任 / 组长由X担任
-  for (const m of text.matchAll(/(?:由)?([^,,。;:由、]{1,40}?(?:、[^,,。;:由、]{1,20}?)*)(?:兼任|担任|任|为)(副组长|组长|成员|办公室主任)/g)) {
+  for (const m of text.matchAll(
+    /(?:由)?([^,,。;:由、]{1,40}?(?:、[^,,。;:由、]{1,20}?)*)(?:兼任|担任|任|为)(副组长|组长|成员|办公室主任)/g,
+  )) {
     const subject = m[1] ?? '';
     const at = from + m.index + m[0].indexOf(subject);
     mentions.push({ role: ROLE_OF[m[2]!]!, value: src.orig.slice(at, at + subject.length), at, stated: true });
@@ -151,7 +161,13 @@ export function extractLeadership(src: SourceText, registry: Registry, report: R
       const path = PATH[mention.role];
       const words = WORDS[mention.role];
       if (p.redacted) {
-        report.add('blank', path, line, `${path}(${words.zh})在原文第 ${line} 行被隐去("${p.text}")`, `${path} (${words.en}) is redacted in the document ("${p.text}", line ${line})`);
+        report.add(
+          'blank',
+          path,
+          line,
+          `${path}(${words.zh})在原文第 ${line} 行被隐去("${p.text}")`,
+          `${path} (${words.en}) is redacted in the document ("${p.text}", line ${line})`,
+        );
         continue;
       }
       if (p.collective) {
@@ -162,7 +178,13 @@ export function extractLeadership(src: SourceText, registry: Registry, report: R
       }
       const id = registry.person(p.name ?? p.text, line, p.title);
       if (p.name === undefined) {
-        report.add('assumed', path, line, `${words.zh}只写了职务"${p.text}"(第 ${line} 行),已按职务建人员条目 ${id},请补姓名`, `${words.en} given by post only ("${p.text}", line ${line}); person ${id} is named after the post: add the name`);
+        report.add(
+          'assumed',
+          path,
+          line,
+          `${words.zh}只写了职务"${p.text}"(第 ${line} 行),已按职务建人员条目 ${id},请补姓名`,
+          `${words.en} given by post only ("${p.text}", line ${line}); person ${id} is named after the post: add the name`,
+        );
       }
       if (mention.role === 'leader') {
         if (result.leader === '') result.leader = id;
@@ -173,11 +195,18 @@ export function extractLeadership(src: SourceText, registry: Registry, report: R
   }
   for (const [role, { line, texts }] of categories) {
     const list = texts.join('、');
-    report.add('found', PATH[role], line, `${WORDS[role].zh}按类别列出("${list}",第 ${line} 行),未列姓名,请补充具体人员`, `${WORDS[role].en} given as a category ("${list}", line ${line}), not by name: add the people`);
+    report.add(
+      'found',
+      PATH[role],
+      line,
+      `${WORDS[role].zh}按类别列出("${list}",第 ${line} 行),未列姓名,请补充具体人员`,
+      `${WORDS[role].en} given as a category ("${list}", line ${line}), not by name: add the people`,
+    );
   }
   for (const [role, line] of blank) {
     if (role === 'leader' && result.leader !== '') continue;
-    if (role !== 'leader' && (role === 'director' ? result.office.director !== undefined : result[role].length > 0 || categories.has(role))) continue;
+    if (role !== 'leader' && (role === 'director' ? result.office.director !== undefined : result[role].length > 0 || categories.has(role)))
+      continue;
     report.blank(PATH[role], line, WORDS[role], role === 'leader' ? 'tbd' : undefined);
   }
   if (result.leader === '') {

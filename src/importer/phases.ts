@@ -131,10 +131,22 @@ export function extractPhases(src: SourceText, report: Report): PhasesResult {
       if (fallback === undefined || slots.has(fallback)) {
         const into = key ?? PHASE_KEYS[PHASE_KEYS.length - 1]!;
         const kept = slots.get(into)!;
-        report.add('defect', `phases[${PHASE_KEYS.indexOf(into)}]`, c.line, `原文第 ${c.line} 行的阶段"${c.name}"(${c.range.text})与第 ${kept.line} 行的阶段重复或多余,未导入`, `the phase "${c.name}" (${c.range.text}, line ${c.line}) repeats or exceeds the four phases (line ${kept.line}); not imported`);
+        report.add(
+          'defect',
+          `phases[${PHASE_KEYS.indexOf(into)}]`,
+          c.line,
+          `原文第 ${c.line} 行的阶段"${c.name}"(${c.range.text})与第 ${kept.line} 行的阶段重复或多余,未导入`,
+          `the phase "${c.name}" (${c.range.text}, line ${c.line}) repeats or exceeds the four phases (line ${kept.line}); not imported`,
+        );
         return;
       }
-      report.add('assumed', `phases[${PHASE_KEYS.indexOf(fallback)}].key`, c.line, `阶段"${c.name}"(第 ${c.line} 行)未能按名称归类,按顺序视为${WORDS_ZH[fallback]}阶段(${fallback})`, `phase "${c.name}" (line ${c.line}) has no key word; taken as ${fallback} by its order`);
+      report.add(
+        'assumed',
+        `phases[${PHASE_KEYS.indexOf(fallback)}].key`,
+        c.line,
+        `阶段"${c.name}"(第 ${c.line} 行)未能按名称归类,按顺序视为${WORDS_ZH[fallback]}阶段(${fallback})`,
+        `phase "${c.name}" (line ${c.line}) has no key word; taken as ${fallback} by its order`,
+      );
       key = fallback;
     }
     slots.set(key, c);
@@ -148,13 +160,22 @@ export function extractPhases(src: SourceText, report: Report): PhasesResult {
     if (c === undefined) {
       phases.push({ key, name: DEFAULT_NAMES[key], start: '', end: '' });
       lines.push(null);
-      report.missing(`phases[${i}]`, null, { zh: `${WORDS_ZH[key]}阶段(${key})的起止时间`, en: `the dates of the ${key} phase (${DEFAULT_NAMES[key]})` });
+      report.missing(`phases[${i}]`, null, {
+        zh: `${WORDS_ZH[key]}阶段(${key})的起止时间`,
+        en: `the dates of the ${key} phase (${DEFAULT_NAMES[key]})`,
+      });
       return;
     }
     phases.push({ key, name: c.name, start: c.range.start, end: c.range.end });
     lines.push(c.line);
     if (c.range.endYearFrom === 'next-year') {
-      report.add('assumed', `phases[${i}].end`, c.line, `phases[${i}]"${c.range.text}"结束月份早于开始月份,按次年计为 ${c.range.end}(第 ${c.line} 行)`, `phases[${i}] "${c.range.text}" ends in an earlier month than it starts; read as the next year, ${c.range.end} (line ${c.line})`);
+      report.add(
+        'assumed',
+        `phases[${i}].end`,
+        c.line,
+        `phases[${i}]"${c.range.text}"结束月份早于开始月份,按次年计为 ${c.range.end}(第 ${c.line} 行)`,
+        `phases[${i}] "${c.range.text}" ends in an earlier month than it starts; read as the next year, ${c.range.end} (line ${c.line})`,
+      );
     }
   });
 
@@ -173,10 +194,19 @@ function checkPhases(
   phases.forEach((p, i) => {
     const line = lines[i];
     if (line === null || line === undefined) return;
-    for (const [field, date] of [['start', p.start], ['end', p.end]] as const) {
+    for (const [field, date] of [
+      ['start', p.start],
+      ['end', p.end],
+    ] as const) {
       if (!isRealDate(date)) {
         defective.add(i);
-        report.add('defect', `phases[${i}].${field}`, line, `phases[${i}].${field} "${date}" 不是真实日期(第 ${line} 行)`, `phases[${i}].${field} "${date}" is not a real date (line ${line})`);
+        report.add(
+          'defect',
+          `phases[${i}].${field}`,
+          line,
+          `phases[${i}].${field} "${date}" 不是真实日期(第 ${line} 行)`,
+          `phases[${i}].${field} "${date}" is not a real date (line ${line})`,
+        );
       }
     }
     if (p.end < p.start) {
@@ -199,22 +229,52 @@ function checkPhases(
     if (!isRealDate(prev.start) || !isRealDate(cur.start) || prevLine == null || line == null) continue;
     if (cur.start <= prev.start) {
       defective.add(i);
-      report.add('defect', `phases[${i}].start`, line, `phases[${i}](${cur.name ?? cur.key})开始 ${cur.start} 不晚于上一阶段的开始 ${prev.start}(第 ${prevLine}、${line} 行),与前后阶段的年份矛盾`, `phases[${i}] (${cur.name ?? cur.key}) starts ${cur.start}, no later than phases[${i - 1}] starts (${prev.start}; lines ${prevLine}, ${line}): its year contradicts its neighbours`);
+      report.add(
+        'defect',
+        `phases[${i}].start`,
+        line,
+        `phases[${i}](${cur.name ?? cur.key})开始 ${cur.start} 不晚于上一阶段的开始 ${prev.start}(第 ${prevLine}、${line} 行),与前后阶段的年份矛盾`,
+        `phases[${i}] (${cur.name ?? cur.key}) starts ${cur.start}, no later than phases[${i - 1}] starts (${prev.start}; lines ${prevLine}, ${line}): its year contradicts its neighbours`,
+      );
       continue;
     }
     if (defective.has(i - 1) || !isRealDate(prev.end) || cur.start > prev.end) continue;
     // "4月至9月" then "9月至次年8月": the month they share goes to the later phase.
-    const sharedMonth = prev.end.slice(0, 7) === cur.start.slice(0, 7) && cur.start.endsWith('-01') && Number(prev.end.slice(8)) === lastDay(Number(prev.end.slice(0, 4)), Number(prev.end.slice(5, 7)));
+    const sharedMonth =
+      prev.end.slice(0, 7) === cur.start.slice(0, 7) &&
+      cur.start.endsWith('-01') &&
+      Number(prev.end.slice(8)) === lastDay(Number(prev.end.slice(0, 4)), Number(prev.end.slice(5, 7)));
     if (sharedMonth) {
       const end = addDays(cur.start, -1);
-      report.add('assumed', `phases[${i - 1}].end`, prevLine, `phases[${i - 1}] 与 phases[${i}] 共用 ${cur.start.slice(0, 7)} 月(第 ${prevLine}、${line} 行),草稿将 phases[${i - 1}] 的结束日定为 ${end}`, `phases[${i - 1}] and phases[${i}] share the month ${cur.start.slice(0, 7)} (lines ${prevLine}, ${line}); the draft ends phases[${i - 1}] on ${end}`);
+      report.add(
+        'assumed',
+        `phases[${i - 1}].end`,
+        prevLine,
+        `phases[${i - 1}] 与 phases[${i}] 共用 ${cur.start.slice(0, 7)} 月(第 ${prevLine}、${line} 行),草稿将 phases[${i - 1}] 的结束日定为 ${end}`,
+        `phases[${i - 1}] and phases[${i}] share the month ${cur.start.slice(0, 7)} (lines ${prevLine}, ${line}); the draft ends phases[${i - 1}] on ${end}`,
+      );
       prev.end = end;
     } else {
       defective.add(i);
-      report.add('defect', `phases[${i}].start`, line, `phases[${i}] 开始 ${cur.start} 早于 phases[${i - 1}] 结束 ${prev.end}(第 ${prevLine}、${line} 行),阶段重叠`, `phases[${i}] starts ${cur.start}, before phases[${i - 1}] ends ${prev.end} (lines ${prevLine}, ${line}): the phases overlap`);
+      report.add(
+        'defect',
+        `phases[${i}].start`,
+        line,
+        `phases[${i}] 开始 ${cur.start} 早于 phases[${i - 1}] 结束 ${prev.end}(第 ${prevLine}、${line} 行),阶段重叠`,
+        `phases[${i}] starts ${cur.start}, before phases[${i - 1}] ends ${prev.end} (lines ${prevLine}, ${line}): the phases overlap`,
+      );
     }
   }
-  if (found.length > 0 && found.some((c, k) => k > 0 && c.ordinal !== null && found[k - 1]!.ordinal !== null && c.ordinal !== found[k - 1]!.ordinal! + 1)) {
-    report.add('defect', 'phases', found[0]!.line, '阶段序号不连续(第一、第二……阶段),请核对原文', 'the phases are not numbered in sequence (第一, 第二, …): check the document');
+  if (
+    found.length > 0 &&
+    found.some((c, k) => k > 0 && c.ordinal !== null && found[k - 1]!.ordinal !== null && c.ordinal !== found[k - 1]!.ordinal! + 1)
+  ) {
+    report.add(
+      'defect',
+      'phases',
+      found[0]!.line,
+      '阶段序号不连续(第一、第二……阶段),请核对原文',
+      'the phases are not numbered in sequence (第一, 第二, …): check the document',
+    );
   }
 }

@@ -50,7 +50,9 @@ export class Report {
 
   /** "tasks[3].responsibleLeader is blank in the document (line 12)". */
   blank(path: string, line: number, what: { zh: string; en: string }, placeholder?: string): void {
-    const fill = placeholder ? { zh: `,草稿暂填 "${placeholder}"`, en: `; the draft uses "${placeholder}" until it is filled` } : { zh: '', en: '' };
+    const fill = placeholder
+      ? { zh: `,草稿暂填 "${placeholder}"`, en: `; the draft uses "${placeholder}" until it is filled` }
+      : { zh: '', en: '' };
     this.add(
       'blank',
       path,
@@ -61,9 +63,18 @@ export class Report {
   }
 
   missing(path: string, line: number | null, what: { zh: string; en: string }, placeholder?: string): void {
-    const where = line === null ? { zh: '原文', en: 'the document' } : { zh: `原文(第 ${line} 行附近)`, en: `the document (near line ${line})` };
-    const fill = placeholder ? { zh: `,草稿暂填 "${placeholder}"`, en: `; the draft uses "${placeholder}" until it is filled` } : { zh: '', en: '' };
-    this.add('missing', path, line, `${path}:${where.zh}未写明${what.zh}${fill.zh}`, `${path}: ${where.en} does not state ${what.en}${fill.en}`);
+    const where =
+      line === null ? { zh: '原文', en: 'the document' } : { zh: `原文(第 ${line} 行附近)`, en: `the document (near line ${line})` };
+    const fill = placeholder
+      ? { zh: `,草稿暂填 "${placeholder}"`, en: `; the draft uses "${placeholder}" until it is filled` }
+      : { zh: '', en: '' };
+    this.add(
+      'missing',
+      path,
+      line,
+      `${path}:${where.zh}未写明${what.zh}${fill.zh}`,
+      `${path}: ${where.en} does not state ${what.en}${fill.en}`,
+    );
   }
 }
 

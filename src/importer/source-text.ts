@@ -59,7 +59,10 @@ function fold(ch: string): string {
 const ASCII_WORD = /[A-Za-z0-9]/;
 
 export function buildSourceText(text: string): SourceText {
-  const lines = text.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n').split('\n');
+  const lines = text
+    .replace(/^\uFEFF/, '')
+    .replace(/\r\n?/g, '\n')
+    .split('\n');
   const pages = findPageLines(lines);
   const lastPage = pages ? Math.max(...pages) : -1;
   let dropped: SourceText['dropped'] = null;

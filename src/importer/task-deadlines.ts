@@ -17,7 +17,12 @@ import type { TaskContext } from './tasks.js';
 type TaskInput = PlanDefinitionInput['tasks'][number];
 
 const YEAR_FROM_ZH = { passage: '同段前文', option: '导入参数 year', plan: '方案第一阶段', document: '文中首个年份' } as const;
-const YEAR_FROM_EN = { passage: 'the same passage', option: 'the year option', plan: "the plan's first phase", document: 'the first year in the document' } as const;
+const YEAR_FROM_EN = {
+  passage: 'the same passage',
+  option: 'the year option',
+  plan: "the plan's first phase",
+  document: 'the first year in the document',
+} as const;
 
 function milestoneTitle(src: SourceText, start: number, end: number, limit: number): string {
   const after = src.orig.slice(end, limit).replace(/^[\s,\uFF0C:\uFF1A]+/, '');
@@ -44,29 +49,76 @@ function collectDates(path: string, from: number, to: number, strict: boolean, c
     if (ph.kind === 'date') {
       date = ph.date;
       if (date === undefined) {
-        report.add('missing', path, phLine, `${path}:"${ph.text}"(第 ${phLine} 行)没有年份,也无法从上下文推定`, `${path}: "${ph.text}" (line ${phLine}) has no year and none can be inferred`);
+        report.add(
+          'missing',
+          path,
+          phLine,
+          `${path}:"${ph.text}"(第 ${phLine} 行)没有年份,也无法从上下文推定`,
+          `${path}: "${ph.text}" (line ${phLine}) has no year and none can be inferred`,
+        );
       } else if (ph.beforeMonth) {
-        report.add('assumed', path, phLine, `${path}:"${ph.text}"按该月开始之前理解,即 ${date}(第 ${phLine} 行);如指该月底,请改为月末`, `${path}: "${ph.text}" (line ${phLine}) read as before that month begins, ${date}; change it if the end of the month is meant`);
+        report.add(
+          'assumed',
+          path,
+          phLine,
+          `${path}:"${ph.text}"按该月开始之前理解,即 ${date}(第 ${phLine} 行);如指该月底,请改为月末`,
+          `${path}: "${ph.text}" (line ${phLine}) read as before that month begins, ${date}; change it if the end of the month is meant`,
+        );
       }
       if (date !== undefined && ph.yearFrom !== undefined && ph.yearFrom !== 'text') {
-        report.add('assumed', path, phLine, `${path}:"${ph.text}"(第 ${phLine} 行)未写年份,按${YEAR_FROM_ZH[ph.yearFrom]}取 ${date.slice(0, 4)} 年,即 ${date}`, `${path}: "${ph.text}" (line ${phLine}) has no year; ${date.slice(0, 4)} taken from ${YEAR_FROM_EN[ph.yearFrom]}, so ${date}`);
+        report.add(
+          'assumed',
+          path,
+          phLine,
+          `${path}:"${ph.text}"(第 ${phLine} 行)未写年份,按${YEAR_FROM_ZH[ph.yearFrom]}取 ${date.slice(0, 4)} 年,即 ${date}`,
+          `${path}: "${ph.text}" (line ${phLine}) has no year; ${date.slice(0, 4)} taken from ${YEAR_FROM_EN[ph.yearFrom]}, so ${date}`,
+        );
       }
     } else if (ph.kind === 'implementation-end') {
       const impl = ctx.implementationEnd;
       if (impl === undefined) {
-        report.add('missing', path, phLine, `${path}:"${ph.text}"(第 ${phLine} 行)指全面实施阶段结束,但原文没有该阶段的日期`, `${path}: "${ph.text}" (line ${phLine}) means the end of the implementation phase, which the document does not date`);
+        report.add(
+          'missing',
+          path,
+          phLine,
+          `${path}:"${ph.text}"(第 ${phLine} 行)指全面实施阶段结束,但原文没有该阶段的日期`,
+          `${path}: "${ph.text}" (line ${phLine}) means the end of the implementation phase, which the document does not date`,
+        );
       } else {
         date = impl.date;
-        const warn = impl.defective ? { zh: `;注意该阶段日期有误(第 ${impl.line} 行),此期限随之待核`, en: `; that phase's dates are defective (line ${impl.line}), so check this deadline too` } : { zh: '', en: '' };
-        report.add('assumed', path, phLine, `${path}:"${ph.text}"(第 ${phLine} 行)取全面实施阶段结束日 ${date}${warn.zh}`, `${path}: "${ph.text}" (line ${phLine}) is the end of the implementation phase, ${date}${warn.en}`);
+        const warn = impl.defective
+          ? {
+              zh: `;注意该阶段日期有误(第 ${impl.line} 行),此期限随之待核`,
+              en: `; that phase's dates are defective (line ${impl.line}), so check this deadline too`,
+            }
+          : { zh: '', en: '' };
+        report.add(
+          'assumed',
+          path,
+          phLine,
+          `${path}:"${ph.text}"(第 ${phLine} 行)取全面实施阶段结束日 ${date}${warn.zh}`,
+          `${path}: "${ph.text}" (line ${phLine}) is the end of the implementation phase, ${date}${warn.en}`,
+        );
       }
     } else if (ph.kind === 'within-years' && ph.years !== undefined) {
       if (ctx.planStart === undefined) {
-        report.add('missing', path, phLine, `${path}:"${ph.text}"(第 ${phLine} 行)需要方案开始日期,原文未给出`, `${path}: "${ph.text}" (line ${phLine}) needs the plan's start, which the document does not give`);
+        report.add(
+          'missing',
+          path,
+          phLine,
+          `${path}:"${ph.text}"(第 ${phLine} 行)需要方案开始日期,原文未给出`,
+          `${path}: "${ph.text}" (line ${phLine}) needs the plan's start, which the document does not give`,
+        );
       } else {
         const y = Number(ctx.planStart.slice(0, 4)) + ph.years;
         date = addDays(`${y}${ctx.planStart.slice(4)}`, -1);
-        report.add('assumed', path, phLine, `${path}:"${ph.text}"(第 ${phLine} 行)自方案开始日 ${ctx.planStart} 起算,为 ${date}`, `${path}: "${ph.text}" (line ${phLine}) counted from the plan's start ${ctx.planStart}: ${date}`);
+        report.add(
+          'assumed',
+          path,
+          phLine,
+          `${path}:"${ph.text}"(第 ${phLine} 行)自方案开始日 ${ctx.planStart} 起算,为 ${date}`,
+          `${path}: "${ph.text}" (line ${phLine}) counted from the plan's start ${ctx.planStart}: ${date}`,
+        );
       }
     }
     if (date !== undefined) dated.push({ date, at, end: from + ph.end });
@@ -108,20 +160,48 @@ export function deadlineFor(task: TaskInput, i: number, dl: FieldHit | undefined
   } else if (firsts[0] !== undefined) {
     task.deadline = firsts[0];
   } else if (recurrence) {
-    report.add('missing', path, where, `${path}:周期性任务(${RECURRENCE_WORDS[recurrence.unit].zh})需要方案开始日期才能排定首次期限`, `${path}: a recurring duty (${RECURRENCE_WORDS[recurrence.unit].en}) needs the plan's start to date its first round`);
+    report.add(
+      'missing',
+      path,
+      where,
+      `${path}:周期性任务(${RECURRENCE_WORDS[recurrence.unit].zh})需要方案开始日期才能排定首次期限`,
+      `${path}: a recurring duty (${RECURRENCE_WORDS[recurrence.unit].en}) needs the plan's start to date its first round`,
+    );
   } else if (found.unresolved === 0) {
     if (dl && dl.value === '') report.blank(path, dl.line, WORDS.deadline);
-    else if (dl) report.add('missing', path, dl.line, `${path}:"${dl.label}"(第 ${dl.line} 行)没有写出日期:"${dl.value}"`, `${path}: the "${dl.label}" field (line ${dl.line}) gives no date: "${dl.value}"`);
+    else if (dl)
+      report.add(
+        'missing',
+        path,
+        dl.line,
+        `${path}:"${dl.label}"(第 ${dl.line} 行)没有写出日期:"${dl.value}"`,
+        `${path}: the "${dl.label}" field (line ${dl.line}) gives no date: "${dl.value}"`,
+      );
     else report.missing(path, line, WORDS.deadline);
   }
   for (const r of recurrences) {
     const rLine = lineOf(src, r.index);
     const w = RECURRENCE_WORDS[r.unit];
-    const first = dated.length === 0 && task.deadline !== '' ? { zh: `草稿取首次期限 ${task.deadline}`, en: `the draft dates the first round ${task.deadline}` } : { zh: '期限取原文所写日期', en: 'the deadline is the date the document gives' };
-    report.add('recurring', path, rLine, `tasks[${i}] 为周期性任务:"${r.text}"(第 ${rLine} 行,${w.zh});方案格式没有"重复"字段,${first.zh},以后各次需另行安排(可作为节点 milestones 或新任务)`, `tasks[${i}] recurs ${w.en}: "${r.text}" (line ${rLine}); the plan format has no recurrence, so ${first.en}; add later rounds as milestones or tasks`);
+    const first =
+      dated.length === 0 && task.deadline !== ''
+        ? { zh: `草稿取首次期限 ${task.deadline}`, en: `the draft dates the first round ${task.deadline}` }
+        : { zh: '期限取原文所写日期', en: 'the deadline is the date the document gives' };
+    report.add(
+      'recurring',
+      path,
+      rLine,
+      `tasks[${i}] 为周期性任务:"${r.text}"(第 ${rLine} 行,${w.zh});方案格式没有"重复"字段,${first.zh},以后各次需另行安排(可作为节点 milestones 或新任务)`,
+      `tasks[${i}] recurs ${w.en}: "${r.text}" (line ${rLine}); the plan format has no recurrence, so ${first.en}; add later rounds as milestones or tasks`,
+    );
     task.duties = [task.duties, `〔周期性任务 / recurring: ${w.zh} ${w.en} — "${r.text}"〕`].filter((x) => x !== '').join('\n');
   }
   if (task.deadline !== '' && !isRealDate(task.deadline)) {
-    report.add('defect', path, where, `${path}:"${task.deadline}"不是真实日期(第 ${where} 行)`, `${path}: "${task.deadline}" is not a real date (line ${where})`);
+    report.add(
+      'defect',
+      path,
+      where,
+      `${path}:"${task.deadline}"不是真实日期(第 ${where} 行)`,
+      `${path}: "${task.deadline}" is not a real date (line ${where})`,
+    );
   }
 }

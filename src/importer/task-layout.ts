@@ -92,12 +92,28 @@ export function layoutTasks(
     } else if (h.children.length === 0 && !hasTasks(h)) {
       const siblings = siblingsOf(h).filter((x) => x !== h);
       if (siblings.some((x) => role.get(x) === 'task')) {
-        slots.push({ textStart: h.titleEnd, textEnd: h.end, block: null, heading: h, titleFrom: null, area: areaFor(h.parent), orphan: 'no-fields' });
+        slots.push({
+          textStart: h.titleEnd,
+          textEnd: h.end,
+          block: null,
+          heading: h,
+          titleFrom: null,
+          area: areaFor(h.parent),
+          orphan: 'no-fields',
+        });
       } else if (siblings.some((x) => role.get(x) === 'container' || role.get(x) === 'area') && h.level >= 2) {
         role.set(h, 'area');
         slots.push({ textStart: h.titleEnd, textEnd: h.end, block: null, heading: h, titleFrom: null, area: h, orphan: 'no-fields' });
       } else if (underTaskSection(h) && h.level >= 2) {
-        slots.push({ textStart: h.titleEnd, textEnd: h.end, block: null, heading: h, titleFrom: null, area: areaFor(h.parent), orphan: 'no-fields' });
+        slots.push({
+          textStart: h.titleEnd,
+          textEnd: h.end,
+          block: null,
+          heading: h,
+          titleFrom: null,
+          area: areaFor(h.parent),
+          orphan: 'no-fields',
+        });
       }
     }
   }

@@ -40,7 +40,6 @@ export interface TasksResult {
   lines: Map<string, number>;
 }
 
-
 function cleanText(src: SourceText, from: number, to: number, cut: ReadonlyArray<[number, number]>): string {
   let out = '';
   let at = from;
@@ -50,7 +49,9 @@ function cleanText(src: SourceText, from: number, to: number, cut: ReadonlyArray
   }
   if (at < to) out += src.orig.slice(at, to);
   return out
-    .replace(/[ \t]+/g, (m, i: number, all: string) => (/[A-Za-z0-9]/.test(all[i - 1] ?? '') && /[A-Za-z0-9]/.test(all[i + m.length] ?? '') ? ' ' : ''))
+    .replace(/[ \t]+/g, (m, i: number, all: string) =>
+      /[A-Za-z0-9]/.test(all[i - 1] ?? '') && /[A-Za-z0-9]/.test(all[i + m.length] ?? '') ? ' ' : '',
+    )
     .replace(/\n{2,}/g, '\n')
     .replace(/^[\s。.;\uFF1B,\uFF0C、]+/, '')
     .trim();
@@ -100,10 +101,24 @@ export function buildTasks(slots: readonly TaskSlot[], ctx: TaskContext): TasksR
     }
     if (title === '') {
       title = `任务 ${i + 1}`;
-      report.add('missing', p('title'), line, `${p('title')}:原文第 ${line} 行的任务没有标题,草稿暂填"${title}"`, `${p('title')}: the task at line ${line} has no title; the draft uses "${title}"`);
+      report.add(
+        'missing',
+        p('title'),
+        line,
+        `${p('title')}:原文第 ${line} 行的任务没有标题,草稿暂填"${title}"`,
+        `${p('title')}: the task at line ${line} has no title; the draft uses "${title}"`,
+      );
     }
 
-    const task: TaskInput = { id: `t${i + 1}`, title, duties, responsibleLeader: '', leadDepartment: '', responsiblePerson: '', deadline: '' };
+    const task: TaskInput = {
+      id: `t${i + 1}`,
+      title,
+      duties,
+      responsibleLeader: '',
+      leadDepartment: '',
+      responsiblePerson: '',
+      deadline: '',
+    };
     lines.set(`tasks[${i}]`, line);
     if (slot.area) {
       let id = areaIds.get(slot.area);
@@ -116,10 +131,22 @@ export function buildTasks(slots: readonly TaskSlot[], ctx: TaskContext): TasksR
       task.area = id;
     }
     if (slot.orphan === 'no-fields') {
-      report.add('missing', `tasks[${i}]`, line, `tasks[${i}]"${title}"(第 ${line} 行)在原文中没有任何责任字段(责任领导、负责部门、完成时限等)`, `tasks[${i}] "${title}" (line ${line}) has no responsibility fields in the document (leader, department, deadline)`);
+      report.add(
+        'missing',
+        `tasks[${i}]`,
+        line,
+        `tasks[${i}]"${title}"(第 ${line} 行)在原文中没有任何责任字段(责任领导、负责部门、完成时限等)`,
+        `tasks[${i}] "${title}" (line ${line}) has no responsibility fields in the document (leader, department, deadline)`,
+      );
     }
     if (slot.orphan === 'after-last-block') {
-      report.add('missing', `tasks[${i}]`, line, `原文第 ${line} 行的段落在最后一组责任字段之后,没有自己的责任领导、责任股室等字段,已作为单独任务导入,请核实`, `the paragraph at line ${line} follows the last responsibility block and has no fields of its own; imported as a separate task: check it`);
+      report.add(
+        'missing',
+        `tasks[${i}]`,
+        line,
+        `原文第 ${line} 行的段落在最后一组责任字段之后,没有自己的责任领导、责任股室等字段,已作为单独任务导入,请核实`,
+        `the paragraph at line ${line} follows the last responsibility block and has no fields of its own; imported as a separate task: check it`,
+      );
     }
 
     // Responsibility chain.
@@ -138,7 +165,13 @@ export function buildTasks(slots: readonly TaskSlot[], ctx: TaskContext): TasksR
     const coop: string[] = [];
     if (deptItems.length > 1 && dept) {
       coop.push(...deptItems.slice(1).map((u) => registry.unit(u, dept.line)));
-      report.add('assumed', p('leadDepartment'), dept.line, `${p('leadDepartment')}:第 ${dept.line} 行列出多个单位("${dept.value}"),首个"${deptItems[0]}"作为责任股室,其余作为配合单位`, `${p('leadDepartment')}: line ${dept.line} names several units ("${dept.value}"); the first, "${deptItems[0]}", leads and the others cooperate`);
+      report.add(
+        'assumed',
+        p('leadDepartment'),
+        dept.line,
+        `${p('leadDepartment')}:第 ${dept.line} 行列出多个单位("${dept.value}"),首个"${deptItems[0]}"作为责任股室,其余作为配合单位`,
+        `${p('leadDepartment')}: line ${dept.line} names several units ("${dept.value}"); the first, "${deptItems[0]}", leads and the others cooperate`,
+      );
     }
     const coopField = field('cooperating');
     if (coopField) {
@@ -189,10 +222,22 @@ function personRef(
     return registry.tbdPerson();
   }
   if (items.length > 1) {
-    report.add('assumed', path, f.line, `${path}:第 ${f.line} 行列出多人("${f.value}"),草稿取第一位`, `${path}: line ${f.line} names several people ("${f.value}"); the draft takes the first`);
+    report.add(
+      'assumed',
+      path,
+      f.line,
+      `${path}:第 ${f.line} 行列出多人("${f.value}"),草稿取第一位`,
+      `${path}: line ${f.line} names several people ("${f.value}"); the draft takes the first`,
+    );
   }
   if (first.collective || first.name === undefined) {
-    report.add('assumed', path, f.line, `${path}:第 ${f.line} 行只写了"${first.text}",未写姓名,已按此建人员条目,请补姓名`, `${path}: line ${f.line} gives "${first.text}", not a name; a person is created under that post: add the name`);
+    report.add(
+      'assumed',
+      path,
+      f.line,
+      `${path}:第 ${f.line} 行只写了"${first.text}",未写姓名,已按此建人员条目,请补姓名`,
+      `${path}: line ${f.line} gives "${first.text}", not a name; a person is created under that post: add the name`,
+    );
   }
   return registry.person(first.name ?? first.text, f.line, first.title, unit);
 }

@@ -106,14 +106,23 @@ export function issueMessage(issue: z.core.$ZodIssue, value: unknown, source?: s
 export function schemaMessage(message: string, shown: string): Message {
   const rules: Array<[RegExp, (m: RegExpMatchArray) => Message]> = [
     [/^is not a date/, () => ({ en: `${shown} ${message}`, zh: `${shown} 不是有效日期(例:2023-08-31)` })],
-    [/^is not a positive ISO 8601 duration/, () => ({ en: `${shown} ${message}`, zh: `${shown} 不是有效的 ISO 8601 时长(例:P7D 表示 7 天)` })],
+    [
+      /^is not a positive ISO 8601 duration/,
+      () => ({ en: `${shown} ${message}`, zh: `${shown} 不是有效的 ISO 8601 时长(例:P7D 表示 7 天)` }),
+    ],
     [/^is not an IANA time zone/, () => ({ en: `${shown} ${message}`, zh: `${shown} 不是有效的时区(例:Asia/Shanghai)` })],
     [/^(".*") is not a date$/, (m) => ({ en: message, zh: `${m[1]} 不是真实存在的日期` })],
     [/^no person (".*")$/, (m) => ({ en: message, zh: `人员名单(people)中没有 ${m[1]}` })],
     [/^no unit (".*")$/, (m) => ({ en: message, zh: `单位名单(units)中没有 ${m[1]}` })],
     [/^no area (".*")$/, (m) => ({ en: message, zh: `任务领域(areas)中没有 ${m[1]}` })],
     [/^duplicate id (".*")$/, (m) => ({ en: message, zh: `编号 ${m[1]} 重复` })],
-    [/^must be (".*") \(phases run/, (m) => ({ en: `${shown} ${message}`, zh: `应为 ${m[1]}(阶段顺序:启动 launch、推进 promotion、全面实施 implementation、总结评估 evaluation)` })],
+    [
+      /^must be (".*") \(phases run/,
+      (m) => ({
+        en: `${shown} ${message}`,
+        zh: `应为 ${m[1]}(阶段顺序:启动 launch、推进 promotion、全面实施 implementation、总结评估 evaluation)`,
+      }),
+    ],
     [/end is before .*start$/, () => ({ en: message, zh: '阶段结束日期早于开始日期' })],
     [/start overlaps (.*)$/, (m) => ({ en: message, zh: `阶段开始日期与 ${m[1]} 重叠` })],
     [/^is required on every rung but the last/, () => ({ en: message, zh: '除最后一级外,每一级都要写整改期限 grace(例:P7D)' })],

@@ -31,8 +31,7 @@ export interface PlanFileProblem {
 }
 
 export type PlanFileResult =
-  | { ok: true; file: string; plan: PlanDefinition; warnings: PlanFileProblem[] }
-  | { ok: false; file: string; problems: PlanFileProblem[] };
+  { ok: true; file: string; plan: PlanDefinition; warnings: PlanFileProblem[] } | { ok: false; file: string; problems: PlanFileProblem[] };
 
 export interface ParseOptions {
   /** Name shown in messages; also picks JSON checking when it ends in .json. */
@@ -89,7 +88,13 @@ export function parsePlanText(text: string, options: ParseOptions = {}): PlanFil
   const raw: unknown = doc.toJS();
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
     return fail([
-      { line: 1, path: '', message: 'the plan must be a mapping of fields (id:, title:, …)', zh: '方案文件顶层应为字段映射(id:、title: 等)', severity: 'error' },
+      {
+        line: 1,
+        path: '',
+        message: 'the plan must be a mapping of fields (id:, title:, …)',
+        zh: '方案文件顶层应为字段映射(id:、title: 等)',
+        severity: 'error',
+      },
     ]);
   }
 
@@ -147,7 +152,11 @@ export async function readPlanFile(path: string): Promise<PlanFileResult> {
     text = await readFile(path, 'utf8');
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
-    return { ok: false, file: path, problems: [{ line: null, path: '', message: `cannot read the file: ${message}`, zh: `无法读取文件:${message}`, severity: 'error' }] };
+    return {
+      ok: false,
+      file: path,
+      problems: [{ line: null, path: '', message: `cannot read the file: ${message}`, zh: `无法读取文件:${message}`, severity: 'error' }],
+    };
   }
   const ext = extname(path).toLowerCase();
   return parsePlanText(text, { file: path, format: ext === '.json' ? 'json' : 'yaml' });

@@ -22,7 +22,7 @@ describe('china holiday table', () => {
     }
   });
 
-  it('matches the notices\' day counts (共N天)', () => {
+  it("matches the notices' day counts (共N天)", () => {
     const length = (a: string, b: string) => (Date.parse(b) - Date.parse(a)) / 86_400_000 + 1;
     const spring = (y: number) => CHINA_HOLIDAYS[y]!.holidays.find(([, , n]) => n === '春节')!;
     expect(length(spring(2023)[0], spring(2023)[1])).toBe(7);

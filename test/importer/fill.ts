@@ -15,18 +15,19 @@ export function unreportedProblems(plan: PlanDefinitionInput, report: readonly I
   const reported = report.map((r) => formatPath(parsePath(r.path)));
   return parsed.error.issues
     .map((i) => formatPath(i.path.filter((s): s is string | number => typeof s !== 'symbol')))
-    .filter((p) => !reported.some((r) => r !== '' && (p === r || p.startsWith(`${r}.`) || p.startsWith(`${r}[`) || r.startsWith(`${p}.`) || r.startsWith(`${p}[`))));
+    .filter(
+      (p) =>
+        !reported.some(
+          (r) => r !== '' && (p === r || p.startsWith(`${r}.`) || p.startsWith(`${r}[`) || r.startsWith(`${p}.`) || r.startsWith(`${p}[`)),
+        ),
+    );
 }
 
 /**
  * Fills the blanks: a named person and unit for every "tbd" reference, a date for
  * every "" date, the given phase windows, an issuer. Returns a new plan.
  */
-export function fillBlanks(
-  draft: PlanDefinitionInput,
-  phases?: Array<[string, string]>,
-  deadline = '2025-12-31',
-): PlanDefinitionInput {
+export function fillBlanks(draft: PlanDefinitionInput, phases?: Array<[string, string]>, deadline = '2025-12-31'): PlanDefinitionInput {
   const plan = structuredClone(draft);
   plan.people.push({ id: 'p-filled', name: '张填写', title: '副局长', contacts: { phone: '13800000000' } });
   plan.units.push({ id: 'u-filled', name: '基础教育股' });

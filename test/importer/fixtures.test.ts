@@ -44,7 +44,12 @@ describe('county plan: labelled fields, dated phases, goals and a ladder', () =>
 
   it('reads two areas and four tasks with their responsibility fields', () => {
     expect(plan.areas?.map((a) => a.title)).toEqual(['建设书香校园', '提升阅读教学质量']);
-    expect(plan.tasks.map((t) => t.title)).toEqual(['完善学校图书馆（室）配置', '开展校园读书节活动', '推进整本书阅读教学改革', '建立阅读素养监测制度']);
+    expect(plan.tasks.map((t) => t.title)).toEqual([
+      '完善学校图书馆（室）配置',
+      '开展校园读书节活动',
+      '推进整本书阅读教学改革',
+      '建立阅读素养监测制度',
+    ]);
     const [t1, t2, t3, t4] = plan.tasks;
     expect(person(t1!.responsibleLeader)?.name).toBe('周文华');
     expect(unit(t1!.leadDepartment)).toBe('基础教育股');
@@ -67,7 +72,9 @@ describe('county plan: labelled fields, dated phases, goals and a ladder', () =>
     expect(plan.people.find((p) => p.id === 'tbd')?.name).toBe('待定');
     const blank = items(report, 'blank', 'tasks[1].responsibleLeader')[0]!;
     expect(blank.line).toBe(21);
-    expect(blank.en).toBe('tasks[1].responsibleLeader (responsible leader) is blank in the document (line 21); the draft uses "tbd" until it is filled');
+    expect(blank.en).toBe(
+      'tasks[1].responsibleLeader (responsible leader) is blank in the document (line 21); the draft uses "tbd" until it is filled',
+    );
     expect(blank.zh).toContain('第 21 行为空');
     expect(items(report, 'blank', 'tasks[1].responsiblePerson')[0]?.line).toBe(23);
     expect(items(report, 'blank', 'tasks[1].cooperatingUnits')[0]?.line).toBe(24);
@@ -84,7 +91,11 @@ describe('county plan: labelled fields, dated phases, goals and a ladder', () =>
     // 8月底前 (year from the plan's first phase, 2023-09 → next August) and 计划实施末期.
     expect(t3!.deadline).toBe('2024-08-31');
     expect(t3!.milestones).toEqual([{ title: '形成成果', due: '2024-07-31' }]);
-    expect(items(report, 'assumed', 'tasks[2].deadline').map((r) => r.en).join('\n')).toMatch(/8月底前.*2024 taken from the plan's first phase[\s\S]*defective/);
+    expect(
+      items(report, 'assumed', 'tasks[2].deadline')
+        .map((r) => r.en)
+        .join('\n'),
+    ).toMatch(/8月底前.*2024 taken from the plan's first phase[\s\S]*defective/);
     // 五年内 from the plan's start.
     expect(t4!.deadline).toBe('2028-08-31');
   });

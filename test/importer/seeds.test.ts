@@ -16,7 +16,8 @@ const SEEDS = resolve(REPO_ROOT, '../shared/seeds');
 const DISTRICT = resolve(SEEDS, 'plan-basic-education-quality.txt');
 const SCHOOL = resolve(SEEDS, 'plan-school-three-year.txt');
 const importSeed = (file: string): ImportResult => importPlanDocument(readFileSync(file, 'utf8'), { sourceName: basename(file) });
-const items = (report: ImportReportItem[], kind: ImportReportItem['kind'], path: string) => report.filter((r) => r.kind === kind && r.path === path);
+const items = (report: ImportReportItem[], kind: ImportReportItem['kind'], path: string) =>
+  report.filter((r) => r.kind === kind && r.path === path);
 
 describe.skipIf(!existsSync(DISTRICT))('seed: district plan (skipped: ../shared/seeds/plan-basic-education-quality.txt not found)', () => {
   let plan: ImportResult['plan'];
@@ -81,7 +82,12 @@ describe.skipIf(!existsSync(DISTRICT))('seed: district plan (skipped: ../shared/
   });
 
   it('reads the escalation ladder of section 五(四)', () => {
-    expect(plan.escalation?.rungs.map((r) => r.action)).toEqual(['rectification_notice', 'public_criticism', 'admonishment', 'disciplinary']);
+    expect(plan.escalation?.rungs.map((r) => r.action)).toEqual([
+      'rectification_notice',
+      'public_criticism',
+      'admonishment',
+      'disciplinary',
+    ]);
     expect(sources['escalation.rungs[0]']).toEqual({ line: 12 });
   });
 
@@ -120,7 +126,9 @@ describe.skipIf(!existsSync(SCHOOL))('seed: school three-year plan (skipped: ../
     expect(plan.tasks).toHaveLength(18);
     expect(plan.tasks[0]!.title).toBe('提升校长领导力');
     expect(plan.tasks[17]!.title).toBe('稳步推进智慧校园建设');
-    expect(plan.tasks.map((t) => t.area)).toEqual([...'aaaa'].map(() => 'a1').concat(['a2', 'a2', 'a2', 'a2', 'a3', 'a3', 'a3', 'a3', 'a4', 'a4', 'a4', 'a4', 'a5', 'a5']));
+    expect(plan.tasks.map((t) => t.area)).toEqual(
+      [...'aaaa'].map(() => 'a1').concat(['a2', 'a2', 'a2', 'a2', 'a3', 'a3', 'a3', 'a3', 'a4', 'a4', 'a4', 'a4', 'a5', 'a5']),
+    );
   });
 
   it('reads 负责部门 / 责任部门 / 责任单位, splitting lead and cooperating units', () => {

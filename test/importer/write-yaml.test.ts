@@ -29,7 +29,9 @@ describe('writePlanYaml', () => {
     expect(loaded.ok).toBe(false);
     if (!loaded.ok) {
       expect(loaded.problems.map((p) => p.path)).toEqual(['phases[2].end']);
-      expect(formatProblems(loaded.problems, { lang: 'en' })).toMatch(/^line \d+ phases\[2\]\.end: phases\[2\]\.end is before phases\[2\]\.start$/);
+      expect(formatProblems(loaded.problems, { lang: 'en' })).toMatch(
+        /^line \d+ phases\[2\]\.end: phases\[2\]\.end is before phases\[2\]\.start$/,
+      );
     }
   });
 

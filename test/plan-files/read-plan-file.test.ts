@@ -114,7 +114,10 @@ describe('readPlanFile', () => {
     const result = await readPlanFile(bad);
     expect(result.ok).toBe(false);
     if (!result.ok) {
-      const issuerLine = JSON.stringify(broken, null, 2).split('\n').findIndex((l) => l.includes('"issuer"')) + 1;
+      const issuerLine =
+        JSON.stringify(broken, null, 2)
+          .split('\n')
+          .findIndex((l) => l.includes('"issuer"')) + 1;
       expect(result.problems.find((p) => p.path === 'issuer')).toMatchObject({ line: issuerLine, message: 'must not be empty' });
       expect(result.problems.find((p) => p.path === 'phases')?.message).toBe('must have exactly 4 item(s)');
     }
@@ -134,7 +137,8 @@ describe('readPlanFile', () => {
 
 describe('working-day offsets in plan files', () => {
   const example = readFileSync(join(REPO_ROOT, 'examples/plan.yaml'), 'utf8');
-  const withGrace = (grace: string) => parsePlanText(example.replace('grace: { workingDays: 5 }', `grace: ${grace}`), { file: 'plan.yaml' });
+  const withGrace = (grace: string) =>
+    parsePlanText(example.replace('grace: { workingDays: 5 }', `grace: ${grace}`), { file: 'plan.yaml' });
   const line = example.split('\n').findIndex((l) => l.includes('grace: { workingDays: 5 }')) + 1;
 
   it('explains a grace that is neither a duration nor working days', () => {
