@@ -35,9 +35,10 @@ describe('engine versus simulator', () => {
     await act('t3', 'p-sun', { type: 'task.submit', evidence: ['https://e.org/1'], note: '' });
     await act('t3', 'p-wang', { type: 'task.return', reason: '不完整', deadline: iso(Date.now() + 1_500) });
     await eventually(async () => (await rt.queries.planSummary('oracle')).stage === 'closed', 20_000);
+    // The plan closing ends every task still open as unfinished, wherever its ladder stood.
     await eventually(async () => {
       const tasks = await rt.queries.listTasks('oracle');
-      return tasks.every((t) => t.rung === 4);
+      return tasks.every((t) => t.work === 'unfinished');
     }, 20_000);
 
     const publishAt = (await rt.queries.history('oracle', PLAN_ENTITY)).find((h) => h.event === 'plan.publish')!.at;
@@ -51,5 +52,7 @@ describe('engine versus simulator', () => {
         .map((e) => ({ at: e.at, event: e.event, to: e.to, notices: e.notices.map((n) => n.id) }));
       expect(engine, entity).toEqual(oracle);
     }
+    const closing = expected.find((e) => e.entity === PLAN_ENTITY && e.to === 'closed')!.notices[0]!;
+    expect(closing.body.zh).toContain('3 项任务未完成');
   });
 });
