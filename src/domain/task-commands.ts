@@ -80,7 +80,15 @@ export const PLAN_COMMAND_TEXT: Record<PlanCommandType, Text> = {
 };
 
 /** Events the engine itself sends, never a person: they appear in history beside commands. */
-export type SystemEventType = 'plan.created' | 'plan.replaced' | 'task.activate' | 'task.close' | 'timer.checkpoint' | 'timer.rungGrace';
+export type SystemEventType =
+  | 'plan.created'
+  | 'plan.replaced'
+  | 'task.activate'
+  | 'task.close'
+  | 'timer.checkpoint'
+  | 'timer.rungGrace'
+  | 'notice.acknowledge'
+  | 'system.upgraded';
 
 export const SYSTEM_EVENT_TEXT: Record<SystemEventType, Text> = {
   'plan.created': { zh: '创建方案', en: 'plan created' },
@@ -89,6 +97,8 @@ export const SYSTEM_EVENT_TEXT: Record<SystemEventType, Text> = {
   'task.close': { zh: '方案结束，任务未完成', en: 'plan closed with the task unfinished' },
   'timer.checkpoint': { zh: '到期检查（提醒或逾期）', en: 'checkpoint (reminder or overdue)' },
   'timer.rungGrace': { zh: '整改期满，督办升级', en: 'rectification period over: escalation' },
+  'notice.acknowledge': { zh: '签收通知', en: 'notice acknowledged' },
+  'system.upgraded': { zh: '系统升级，记录转为新版本', en: 'record upgraded to the new version' },
 };
 
 /** What history calls every event, command or not. */

@@ -197,7 +197,7 @@ function addWrite(batch: Batch, pk: PlanKeys, w: Write, cas: string): void {
   const indexed = w.before.indexedTimers;
   for (const [id, t] of Object.entries(indexed)) if (w.timers[id]?.tok !== t.tok) batch.zrem(pk.timers, `${w.id}|${t.tok}`);
   for (const [id, t] of Object.entries(w.timers)) if (indexed[id]?.tok !== t.tok) batch.zadd(pk.timers, t.at, `${w.id}|${t.tok}`);
-  batch.rpush(pk.history(w.id), JSON.stringify(w.history));
+  batch.history(pk.history(w.id), JSON.stringify(w.history));
 }
 
 /** A history entry for `event`: its data is everything but its type and time. */

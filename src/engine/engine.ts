@@ -29,6 +29,7 @@ import { stepTask } from './step.js';
 import { taskEvent } from './tasks.js';
 import { fireTimer, reconcile } from './timers.js';
 import { upgradeAll, upgradePlan } from './upgrade.js';
+import { verifyTrail, type AuditReport } from './audit.js';
 
 export type { HistoryEntry, Outcome } from './commit.js';
 export { parsePlanDefinition } from './plans.js';
@@ -137,6 +138,12 @@ export class Engine {
     }
     return reconcile(this.core, slackMs);
   }
+  /** Checks the plan's hash-chained trail and names the first broken entry of each list. */
+  async verifyTrail(planId: string): Promise<AuditReport> {
+    await this.core.reader.loadPlan(planId);
+    return verifyTrail(this.core.redis, this.core.pk(planId), planId, await this.core.reader.taskIds(planId));
+  }
+
   /** Rewrites one plan's entities stored by earlier machine versions; returns how many. */
   upgradePlan(planId: string): Promise<number> {
     return upgradePlan(this.core, planId);

@@ -88,7 +88,7 @@ function writeDraft(batch: Batch, pk: PlanKeys, def: PlanDefinition, rev: number
     for (const name of ix) batch.sadd(pk.index(name), t.id);
   }
   const entry: HistoryEntry = { at, by, event, from: before ? 'draft' : null, to: 'draft', data: { rev, tasks: def.tasks.length } };
-  batch.rpush(pk.history(PLAN_ENTITY), JSON.stringify(entry));
+  batch.history(pk.history(PLAN_ENTITY), JSON.stringify(entry));
 }
 
 /** Publishes a draft or advances the phase by hand. */

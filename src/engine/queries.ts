@@ -8,6 +8,7 @@ import { renderNotice, type NoticeFacts } from '../domain/notices.js';
 import type { Principal } from '../domain/permissions.js';
 import { isoInZone } from '../domain/time.js';
 import { ForbiddenError, NotFoundError } from '../errors.js';
+import { Batch } from '../store/batch.js';
 import { INDEX } from '../store/index-names.js';
 import { PLAN_ENTITY } from '../store/keys.js';
 import type { Engine, HistoryEntry } from './engine.js';
@@ -214,7 +215,12 @@ export class Queries {
       throw new ForbiddenError({ zh: '只有通知的接收人可以签收该通知', en: 'Only a recipient of this notice may acknowledge it' });
     }
     const pk = this.engine.pk(planId);
-    await this.redis.multi().hsetnx(pk.notice(noticeId), `ack:${personId}`, String(Date.now())).srem(pk.openInbox(personId), noticeId).exec();
+    // Recorded once, and in the trail of the task (or plan) the notice is about.
+    const at = Date.now();
+    const entry: HistoryEntry = { at, by: personId, event: 'notice.acknowledge', from: null, to: null, data: { notice: noticeId } };
+    await new Batch()
+      .acknowledge(pk.notice(noticeId), `ack:${personId}`, at, pk.openInbox(personId), noticeId, pk.history(n.taskId ?? PLAN_ENTITY), JSON.stringify(entry))
+      .run(this.redis);
     return this.notice(planId, noticeId);
   }
 }

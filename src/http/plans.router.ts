@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { PlanCommandSchema, TaskCommandSchema } from '../domain/commands.schema.js';
-import { checkReadPlan, ruleText, type Principal } from '../domain/permissions.js';
+import { checkReadPlan, checkRunPlan, ruleText, type Principal } from '../domain/permissions.js';
 import type { Engine } from '../engine/engine.js';
 import type { Queries } from '../engine/queries.js';
 import { ForbiddenError } from '../errors.js';
@@ -82,6 +82,15 @@ export function plansRouter(engine: Engine, queries: Queries): Router {
     const command = parse(TaskCommandSchema, req.body, 'body');
     const outcome = await engine.taskEvent(req.params.planId, req.params.taskId, command, principalOf(res));
     res.json({ ...outcome, task: await queries.task(req.params.planId, req.params.taskId) });
+  });
+
+  /** The trail's hash chain checked end to end (office and admin: it names entries by content). */
+  r.get('/plans/:planId/audit', async (req, res) => {
+    mayRead(principalOf(res), req.params.planId);
+    const { def } = await engine.loadPlan(req.params.planId);
+    const rule = checkRunPlan(principalOf(res), def);
+    if (rule) throw new ForbiddenError(ruleText(rule));
+    res.json(await engine.verifyTrail(req.params.planId));
   });
 
   r.get('/plans/:planId/notices/:noticeId', async (req, res) => {

@@ -97,6 +97,19 @@ export class Batch {
     this.ops.push(['rpush', this.k(key), this.v(value)]);
     return this;
   }
+  /** Appends a history entry (a JSON object) to `key`, hash-chained to the entry before it. */
+  history(key: string, entry: string): this {
+    this.ops.push(['hist', this.k(key), this.v(entry)]);
+    return this;
+  }
+  /**
+   * Records `field` (a recipient's acknowledgement) on the notice at `key` unless it is
+   * there already; only then takes `member` out of `openKey` and appends `entry` to the trail.
+   */
+  acknowledge(key: string, field: string, at: number, openKey: string, member: string, historyKey: string, entry: string): this {
+    this.ops.push(['ack', this.k(key), field, this.v(String(at)), this.k(openKey), member, this.k(historyKey), this.v(entry)]);
+    return this;
+  }
   /** Creates the notice at `key` unless it exists, then files `member` in the given inboxes. */
   notice(key: string, doc: string, score: number, member: string, inboxes: string[], openInboxes: string[]): this {
     finiteScore(score, `notice ${member}`);

@@ -11,11 +11,21 @@
 --   ops:    { {'hset', k, field, v, field, v, ...},
 --             {'del', k}, {'sadd', k, member}, {'srem', k, member},
 --             {'zadd', k, score, member}, {'zrem', k, member}, {'rpush', k, v},
---             {'notice', k, v, score, member, {inboxK...}, {openK...}} }
+--             {'hist', k, v},
+--             {'notice', k, v, score, member, {inboxK...}, {openK...}},
+--             {'ack', noticeK, field, v(time), openK, member, histK, v(entry)} }
 --   Large values (snapshots, history, notices) travel in ARGV so they are not
 --   escaped inside the JSON and decoded again.
 --   'notice' writes the notice hash only if it does not exist yet, and only then
 --   files it in its recipients' inboxes: a notice is created at most once.
+--   'hist' appends a history entry (a JSON object) chained to the one before it:
+--   the stored entry is the object with ,"prev":P,"hash":H added before its closing
+--   brace, where P is the previous entry's hash ('' for the first) and
+--   H = sha1(P .. '\n' .. entry as given). Editing any entry breaks the chain from
+--   there on (duban audit verify).
+--   'ack' records a recipient's acknowledgement of a notice once (HSETNX of the
+--   field), takes it out of their open inbox and, only when it is new, appends the
+--   given history entry to the trail.
 -- Returns: {'ok', createdNoticeMember...}
 --        | {'conflict', k}            an entity changed since it was read
 --        | {'invalid', i, reason}     op i (1-based) is malformed; nothing was written
@@ -34,6 +44,17 @@ local function isScore(x)
 end
 local function isMember(x)
   return type(x) == 'string' or type(x) == 'number'
+end
+local function isObject(i)
+  return isValue(i) and string.sub(ARGV[i], 1, 1) == '{' and string.sub(ARGV[i], -1) == '}'
+end
+-- Appends entry (a JSON object string) to list key, chained to the last entry's hash.
+local function appendChained(key, entry)
+  local last = redis.call('LINDEX', key, -1)
+  local prev = ''
+  if last then prev = string.match(last, '"hash":"(%x+)"}$') or '' end
+  local hash = redis.sha1hex(prev .. '\n' .. entry)
+  redis.call('RPUSH', key, string.sub(entry, 1, -2) .. ',"prev":"' .. prev .. '","hash":"' .. hash .. '"}')
 end
 
 -- Pass 1: validate everything, write nothing.
@@ -59,6 +80,12 @@ for i, op in ipairs(batch.o) do
     end
   elseif name == 'rpush' then
     if not isValue(op[3]) then bad = 'rpush value missing' end
+  elseif name == 'hist' then
+    if not isObject(op[3]) then bad = 'hist entry is not a JSON object' end
+  elseif name == 'ack' then
+    if not isMember(op[3]) or not isValue(op[4]) or not isKey(op[5]) or not isMember(op[6]) or not isKey(op[7]) or not isObject(op[8]) then
+      bad = 'ack arguments missing'
+    end
   elseif name == 'notice' then
     if not isValue(op[3]) then
       bad = 'notice document missing'
@@ -111,6 +138,14 @@ for _, op in ipairs(batch.o) do
     redis.call('ZREM', key, op[3])
   elseif name == 'rpush' then
     redis.call('RPUSH', key, ARGV[op[3]])
+  elseif name == 'hist' then
+    appendChained(key, ARGV[op[3]])
+  elseif name == 'ack' then
+    if redis.call('HSETNX', key, op[3], ARGV[op[4]]) == 1 then
+      redis.call('SREM', KEYS[op[5]], op[6])
+      appendChained(KEYS[op[7]], ARGV[op[8]])
+      result[#result + 1] = op[6]
+    end
   elseif name == 'notice' then
     if redis.call('HSETNX', key, 'doc', ARGV[op[3]]) == 1 then
       for _, k in ipairs(op[6]) do redis.call('ZADD', KEYS[k], op[4], op[5]) end
