@@ -62,7 +62,8 @@ for (const { file, data: fx } of fixtures) {
     it('the upgrade pass refiles migrated tasks, once, with a history entry', async () => {
       const r = await loaded(fx);
       const before = await r.queries.planSummary(fx.planId);
-      expect(await r.engine.upgradePlan(fx.planId)).toBeGreaterThan(0);
+      const older = fx.machines.task < TASK_MACHINE_VERSION;
+      expect((await r.engine.upgradePlan(fx.planId)) > 0).toBe(older);
       expect(await r.engine.upgradePlan(fx.planId)).toBe(0);
       const after = await r.queries.planSummary(fx.planId);
       expect(after.counts.tasks).toBe(before.counts.tasks);
@@ -71,7 +72,7 @@ for (const { file, data: fx } of fixtures) {
       expect(reviewing.map((t) => t.id).sort()).toEqual(['submitted-overdue', 'under-review']);
       expect(after.counts.byRung[1]).toBe(1); // rung-1 only; submitted-overdue left the open ladder
       const h = (await r.queries.task(fx.planId, 'submitted-overdue')).history;
-      expect(h.at(-1)?.event).toBe('system.upgraded');
+      if (older) expect(h.at(-1)?.event).toBe('system.upgraded');
     });
 
     it('fires its pending timers: a climbing ladder climbs on, a reminder leads to the deadline', async () => {
