@@ -1,16 +1,17 @@
 /**
  * The workspace's own JSON and file routes under /web-api: what the pages need
  * beyond /api/v1 — phase windows and the lights matrix, the buttons a person may
- * press, evidence uploads, the ledger and the printable notice. Same bearer
- * tokens, same typed errors (the app's error handler turns them into statuses).
+ * press, evidence uploads, the ledger and the printable notice. The same bearer
+ * tokens through the same middleware as /api/v1 (src/http/auth.ts), the same typed
+ * errors (the app's error handler turns them into statuses).
  */
 import express, { Router, type Request } from 'express';
 import { z } from 'zod';
 import { taskMachine } from '../../machines/index.js';
 import { actorLabel, checkReadPlan, checkTaskEvent, ruleText, type Principal } from '../domain/permissions.js';
 import { ForbiddenError, InvalidInputError, NotFoundError } from '../errors.js';
+import { authenticate, principalOf } from '../http/auth.js';
 import type { Runtime } from '../runtime.js';
-import { bearer, langOf, principal } from './auth.js';
 import { FileStore, MAX_FILE_BYTES, MAX_FILES_PER_TASK } from './files.js';
 import { LABELS } from '../domain/labels.js';
 import { buildLedger } from './ledger.js';
@@ -32,6 +33,11 @@ function mayRead(p: Principal, planId: string): void {
   if (rule) throw new ForbiddenError(ruleText(rule));
 }
 
+/** `?lang=en` asks for English; everything else reads Chinese. */
+function langOf(query: unknown): 'zh' | 'en' {
+  return (query as { lang?: unknown } | undefined)?.lang === 'en' ? 'en' : 'zh';
+}
+
 function badInput(path: string, message: string, zh: string): InvalidInputError {
   return new InvalidInputError([{ path, message }], { zh, en: message });
 }
@@ -44,6 +50,8 @@ function fileName(req: Request): string {
   } catch {
     throw badInput('x-file-name', 'X-File-Name is not URI-encoded', 'X-File-Name 头未按 URI 编码');
   }
+  // Control characters and path separators have no place in a file name shown to people.
+  // eslint-disable-next-line no-control-regex
   name = name.replace(/[\\/\u0000-\u001f]/g, '_').trim();
   if (!name || name.length > 200) throw badInput('x-file-name', 'X-File-Name must name the file (1–200 characters)', '请在 X-File-Name 头中给出文件名（1–200 个字符）');
   return name;
@@ -68,17 +76,17 @@ export function webApiRouter(runtime: Runtime): Router {
     res.json(graph);
   });
 
-  r.use(bearer(runtime.tokens));
+  r.use(authenticate(runtime.tokens));
 
   r.get('/plans/:planId/overview', async (req, res) => {
-    mayRead(principal(res), req.params.planId);
+    mayRead(principalOf(res), req.params.planId);
     const { def } = await engine.loadPlan(req.params.planId);
     const tasks = await queries.listTasks(req.params.planId);
     res.json({ now: Date.now(), timeZone: def.timeZone, phases: phaseWindows(def), matrix: departmentPhaseMatrix(def, tasks) });
   });
 
   r.get('/plans/:planId/actions', async (req, res) => {
-    const me = principal(res);
+    const me = principalOf(res);
     mayRead(me, req.params.planId);
     const ids = ActionsQuery.safeParse(req.query);
     if (!ids.success) throw badInput('tasks', 'tasks must list 1–500 task ids, comma-separated', 'tasks 参数须列出 1–500 个任务编号，以逗号分隔');
@@ -91,7 +99,7 @@ export function webApiRouter(runtime: Runtime): Router {
   });
 
   r.post('/plans/:planId/tasks/:taskId/files', express.raw({ type: () => true, limit: MAX_FILE_BYTES }), async (req, res) => {
-    const me = principal(res);
+    const me = principalOf(res);
     const { planId, taskId } = req.params;
     const task = await engine.loadTask(planId, taskId);
     const def = await engine.definition(planId, task.rev);
@@ -107,13 +115,13 @@ export function webApiRouter(runtime: Runtime): Router {
   });
 
   r.get('/plans/:planId/tasks/:taskId/files', async (req, res) => {
-    mayRead(principal(res), req.params.planId);
+    mayRead(principalOf(res), req.params.planId);
     const base = `${req.protocol}://${req.get('host')}/web-api/files/${encodeURIComponent(req.params.planId)}`;
     res.json({ files: (await files.list(req.params.planId, req.params.taskId)).map((f) => ({ ...f, url: `${base}/${f.id}` })) });
   });
 
   r.get('/files/:planId/:fileId', async (req, res) => {
-    mayRead(principal(res), req.params.planId);
+    mayRead(principalOf(res), req.params.planId);
     const file = await files.get(req.params.planId, req.params.fileId);
     if (!file) throw new NotFoundError({ zh: '没有这个文件', en: 'No such file' });
     // Always a download, never rendered here: an uploaded page must not run on this origin.
@@ -127,7 +135,7 @@ export function webApiRouter(runtime: Runtime): Router {
   });
 
   r.get('/plans/:planId/ledger.xlsx', async (req, res) => {
-    mayRead(principal(res), req.params.planId);
+    mayRead(principalOf(res), req.params.planId);
     const { planId } = req.params;
     const { def } = await engine.loadPlan(planId);
     const ids = (await queries.listTasks(planId)).map((t) => t.id);
@@ -144,7 +152,7 @@ export function webApiRouter(runtime: Runtime): Router {
   });
 
   r.get('/plans/:planId/notices/:noticeId/print', async (req, res) => {
-    mayRead(principal(res), req.params.planId);
+    mayRead(principalOf(res), req.params.planId);
     const notice = await queries.notice(req.params.planId, req.params.noticeId);
     const { def } = await engine.loadPlan(req.params.planId);
     res.type('html').send(renderNoticePage(notice, def, langOf(req.query)));
