@@ -8,7 +8,7 @@ import type { Queries } from '../engine/queries.js';
 import type { PlanDefinition } from '../domain/plan.schema.js';
 import { formatPlanTime } from '../domain/time.js';
 import { DEADLINE_PHASE_TEXT, label, SUPERVISION_TEXT, WORK_TEXT } from '../domain/labels.js';
-import { lightOf, phaseAt, phaseWindows } from './overview.js';
+import { lightOf, phaseOfDeadline, phaseWindows } from './overview.js';
 
 export type LedgerTask = Awaited<ReturnType<Queries['task']>>;
 
@@ -57,7 +57,7 @@ export function ledgerRow(plan: PlanDefinition, task: LedgerTask, no: number, la
   const submitted = lastOf(task, 'task.submit');
   const accepted = lastOf(task, 'task.accept');
   const evidence = (submitted?.data?.evidence as string[] | undefined) ?? [];
-  const phase = phaseAt(phaseWindows(plan), task.deadlineMs);
+  const phase = phaseOfDeadline(phaseWindows(plan), task.deadlineMs, zone);
   return {
     no,
     id: task.id,

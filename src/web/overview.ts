@@ -6,7 +6,12 @@
  * which only renames the task's work state. Leaders ask "what falls due in the
  * promotion phase, and is it on time?"; the deadline answers that, and it stays put
  * while the work state moves. Deadlines outside every phase go to `before`/`after`.
+ *
+ * A phase's last day belongs to it to the end of that day in the plan's zone: a
+ * task due 8月31日 (which resolves to 9月1日 00:00, the same instant the next phase
+ * starts) is due in the phase that ends on 8月31日, not the next.
  */
+import { DateTime } from 'luxon';
 import { resolvePlanDate } from '../domain/time.js';
 import type { PlanDefinition } from '../domain/plan.schema.js';
 
@@ -49,7 +54,7 @@ export function lightOf(supervision: string): Light {
   }
 }
 
-/** The phases' date windows resolved in the plan's zone (a bare end date ends at the next midnight). */
+/** The phases' date windows resolved in the plan's zone (a bare end date ends at the next midnight, 24:00 of that day). */
 export function phaseWindows(plan: PlanDefinition): PhaseWindow[] {
   return plan.phases.map((p) => ({
     key: p.key,
@@ -59,12 +64,23 @@ export function phaseWindows(plan: PlanDefinition): PhaseWindow[] {
   }));
 }
 
-/** The phase whose window holds `at`; `before` or `after` outside all of them. */
-export function phaseAt(windows: PhaseWindow[], at: number): string {
-  const hit = windows.find((w) => at >= w.startMs && at < w.endMs);
-  if (hit) return hit.key;
+/**
+ * The phase a deadline falls in. A deadline at midnight in the plan's zone is the
+ * end of the day before (8月31日 resolves to 9月1日 00:00 and reads 8月31日 24:00), so
+ * it is filed by its last millisecond; a window holds both its start and its end,
+ * and ties go to the earlier phase. A deadline between two phases goes to the
+ * earlier one, which the plan is still in until the next starts; `before` and
+ * `after` lie outside all of them.
+ */
+export function phaseOfDeadline(windows: PhaseWindow[], deadline: number, zone: string): string {
+  const at = DateTime.fromMillis(deadline, { zone }).startOf('day').toMillis() === deadline ? deadline - 1 : deadline;
+  const within = windows.find((w) => at >= w.startMs && at <= w.endMs);
+  if (within) return within.key;
   const first = windows[0];
-  return first && at < first.startMs ? 'before' : 'after';
+  const last = windows.at(-1);
+  if (!first || !last || at < first.startMs) return 'before';
+  if (at > last.endMs) return 'after';
+  return windows.filter((w) => w.startMs <= at).at(-1)!.key;
 }
 
 const emptyCell = (): Cell => ({ red: 0, yellow: 0, green: 0, done: 0, idle: 0, tasks: [] });
@@ -74,7 +90,7 @@ export function departmentPhaseMatrix(plan: PlanDefinition, tasks: MatrixTask[])
   const used = new Set<string>();
   const byDept = new Map<string, Record<string, Cell>>();
   for (const t of tasks) {
-    const phase = phaseAt(windows, t.deadlineMs);
+    const phase = phaseOfDeadline(windows, t.deadlineMs, plan.timeZone);
     used.add(phase);
     const cells = byDept.get(t.leadDepartment) ?? {};
     byDept.set(t.leadDepartment, cells);

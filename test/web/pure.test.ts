@@ -11,17 +11,24 @@ import { PlanDefinitionSchema, type PlanDefinition } from '../../src/domain/plan
 import { WORK_TEXT } from '../../src/domain/labels.js';
 import { activeStateIds, machineGraph, type GraphNode } from '../../src/web/machine-graph.js';
 import { documentDate, renderNoticePage } from '../../src/web/notice-page.js';
-import { departmentPhaseMatrix, phaseAt, phaseWindows } from '../../src/web/overview.js';
+import { resolvePlanDate } from '../../src/domain/time.js';
+import { departmentPhaseMatrix, phaseOfDeadline, phaseWindows } from '../../src/web/overview.js';
 import { allowedActions } from '../../src/web/task-actions.js';
 import { fixturePlan } from '../helpers/plan-fixture.js';
 
 const START = Date.UTC(2026, 2, 1, 0, 0, 0);
 const plan: PlanDefinition = PlanDefinitionSchema.parse(fixturePlan({ start: START }));
 const task = plan.tasks[0]!;
+const DATED_PHASES = [
+  { key: 'launch', name: '启动阶段', start: '2026-04-01', end: '2026-08-31' },
+  { key: 'promotion', name: '推进阶段', start: '2026-09-01', end: '2027-02-28' },
+  { key: 'implementation', name: '全面实施阶段', start: '2027-03-01', end: '2028-06-30' },
+  { key: 'evaluation', name: '总结评估阶段', start: '2028-07-01', end: '2028-12-31' },
+];
 
 function snapshotAfter(...events: { type: string; [k: string]: unknown }[]): AnyMachineSnapshot {
   let snap = initialTaskSnapshot(plan, task, START);
-  for (const e of events) snap = transition(taskMachine, snap, { at: START + 1, ...e } as never)[0] as AnyMachineSnapshot;
+  for (const e of events) snap = transition(taskMachine, snap, { at: START + 1, ...e } as never)[0];
   return snap;
 }
 
@@ -61,10 +68,10 @@ describe('allowed actions', () => {
 describe('department × phase matrix', () => {
   it('files each deadline under the phase it falls in, with outer columns only when used', () => {
     const w = phaseWindows(plan);
-    expect(phaseAt(w, START)).toBe('launch');
-    expect(phaseAt(w, START + 3_600_000)).toBe('promotion');
-    expect(phaseAt(w, START - 1)).toBe('before');
-    expect(phaseAt(w, START + 10 * 3_600_000)).toBe('after');
+    expect(phaseOfDeadline(w, START, plan.timeZone)).toBe('launch');
+    expect(phaseOfDeadline(w, START + 3_600_000, plan.timeZone)).toBe('promotion');
+    expect(phaseOfDeadline(w, START - 1, plan.timeZone)).toBe('before');
+    expect(phaseOfDeadline(w, START + 10 * 3_600_000, plan.timeZone)).toBe('after');
     const m = departmentPhaseMatrix(plan, [
       { id: 'a', leadDepartment: 'rsg', deadlineMs: START + 60_000, supervision: 'overdue' },
       { id: 'b', leadDepartment: 'jjb', deadlineMs: START + 60_000, supervision: 'dueSoon' },
@@ -75,6 +82,57 @@ describe('department × phase matrix', () => {
     expect(m.rows[0]!.cells.launch).toMatchObject({ yellow: 1, tasks: ['b'] });
     expect(m.rows[0]!.cells.after).toMatchObject({ done: 1 });
     expect(m.rows[1]!.cells.launch).toMatchObject({ red: 1 });
+  });
+});
+
+describe('the phase a deadline falls in', () => {
+  // Phases as plans write them: whole days, each ending on its last day inclusive.
+  const dated = (timeZone: string, phases = DATED_PHASES) => PlanDefinitionSchema.parse({ ...fixturePlan({ start: START }), timeZone, phases });
+  const phaseOf = (def: PlanDefinition, deadline: string) => phaseOfDeadline(phaseWindows(def), resolvePlanDate(deadline, def.timeZone, 'end')!, def.timeZone);
+
+  it('keeps a deadline on a phase\'s last day in that phase, to the end of the day in the plan\'s zone', () => {
+    const sh = dated('Asia/Shanghai');
+    expect(phaseOf(sh, '2026-08-31')).toBe('launch');
+    expect(phaseOf(sh, '2026-08-31T18:00')).toBe('launch');
+    expect(phaseOf(sh, '2026-09-01T00:00')).toBe('launch'); // 8月31日 24:00
+    expect(phaseOf(sh, '2026-08-31T15:59:00Z')).toBe('launch'); // 23:59 in Shanghai
+    expect(phaseOf(sh, '2026-08-31T16:00:01Z')).toBe('promotion'); // 9月1日 00:00:01 in Shanghai
+    expect(phaseOf(sh, '2026-09-01')).toBe('promotion');
+    expect(phaseOf(sh, '2027-02-28')).toBe('promotion');
+    expect(phaseOf(sh, '2027-03-01')).toBe('implementation');
+    expect(phaseOf(sh, '2028-12-31')).toBe('evaluation');
+    expect(phaseOf(sh, '2029-01-01T00:00:01')).toBe('after');
+    expect(phaseOf(sh, '2026-03-31')).toBe('before'); // 3月31日 24:00, the night before launch
+    expect(phaseOf(sh, '2026-04-01T08:00')).toBe('launch');
+    // The same instant is already 1 September in Shanghai but still 31 August in UTC.
+    const utc = dated('UTC');
+    expect(phaseOf(sh, '2026-09-01T06:00:00+08:00')).toBe('promotion');
+    expect(phaseOf(utc, '2026-09-01T06:00:00+08:00')).toBe('launch');
+  });
+
+  it('files a deadline between two phases under the earlier one, which the plan is still in', () => {
+    const gap = dated('Asia/Shanghai', [
+      { key: 'launch', name: '启动阶段', start: '2026-04-01', end: '2026-08-31' },
+      { key: 'promotion', name: '推进阶段', start: '2026-09-15', end: '2027-02-28' },
+      { key: 'implementation', name: '全面实施阶段', start: '2027-03-01', end: '2028-06-30' },
+      { key: 'evaluation', name: '总结评估阶段', start: '2028-07-01', end: '2028-12-31' },
+    ]);
+    expect(phaseOf(gap, '2026-09-05')).toBe('launch');
+    expect(phaseOf(gap, '2026-09-15T08:00')).toBe('promotion');
+  });
+
+  it('puts a task due on a phase\'s last day in that phase\'s column of the matrix', () => {
+    const sh = dated('Asia/Shanghai');
+    const due = (deadline: string) => resolvePlanDate(deadline, 'Asia/Shanghai', 'end')!;
+    const m = departmentPhaseMatrix(sh, [
+      { id: 'a', leadDepartment: 'jjb', deadlineMs: due('2026-08-31'), supervision: 'onTrack' },
+      { id: 'b', leadDepartment: 'jjb', deadlineMs: due('2027-02-28'), supervision: 'onTrack' },
+      { id: 'c', leadDepartment: 'jjb', deadlineMs: due('2028-12-31'), supervision: 'onTrack' },
+    ]);
+    expect(m.columns).toEqual(['launch', 'promotion', 'implementation', 'evaluation']);
+    expect(m.rows[0]!.cells.launch!.tasks).toEqual(['a']);
+    expect(m.rows[0]!.cells.promotion!.tasks).toEqual(['b']);
+    expect(m.rows[0]!.cells.evaluation!.tasks).toEqual(['c']);
   });
 });
 

@@ -7,6 +7,7 @@ import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Principal } from '../../src/domain/permissions.js';
 import { LEDGER_COLUMNS } from '../../src/web/ledger.js';
+import { fixturePlan } from '../helpers/plan-fixture.js';
 import { seededWebRuntime, type WebRuntime } from './web-runtime.js';
 import { T1_PROGRESS_NOTE, type Scenario } from './scenario.js';
 
@@ -43,13 +44,13 @@ describe('web workspace routes', () => {
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(await res.arrayBuffer());
     const ws = wb.getWorksheet('任务台账')!;
-    expect(String(ws.getCell(1, 1).value)).toContain('青溪区义务教育质量提升三年行动计划 任务台账');
+    expect(ws.getCell(1, 1).text).toContain('青溪区义务教育质量提升三年行动计划 任务台账');
     const header = LEDGER_COLUMNS.map((_, i) => ws.getRow(2).getCell(i + 1).value);
     expect(header).toEqual(LEDGER_COLUMNS.map((c) => c.zh));
     const rows = new Map<string, Record<string, unknown>>();
     for (let r = 3; r <= ws.rowCount; r++) {
       const row = ws.getRow(r);
-      rows.set(String(row.getCell(2).value), Object.fromEntries(LEDGER_COLUMNS.map((c, i) => [c.key, row.getCell(i + 1).value])));
+      rows.set(row.getCell(2).text, Object.fromEntries(LEDGER_COLUMNS.map((c, i) => [c.key, row.getCell(i + 1).value])));
     }
     expect([...rows.keys()].sort()).toEqual(['t1', 't2', 't3']);
     expect(rows.get('t1')).toMatchObject({
@@ -119,6 +120,45 @@ describe('web workspace routes', () => {
     expect(cell('jjb', 'promotion')).toMatchObject({ green: 1, tasks: ['t1'] });
     expect(cell('rsg', 'launch')).toMatchObject({ done: 1, tasks: ['t2'] });
     expect(cell('jyzx', 'launch')).toMatchObject({ red: 1, tasks: ['t3'] });
+  });
+
+  it('files a task due on a phase\'s last day under that phase, in the matrix and the ledger', async () => {
+    // Phases as plans write them, whole days in Asia/Shanghai; t1 is due on launch's last day.
+    const base = fixturePlan({ id: 'qx-dated', start: Date.now() });
+    const due: Record<string, string> = { t1: '2030-08-31', t2: '2030-09-01', t3: '2031-02-28' };
+    await rt.engine.createPlan(
+      {
+        ...base,
+        phases: [
+          { key: 'launch', name: '启动阶段', start: '2030-04-01', end: '2030-08-31' },
+          { key: 'promotion', name: '推进阶段', start: '2030-09-01', end: '2031-02-28' },
+          { key: 'implementation', name: '全面实施阶段', start: '2031-03-01', end: '2032-06-30' },
+          { key: 'evaluation', name: '总结评估阶段', start: '2032-07-01', end: '2032-12-31' },
+        ],
+        tasks: base.tasks.map((t) => ({ ...t, deadline: due[t.id]! })),
+      },
+      { kind: 'office', name: '陈静' },
+      { publish: true },
+    );
+    const office = await rt.tokens.issue({ kind: 'office', name: '陈静' });
+
+    const o = await (await get('/web-api/plans/qx-dated/overview', office)).json();
+    const tasksIn = (phase: string) => o.matrix.rows.flatMap((r: { cells: Record<string, { tasks: string[] }> }) => r.cells[phase]?.tasks ?? []);
+    expect(tasksIn('launch')).toEqual(['t1']);
+    expect(tasksIn('promotion').sort()).toEqual(['t2', 't3']);
+
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(await (await get('/web-api/plans/qx-dated/ledger.xlsx', office)).arrayBuffer());
+    const ws = wb.getWorksheet('任务台账')!;
+    const col = (key: string) => LEDGER_COLUMNS.findIndex((c) => c.key === key) + 1;
+    const rows = new Map<string, { deadline: unknown; phase: unknown }>();
+    for (let r = 3; r <= ws.rowCount; r++) {
+      const row = ws.getRow(r);
+      rows.set(row.getCell(col('id')).text, { deadline: row.getCell(col('deadline')).value, phase: row.getCell(col('phase')).value });
+    }
+    expect(rows.get('t1')).toEqual({ deadline: '2030-08-31 24:00', phase: '启动阶段' });
+    expect(rows.get('t2')).toEqual({ deadline: '2030-09-01 24:00', phase: '推进阶段' });
+    expect(rows.get('t3')).toEqual({ deadline: '2031-02-28 24:00', phase: '推进阶段' });
   });
 
   it('keeps uploaded evidence with the task, for those who may submit it, up to 5 MB', async () => {
