@@ -23,7 +23,7 @@ export const SCENARIO_PEOPLE = ['p-zhang', 'p-zhao', 'p-li', 'p-wang', 'p-chen']
 export async function seedScenario(rt: Runtime, start = Date.now()): Promise<Scenario> {
   const office: Principal = { kind: 'office', name: '陈静' };
   const plan = fixturePlan({ start, deadlines: { t1: 3600, t2: 1800, t3: 3 }, reminders: ['PT50M', 'PT1S'], grace: 'PT1S' });
-  const planId = plan.id as string;
+  const planId = plan.id;
   await rt.engine.createPlan(plan, office, { publish: true });
   // t1 has been worked on: acknowledged and 40% done.
   const zhao: Principal = { kind: 'person', planId, personId: 'p-zhao' };

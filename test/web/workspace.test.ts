@@ -3,27 +3,18 @@
  * playwright-core (no browser download). A department head reports progress and
  * submits t1 with an uploaded file and a link; the responsible leader returns it
  * with a reason, the head sees why and submits again, the leader accepts it; each
- * sees only their own buttons. Screenshots go to test-artifacts/.
+ * sees only their own buttons. Screenshots go to test-artifacts/. The office and
+ * admins are in workspace-roles.test.ts, refused actions in workspace-refusals.test.ts.
  *
  * Skipped, saying why, when /usr/bin/chromium is missing outside CI; in CI it runs.
  */
-import { existsSync, mkdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ARTIFACTS, DESKTOP, open, openWorkspace, PHONE, SKIP_REASON, type Workspace } from './browser.js';
 import { seededWebRuntime, type WebRuntime } from './web-runtime.js';
 import type { Scenario } from './scenario.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const SKIP_REASON =
-  !existsSync(CHROMIUM) && !process.env.CI
-    ? `${CHROMIUM} is missing — install it with "apt-get install -y chromium" to run the browser test (CI always runs it)`
-    : null;
 if (SKIP_REASON) console.warn(`[test/web/workspace] skipped: ${SKIP_REASON}`);
-
-const ARTIFACTS = fileURLToPath(new URL('../../test-artifacts/', import.meta.url));
-const PHONE = { width: 390, height: 844 };
-const DESKTOP = { width: 1280, height: 900 };
 
 /** A plan date (YYYY-MM-DD) `days` from now in the plan's zone. */
 function planDate(days: number): string {
@@ -33,41 +24,19 @@ function planDate(days: number): string {
 describe.skipIf(SKIP_REASON !== null)(`web workspace in headless Chromium${SKIP_REASON ? ` (skipped: ${SKIP_REASON})` : ''}`, () => {
   let rt: WebRuntime;
   let s: Scenario;
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
-  const pageErrors: string[] = [];
+  let ws: Workspace;
 
   beforeAll(async () => {
-    mkdirSync(ARTIFACTS, { recursive: true });
     ({ rt, scenario: s } = await seededWebRuntime());
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    ws = await openWorkspace(rt.base);
   });
   afterAll(async () => {
-    for (const c of contexts) await c.close().catch(() => undefined);
-    await browser?.close();
+    await ws?.close();
     await rt?.close();
   });
 
   /** A fresh browser profile for one person, signed in through the sign-in form. */
-  async function signIn(personId: string, viewport = DESKTOP): Promise<Page> {
-    const context = await browser.newContext({ viewport, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
-    contexts.push(context);
-    const page = await context.newPage();
-    page.on('pageerror', (err) => pageErrors.push(`${personId}: ${err.message}`));
-    await page.goto(`${rt.base}/`);
-    await page.fill('#token', s.tokens[personId]!);
-    await page.click('#signin-button');
-    await page.waitForSelector('.page[data-ready]');
-    return page;
-  }
-
-  async function open(page: Page, hash: string, ready: string): Promise<void> {
-    await page.evaluate((h) => (location.hash = h), hash);
-    await page.waitForSelector(ready);
-  }
+  const signIn = (personId: string, viewport = DESKTOP): Promise<Page> => ws.signIn(s.tokens[personId]!, personId, { viewport });
 
   async function actionsOn(page: Page, taskId: string): Promise<string> {
     await open(page, `#/task/${taskId}`, `.page-task[data-task="${taskId}"]`);
@@ -75,10 +44,7 @@ describe.skipIf(SKIP_REASON !== null)(`web workspace in headless Chromium${SKIP_
   }
 
   it('rejects a wrong token and keeps the sign-in form', async () => {
-    const context = await browser.newContext({ viewport: DESKTOP });
-    contexts.push(context);
-    const page = await context.newPage();
-    await page.goto(`${rt.base}/`);
+    const page = await ws.blank('wrong token');
     await page.fill('#token', 'dbn_wrong');
     await page.click('#signin-button');
     await expect.poll(() => page.textContent('.signin .form-error')).toContain('令牌无效');
@@ -127,6 +93,7 @@ describe.skipIf(SKIP_REASON !== null)(`web workspace in headless Chromium${SKIP_
   it('the responsible leader sees the plan, signs a notice, and returns t1 with a reason', async () => {
     const li = await signIn('p-li');
     expect(new URL(li.url()).hash).toBe('#/leader');
+    expect(await li.textContent('#who')).toBe('李明（副局长）');
     await li.waitForSelector('#chart-timeline canvas');
     expect(await li.textContent('.tile.red .tile-n')).toBe('1');
     expect(await li.textContent('.tile.awaiting .tile-n')).toBe('1');
@@ -158,7 +125,8 @@ describe.skipIf(SKIP_REASON !== null)(`web workspace in headless Chromium${SKIP_
     for (const name of ['赵小红', '张华', '基础教育办公室', '李明', '王建国']) expect(chain).toContain(name);
     expect(await li.locator('#machine-diagram [data-state="task.work.submitted"].active').count()).toBe(1);
     expect(await li.locator('#machine-diagram [data-state="task.work.inProgress"].active').count()).toBe(0);
-    expect(await li.textContent('#timers')).toContain('下一次提醒或到期检查');
+    // Submitted, t1 is the reviewer's to act on: the department's clocks have stopped.
+    expect(await li.textContent('#timers')).toContain('没有待发的提醒或升级');
     expect(await li.textContent('#history')).toContain('质量监测实施方案.txt');
 
     const ret = li.locator('form[data-action="task.return"]');
@@ -167,6 +135,8 @@ describe.skipIf(SKIP_REASON !== null)(`web workspace in headless Chromium${SKIP_
     await ret.locator('button[type=submit]').click();
     await li.waitForSelector('#task-state [data-work="rectification"]');
     expect(await li.textContent('#history .tl-item[data-event="task.return"]')).toContain('缺少监测指标体系');
+    // Back with the department, chased again towards the new deadline.
+    expect(await li.textContent('#timers')).toContain('下一次提醒或到期检查');
   });
 
   it('the department head sees why t1 came back and submits it again', async () => {
@@ -232,6 +202,6 @@ describe.skipIf(SKIP_REASON !== null)(`web workspace in headless Chromium${SKIP_
   });
 
   it('raised no script errors on any page', () => {
-    expect(pageErrors).toEqual([]);
+    expect(ws.pageErrors).toEqual([]);
   });
 });

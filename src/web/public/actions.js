@@ -2,7 +2,8 @@
 // /web-api/.../actions route allows (the machine's accepted events ∩ permissions).
 import { api } from './api.js';
 import { L, t } from './i18n.js';
-import { h, planDateFromInput } from './util.js';
+import { refusalNode } from './refusals.js';
+import { clear, h, planDateFromInput } from './util.js';
 
 const MAX_FILE_BYTES = 5 * 1024 * 1024;
 
@@ -29,16 +30,17 @@ function form(type, controls, build, { onDone, message }) {
   const el = h('form', { class: `action action-${type.replace(/\./g, '-')}`, dataset: { action: type } }, controls, h('div', { class: 'action-row' }, submit));
   el.addEventListener('submit', async (e) => {
     e.preventDefault();
-    message.textContent = '';
-    message.className = 'form-error';
+    clear(message);
+    message.className = 'form-error action-message';
     submit.disabled = true;
     try {
       await build();
-      message.className = 'form-ok';
+      message.className = 'form-ok action-message';
       message.textContent = t('done');
       await onDone();
     } catch (err) {
-      message.textContent = err.message;
+      // A refusal says why, as the server did: every problem, the rule, or what the state takes.
+      message.append(refusalNode(err));
     } finally {
       submit.disabled = false;
     }
@@ -48,7 +50,7 @@ function form(type, controls, build, { onDone, message }) {
 
 /** One form per allowed action; a sentence when there is none. */
 export function actionForms(session, task, allowed, onDone) {
-  const message = h('p', { class: 'form-error', role: 'status', 'aria-live': 'polite' });
+  const message = h('div', { class: 'form-error action-message', role: 'status', 'aria-live': 'polite' });
   if (allowed.length === 0) return h('div', { class: 'actions', dataset: { actions: '' } }, h('p', { class: 'muted' }, t('noActions')));
   const send = (event) => api.taskEvent(session.planId, task.id, event);
   const opts = { onDone, message };

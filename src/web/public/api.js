@@ -1,5 +1,6 @@
 // The session (a bearer token kept in this browser) and calls to the JSON API.
 import { getLang } from './i18n.js';
+import { explain, explanationText } from './refusals.js';
 
 const TOKEN_KEY = 'duban.token';
 const PLAN_KEY = 'duban.plan';
@@ -27,13 +28,15 @@ export function setChosenPlan(planId) {
   localStorage.setItem(PLAN_KEY, planId);
 }
 
+/** A refused request: the status, the server's answer, and what to tell the person about it. */
 export class ApiError extends Error {
   constructor(status, body) {
-    const e = body?.error ?? {};
-    super((getLang() === 'en' ? e.message_en : e.message) ?? e.message ?? `HTTP ${status}`);
+    const explanation = explain(status, body);
+    super(explanationText(explanation));
     this.status = status;
-    this.code = e.code;
+    this.code = body?.error?.code;
     this.body = body;
+    this.explanation = explanation;
   }
 }
 

@@ -1,7 +1,8 @@
 // The workspace shell: sign-in, the plan and person the session acts for, the top
 // bar, and a hash router (#/leader, #/dept, #/task/t1, #/notice/<id>).
 import { api, clearToken, getChosenPlan, getToken, setChosenPlan, setToken } from './api.js';
-import { getLang, initialLang, setLabels, setLang, t } from './i18n.js';
+import { getLang, initialLang, paren, setLabels, setLang, t } from './i18n.js';
+import { refusalNode } from './refusals.js';
 import { clear, h } from './util.js';
 import { disposeCharts } from './charts.js';
 import { leadershipView } from './views/leadership.js';
@@ -20,7 +21,8 @@ async function loadSession() {
   let planId = principal.kind === 'person' ? principal.planId : null;
   let plans = [];
   if (!planId) {
-    plans = await api.plans();
+    // The office and admins belong to no plan: they pick among all of them.
+    ({ plans } = await api.plans());
     const chosen = getChosenPlan();
     planId = plans.some((p) => p.id === chosen) ? chosen : plans[0]?.id ?? null;
   }
@@ -53,7 +55,7 @@ async function loadSession() {
 
 function whoLabel() {
   const p = session.principal;
-  if (p.kind === 'person') return session.me?.title ? `${session.me.name}(${session.me.title})` : session.me?.name ?? p.personId;
+  if (p.kind === 'person') return session.me?.title ? `${session.me.name}${paren(session.me.title)}` : session.me?.name ?? p.personId;
   return p.kind === 'admin' ? t('admin') : `${t('officeToken')} · ${p.name}`;
 }
 
@@ -62,7 +64,8 @@ function renderTopbar() {
   const langButton = h('button', { type: 'button', class: 'link-button', id: 'lang-toggle', onclick: () => switchLang() }, t('switchLang'));
   const brand = h('a', { class: 'brand', href: '#/' }, h('strong', {}, '督办'), h('span', { class: 'brand-sub' }, getLang() === 'en' ? 'Duban' : t('appTagline')));
   if (!session) {
-    topbar.append(brand, h('div', { class: 'topbar-right' }, langButton));
+    // Signed in but nothing loaded (an error page): signing out must still be at hand.
+    topbar.append(brand, h('div', { class: 'topbar-right' }, langButton, getToken() ? signOutButton() : null));
     return;
   }
   const route = location.hash;
@@ -89,7 +92,7 @@ function renderTopbar() {
       planPicker,
       h('span', { class: 'who', id: 'who' }, whoLabel()),
       langButton,
-      h('button', { type: 'button', class: 'link-button', onclick: signOut }, t('signOut')),
+      signOutButton(),
     ),
   );
 }
@@ -100,10 +103,15 @@ function switchLang() {
   route();
 }
 
+function signOutButton(className = 'link-button') {
+  return h('button', { type: 'button', class: className, dataset: { signout: '' }, onclick: signOut }, t('signOut'));
+}
+
 function signOut() {
   clearToken();
   session = null;
-  location.hash = '#/signin';
+  if (location.hash === '#/signin') route();
+  else location.hash = '#/signin';
 }
 
 function signInView() {
@@ -140,13 +148,17 @@ function signInView() {
   input.focus();
 }
 
+/** What went wrong, a retry, and — when no page could load for this token — a way out. */
 function errorBox(err, retry) {
   return h(
     'div',
     { class: 'card error-box', role: 'alert' },
     h('h2', {}, t('error')),
-    h('p', {}, err?.message ?? String(err)),
-    retry ? h('button', { type: 'button', onclick: retry }, t('retry')) : null,
+    refusalNode(err),
+    h('div', { class: 'action-row' },
+      retry ? h('button', { type: 'button', onclick: retry }, t('retry')) : null,
+      !session && getToken() ? signOutButton('primary') : null,
+    ),
   );
 }
 

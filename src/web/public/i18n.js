@@ -96,6 +96,15 @@ const UI = {
   returnReason: { zh: '退回原因', en: 'Reason for returning' },
   done: { zh: '已办理。', en: 'Done.' },
 
+  // refusals: what the server said no to, and why
+  refusedInvalid: { zh: '未办理，请修改以下内容后重试：', en: 'Nothing was done; please correct the following and try again:' },
+  refusedForbidden: { zh: '未办理：您无权办理此事项。', en: 'Nothing was done: you may not do this.' },
+  refusedState: { zh: '未办理：该任务现为「{state}」，不能「{event}」。', en: 'Nothing was done: the task is now "{state}", which does not take "{event}".' },
+  stateTakes: { zh: '此状态下可办理的事项', en: 'This state takes' },
+  stateTakesNothing: { zh: '此状态下没有可办理的事项。', en: 'This state takes nothing more.' },
+  request: { zh: '请求', en: 'Request' },
+  itemN: { zh: '第 {n} 项', en: ' item {n}' },
+
   // task page
   chain: { zh: '责任链', en: 'Responsibility chain' },
   duties: { zh: '工作职责', en: 'Duties' },
@@ -170,6 +179,10 @@ export function L(table, key) {
 export const C = () => (lang === 'zh' ? '：' : ': ');
 /** The separator of a list of names: 、 in Chinese. */
 export const SEP = () => (lang === 'zh' ? '、' : ', ');
+/** An aside in brackets: full-width in Chinese. */
+export const paren = (text) => (lang === 'zh' ? `（${text}）` : ` (${text})`);
+/** The separator of clauses: ； in Chinese. */
+export const SEMI = () => (lang === 'zh' ? '；' : '; ');
 
 /** Text the server gives as { zh, en }. */
 export function pick(text) {

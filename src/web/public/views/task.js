@@ -4,7 +4,7 @@
 import { actionForms } from '../actions.js';
 import { api, saveBlob } from '../api.js';
 import { machineDiagram } from '../diagram.js';
-import { C, getLang, L, SEP, t } from '../i18n.js';
+import { C, L, paren, SEMI, SEP, t } from '../i18n.js';
 import { clear, fmtDeadline, fmtSize, fmtTime, h, lightDot, lightOf, relative } from '../util.js';
 
 let machineGraph = null;
@@ -55,7 +55,7 @@ function headCard(session, task) {
       task.rectificationDeadline ? [h('dt', {}, t('rectificationDeadline')), h('dd', {}, fmtDeadline(Date.parse(task.rectificationDeadline), session.zone))] : null,
       h('dt', {}, t('progress')), h('dd', {}, task.progress ? `${t('percentDone', { n: task.progress.percent })}${task.progress.note ? ` — ${task.progress.note}` : ''}` : t('noProgress')),
       task.duties ? [h('dt', {}, t('duties')), h('dd', {}, task.duties)] : null,
-      task.milestones?.length ? [h('dt', {}, t('milestones')), h('dd', {}, task.milestones.map((m) => `${m.title}(${m.due})`).join(';'))] : null,
+      task.milestones?.length ? [h('dt', {}, t('milestones')), h('dd', {}, task.milestones.map((m) => `${m.title}${paren(m.due)}`).join(SEMI()))] : null,
     ),
   );
 }
@@ -135,7 +135,7 @@ function stateChange(from, to) {
   if (from.work !== to.work) parts.push(`${L('work', from.work)} → ${L('work', to.work)}`);
   if (from.supervision !== to.supervision) parts.push(`${L('supervision', from.supervision)} → ${L('supervision', to.supervision)}`);
   if (from.rung !== to.rung) parts.push(`${t('rungN', { n: from.rung })} → ${t('rungN', { n: to.rung })}`);
-  return parts.length > 0 ? h('div', { class: 'small state-change' }, parts.join(getLang() === 'zh' ? '；' : '; ')) : null;
+  return parts.length > 0 ? h('div', { class: 'small state-change' }, parts.join(SEMI())) : null;
 }
 
 function historyCard(session, task, fileNames) {
