@@ -1,56 +1,86 @@
 /**
- * Task machine: what one task of a plan is doing, and how hard it is being chased.
+ * Task machine: what one task of a plan is doing, who holds it, and how hard they
+ * are being chased. Whoever holds the task is the one chased: the department until
+ * it submits, the reviewer from then until they accept or return it.
  *
- * Two parallel regions:
- * - work: draft → assigned → acknowledged → inProgress → submitted → underReview
- *   → accepted (final). task.return sends a submitted task to rectification with a
- *   new deadline; from there it is submitted again. task.close (the plan closed)
- *   ends any open task as unfinished (final).
- * - supervision: idle → watching.onTrack → watching.dueSoon → overdue.escalating
- *   (rung 1, 2, …) → overdue.top (last rung); withReviewer once submitted (the
- *   department's clocks stop: the task is the reviewer's to act on); back to
- *   watching on a return; closed once accepted or the plan closes.
+ * Four parallel regions:
+ * - work, through the plan's phases as the task lives them:
+ *   draft → launch (assigned → acknowledged: issued, signed for, planned)
+ *   → promotion (inProgress) → implementation (delivered in full, or rectification
+ *   after a return) → evaluation (submitted → underReview) → accepted (final).
+ *   task.close (the plan closed) ends any open task as unfinished (final).
+ * - supervision, the clock of whoever holds the task:
+ *   idle → watching.onTrack/dueSoon → overdue.escalating (rung 1, 2, …) → overdue.top;
+ *   on submission review.waiting → review.escalating → review.top (the reviewer's
+ *   clock: 验收时限, reminders to the reviewer, then notices above the reviewer);
+ *   a return re-arms watching from the new deadline; closed once accepted or closed.
+ * - acknowledgement (签收时限): idle → waiting → reminded (the responsible person)
+ *   → chased (the department head) → done on acknowledgement, progress or submission.
+ * - extension (延期申请): idle → pending → idle on approval or rejection; a pending
+ *   request does not stop the clock; approval moves the deadline and re-arms.
  *
  * Events (all carry `at`, epoch ms): the task commands of
  * src/domain/commands.schema.ts with their deadlines resolved to epoch ms, plus
- * task.activate and task.close from the engine.
- * Timers (delayed transitions, run by the engine as BullMQ jobs):
- * - checkpoint: the next reminder time, or the deadline when no reminder is left;
- * - rungGrace: the rectification period of the current rung.
- * Emitted actions: notice { kind: 'reminder', index } | { kind: 'rung', rung }.
+ * task.activate and task.close from the engine. Timer events carry the time they
+ * were due (`at`) and the time they ran (`firedAt`): one that runs late — after an
+ * outage — issues its step now, with periods counted from now, and says so.
+ * Timers: checkpoint (next reminder or the deadline), rungGrace, reviewCheck (next
+ * review reminder or the review deadline), reviewGrace, ackCheck.
+ * Emitted actions: notice { kind, … } (see TaskNotice).
  *
  * The escalation policy is copied into the context on activation, so changing a
  * plan's policy never changes a ladder that is already climbing.
  */
-import { assign, not, setup, stateIn } from 'xstate';
-import { shiftOffset, type CalendarName } from '../src/domain/offsets.js';
+import { and, assign, not, setup, stateIn } from 'xstate';
 import type { TaskCommandInput } from '../src/domain/commands.schema.js';
+import { shiftOffset, type CalendarName } from '../src/domain/offsets.js';
 import type { EscalationPolicyT } from '../src/domain/plan.schema.js';
 import { eventTime, until, type Timed } from './clock.js';
 
 /**
- * v2: submitted tasks leave the department's clocks (supervision.withReviewer);
- * task.close ends open tasks as unfinished when the plan closes.
- * src/engine/migrations.ts brings v1 snapshots forward.
+ * v2: submitted tasks leave the department's clocks; task.close ends open tasks.
+ * v3: the reviewer's clock, 签收时限, extension requests, work states grouped by
+ * phase, late timers issue their step now. src/engine/migrations.ts brings older
+ * snapshots forward.
  */
-export const TASK_MACHINE_VERSION = 2;
+export const TASK_MACHINE_VERSION = 3;
+
+/** A timer that runs more than this after it was due was held up (an outage): its step is issued now. */
+export const LATE_AFTER_MS = 60_000;
 
 export interface TaskContext {
   taskId: string;
   zone: string;
   calendar: CalendarName;
   deadline: number;
+  /** The deadline the task was issued with; every later one is in its history. */
+  originalDeadline: number;
   policy: EscalationPolicyT;
   /** Reminder times for the current deadline, ascending. */
   reminderTimes: number[];
   /** Index into reminderTimes of the next reminder to send; length when none is left. */
   nextReminder: number;
-  /** Rung reached (0 while not overdue). */
+  /** Rung reached on the current deadline (0 while not overdue). */
   rung: number;
   /** When the current rung's rectification period ends (the next rung's time). */
   rectificationDeadline: number | null;
   progress: { percent: number; note: string; at: number } | null;
   returns: number;
+  issuedAt: number | null;
+  /** 签收时限 of the current issue. */
+  ackDeadline: number | null;
+  acknowledgedAt: number | null;
+  submittedAt: number | null;
+  /** 验收时限 of the current submission. */
+  reviewDeadline: number | null;
+  reviewReminderTimes: number[];
+  nextReviewReminder: number;
+  /** Steps taken past the review deadline (0 while on time). */
+  reviewRung: number;
+  reviewRectificationDeadline: number | null;
+  extensionRequest: { deadline: number; reason: string; at: number } | null;
+  /** Extensions approved so far. */
+  extensions: number;
 }
 
 export interface TaskInput extends Timed {
@@ -68,19 +98,48 @@ export type TaskCommandEvent = Resolved<TaskCommandInput> & Timed;
 export type TaskSystemEvent = ({ type: 'task.activate' } & Timed) | ({ type: 'task.close' } & Timed);
 export type TaskEvent = TaskCommandEvent | TaskSystemEvent;
 
-export type TaskNotice = { kind: 'reminder'; index: number } | { kind: 'rung'; rung: number };
+/** `late`: the time the notice was due, when it is issued late (after an outage). */
+export type TaskNotice =
+  | { kind: 'reminder'; index: number; late?: number }
+  | { kind: 'rung'; rung: number; late?: number }
+  | { kind: 'submitted' }
+  | { kind: 'reviewReminder'; index: number; late?: number }
+  | { kind: 'reviewRung'; rung: number; late?: number }
+  | { kind: 'ackReminder'; late?: number }
+  | { kind: 'ackChase'; late?: number }
+  | { kind: 'extensionRequested' }
+  | { kind: 'extensionDecided'; approved: boolean; deadline: number; requestedAt: number };
+
+type Ctx = TaskContext;
+
+/**
+ * When a step is issued: its due time, or now when its timer ran late. Dates that
+ * follow (the next rung) count from here, so no notice carries a period already past.
+ */
+export function issueTime(event: unknown): number {
+  const e = event as { at?: number; firedAt?: number };
+  const at = eventTime(event);
+  return typeof e.firedAt === 'number' && e.firedAt - at > LATE_AFTER_MS ? e.firedAt : at;
+}
+
+/** `{ late: when the step was due }` if it is issued late; a rung skipped past missed reminders was due at the deadline. */
+function lateness(event: unknown, dueAt = eventTime(event)): { late?: number } {
+  return issueTime(event) !== eventTime(event) ? { late: Math.max(dueAt, eventTime(event)) } : {};
+}
+
+const shift = (ctx: Ctx, at: number, offset: EscalationPolicyT['reminders'][number], sign: 1 | -1 = 1) => shiftOffset(at, offset, ctx.zone, ctx.calendar, sign);
 
 /** Reminder times before `deadline`, ascending. */
-function reminderTimes(ctx: Pick<TaskContext, 'deadline' | 'policy' | 'zone' | 'calendar'>): number[] {
-  return ctx.policy.reminders.map((offset) => shiftOffset(ctx.deadline, offset, ctx.zone, ctx.calendar, -1)).sort((a, b) => a - b);
+function reminderTimes(ctx: Ctx): number[] {
+  return ctx.policy.reminders.map((offset) => shift(ctx, ctx.deadline, offset, -1)).sort((a, b) => a - b);
 }
 
 /**
- * Arms supervision for the current deadline at time `at`: reminders already past are
- * skipped but for the latest, which is sent at once (one catch-up reminder, never a
- * burst); a deadline already past gets no reminder at all.
+ * Arms the department's clock for the current deadline at time `at`: reminders
+ * already past are skipped but for the latest, which is sent at once (one catch-up
+ * reminder, never a burst); a deadline already past gets no reminder at all.
  */
-function armed(ctx: TaskContext, at: number): Partial<TaskContext> {
+function armed(ctx: Ctx, at: number): Partial<Ctx> {
   const times = reminderTimes(ctx);
   let next = times.findIndex((t) => t > at);
   if (next === -1) next = times.length;
@@ -89,55 +148,111 @@ function armed(ctx: TaskContext, at: number): Partial<TaskContext> {
   return { reminderTimes: times, nextReminder: next, rung: 0, rectificationDeadline: null };
 }
 
-function graceAfter(ctx: TaskContext, rung: number, at: number): number | null {
+function graceAfter(ctx: Ctx, rung: number, at: number): number | null {
   const grace = ctx.policy.rungs[rung - 1]?.grace;
-  return grace === undefined || rung >= ctx.policy.rungs.length ? null : shiftOffset(at, grace, ctx.zone, ctx.calendar);
+  return grace === undefined || rung >= ctx.policy.rungs.length ? null : shift(ctx, at, grace);
 }
+
+/** The reviewer's clock from a submission at `at`. */
+function reviewArmed(ctx: Ctx, at: number): Partial<Ctx> {
+  const review = ctx.policy.review;
+  const reviewDeadline = shift(ctx, at, review.within);
+  const times = review.reminders.map((o) => shift(ctx, reviewDeadline, o, -1)).filter((t) => t > at).sort((a, b) => a - b);
+  return { submittedAt: at, reviewDeadline, reviewReminderTimes: times, nextReviewReminder: 0, reviewRung: 0, reviewRectificationDeadline: null };
+}
+
+const reviewCleared: Partial<Ctx> = { reviewDeadline: null, reviewReminderTimes: [], nextReviewReminder: 0, reviewRung: 0, reviewRectificationDeadline: null };
+
+const noticeOf =
+  (make: (ctx: Ctx, event: unknown) => TaskNotice) =>
+  ({ context, event }: { context: Ctx; event: unknown }) =>
+    make(context, event);
+
+/** Events that show the task was received: any of them ends the 签收 clock. */
+const RECEIVED = ['task.acknowledge', 'task.progress', 'task.submit'] as const;
 
 export const taskMachine = setup({
   types: {} as { context: TaskContext; events: TaskEvent; input: TaskInput },
   delays: {
-    checkpoint: ({ context, event }) => {
-      const reminder = context.reminderTimes[context.nextReminder];
-      return until(reminder ?? context.deadline, event);
-    },
+    checkpoint: ({ context, event }) => until(context.reminderTimes[context.nextReminder] ?? context.deadline, event),
     rungGrace: ({ context, event }) => until(context.rectificationDeadline ?? eventTime(event), event),
+    reviewCheck: ({ context, event }) => until(context.reviewReminderTimes[context.nextReviewReminder] ?? context.reviewDeadline ?? eventTime(event), event),
+    reviewGrace: ({ context, event }) => until(context.reviewRectificationDeadline ?? eventTime(event), event),
+    ackCheck: ({ context, event }) => until(context.ackDeadline ?? eventTime(event), event),
   },
   guards: {
-    reminderPending: ({ context }) => context.nextReminder < context.reminderTimes.length,
+    /** A reminder is due before the deadline as of when this step is issued. */
+    reminderPending: ({ context, event }) => context.nextReminder < context.reminderTimes.length && issueTime(event) < context.deadline,
     nextRungIsLast: ({ context }) => context.rung + 1 >= context.policy.rungs.length,
-    newDeadlineInFuture: ({ event }) =>
-      (event.type === 'task.return' || event.type === 'task.deadline.change') && event.deadline > event.at,
+    reviewReminderPending: ({ context, event }) =>
+      context.nextReviewReminder < context.reviewReminderTimes.length && issueTime(event) < (context.reviewDeadline ?? 0),
+    nextReviewRungIsLast: ({ context }) => context.reviewRung + 1 >= context.policy.review.escalateTo.length,
+    newDeadlineInFuture: ({ event }) => (event.type === 'task.return' || event.type === 'task.deadline.change') && event.deadline > event.at,
+    fullyDelivered: ({ event }) => event.type === 'task.progress' && event.percent === 100,
+    extensionAllowed: ({ context, event }) =>
+      event.type === 'task.extension.request' &&
+      context.issuedAt !== null &&
+      event.at < context.deadline &&
+      event.deadline > context.deadline &&
+      context.extensions < context.policy.maxExtensions,
+    extensionPending: ({ context }) => context.extensionRequest !== null,
   },
   actions: {
     notice: (_, _params: TaskNotice) => {},
+    issue: assign(({ context, event }) => {
+      const at = eventTime(event);
+      return { issuedAt: at, ackDeadline: shift(context, at, context.policy.acknowledge.within) };
+    }),
+    chaseAck: assign(({ context, event }) => ({ ackDeadline: shift(context, issueTime(event), context.policy.acknowledge.chaseAfter) })),
+    received: assign(({ context, event }) => (context.acknowledgedAt === null ? { acknowledgedAt: eventTime(event) } : {})),
     arm: assign(({ context, event }) => armed(context, eventTime(event))),
     setDeadline: assign(({ context, event }) =>
       event.type === 'task.return' || event.type === 'task.deadline.change' ? { deadline: event.deadline } : { deadline: context.deadline },
     ),
-    consumeReminder: assign(({ context }) => ({ nextReminder: context.nextReminder + 1 })),
+    /** Consumes every reminder whose time has come as of this step: one notice, never a burst. */
+    consumeReminder: assign(({ context, event }) => {
+      const now = issueTime(event);
+      let next = context.nextReminder + 1;
+      while (next < context.reminderTimes.length && context.reminderTimes[next]! <= now) next++;
+      return { nextReminder: next };
+    }),
     climb: assign(({ context, event }) => {
       const rung = context.rung + 1;
-      return { rung, rectificationDeadline: graceAfter(context, rung, eventTime(event)) };
+      return { rung, rectificationDeadline: graceAfter(context, rung, issueTime(event)) };
     }),
-    recordProgress: assign(({ event }) =>
-      event.type === 'task.progress' ? { progress: { percent: event.percent, note: event.note, at: event.at } } : {},
-    ),
+    recordProgress: assign(({ event }) => (event.type === 'task.progress' ? { progress: { percent: event.percent, note: event.note, at: event.at } } : {})),
     countReturn: assign(({ context }) => ({ returns: context.returns + 1 })),
+    startReview: assign(({ context, event }) => reviewArmed(context, eventTime(event))),
+    clearReview: assign(() => reviewCleared),
+    consumeReviewReminder: assign(({ context, event }) => {
+      const now = issueTime(event);
+      let next = context.nextReviewReminder + 1;
+      while (next < context.reviewReminderTimes.length && context.reviewReminderTimes[next]! <= now) next++;
+      return { nextReviewReminder: next };
+    }),
+    climbReview: assign(({ context, event }) => {
+      const reviewRung = context.reviewRung + 1;
+      const last = reviewRung >= context.policy.review.escalateTo.length;
+      return { reviewRung, reviewRectificationDeadline: last ? null : shift(context, issueTime(event), context.policy.review.grace) };
+    }),
+    recordRequest: assign(({ event }) =>
+      event.type === 'task.extension.request' ? { extensionRequest: { deadline: event.deadline, reason: event.reason, at: event.at } } : {},
+    ),
+    approveExtension: assign(({ context }) => ({
+      deadline: context.extensionRequest?.deadline ?? context.deadline,
+      extensions: context.extensions + 1,
+    })),
+    clearRequest: assign(() => ({ extensionRequest: null })),
   },
 }).createMachine({
   id: 'task',
   type: 'parallel',
-  on: {
-    // The plan closed: open work ends unfinished and its ladder stops. An accepted task
-    // is done already (both regions final) and takes no more events.
-    'task.close': { guard: not(stateIn('#task.supervision.closed')), target: ['#task.work.unfinished', '#task.supervision.closed'] },
-  },
   context: ({ input }) => ({
     taskId: input.taskId,
     zone: input.zone,
     calendar: input.calendar,
     deadline: input.deadline,
+    originalDeadline: input.deadline,
     policy: input.policy,
     reminderTimes: [],
     nextReminder: 0,
@@ -145,56 +260,81 @@ export const taskMachine = setup({
     rectificationDeadline: null,
     progress: null,
     returns: 0,
+    issuedAt: null,
+    ackDeadline: null,
+    acknowledgedAt: null,
+    submittedAt: null,
+    reviewDeadline: null,
+    reviewReminderTimes: [],
+    nextReviewReminder: 0,
+    reviewRung: 0,
+    reviewRectificationDeadline: null,
+    extensionRequest: null,
+    extensions: 0,
   }),
+  on: {
+    // The plan closed: open work ends unfinished and every clock stops. A task already
+    // accepted or ended is final in every region and takes no more events.
+    'task.close': {
+      guard: not(stateIn('#task.supervision.closed')),
+      target: ['#task.work.unfinished', '#task.supervision.closed', '#task.acknowledgement.done', '#task.extension.closed'],
+      actions: 'clearRequest',
+    },
+  },
   states: {
     work: {
       initial: 'draft',
       states: {
-        draft: { on: { 'task.activate': 'assigned' } },
-        assigned: {
+        draft: { on: { 'task.activate': 'launch' } },
+        launch: {
+          initial: 'assigned',
+          states: {
+            assigned: { on: { 'task.acknowledge': 'acknowledged' } },
+            acknowledged: {},
+          },
           on: {
-            'task.acknowledge': 'acknowledged',
-            'task.progress': { target: 'inProgress', actions: 'recordProgress' },
-            'task.submit': 'submitted',
+            'task.progress': [
+              { guard: 'fullyDelivered', target: 'implementation.delivered', actions: 'recordProgress' },
+              { target: 'promotion', actions: 'recordProgress' },
+            ],
+            'task.submit': 'evaluation',
           },
         },
-        acknowledged: {
+        promotion: {
+          initial: 'inProgress',
+          states: { inProgress: {} },
           on: {
-            'task.progress': { target: 'inProgress', actions: 'recordProgress' },
-            'task.submit': 'submitted',
+            'task.progress': [
+              { guard: 'fullyDelivered', target: 'implementation.delivered', actions: 'recordProgress' },
+              { actions: 'recordProgress' },
+            ],
+            'task.submit': 'evaluation',
           },
         },
-        inProgress: {
+        implementation: {
+          initial: 'delivered',
+          states: { delivered: {}, rectification: {} },
           on: {
             'task.progress': { actions: 'recordProgress' },
-            'task.submit': 'submitted',
+            'task.submit': 'evaluation',
           },
         },
-        submitted: {
+        evaluation: {
+          initial: 'submitted',
+          states: {
+            submitted: { on: { 'task.review': 'underReview' } },
+            underReview: {},
+          },
           on: {
-            'task.review': 'underReview',
-            'task.accept': { target: ['#task.work.accepted', '#task.supervision.closed'] },
+            'task.accept': {
+              target: ['#task.work.accepted', '#task.supervision.closed', '#task.acknowledgement.done', '#task.extension.closed'],
+              actions: ['clearReview', 'clearRequest'],
+            },
             'task.return': {
               guard: 'newDeadlineInFuture',
-              target: ['#task.work.rectification', '#task.supervision.watching'],
-              actions: ['setDeadline', 'arm', 'countReturn'],
+              target: ['#task.work.implementation.rectification', '#task.supervision.watching'],
+              actions: ['setDeadline', 'arm', 'countReturn', 'clearReview'],
             },
-          },
-        },
-        underReview: {
-          on: {
-            'task.accept': { target: ['#task.work.accepted', '#task.supervision.closed'] },
-            'task.return': {
-              guard: 'newDeadlineInFuture',
-              target: ['#task.work.rectification', '#task.supervision.watching'],
-              actions: ['setDeadline', 'arm', 'countReturn'],
-            },
-          },
-        },
-        rectification: {
-          on: {
-            'task.progress': { actions: 'recordProgress' },
-            'task.submit': 'submitted',
           },
         },
         accepted: { type: 'final' },
@@ -219,25 +359,23 @@ export const taskMachine = setup({
                 guard: 'reminderPending',
                 target: '.dueSoon',
                 reenter: true,
-                actions: [
-                  { type: 'notice', params: ({ context }) => ({ kind: 'reminder', index: context.nextReminder }) },
-                  'consumeReminder',
-                ],
+                actions: [{ type: 'notice', params: noticeOf((c, e) => ({ kind: 'reminder', index: c.nextReminder, ...lateness(e) })) }, 'consumeReminder'],
               },
               {
                 guard: 'nextRungIsLast',
                 target: 'overdue.top',
-                actions: ['climb', { type: 'notice', params: ({ context }) => ({ kind: 'rung', rung: context.rung }) }],
+                actions: ['climb', { type: 'notice', params: noticeOf((c, e) => ({ kind: 'rung', rung: c.rung, ...lateness(e, c.deadline) })) }],
               },
               {
                 target: 'overdue.escalating',
-                actions: ['climb', { type: 'notice', params: ({ context }) => ({ kind: 'rung', rung: context.rung }) }],
+                actions: ['climb', { type: 'notice', params: noticeOf((c, e) => ({ kind: 'rung', rung: c.rung, ...lateness(e, c.deadline) })) }],
               },
             ],
           },
           on: {
             'task.deadline.change': { guard: 'newDeadlineInFuture', target: 'watching', reenter: true, actions: ['setDeadline', 'arm'] },
-            'task.submit': 'withReviewer',
+            'task.extension.approve': { guard: 'extensionPending', target: 'watching', reenter: true, actions: ['approveExtension', 'arm'] },
+            'task.submit': 'review',
           },
         },
         overdue: {
@@ -249,12 +387,12 @@ export const taskMachine = setup({
                   {
                     guard: 'nextRungIsLast',
                     target: 'top',
-                    actions: ['climb', { type: 'notice', params: ({ context }) => ({ kind: 'rung', rung: context.rung }) }],
+                    actions: ['climb', { type: 'notice', params: noticeOf((c, e) => ({ kind: 'rung', rung: c.rung, ...lateness(e) })) }],
                   },
                   {
                     target: 'escalating',
                     reenter: true,
-                    actions: ['climb', { type: 'notice', params: ({ context }) => ({ kind: 'rung', rung: context.rung }) }],
+                    actions: ['climb', { type: 'notice', params: noticeOf((c, e) => ({ kind: 'rung', rung: c.rung, ...lateness(e) })) }],
                   },
                 ],
               },
@@ -263,14 +401,125 @@ export const taskMachine = setup({
           },
           on: {
             'task.deadline.change': { guard: 'newDeadlineInFuture', target: 'watching', actions: ['setDeadline', 'arm'] },
-            'task.submit': 'withReviewer',
+            'task.extension.approve': { guard: 'extensionPending', target: 'watching', actions: ['approveExtension', 'arm'] },
+            'task.submit': 'review',
           },
         },
-        // Submitted: no reminder or rung chases the department while the reviewer holds
-        // the task. A return re-arms watching from its new deadline; acceptance closes.
-        withReviewer: {
+        // Submitted: the reviewer holds the task. No clock of the department runs; the
+        // reviewer is told, reminded before the review deadline, and past it the
+        // notices go up the chain above them.
+        review: {
+          initial: 'waiting',
+          entry: ['startReview', { type: 'notice', params: { kind: 'submitted' } }],
+          states: {
+            waiting: {
+              after: {
+                reviewCheck: [
+                  {
+                    guard: 'reviewReminderPending',
+                    target: 'waiting',
+                    reenter: true,
+                    actions: [
+                      { type: 'notice', params: noticeOf((c, e) => ({ kind: 'reviewReminder', index: c.nextReviewReminder, ...lateness(e) })) },
+                      'consumeReviewReminder',
+                    ],
+                  },
+                  {
+                    guard: 'nextReviewRungIsLast',
+                    target: 'top',
+                    actions: ['climbReview', { type: 'notice', params: noticeOf((c, e) => ({ kind: 'reviewRung', rung: c.reviewRung, ...lateness(e, c.reviewDeadline ?? undefined) })) }],
+                  },
+                  {
+                    target: 'escalating',
+                    actions: ['climbReview', { type: 'notice', params: noticeOf((c, e) => ({ kind: 'reviewRung', rung: c.reviewRung, ...lateness(e, c.reviewDeadline ?? undefined) })) }],
+                  },
+                ],
+              },
+            },
+            escalating: {
+              after: {
+                reviewGrace: [
+                  {
+                    guard: 'nextReviewRungIsLast',
+                    target: 'top',
+                    actions: ['climbReview', { type: 'notice', params: noticeOf((c, e) => ({ kind: 'reviewRung', rung: c.reviewRung, ...lateness(e) })) }],
+                  },
+                  {
+                    target: 'escalating',
+                    reenter: true,
+                    actions: ['climbReview', { type: 'notice', params: noticeOf((c, e) => ({ kind: 'reviewRung', rung: c.reviewRung, ...lateness(e) })) }],
+                  },
+                ],
+              },
+            },
+            top: {},
+          },
           on: {
             'task.deadline.change': { guard: 'newDeadlineInFuture', actions: 'setDeadline' },
+            'task.extension.approve': { guard: 'extensionPending', actions: 'approveExtension' },
+          },
+        },
+        closed: { type: 'final' },
+      },
+    },
+    acknowledgement: {
+      initial: 'idle',
+      states: {
+        idle: { on: { 'task.activate': { target: 'waiting', actions: 'issue' } } },
+        waiting: {
+          after: {
+            ackCheck: {
+              target: 'reminded',
+              actions: [{ type: 'notice', params: noticeOf((_c, e) => ({ kind: 'ackReminder', ...lateness(e) })) }, 'chaseAck'],
+            },
+          },
+        },
+        reminded: {
+          after: {
+            ackCheck: { target: 'chased', actions: { type: 'notice', params: noticeOf((_c, e) => ({ kind: 'ackChase', ...lateness(e) })) } },
+          },
+        },
+        chased: {},
+        done: { type: 'final' },
+      },
+      on: Object.fromEntries(
+        RECEIVED.map((type) => [type, { guard: and([not(stateIn('#task.acknowledgement.idle')), not(stateIn('#task.acknowledgement.done'))]), target: '.done', actions: 'received' }]),
+      ),
+    },
+    extension: {
+      initial: 'idle',
+      states: {
+        idle: {
+          on: {
+            'task.extension.request': {
+              guard: 'extensionAllowed',
+              target: 'pending',
+              actions: ['recordRequest', { type: 'notice', params: { kind: 'extensionRequested' } }],
+            },
+          },
+        },
+        pending: {
+          on: {
+            'task.extension.approve': {
+              target: 'idle',
+              actions: [
+                {
+                  type: 'notice',
+                  params: noticeOf((c) => ({ kind: 'extensionDecided', approved: true, deadline: c.extensionRequest?.deadline ?? c.deadline, requestedAt: c.extensionRequest?.at ?? 0 })),
+                },
+                'clearRequest',
+              ],
+            },
+            'task.extension.reject': {
+              target: 'idle',
+              actions: [
+                {
+                  type: 'notice',
+                  params: noticeOf((c) => ({ kind: 'extensionDecided', approved: false, deadline: c.extensionRequest?.deadline ?? c.deadline, requestedAt: c.extensionRequest?.at ?? 0 })),
+                },
+                'clearRequest',
+              ],
+            },
           },
         },
         closed: { type: 'final' },

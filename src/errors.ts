@@ -55,6 +55,11 @@ export class EventNotAcceptedError extends DubanError {
   }
 }
 
+/** The state would take the event, but a rule of supervision refuses it now (an extension asked after the deadline). */
+export class RefusedError extends DubanError {
+  readonly code = 'refused';
+}
+
 /** Concurrent writers kept winning; the caller may retry. */
 export class ConflictError extends DubanError {
   readonly code = 'conflict';
@@ -63,4 +68,9 @@ export class ConflictError extends DubanError {
 /** The thing already exists (a plan id in use). */
 export class AlreadyExistsError extends DubanError {
   readonly code = 'already_exists';
+}
+
+/** A service Duban depends on (Redis) cannot be reached or did not answer in time; the caller may retry. */
+export class ServiceUnavailableError extends DubanError {
+  readonly code = 'unavailable';
 }

@@ -37,6 +37,9 @@ export const TaskCommandSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('task.accept'), note: Note }),
   z.object({ type: z.literal('task.return'), reason: Reason, deadline: NewDeadline }),
   z.object({ type: z.literal('task.deadline.change'), deadline: NewDeadline, reason: Reason }),
+  z.object({ type: z.literal('task.extension.request'), deadline: NewDeadline, reason: Reason }),
+  z.object({ type: z.literal('task.extension.approve'), note: Note }),
+  z.object({ type: z.literal('task.extension.reject'), note: Reason }),
 ]);
 export type TaskCommandInput = z.infer<typeof TaskCommandSchema>;
 /** Every task command's type: the key of every table about task commands (see task-commands.ts). */

@@ -10,7 +10,17 @@ import type { Text } from './i18n.js';
 import type { ChainRoleT, PlanDefinition, RungActionT, TaskDefinition } from './plan.schema.js';
 import { formatPlanTime } from './time.js';
 
-export type NoticeKind = 'reminder' | 'rectification' | 'phase';
+export type NoticeKind =
+  | 'reminder'
+  | 'rectification'
+  | 'phase'
+  | 'submitted'
+  | 'reviewReminder'
+  | 'reviewOverdue'
+  | 'ackReminder'
+  | 'ackChase'
+  | 'extensionRequested'
+  | 'extensionDecided';
 
 /** A notice as rendered for its readers: its facts, numbered, addressed by name, in words. */
 export interface Notice extends Omit<NoticeFacts, 'phase' | 'recipients'> {
@@ -69,36 +79,79 @@ export interface NoticeFacts {
   phase: PhaseChanged | null;
   /** For the notice that the plan closed: tasks it closed unfinished, in plan order. */
   unfinished?: string[];
+  /** When the notice was due, if it was issued late (after an outage); it is dated when issued. */
+  late?: number;
+  /** For the reviewer's notices: the review deadline (验收时限). */
+  reviewDeadline?: number;
+  /** For extension notices: the date asked for, and whether it was granted. */
+  requestedDeadline?: number;
+  approved?: boolean;
 }
 
 const bare = (recipients: Recipient[]) => recipients.map(({ id, roles }) => ({ id, roles }));
 
-/** The facts of the notice a task machine's `notice` action stands for, at time `at`. */
+/** The facts of the notice a task machine's `notice` action stands for, at time `at` (when it is issued). */
 export function taskNoticeFacts(plan: PlanDefinition, task: TaskDefinition, ctx: TaskContext, notice: TaskNotice, at: number): NoticeFacts {
   const stamp = ctx.deadline.toString(36);
-  const base = { planId: plan.id, taskId: task.id, deadline: ctx.deadline, createdAt: at, phase: null };
-  if (notice.kind === 'reminder') {
-    return {
-      ...base,
-      id: `${task.id}.${stamp}.m${notice.index + 1}`,
-      kind: 'reminder',
-      rung: null,
-      action: null,
-      recipients: bare(resolveRecipients(plan, task, ctx.policy.reminderNotify)),
-      rectificationDeadline: null,
-    };
+  const late = 'late' in notice && notice.late !== undefined ? { late: notice.late } : {};
+  const base = { planId: plan.id, taskId: task.id, deadline: ctx.deadline, createdAt: at, phase: null, rung: null, action: null, rectificationDeadline: null, ...late };
+  const to = (roles: readonly ChainRoleT[]) => bare(resolveRecipients(plan, task, roles));
+  const submitted = (ctx.submittedAt ?? at).toString(36);
+  const review = { reviewDeadline: ctx.reviewDeadline ?? undefined };
+  switch (notice.kind) {
+    case 'reminder':
+      return { ...base, id: `${task.id}.${stamp}.m${notice.index + 1}`, kind: 'reminder', recipients: to(ctx.policy.reminderNotify) };
+    case 'rung': {
+      const rung = ctx.policy.rungs[notice.rung - 1];
+      if (!rung) throw new Error(`task ${task.id}: no rung ${notice.rung} in its policy`);
+      return {
+        ...base,
+        id: `${task.id}.${stamp}.r${notice.rung}`,
+        kind: 'rectification',
+        rung: notice.rung,
+        action: rung.action,
+        recipients: to(rung.notify),
+        rectificationDeadline: ctx.rectificationDeadline,
+      };
+    }
+    case 'submitted':
+      return { ...base, ...review, id: `${task.id}.${submitted}.s`, kind: 'submitted', recipients: to(['responsibleLeader']) };
+    case 'reviewReminder':
+      return { ...base, ...review, id: `${task.id}.${submitted}.v${notice.index + 1}`, kind: 'reviewReminder', recipients: to(['responsibleLeader']) };
+    case 'reviewRung': {
+      const roles = ctx.policy.review.escalateTo[notice.rung - 1] ?? ['responsibleLeader', 'groupLeader'];
+      return {
+        ...base,
+        ...review,
+        id: `${task.id}.${submitted}.e${notice.rung}`,
+        kind: 'reviewOverdue',
+        rung: notice.rung,
+        recipients: to(roles),
+        rectificationDeadline: ctx.reviewRectificationDeadline,
+      };
+    }
+    case 'ackReminder':
+      return { ...base, id: `${task.id}.${(ctx.issuedAt ?? at).toString(36)}.a1`, kind: 'ackReminder', recipients: to(['responsiblePerson']) };
+    case 'ackChase':
+      return { ...base, id: `${task.id}.${(ctx.issuedAt ?? at).toString(36)}.a2`, kind: 'ackChase', recipients: to(['responsiblePerson', 'departmentHead']) };
+    case 'extensionRequested':
+      return {
+        ...base,
+        id: `${task.id}.${(ctx.extensionRequest?.at ?? at).toString(36)}.x`,
+        kind: 'extensionRequested',
+        recipients: to(['responsibleLeader']),
+        ...(ctx.extensionRequest ? { requestedDeadline: ctx.extensionRequest.deadline } : {}),
+      };
+    case 'extensionDecided':
+      return {
+        ...base,
+        id: `${task.id}.${notice.requestedAt.toString(36)}.xd`,
+        kind: 'extensionDecided',
+        recipients: to(['responsiblePerson', 'departmentHead']),
+        requestedDeadline: notice.deadline,
+        approved: notice.approved,
+      };
   }
-  const rung = ctx.policy.rungs[notice.rung - 1];
-  if (!rung) throw new Error(`task ${task.id}: no rung ${notice.rung} in its policy`);
-  return {
-    ...base,
-    id: `${task.id}.${stamp}.r${notice.rung}`,
-    kind: 'rectification',
-    rung: notice.rung,
-    action: rung.action,
-    recipients: bare(resolveRecipients(plan, task, rung.notify)),
-    rectificationDeadline: ctx.rectificationDeadline,
-  };
 }
 
 /** The facts of the notice to the leadership group and office when the plan changes phase. */
@@ -149,15 +202,93 @@ export function renderNotice(plan: PlanDefinition, facts: NoticeFacts): Notice {
   }
   const title = plan.tasks.find((t) => t.id === facts.taskId)?.title ?? facts.taskId ?? '';
   const deadlineText = formatPlanTime(facts.deadline!, zone);
-  if (facts.kind === 'reminder') {
-    return {
-      ...base,
-      title: { zh: `催办提醒：「${title}」将于 ${deadlineText} 到期`, en: `Reminder: "${title}" is due ${deadlineText}` },
-      body: {
-        zh: `「${title}」的完成时限为 ${deadlineText}。请按时完成并提交验收；如已完成，请尽快提交。`,
-        en: `"${title}" is due ${deadlineText}. Please finish and submit it for acceptance on time; if it is done, submit it now.`,
-      },
-    };
+  const lateNote =
+    facts.late === undefined
+      ? { zh: '', en: '' }
+      : {
+          zh: `（本通知原定 ${formatPlanTime(facts.late, zone)} 发出，因系统中断延迟至今发出，整改期限自发出之时起算。）`,
+          en: ` (This notice was due ${formatPlanTime(facts.late, zone)}; it is issued late because the system was down, and its period runs from now.)`,
+        };
+  const withLate = (t: Text): Text => ({ zh: t.zh + lateNote.zh, en: t.en + lateNote.en });
+  const reviewText = facts.reviewDeadline === undefined ? null : formatPlanTime(facts.reviewDeadline, zone);
+  switch (facts.kind) {
+    case 'reminder':
+      return {
+        ...base,
+        title: { zh: `催办提醒：「${title}」将于 ${deadlineText} 到期`, en: `Reminder: "${title}" is due ${deadlineText}` },
+        body: withLate({
+          zh: `「${title}」的完成时限为 ${deadlineText}。请按时完成并提交验收；如已完成，请尽快提交。`,
+          en: `"${title}" is due ${deadlineText}. Please finish and submit it for acceptance on time; if it is done, submit it now.`,
+        }),
+      };
+    case 'submitted':
+      return {
+        ...base,
+        title: { zh: `待验收：「${title}」已提交`, en: `For your acceptance: "${title}" was submitted` },
+        body: {
+          zh: `「${title}」已由责任单位提交验收，请于 ${reviewText ?? '验收时限'} 前完成验收或退回整改。`,
+          en: `"${title}" was submitted for acceptance. Please accept it or return it for rectification by ${reviewText ?? 'the review deadline'}.`,
+        },
+      };
+    case 'reviewReminder':
+      return {
+        ...base,
+        title: { zh: `验收提醒：「${title}」待您验收`, en: `Review reminder: "${title}" awaits your acceptance` },
+        body: withLate({
+          zh: `「${title}」已提交，验收时限为 ${reviewText ?? ''}。请按时验收或退回整改。`,
+          en: `"${title}" was submitted; the review is due ${reviewText ?? ''}. Please accept it or return it in time.`,
+        }),
+      };
+    case 'reviewOverdue':
+      return {
+        ...base,
+        title: { zh: `验收逾期：「${title}」超过验收时限未验收`, en: `Review overdue: "${title}" was not reviewed in time` },
+        body: withLate({
+          zh: `「${title}」已于按时提交，但责任领导未在 ${reviewText ?? ''} 前完成验收，现报${recipients.map((r) => r.name).join('、')}督办。责任单位不因此计为逾期。`,
+          en: `"${title}" was submitted, but the responsible leader did not review it by ${reviewText ?? ''}; this is reported to ${recipients.map((r) => r.name).join(', ')}. The department is not counted late for it.`,
+        }),
+      };
+    case 'ackReminder':
+      return {
+        ...base,
+        title: { zh: `签收提醒：「${title}」尚未签收`, en: `Please acknowledge: "${title}" has not been signed for` },
+        body: withLate({
+          zh: `「${title}」已下达，超过签收时限仍未签收。请立即签收并开始办理。`,
+          en: `"${title}" was issued and has not been acknowledged within the time allowed. Please acknowledge it and start work now.`,
+        }),
+      };
+    case 'ackChase':
+      return {
+        ...base,
+        title: { zh: `签收催办：「${title}」逾期未签收`, en: `Not acknowledged: "${title}" is still not signed for` },
+        body: withLate({
+          zh: `「${title}」下达后经提醒仍未签收，请股室负责人督促责任人立即签收。`,
+          en: `"${title}" is still not acknowledged after a reminder; the department head is asked to see that it is signed for now.`,
+        }),
+      };
+    case 'extensionRequested':
+      return {
+        ...base,
+        title: { zh: `延期申请：「${title}」申请延至 ${facts.requestedDeadline === undefined ? '' : formatPlanTime(facts.requestedDeadline, zone)}`, en: `Extension requested: "${title}"` },
+        body: {
+          zh: `「${title}」现完成时限为 ${deadlineText}，责任单位申请延期，请审批（批准或驳回）。审批前原时限不变。`,
+          en: `"${title}" is due ${deadlineText}; its department asks for more time. Please approve or reject; the current deadline stands until then.`,
+        },
+      };
+    case 'extensionDecided': {
+      const asked = facts.requestedDeadline === undefined ? '' : formatPlanTime(facts.requestedDeadline, zone);
+      return {
+        ...base,
+        title: facts.approved
+          ? { zh: `延期已批准：「${title}」完成时限延至 ${asked}`, en: `Extension approved: "${title}" is now due ${asked}` }
+          : { zh: `延期未批准：「${title}」完成时限不变`, en: `Extension rejected: "${title}" keeps its deadline` },
+        body: facts.approved
+          ? { zh: `「${title}」的延期申请已批准，新的完成时限为 ${asked}。`, en: `The extension for "${title}" was approved; it is now due ${asked}.` }
+          : { zh: `「${title}」的延期申请未获批准，完成时限仍为 ${deadlineText}。`, en: `The extension for "${title}" was rejected; it is still due ${deadlineText}.` },
+      };
+    }
+    case 'rectification':
+      break;
   }
   const n = facts.rung!;
   const action = RUNG_ACTION_TEXT[facts.action!];
@@ -173,12 +304,14 @@ export function renderNotice(plan: PlanDefinition, facts: NoticeFacts): Notice {
       zh:
         `${recipients.map((r) => r.name).join('、')}：「${title}」未能在 ${deadlineText} 前完成。根据督办规定，${action.zh}` +
         (disciplinary ? '，报领导小组研究处理。' : `，下发第${ordinalZh(n)}次整改通知书。`) +
-        (rectifyText ? `请于 ${rectifyText} 前完成整改并提交验收，逾期将进一步督办升级。` : '请立即完成整改。'),
+        (rectifyText ? `请于 ${rectifyText} 前完成整改并提交验收，逾期将进一步督办升级。` : '请立即完成整改。') +
+        lateNote.zh,
       en:
         `To ${recipients.map((r) => r.name).join(', ')}: "${title}" was not completed by ${deadlineText}. ` +
         `Under the supervision rules: ${action.en}` +
         (disciplinary ? '; the matter goes to the leadership group. ' : `; this is the ${ordinalEn(n)} rectification notice. `) +
-        (rectifyText ? `Rectify and submit by ${rectifyText}, or the matter escalates further.` : 'Rectify immediately.'),
+        (rectifyText ? `Rectify and submit by ${rectifyText}, or the matter escalates further.` : 'Rectify immediately.') +
+        lateNote.en,
     },
   };
 }

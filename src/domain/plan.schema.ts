@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { isoDurationProblem, planDateProblem, resolvePlanDate, timeZoneProblem } from './time.js';
-import { DEFAULT_ESCALATION } from './policy.js';
+import { DEFAULT_ACKNOWLEDGE, DEFAULT_ESCALATION, DEFAULT_MAX_EXTENSIONS, DEFAULT_REVIEW } from './policy.js';
 import { CALENDAR_NAMES } from './offsets.js';
 
 export const Id = z
@@ -60,12 +60,35 @@ export const Rung = z.object({
   grace: Offset.optional(),
 });
 
+/**
+ * 验收时限: once a task is submitted the reviewer holds it. The responsible leader is
+ * told at once, reminded before the review deadline, and when it passes the notices
+ * go up the chain above the reviewer, one step per grace period.
+ */
+export const ReviewPolicy = z.object({
+  within: Offset.default(DEFAULT_REVIEW.within),
+  reminders: z.array(Offset).max(20).default(DEFAULT_REVIEW.reminders),
+  grace: Offset.default(DEFAULT_REVIEW.grace),
+  /** Who is told at each step past the review deadline. */
+  escalateTo: z.array(z.array(ChainRole).min(1)).min(1).max(5).default(DEFAULT_REVIEW.escalateTo),
+});
+
+/** 签收时限: a task is acknowledged within `within` of being issued, or its person is reminded, then its department head told. */
+export const AcknowledgePolicy = z.object({
+  within: Offset.default(DEFAULT_ACKNOWLEDGE.within),
+  chaseAfter: Offset.default(DEFAULT_ACKNOWLEDGE.chaseAfter),
+});
+
 export const EscalationPolicy = z.object({
   /** Offsets before the deadline at which the responsible person is reminded. */
   reminders: z.array(Offset).max(50).default([]),
   reminderNotify: z.array(ChainRole).min(1).default(['responsiblePerson']),
   /** At most 20 rungs (the task list's rung filter goes to 20): with ten-year graces, the top rung is still a time. */
   rungs: z.array(Rung).min(1).max(20),
+  review: ReviewPolicy.default(DEFAULT_REVIEW),
+  acknowledge: AcknowledgePolicy.default(DEFAULT_ACKNOWLEDGE),
+  /** Approved extensions (延期) a task may have; 0 forbids them. */
+  maxExtensions: z.number().int().min(0).max(20).default(DEFAULT_MAX_EXTENSIONS),
 });
 
 export const Contacts = z.object({

@@ -64,6 +64,25 @@ export const TASK_COMMANDS: { [K in TaskCommandType]: TaskCommandSpec<K> } = {
       { name: 'deadline', kind: 'deadline' },
     ],
   },
+  'task.extension.request': {
+    by: 'work',
+    label: { zh: '申请延期', en: 'request an extension' },
+    fields: [
+      { name: 'deadline', kind: 'deadline', label: { zh: '申请延至', en: 'Extend to' } },
+      { name: 'reason', kind: 'reason', label: { zh: '延期理由', en: 'Why more time is needed' } },
+    ],
+  },
+  'task.extension.approve': {
+    by: 'review',
+    label: { zh: '批准延期', en: 'approve the extension' },
+    fields: [{ name: 'note', kind: 'note' }],
+  },
+  'task.extension.reject': {
+    by: 'review',
+    label: { zh: '驳回延期', en: 'reject the extension' },
+    danger: true,
+    fields: [{ name: 'note', kind: 'reason', label: { zh: '驳回理由', en: 'Why it is rejected' } }],
+  },
   'task.deadline.change': {
     by: 'office',
     label: { zh: '调整完成时限', en: 'change deadline' },

@@ -6,6 +6,7 @@
 import { initialTransition, type AnyMachineSnapshot } from 'xstate';
 import { planMachine, PLAN_MACHINE_VERSION, taskMachine, TASK_MACHINE_VERSION, type PlanContext, type PlanStage } from '../../machines/index.js';
 import type { PlanDefinition, TaskDefinition } from '../domain/plan.schema.js';
+import { policyWithDefaults } from '../domain/policy.js';
 import { resolvePlanDate } from '../domain/time.js';
 import { INDEX } from '../store/index-names.js';
 import { migrate, type PersistedSnapshot } from './migrations.js';
@@ -45,27 +46,47 @@ export interface StoredPlan extends StoredEntity<PlanSnapshot> {
 export type Supervision = 'idle' | 'onTrack' | 'dueSoon' | 'overdue' | 'withReviewer' | 'closed';
 export type Work = 'draft' | 'assigned' | 'acknowledged' | 'inProgress' | 'submitted' | 'underReview' | 'rectification' | 'accepted' | 'unfinished';
 
-/** A task's work state read as the plan's phases, for leaders who think in phases. */
-export const WORK_STAGE: Record<Work, PlanStage> = {
-  draft: 'draft',
-  assigned: 'launch',
-  acknowledged: 'promotion',
-  inProgress: 'implementation',
-  rectification: 'implementation',
-  submitted: 'evaluation',
-  underReview: 'evaluation',
-  accepted: 'closed',
-  unfinished: 'closed',
-};
+/** The phase of its own a task is in: its work region's parent state (draft, launch … evaluation, or closed once over). */
+export type TaskStage = 'draft' | 'launch' | 'promotion' | 'implementation' | 'evaluation' | 'closed';
 
-export function taskState(snap: TaskSnapshot): { work: Work; supervision: Supervision; rung: number } {
-  const value = snap.value as { work: Work; supervision: string | Record<string, string> };
+export interface TaskStateView {
+  work: Work;
+  stage: TaskStage;
+  supervision: Supervision;
+  rung: number;
+  /** Steps past the review deadline while the reviewer holds the task. */
+  reviewRung: number;
+  acknowledgement: 'idle' | 'waiting' | 'reminded' | 'chased' | 'done';
+  extension: 'idle' | 'pending' | 'closed';
+}
+
+export function taskState(snap: TaskSnapshot): TaskStateView {
+  const value = snap.value as { work: string | Record<string, string>; supervision: string | Record<string, string>; acknowledgement?: string; extension?: string };
+  let work: Work;
+  let stage: TaskStage;
+  if (typeof value.work === 'string') {
+    work = value.work as Work;
+    stage = work === 'draft' ? 'draft' : 'closed';
+  } else {
+    const [parent, leaf] = Object.entries(value.work)[0]!;
+    work = leaf as Work;
+    stage = parent as TaskStage;
+  }
   const sup = value.supervision;
   let supervision: Supervision;
   if (typeof sup === 'string') supervision = sup as Supervision;
   else if ('watching' in sup) supervision = sup.watching as Supervision;
+  else if ('review' in sup) supervision = 'withReviewer';
   else supervision = 'overdue';
-  return { work: value.work, supervision, rung: snap.context.rung };
+  return {
+    work,
+    stage,
+    supervision,
+    rung: snap.context.rung,
+    reviewRung: snap.context.reviewRung,
+    acknowledgement: (value.acknowledgement ?? 'done') as TaskStateView['acknowledgement'],
+    extension: (value.extension ?? 'idle') as TaskStateView['extension'],
+  };
 }
 
 /** Work that is over: accepted, or left unfinished when the plan closed. */
@@ -114,7 +135,7 @@ export function initialPlanSnapshot(plan: PlanDefinition, at: number): PlanSnaps
 }
 
 export function initialTaskSnapshot(plan: PlanDefinition, def: TaskDefinition, at: number): TaskSnapshot {
-  const input = { at, taskId: def.id, zone: plan.timeZone, calendar: plan.calendar, deadline: taskDeadline(plan, def), policy: plan.escalation };
+  const input = { at, taskId: def.id, zone: plan.timeZone, calendar: plan.calendar, deadline: taskDeadline(plan, def), policy: policyWithDefaults(plan.escalation) };
   return initialTransition(taskMachine, input)[0];
 }
 
@@ -159,7 +180,7 @@ function parseEntity(kind: 'plan' | 'task', h: Record<string, string>, context: 
 
 /** A stored task, migrated to this build's machine, its policy put back from the definition of its plan revision. */
 export function parseTask(h: Record<string, string>, plan: PlanDefinition): StoredTask {
-  const e = parseEntity('task', h, { policy: plan.escalation });
+  const e = parseEntity('task', h, { policy: policyWithDefaults(plan.escalation) });
   return { ...e, snap: e.snap as TaskSnapshot, def: JSON.parse(h.def!) as TaskDefinition, rev: Number(h.rev) };
 }
 

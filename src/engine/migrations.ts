@@ -47,6 +47,56 @@ export const TASK_MIGRATIONS: Migrations = {
   },
 };
 
+/** v2's flat work states, by the phase state that holds them in v3. */
+const WORK_V3: Record<string, unknown> = {
+  assigned: { launch: 'assigned' },
+  acknowledged: { launch: 'acknowledged' },
+  inProgress: { promotion: 'inProgress' },
+  rectification: { implementation: 'rectification' },
+  submitted: { evaluation: 'submitted' },
+  underReview: { evaluation: 'underReview' },
+};
+
+TASK_MIGRATIONS[2] = ({ snap, timers }) => {
+  /**
+   * v2 → v3: work states grouped under the phases a task lives through; the
+   * reviewer's clock, 签收时限 and extension requests appear. A task submitted under
+   * v2 waits for review with no review deadline (v2 never set one, and a migration
+   * does not invent a date); a task issued under v2 is taken as signed for (v2 did
+   * not ask); the record's original deadline is the one it had then.
+   */
+  const value = snap.value as { work: string; supervision: unknown };
+  const ctx = snap.context;
+  const finished = value.work === 'accepted' || value.work === 'unfinished';
+  return {
+    snap: {
+      ...snap,
+      value: {
+        work: WORK_V3[value.work] ?? value.work,
+        supervision: value.supervision === 'withReviewer' ? { review: 'waiting' } : value.supervision,
+        acknowledgement: value.work === 'draft' ? 'idle' : 'done',
+        extension: finished ? 'closed' : 'idle',
+      },
+      context: {
+        ...ctx,
+        originalDeadline: ctx.deadline,
+        issuedAt: null,
+        ackDeadline: null,
+        acknowledgedAt: null,
+        submittedAt: null,
+        reviewDeadline: null,
+        reviewReminderTimes: [],
+        nextReviewReminder: 0,
+        reviewRung: 0,
+        reviewRectificationDeadline: null,
+        extensionRequest: null,
+        extensions: 0,
+      },
+    },
+    timers,
+  };
+};
+
 export const PLAN_MIGRATIONS: Migrations = {};
 
 export class UnknownMachineVersionError extends Error {}

@@ -12,7 +12,7 @@ import { Batch } from '../store/batch.js';
 import { INDEX } from '../store/index-names.js';
 import { PLAN_ENTITY } from '../store/keys.js';
 import type { Engine, HistoryEntry } from './engine.js';
-import { planStage, taskState, WORK_STAGE, type StoredTask } from './entity.js';
+import { planStage, taskState, type StoredTask } from './entity.js';
 import { timerName, type Timers } from './step.js';
 import type { PlanDefinition } from '../domain/plan.schema.js';
 
@@ -145,7 +145,10 @@ export class Queries {
       deadline: isoInZone(ctx.deadline, zone),
       deadlineMs: ctx.deadline,
       work: state.work,
-      stage: WORK_STAGE[state.work],
+      stage: state.stage,
+      reviewRung: state.reviewRung,
+      acknowledgement: state.acknowledgement,
+      extension: state.extension,
       supervision: state.supervision,
       rung: state.rung,
       rectificationDeadline: ctx.rectificationDeadline === null ? null : isoInZone(ctx.rectificationDeadline, zone),

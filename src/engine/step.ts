@@ -52,6 +52,8 @@ export type PlanSnapshot = SnapshotFrom<PlanMachine>;
 export interface TimerEvent {
   type: `xstate.after.${string}`;
   at: number;
+  /** When it actually ran; more than LATE_AFTER_MS after `at` means held up by an outage. */
+  firedAt?: number;
 }
 /** What the task machine asks the engine to do: send a notice. */
 export type TaskEmitted = { type: 'notice'; params: TaskNotice };

@@ -25,9 +25,12 @@ export function toTaskEvent(command: TaskCommandInput, at: number, resolveDeadli
     case 'task.submit':
     case 'task.review':
     case 'task.accept':
+    case 'task.extension.approve':
+    case 'task.extension.reject':
       return { ...command, at };
     case 'task.return':
     case 'task.deadline.change':
+    case 'task.extension.request':
       return { ...command, deadline: resolveDeadline(command.deadline), at };
   }
 }

@@ -8,6 +8,8 @@ import {
   ForbiddenError,
   InvalidInputError,
   NotFoundError,
+  RefusedError,
+  ServiceUnavailableError,
   UnauthenticatedError,
 } from '../errors.js';
 
@@ -16,7 +18,8 @@ function status(err: DubanError): number {
   if (err instanceof UnauthenticatedError) return 401;
   if (err instanceof ForbiddenError) return 403;
   if (err instanceof NotFoundError) return 404;
-  if (err instanceof EventNotAcceptedError || err instanceof ConflictError || err instanceof AlreadyExistsError) return 409;
+  if (err instanceof EventNotAcceptedError || err instanceof ConflictError || err instanceof AlreadyExistsError || err instanceof RefusedError) return 409;
+  if (err instanceof ServiceUnavailableError) return 503;
   return 500;
 }
 

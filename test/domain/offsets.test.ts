@@ -1,3 +1,4 @@
+import { DEFAULT_ESCALATION } from '../../src/domain/policy.js';
 import { describe, expect, it } from 'vitest';
 import { initialTransition, type AnyMachineSnapshot } from 'xstate';
 import { taskMachine, type TaskContext } from '../../machines/index.js';
@@ -28,7 +29,12 @@ describe('working-day offsets', () => {
   });
 
   it('drive the task machine: a reminder "3 working days before" lands before 国庆', () => {
-    const policy = { reminders: [{ workingDays: 3 }], reminderNotify: ['responsiblePerson' as const], rungs: [{ action: 'disciplinary' as const, notify: ['responsiblePerson' as const] }] };
+    const policy = {
+      ...DEFAULT_ESCALATION,
+      reminders: [{ workingDays: 3 }],
+      reminderNotify: ['responsiblePerson' as const],
+      rungs: [{ action: 'disciplinary' as const, notify: ['responsiblePerson' as const] }],
+    };
     const input = { at: at('2025-09-01T00:00:00+08:00'), taskId: 't', zone, calendar: 'cn-mainland' as const, deadline: at('2025-10-11T00:00:00+08:00'), policy };
     const [snap] = initialTransition(taskMachine, input);
     const r = step(taskMachine, snap as AnyMachineSnapshot, { type: 'task.activate', at: input.at }, {}, () => 'k');

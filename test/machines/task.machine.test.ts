@@ -8,6 +8,7 @@ import { initialTransition, type AnyMachineSnapshot } from 'xstate';
 import { getAdjacencyMap, getShortestPaths, getSimplePaths } from 'xstate/graph';
 import { taskMachine, type TaskContext, type TaskEvent } from '../../machines/index.js';
 import { DEFAULT_ESCALATION } from '../../src/domain/policy.js';
+import { taskState } from '../../src/engine/entity.js';
 import { persist, restore, step, type Timers } from '../../src/engine/step.js';
 import { ownEventTypes } from './graph-helpers.js';
 
@@ -31,7 +32,12 @@ function send(s: { snap: AnyMachineSnapshot; timers: Timers }, event: { type: st
   return { snap: r.snapshot, timers: r.timers, result: r };
 }
 
-function fire(s: { snap: AnyMachineSnapshot; timers: Timers }, name: 'checkpoint' | 'rungGrace') {
+/** The timers of the clock that chases whoever holds the task (not the 签收 clock). */
+function clockTimers(timers: Timers): Timers {
+  return Object.fromEntries(Object.entries(timers).filter(([id]) => !id.includes('.ackCheck.')));
+}
+
+function fire(s: { snap: AnyMachineSnapshot; timers: Timers }, name: 'checkpoint' | 'rungGrace' | 'reviewCheck' | 'reviewGrace' | 'ackCheck') {
   const id = Object.keys(s.timers).find((k) => k.includes(`.${name}.`));
   if (!id) throw new Error(`no ${name} timer pending in ${JSON.stringify(s.snap.value)}`);
   return send(s, { type: id });
@@ -53,9 +59,18 @@ function eventsFor(snapshot: AnyMachineSnapshot): TaskEvent[] {
         return { type, at, reason: 'r', deadline: DEADLINE + 10 * 24 * HOUR };
       case 'task.deadline.change':
         return { type, at, reason: 'r', deadline: DEADLINE + 5 * 24 * HOUR };
+      case 'task.extension.request':
+        return { type, at, reason: 'r', deadline: DEADLINE + 3 * 24 * HOUR };
+      case 'task.extension.approve':
+        return { type, at, note: '' };
+      case 'task.extension.reject':
+        return { type, at, note: 'no' };
       default:
         if (type.includes('checkpoint')) return { type, at: ctx.reminderTimes[ctx.nextReminder] ?? ctx.deadline } as never;
         if (type.includes('rungGrace')) return { type, at: ctx.rectificationDeadline ?? ctx.deadline } as never;
+        if (type.includes('reviewCheck')) return { type, at: ctx.reviewReminderTimes[ctx.nextReviewReminder] ?? ctx.reviewDeadline } as never;
+        if (type.includes('reviewGrace')) return { type, at: ctx.reviewRectificationDeadline ?? ctx.reviewDeadline } as never;
+        if (type.includes('ackCheck')) return { type, at: ctx.ackDeadline } as never;
         return { type, at } as never;
     }
   });
@@ -63,7 +78,7 @@ function eventsFor(snapshot: AnyMachineSnapshot): TaskEvent[] {
 
 const serialize = (s: AnyMachineSnapshot) => {
   const c = s.context as TaskContext;
-  return JSON.stringify([s.value, c.rung, c.nextReminder]);
+  return JSON.stringify([s.value, c.rung, c.nextReminder, c.reviewRung, c.nextReviewReminder, c.extensions]);
 };
 
 describe('task machine: every reachable state and transition', () => {
@@ -71,7 +86,7 @@ describe('task machine: every reachable state and transition', () => {
   const paths = getShortestPaths(taskMachine, { input, events: eventsFor, serializeState: serialize });
 
   it('reaches every work state and every rung', () => {
-    const works = new Set(paths.map((p) => (p.state.value as { work: string }).work));
+    const works = new Set(paths.map((p) => taskState(p.state as never).work));
     expect([...works].sort()).toEqual([
       'accepted',
       'acknowledged',
@@ -85,6 +100,10 @@ describe('task machine: every reachable state and transition', () => {
     ]);
     const rungs = new Set(paths.map((p) => (p.state.context as TaskContext).rung));
     expect([...rungs].sort()).toEqual([0, 1, 2, 3, 4]);
+    const stages = new Set(paths.map((p) => taskState(p.state as never).stage));
+    expect([...stages].sort()).toEqual(['closed', 'draft', 'evaluation', 'implementation', 'launch', 'promotion']);
+    const reviewRungs = new Set(paths.map((p) => (p.state.context as TaskContext).reviewRung));
+    expect([...reviewRungs].sort()).toEqual([0, 1, 2]);
     expect(paths.length).toBe(Object.keys(map).length);
   });
 
@@ -109,20 +128,28 @@ describe('task machine: every reachable state and transition', () => {
         edges++;
         const next = r.snapshot;
         const ctx = next.context as TaskContext;
-        const value = next.value as { work: string; supervision: unknown };
-        const sup = JSON.stringify(value.supervision);
+        const view = taskState(next as never);
+        const sup = JSON.stringify((next.value as { supervision: unknown }).supervision);
         // Acceptance, or the plan closing, and nothing else closes supervision.
-        expect(value.work === 'accepted' || value.work === 'unfinished').toBe(sup === '"closed"');
+        expect(view.work === 'accepted' || view.work === 'unfinished').toBe(view.supervision === 'closed');
         // A submitted task is the reviewer's: no clock of the department runs.
-        expect(['submitted', 'underReview'].includes(value.work)).toBe(sup === '"withReviewer"');
+        expect(view.stage === 'evaluation').toBe(view.supervision === 'withReviewer');
         // Overdue always has a rung; a rung outlives the ladder only as the record of a submitted or closed task.
         if (sup.includes('overdue')) expect(ctx.rung).toBeGreaterThan(0);
-        else if (ctx.rung > 0) expect(['"closed"', '"withReviewer"']).toContain(sup);
-        // One pending timer while watching or climbing, none otherwise.
-        const pending = Object.keys(r.timers);
-        if (sup.includes('watching')) expect(pending.map((p) => p.split('.')[2])).toEqual(['checkpoint']);
-        else if (sup.includes('escalating')) expect(pending.map((p) => p.split('.')[2])).toEqual(['rungGrace']);
-        else expect(pending).toEqual([]);
+        else if (ctx.rung > 0) expect(['closed', 'withReviewer']).toContain(view.supervision);
+        // Exactly the clock of whoever holds the task runs, and the 签收 clock until it is signed for.
+        const pending = Object.keys(r.timers).map((p) => p.split('.')[2]).sort();
+        const clock = sup.includes('watching')
+          ? ['checkpoint']
+          : sup.includes('"escalating"') && sup.includes('overdue')
+            ? ['rungGrace']
+            : sup.includes('review') && sup.includes('waiting')
+              ? ['reviewCheck']
+              : sup.includes('review') && sup.includes('escalating')
+                ? ['reviewGrace']
+                : [];
+        const ack = ['waiting', 'reminded'].includes(view.acknowledgement) ? ['ackCheck'] : [];
+        expect(pending).toEqual([...clock, ...ack].sort());
         // A rung notice always names the rung just reached.
         for (const e of r.emitted) {
           const n = e.params as { kind: string; rung?: number };
@@ -162,8 +189,8 @@ describe('task machine: every simple path of each region', () => {
           if (event.type.startsWith('xstate.after.')) expect(s.timers[event.type], `${event.type} fired unarmed`).toBeDefined();
           const next = send(s, event as never);
           expect(next.result.handled).toBe(true);
-          const value = next.snap.value as { work: string; supervision: unknown };
-          expect(value.work === 'accepted' || value.work === 'unfinished').toBe(value.supervision === 'closed');
+          const view = taskState(next.snap as never);
+          expect(view.work === 'accepted' || view.work === 'unfinished').toBe(view.supervision === 'closed');
           s = next;
         }
         expect(serializeState(s.snap)).toBe(serializeState(path.state));
@@ -191,7 +218,7 @@ describe('task machine: the ladder', () => {
     const ctx = s.snap.context as TaskContext;
     expect(ctx.rung).toBe(4);
     expect(ctx.rectificationDeadline).toBeNull();
-    expect(s.timers).toEqual({});
+    expect(clockTimers(s.timers)).toEqual({});
   });
 
   it('times each rung from the previous one, not from when the job ran', () => {
@@ -225,7 +252,7 @@ describe('task machine: the ladder', () => {
     const ctx = s.snap.context as TaskContext;
     expect(ctx.rung).toBe(0);
     expect(s.result.cancelled.map((c) => c.id.split('.')[2])).toEqual(['rungGrace']);
-    expect(Object.values(s.timers)[0]!.at).toBe(newDeadline - 7 * 24 * HOUR);
+    expect(Object.values(clockTimers(s.timers))[0]!.at).toBe(newDeadline - 7 * 24 * HOUR);
   });
 
   it('rejects a deadline in the past', () => {
@@ -239,7 +266,7 @@ describe('task machine: the ladder', () => {
     s = fire(fire(fire(fire(s, 'checkpoint'), 'checkpoint'), 'checkpoint'), 'rungGrace');
     s = send(s, { type: 'task.submit', at: DEADLINE + 8 * 24 * HOUR, evidence: ['https://e.org'], note: '' });
     s = send(s, { type: 'task.return', at: DEADLINE + 9 * 24 * HOUR, reason: '材料不全', deadline: DEADLINE + 30 * 24 * HOUR });
-    expect(s.snap.value).toEqual({ work: 'rectification', supervision: { watching: 'onTrack' } });
+    expect(taskState(s.snap as never)).toMatchObject({ work: 'rectification', stage: 'implementation', supervision: 'onTrack' });
     const ctx = s.snap.context as TaskContext;
     expect([ctx.rung, ctx.returns, ctx.deadline]).toEqual([0, 1, DEADLINE + 30 * 24 * HOUR]);
   });
@@ -248,9 +275,9 @@ describe('task machine: the ladder', () => {
     let s = send(start(), { type: 'task.activate', at: T0 });
     s = fire(fire(fire(s, 'checkpoint'), 'checkpoint'), 'checkpoint');
     s = send(s, { type: 'task.submit', at: DEADLINE + HOUR, evidence: ['https://e.org'], note: '' });
-    expect(s.snap.value).toEqual({ work: 'submitted', supervision: 'withReviewer' });
-    expect(s.result.cancelled.map((c) => c.id.split('.')[2])).toEqual(['rungGrace']);
-    expect(s.timers).toEqual({});
+    expect(taskState(s.snap as never)).toMatchObject({ work: 'submitted', stage: 'evaluation', supervision: 'withReviewer' });
+    expect(s.result.cancelled.map((c) => c.id.split('.')[2]).sort()).toEqual(['ackCheck', 'rungGrace']);
+    expect(Object.keys(s.timers).map((id) => id.split('.')[2])).toEqual(['reviewCheck']);
     expect((s.snap.context as TaskContext).rung).toBe(1);
     s = send(s, { type: 'task.accept', at: DEADLINE + 2 * HOUR, note: '' });
     expect(s.snap.status).toBe('done');
@@ -260,18 +287,18 @@ describe('task machine: the ladder', () => {
   it('sends no reminder after submission: the task is the reviewer\'s', () => {
     let s = send(start(), { type: 'task.activate', at: T0 });
     s = send(s, { type: 'task.submit', at: T0 + HOUR, evidence: ['https://e.org'], note: '' });
-    expect(s.result.cancelled.map((c) => c.id.split('.')[2])).toEqual(['checkpoint']);
-    expect(s.timers).toEqual({});
+    expect(s.result.cancelled.map((c) => c.id.split('.')[2]).sort()).toEqual(['ackCheck', 'checkpoint']);
+    expect(Object.keys(s.timers).map((id) => id.split('.')[2])).toEqual(['reviewCheck']);
     s = send(s, { type: 'task.review', at: T0 + 2 * HOUR });
-    expect(s.snap.value).toEqual({ work: 'underReview', supervision: 'withReviewer' });
-    expect(s.timers).toEqual({});
+    expect(taskState(s.snap as never)).toMatchObject({ work: 'underReview', supervision: 'withReviewer' });
+    expect(Object.keys(s.timers).map((id) => id.split('.')[2])).toEqual(['reviewCheck']);
   });
 
   it('the plan closing ends open work as unfinished and stops its ladder', () => {
     let s = send(start(), { type: 'task.activate', at: T0 });
     s = fire(fire(fire(s, 'checkpoint'), 'checkpoint'), 'checkpoint');
     s = send(s, { type: 'task.close', at: DEADLINE + 2 * HOUR });
-    expect(s.snap.value).toEqual({ work: 'unfinished', supervision: 'closed' });
+    expect(taskState(s.snap as never)).toMatchObject({ work: 'unfinished', supervision: 'closed' });
     expect(s.snap.status).toBe('done');
     expect(s.timers).toEqual({});
     expect((s.snap.context as TaskContext).rung).toBe(1);
