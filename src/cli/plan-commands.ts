@@ -152,48 +152,81 @@ export const importCommand = command(
   },
 );
 
-function parseLate(items: string[]): Lateness {
-  const late: Lateness = {};
+/** TASK=DAYS pairs of a repeated flag; `never` where the flag allows it. */
+function parsePairs(flag: string, items: string[], allowNever: boolean): Record<string, number | 'never'> {
+  const out: Record<string, number | 'never'> = {};
   for (const item of items) {
     const m = /^([^=]+)=(never|-?\d+(\.\d+)?)$/.exec(item);
-    if (!m) throw new CliError(`--late 应为 任务=天数 或 任务=never / --late must be TASK=DAYS or TASK=never, got "${item}"`);
-    late[m[1]!] = m[2] === 'never' ? 'never' : Number(m[2]);
+    if (!m || (m[2] === 'never' && !allowNever)) {
+      throw new CliError(
+        `${flag} 应为 任务=天数${allowNever ? ' 或 任务=never' : ''} / ${flag} must be TASK=DAYS${allowNever ? ' or TASK=never' : ''}, got "${item}"`,
+      );
+    }
+    out[m[1]!] = m[2] === 'never' ? 'never' : Number(m[2]);
   }
-  return late;
+  return out;
 }
 
 export const simulateCommand = command(
   'simulate',
-  'duban simulate FILE [--from D] [--until D] [--late TASK=DAYS ...] [--format table|json|ics]',
-  `  不连接 Redis,在虚拟时钟上运行方案,列出每次阶段变化、提醒和督办升级。 / Runs the plan on a virtual clock without Redis and prints every phase change, reminder and escalation.
-  --from D       发布时间(默认启动阶段开始)/ when the plan is published (default: the launch phase's start)
-  --until D      截止时间 / stop at this date
-  --late T=N     任务 T 逾期 N 天完成(T 可为 *,N 可为 never);其余按时完成 / task T finishes N days late (T may be *, N may be never); others on time
-  --format F     table(默认)| json | ics`,
+  'duban simulate FILE [--from D] [--until D] [--late T=N] [--review T=N] [--extend T=N] [--return T=N] [--ack T=N] [--outage D..D] [--format table|json|ics]',
+  `  不连接 Redis，在虚拟时钟上运行方案，列出每次阶段变化、提醒、验收和督办升级。 / Runs the plan on a virtual clock without Redis and prints every phase change, reminder, review and escalation.
+  --from D        发布时间（默认启动阶段开始） / when the plan is published (default: the launch phase's start)
+  --until D       截止时间 / stop at this date
+  --late T=N      任务 T 逾期 N 天提交（T 可为 *，N 可为 never）；其余按时提交 / task T is submitted N days late (T may be *, N may be never); others on time
+  --review T=N    任务 T 提交后 N 天才验收（N 可为 never） / task T's reviewer takes N days (or never)
+  --extend T=N    任务 T 在时限前一周申请延期 N 天并获批准 / task T asks a week before its deadline for N more days, approved
+  --return T=N    任务 T 首次提交被退回，限 N 天整改 / task T's first submission is returned with N days to rectify
+  --ack T=N       任务 T 下达后 N 天才签收（N 可为 never；默认一小时内） / task T is signed for N days after issue (or never; default within the hour)
+  --outage D..D   系统在这段时间停机，期间到期的定时在恢复时补发 / Duban is down over this window; timers due meanwhile run when it is back
+  --format F      table（默认）| json | ics`,
   async (argv) => {
     const { values, positionals } = args(argv, {
       from: { type: 'string' },
       until: { type: 'string' },
       late: { type: 'string', multiple: true },
+      review: { type: 'string', multiple: true },
+      extend: { type: 'string', multiple: true },
+      return: { type: 'string', multiple: true },
+      ack: { type: 'string', multiple: true },
+      outage: { type: 'string' },
       format: { type: 'string' },
     });
     const format = values.format ?? 'table';
-    if (!['table', 'json', 'ics'].includes(String(format))) throw new CliError(`--format 应为 table、json 或 ics / --format must be table, json or ics, got "${format}"`);
+    if (!['table', 'json', 'ics'].includes(String(format))) throw new CliError(`--format 应为 table、json 或 ics / --format must be table, json or ics, got "${String(format)}"`);
     const def = await loadPlan(positionals[0]);
     const date = (flag: string, text: unknown) => {
       if (text === undefined) return undefined;
       const at = resolvePlanDate(String(text), def.timeZone, 'start');
-      if (at === null) throw new CliError(`${flag} 不是日期 / ${flag} is not a date: "${text}"`);
+      if (at === null) throw new CliError(`${flag} 不是日期 / ${flag} is not a date: "${String(text)}"`);
       return at;
     };
-    const late = parseLate((values.late as string[] | undefined) ?? []);
-    for (const id of Object.keys(late)) {
-      if (id !== '*' && !def.tasks.some((t) => t.id === id)) throw new CliError(`--late: 没有任务 / no task "${id}"`);
+    const list = (name: string) => (values[name] as string[] | undefined) ?? [];
+    const late = parsePairs('--late', list('late'), true);
+    const review = parsePairs('--review', list('review'), true);
+    const extend = parsePairs('--extend', list('extend'), false) as Record<string, number>;
+    const returns = parsePairs('--return', list('return'), false) as Record<string, number>;
+    for (const [flag, table] of Object.entries({ '--late': late, '--review': review, '--extend': extend, '--return': returns, '--ack': parsePairs('--ack', list('ack'), true) })) {
+      for (const id of Object.keys(table)) {
+        if (id !== '*' && !def.tasks.some((t) => t.id === id)) throw new CliError(`${flag}: 没有任务 / no task "${id}"`);
+      }
+    }
+    let outage: { from: number; to: number } | undefined;
+    if (values.outage !== undefined) {
+      const [a, b] = String(values.outage).split('..');
+      const from = date('--outage', a);
+      const to = date('--outage', b);
+      if (from === undefined || to === undefined || to <= from) {
+        throw new CliError(`--outage 应为 开始..结束 且结束晚于开始 / --outage must be FROM..TO with TO after FROM, got "${String(values.outage)}"`);
+      }
+      outage = { from, to };
     }
     const publishAt = date('--from', values.from);
     const until = date('--until', values.until);
+    const ack = parsePairs('--ack', list('ack'), true);
+    const actions = actionsFor(def, { ack, late: late as Lateness, review, extend, returns }, publishAt);
     const timeline = await withProgress('模拟 / simulating', () =>
-      simulate(def, { actions: actionsFor(def, late), ...(publishAt !== undefined ? { publishAt } : {}), ...(until !== undefined ? { until } : {}) }),
+      simulate(def, { actions, ...(publishAt !== undefined ? { publishAt } : {}), ...(until !== undefined ? { until } : {}), ...(outage ? { outage } : {}) }),
     );
     if (format === 'json') console.log(formatJson(def, timeline));
     else if (format === 'ics') process.stdout.write(formatIcs(def, timeline, publishAt ?? Date.now()));

@@ -4,7 +4,7 @@
  * browser (served as JSON), so a state is named the same everywhere.
  */
 import type { Text } from './i18n.js';
-import { PHASE_TEXT, RUNG_ACTION_TEXT } from './notices.js';
+import { PHASE_TEXT, RUNG_ACTION_TEXT, type NoticeKind } from './notices.js';
 import { EVENT_TEXT } from './task-commands.js';
 
 export { EVENT_TEXT };
@@ -68,7 +68,22 @@ export const DEADLINE_PHASE_TEXT: Record<string, Text> = {
   after: { zh: '方案期满后', en: 'after the plan' },
 };
 
+/** What each kind of notice is called in lists and tables. */
+export const NOTICE_KIND_TEXT: Record<NoticeKind, Text> = {
+  reminder: { zh: '催办提醒', en: 'reminder' },
+  rectification: { zh: '整改通知书', en: 'rectification notice' },
+  phase: { zh: '阶段通知', en: 'phase notice' },
+  submitted: { zh: '待验收通知', en: 'submitted for acceptance' },
+  reviewReminder: { zh: '验收提醒', en: 'review reminder' },
+  reviewOverdue: { zh: '验收逾期督办', en: 'review overdue' },
+  ackReminder: { zh: '签收提醒', en: 'acknowledge reminder' },
+  ackChase: { zh: '签收催办', en: 'not acknowledged' },
+  extensionRequested: { zh: '延期申请', en: 'extension requested' },
+  extensionDecided: { zh: '延期审批结果', en: 'extension decided' },
+};
+
 export const LABELS = {
+  noticeKind: NOTICE_KIND_TEXT,
   work: WORK_TEXT,
   supervision: SUPERVISION_TEXT,
   event: EVENT_TEXT,

@@ -10,6 +10,7 @@
  * `CONTENTION_BUDGET_MS` gives up.
  */
 import { randomBytes } from 'node:crypto';
+import { issueTime } from '../../machines/index.js';
 import type { NoticeFacts } from '../domain/notices.js';
 import { ConflictError, EventNotAcceptedError } from '../errors.js';
 import { Batch, type RedisClient } from '../store/batch.js';
@@ -209,7 +210,10 @@ export function historyEntry(
   notices: NoticeFacts[],
   eventName: string,
 ): HistoryEntry {
-  const { type: _type, at, ...data } = event as { type: string; at: number } & Record<string, unknown>;
+  const { type: _type, at: dueAt, firedAt: _firedAt, ...data } = event as { type: string; at: number; firedAt?: number } & Record<string, unknown>;
+  // A timer held up by an outage happened when it ran; its history says when it was due.
+  const at = issueTime(event);
+  if (at !== dueAt) data.dueAt = dueAt;
   const entry: HistoryEntry = { at, by, event: eventName, from, to };
   if (Object.keys(data).length > 0) entry.data = data;
   if (notices.length > 0) entry.notices = notices.map((n) => n.id);

@@ -17,7 +17,7 @@ import { acceptedEvents, stepPlan, timerName, type TimerEvent } from './step.js'
 import { taskFanOut } from './task-events.js';
 import { taskWrite } from './tasks.js';
 import { zodProblems } from './zod-problems.js';
-import type { PlanEvent } from '../../machines/index.js';
+import { issueTime, type PlanEvent } from '../../machines/index.js';
 
 /** Parses a plan definition, or throws InvalidInputError listing every problem by path. */
 export function parsePlanDefinition(input: unknown): PlanDefinition {
@@ -120,7 +120,7 @@ export async function applyToPlan(core: EngineCore, plan: StoredPlan, def: PlanD
   }
   const unfinished = fanOut?.type === 'task.close' ? taskWrites.map((w) => w.id) : [];
   const notices: NoticeFacts[] = [];
-  for (const e of result.emitted) if (e.type === 'phaseChanged') notices.push(phaseNoticeFacts(def, e.params, event.at, unfinished));
+  for (const e of result.emitted) if (e.type === 'phaseChanged') notices.push(phaseNoticeFacts(def, e.params, issueTime(event), unfinished));
   const eventName = event.type.startsWith('xstate.after.') ? `timer.${timerName(event.type)}` : event.type;
   const planWrite: Write = {
     kind: 'plan',

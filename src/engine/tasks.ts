@@ -15,7 +15,7 @@ import type { EngineCore } from './core.js';
 import { taskIndexes, taskState, type StoredTask } from './entity.js';
 import { acceptedEvents, timerName, type StepResult, type TaskEmitted, type TaskSnapshot, type TimerEvent } from './step.js';
 import { futureDeadline, toTaskEvent } from './task-events.js';
-import type { TaskCommandEvent, TaskEvent } from '../../machines/index.js';
+import { issueTime, type TaskCommandEvent, type TaskEvent } from '../../machines/index.js';
 
 /** A person's (or the office's) command on a task. Deadlines are plan dates, resolved in the plan's zone. */
 export async function taskEvent(core: EngineCore, planId: string, taskId: string, command: TaskCommandInput, by: Principal): Promise<Outcome> {
@@ -66,7 +66,7 @@ export function applyToTask(core: EngineCore, def: PlanDefinition, task: StoredT
   const result = core.stepTask(task, event);
   if (!result.handled) return null;
   const ctx = result.snapshot.context;
-  const notices = result.emitted.map((e) => taskNoticeFacts(def, task.def, ctx, e.params, event.at));
+  const notices = result.emitted.map((e) => taskNoticeFacts(def, task.def, ctx, e.params, issueTime(event)));
   return { batch: new Batch(), writes: [taskWrite(core.pk(def.id), def, task, result, event, by, notices)], notices };
 }
 

@@ -2,6 +2,7 @@
  * A simulated timeline as a table (for the office to read), JSON (for tools) or
  * iCalendar (deadlines and rung dates, for a calendar app).
  */
+import { NOTICE_KIND_TEXT } from '../domain/labels.js';
 import type { PlanDefinition } from '../domain/plan.schema.js';
 import { SUPERVISION_TEXT, WORK_TEXT } from '../domain/labels.js';
 import { PHASE_TEXT } from '../domain/notices.js';
@@ -29,7 +30,7 @@ export function formatTable(def: PlanDefinition, timeline: TimelineEntry[]): str
         formatPlanTime(e.at, def.timeZone, 'startOfDay'),
         entity,
         n === notices[0] ? `${e.event}: ${change}` : '',
-        n ? (n.kind === 'rectification' ? `第${n.rung}级 rung ${n.rung}` : n.kind === 'reminder' ? '提醒 reminder' : '阶段 phase') : '',
+        n ? (n.kind === 'rectification' ? `第${n.rung}级 rung ${n.rung}` : `${NOTICE_KIND_TEXT[n.kind].zh} ${NOTICE_KIND_TEXT[n.kind].en}`) : '',
         n ? n.recipients.map((r) => r.name).join('、') : '',
       ]);
     }

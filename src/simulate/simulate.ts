@@ -3,7 +3,7 @@
  * step, the same policy and notice code as the engine — only the clock and the
  * storage differ. The engine's integration tests use it as their oracle.
  */
-import type { PlanEvent, TaskEvent } from '../../machines/index.js';
+import { issueTime, type PlanEvent, type TaskEvent } from '../../machines/index.js';
 import type { TaskCommandInput } from '../domain/commands.schema.js';
 import { buildPhaseNotice, buildTaskNotice, type Notice } from '../domain/notices.js';
 import type { PlanDefinition } from '../domain/plan.schema.js';
@@ -36,6 +36,8 @@ export interface SimulateOptions {
   /** Stop at this time (default: when nothing is left to happen). */
   until?: number;
   actions?: ScheduledAction[];
+  /** Duban is down over [from, to): timers due meanwhile run at `to`, late, as after a real outage. */
+  outage?: { from: number; to: number };
 }
 
 interface Entity<S> {
@@ -47,19 +49,62 @@ interface Entity<S> {
 export type Lateness = Record<string, number | 'never'>;
 
 /**
- * Turns a lateness assumption into actions: a task on time is submitted and
- * accepted an hour before its deadline; a late one that many days after it.
- * `*` stands for every task not named.
+ * What people do, per task id (`*` for every task not named): how many days after
+ * its deadline a task is submitted (or never), how many days its reviewer takes (or
+ * never), how many days' extension it asks for a week before its deadline (approved),
+ * and whether its first submission is returned (with that many days to rectify).
  */
-export function actionsFor(def: PlanDefinition, late: Lateness = {}): ScheduledAction[] {
+export interface Scenario {
+  /** Days after issue a task is signed for (default: an hour after), or never. */
+  ack?: Record<string, number | 'never'>;
+  late?: Lateness;
+  review?: Record<string, number | 'never'>;
+  extend?: Record<string, number>;
+  returns?: Record<string, number>;
+}
+
+const DAY = 86_400_000;
+const pick = <T>(table: Record<string, T> | undefined, id: string): T | undefined => table?.[id] ?? table?.['*'];
+
+/**
+ * Turns a scenario into actions, as the API would receive them: a task on time is
+ * submitted an hour before its deadline; a late one that many days after it; its
+ * reviewer accepts a minute later unless told otherwise.
+ */
+export function actionsFor(def: PlanDefinition, scenario: Scenario | Lateness = {}, issuedAt?: number): ScheduledAction[] {
+  const keys = ['ack', 'late', 'review', 'extend', 'returns'];
+  const sc: Scenario = Object.keys(scenario).some((k) => keys.includes(k)) ? (scenario as Scenario) : { late: scenario as Lateness };
+  const issued = issuedAt ?? resolvePlanDate(def.phases[0]!.start, def.timeZone, 'start')!;
   const actions: ScheduledAction[] = [];
+  const evidence = ['https://example.org/evidence'];
   for (const t of def.tasks) {
-    const lateness = late[t.id] ?? late['*'] ?? 0;
+    const worker = t.responsiblePerson;
+    const reviewer = t.responsibleLeader;
+    let deadline = taskDeadline(def, t);
+    const ack = pick(sc.ack, t.id) ?? 0;
+    if (ack !== 'never') actions.push({ at: issued + 3_600_000 + ack * DAY, task: t.id, by: worker, command: { type: 'task.acknowledge' } });
+    const extend = pick(sc.extend, t.id);
+    if (extend !== undefined && extend > 0) {
+      const asked = deadline - 7 * DAY;
+      const to = new Date(deadline + extend * DAY).toISOString();
+      actions.push({ at: asked, task: t.id, by: worker, command: { type: 'task.extension.request', deadline: to, reason: '需要更多时间' } });
+      actions.push({ at: asked + 3_600_000, task: t.id, by: reviewer, command: { type: 'task.extension.approve', note: '' } });
+      deadline += extend * DAY;
+    }
+    const lateness = pick(sc.late, t.id) ?? 0;
     if (lateness === 'never') continue;
-    const deadline = taskDeadline(def, t);
-    const at = lateness === 0 ? deadline - 3_600_000 : deadline + lateness * 86_400_000;
-    actions.push({ at, task: t.id, by: t.responsiblePerson, command: { type: 'task.submit', evidence: ['https://example.org/evidence'], note: '' } });
-    actions.push({ at: at + 1, task: t.id, by: t.responsibleLeader, command: { type: 'task.accept', note: '' } });
+    let at = lateness === 0 ? deadline - 3_600_000 : deadline + lateness * DAY;
+    const rectify = pick(sc.returns, t.id);
+    if (rectify !== undefined) {
+      actions.push({ at, task: t.id, by: worker, command: { type: 'task.submit', evidence, note: '' } });
+      const back = at + 3_600_000;
+      actions.push({ at: back, task: t.id, by: reviewer, command: { type: 'task.return', reason: '材料不全', deadline: new Date(back + rectify * DAY).toISOString() } });
+      at = back + rectify * DAY - 3_600_000;
+    }
+    actions.push({ at, task: t.id, by: worker, command: { type: 'task.submit', evidence, note: '' } });
+    const review = pick(sc.review, t.id) ?? 0;
+    if (review === 'never') continue;
+    actions.push({ at: at + 60_000 + review * DAY, task: t.id, by: reviewer, command: { type: 'task.accept', note: '' } });
   }
   return actions;
 }
@@ -79,8 +124,8 @@ export function simulate(def: PlanDefinition, options: SimulateOptions = {}): Ti
     const t = tasks.get(taskId)!;
     const r = stepTask(t.snap, event, t.timers, newToken);
     if (!r.handled) return false;
-    const notices = r.emitted.map((em) => buildTaskNotice(def, t.def, r.snapshot.context, em.params, event.at));
-    timeline.push({ at: event.at, entity: taskId, event: eventName(event.type), from: taskState(t.snap), to: taskState(r.snapshot), notices });
+    const notices = r.emitted.map((em) => buildTaskNotice(def, t.def, r.snapshot.context, em.params, issueTime(event)));
+    timeline.push({ at: issueTime(event), entity: taskId, event: eventName(event.type), from: taskState(t.snap), to: taskState(r.snapshot), notices });
     t.snap = r.snapshot;
     t.timers = r.timers;
     return true;
@@ -91,12 +136,12 @@ export function simulate(def: PlanDefinition, options: SimulateOptions = {}): Ti
     const r = stepPlan(plan.snap, event, plan.timers, newToken);
     if (!r.handled) return;
     const fanOut = taskFanOut(r.emitted, event.at);
-    const entry: TimelineEntry = { at: event.at, entity: PLAN_ENTITY, event: eventName(event.type), from: planStage(plan.snap), to: planStage(r.snapshot), notices: [] };
+    const entry: TimelineEntry = { at: issueTime(event), entity: PLAN_ENTITY, event: eventName(event.type), from: planStage(plan.snap), to: planStage(r.snapshot), notices: [] };
     timeline.push(entry);
     plan = { snap: r.snapshot, timers: r.timers };
     const reached = fanOut ? def.tasks.filter((t) => applyTask(t.id, fanOut)).map((t) => t.id) : [];
     const unfinished = fanOut?.type === 'task.close' ? reached : [];
-    for (const em of r.emitted) if (em.type === 'phaseChanged') entry.notices.push(buildPhaseNotice(def, em.params, event.at, unfinished));
+    for (const em of r.emitted) if (em.type === 'phaseChanged') entry.notices.push(buildPhaseNotice(def, em.params, issueTime(event), unfinished));
   };
 
   applyPlan({ type: 'plan.publish', at: publishAt });
@@ -118,8 +163,10 @@ export function simulate(def: PlanDefinition, options: SimulateOptions = {}): Ti
       continue;
     }
     if (!due || due.at > until) break;
-    if (due.entity === PLAN_ENTITY) applyPlan({ type: due.type, at: due.at });
-    else applyTask(due.entity, { type: due.type, at: due.at });
+    const out = options.outage;
+    const firedAt = out && due.at >= out.from && due.at < out.to ? out.to : due.at;
+    if (due.entity === PLAN_ENTITY) applyPlan({ type: due.type, at: due.at, firedAt });
+    else applyTask(due.entity, { type: due.type, at: due.at, firedAt });
   }
   return timeline;
 }
