@@ -25,7 +25,7 @@
  * were due (`at`) and the time they ran (`firedAt`): one that runs late — after an
  * outage — issues its step now, with periods counted from now, and says so.
  * Timers: checkpoint (next reminder or the deadline), rungGrace, reviewCheck (next
- * review reminder or the review deadline), reviewGrace, ackCheck.
+ * review reminder or the review deadline), reviewGrace, ackCheck (签收时限), ackChase.
  * Emitted actions: notice { kind, … } (see TaskNotice).
  *
  * The escalation policy is copied into the context on activation, so changing a
@@ -69,6 +69,8 @@ export interface TaskContext {
   issuedAt: number | null;
   /** 签收时限 of the current issue. */
   ackDeadline: number | null;
+  /** When the department head is told, if the task is still not signed for after its reminder. */
+  ackChaseAt: number | null;
   acknowledgedAt: number | null;
   submittedAt: number | null;
   /** 验收时限 of the current submission. */
@@ -179,6 +181,7 @@ export const taskMachine = setup({
     reviewCheck: ({ context, event }) => until(context.reviewReminderTimes[context.nextReviewReminder] ?? context.reviewDeadline ?? eventTime(event), event),
     reviewGrace: ({ context, event }) => until(context.reviewRectificationDeadline ?? eventTime(event), event),
     ackCheck: ({ context, event }) => until(context.ackDeadline ?? eventTime(event), event),
+    ackChase: ({ context, event }) => until(context.ackChaseAt ?? eventTime(event), event),
   },
   guards: {
     /** A reminder is due before the deadline as of when this step is issued. */
@@ -203,7 +206,7 @@ export const taskMachine = setup({
       const at = eventTime(event);
       return { issuedAt: at, ackDeadline: shift(context, at, context.policy.acknowledge.within) };
     }),
-    chaseAck: assign(({ context, event }) => ({ ackDeadline: shift(context, issueTime(event), context.policy.acknowledge.chaseAfter) })),
+    chaseAck: assign(({ context, event }) => ({ ackChaseAt: shift(context, issueTime(event), context.policy.acknowledge.chaseAfter) })),
     received: assign(({ context, event }) => (context.acknowledgedAt === null ? { acknowledgedAt: eventTime(event) } : {})),
     arm: assign(({ context, event }) => armed(context, eventTime(event))),
     setDeadline: assign(({ context, event }) =>
@@ -262,6 +265,7 @@ export const taskMachine = setup({
     returns: 0,
     issuedAt: null,
     ackDeadline: null,
+    ackChaseAt: null,
     acknowledgedAt: null,
     submittedAt: null,
     reviewDeadline: null,
@@ -476,7 +480,7 @@ export const taskMachine = setup({
         },
         reminded: {
           after: {
-            ackCheck: { target: 'chased', actions: { type: 'notice', params: noticeOf((_c, e) => ({ kind: 'ackChase', ...lateness(e) })) } },
+            ackChase: { target: 'chased', actions: { type: 'notice', params: noticeOf((_c, e) => ({ kind: 'ackChase', ...lateness(e) })) } },
           },
         },
         chased: {},

@@ -82,6 +82,7 @@ TASK_MIGRATIONS[2] = ({ snap, timers }) => {
         originalDeadline: ctx.deadline,
         issuedAt: null,
         ackDeadline: null,
+        ackChaseAt: null,
         acknowledgedAt: null,
         submittedAt: null,
         reviewDeadline: null,

@@ -4,6 +4,7 @@
  */
 import type { TaskContext, PlanContext } from '../../machines/index.js';
 import { describeChain } from '../domain/chain.js';
+import { taskRecord } from '../domain/record.js';
 import { renderNotice, type NoticeFacts } from '../domain/notices.js';
 import type { Principal } from '../domain/permissions.js';
 import { isoInZone } from '../domain/time.js';
@@ -161,13 +162,15 @@ export class Queries {
   async task(planId: string, taskId: string) {
     const t = await this.engine.loadTask(planId, taskId);
     const def = await this.engine.definition(planId, t.rev);
+    const history = await this.history(planId, taskId);
     return {
       ...this.taskView(def, t),
       duties: t.def.duties,
       milestones: t.def.milestones,
       chain: describeChain(def, t.def),
       pendingTimers: pendingTimers(t.timers, def.timeZone),
-      history: await this.history(planId, taskId),
+      record: taskRecord(def, t.def, t.snap.context, history, Date.now()),
+      history,
     };
   }
 

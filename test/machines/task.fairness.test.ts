@@ -90,7 +90,7 @@ describe('签收时限', () => {
     expect(ctx(s).ackDeadline).toBe(T0 + 2 * DAY);
     s = fire(s, 'ackCheck');
     expect(s.notices).toEqual([{ kind: 'ackReminder' }]);
-    s = fire(s, 'ackCheck');
+    s = fire(s, 'ackChase');
     expect(s.notices).toEqual([{ kind: 'ackChase' }]);
     expect(timerNames(s)).toEqual(['checkpoint']);
     s = send(s, { type: 'task.acknowledge', at: T0 + 4 * DAY });

@@ -34,7 +34,7 @@ function send(s: { snap: AnyMachineSnapshot; timers: Timers }, event: { type: st
 
 /** The timers of the clock that chases whoever holds the task (not the 签收 clock). */
 function clockTimers(timers: Timers): Timers {
-  return Object.fromEntries(Object.entries(timers).filter(([id]) => !id.includes('.ackCheck.')));
+  return Object.fromEntries(Object.entries(timers).filter(([id]) => !id.includes('.ackCheck.') && !id.includes('.ackChase.')));
 }
 
 function fire(s: { snap: AnyMachineSnapshot; timers: Timers }, name: 'checkpoint' | 'rungGrace' | 'reviewCheck' | 'reviewGrace' | 'ackCheck') {
@@ -71,6 +71,7 @@ function eventsFor(snapshot: AnyMachineSnapshot): TaskEvent[] {
         if (type.includes('reviewCheck')) return { type, at: ctx.reviewReminderTimes[ctx.nextReviewReminder] ?? ctx.reviewDeadline } as never;
         if (type.includes('reviewGrace')) return { type, at: ctx.reviewRectificationDeadline ?? ctx.reviewDeadline } as never;
         if (type.includes('ackCheck')) return { type, at: ctx.ackDeadline } as never;
+        if (type.includes('ackChase')) return { type, at: ctx.ackChaseAt } as never;
         return { type, at } as never;
     }
   });
@@ -148,7 +149,7 @@ describe('task machine: every reachable state and transition', () => {
               : sup.includes('review') && sup.includes('escalating')
                 ? ['reviewGrace']
                 : [];
-        const ack = ['waiting', 'reminded'].includes(view.acknowledgement) ? ['ackCheck'] : [];
+        const ack = view.acknowledgement === 'waiting' ? ['ackCheck'] : view.acknowledgement === 'reminded' ? ['ackChase'] : [];
         expect(pending).toEqual([...clock, ...ack].sort());
         // A rung notice always names the rung just reached.
         for (const e of r.emitted) {
