@@ -171,7 +171,11 @@ const noticeOf =
     make(context, event);
 
 /** Events that show the task was received: any of them ends the 签收 clock. */
-const RECEIVED = ['task.acknowledge', 'task.progress', 'task.submit'] as const;
+const received = {
+  'task.acknowledge': { target: 'done', actions: 'received' },
+  'task.progress': { target: 'done', actions: 'received' },
+  'task.submit': { target: 'done', actions: 'received' },
+} as const;
 
 export const taskMachine = setup({
   types: {} as { context: TaskContext; events: TaskEvent; input: TaskInput },
@@ -477,18 +481,17 @@ export const taskMachine = setup({
               actions: [{ type: 'notice', params: noticeOf((_c, e) => ({ kind: 'ackReminder', ...lateness(e) })) }, 'chaseAck'],
             },
           },
+          on: received,
         },
         reminded: {
           after: {
             ackChase: { target: 'chased', actions: { type: 'notice', params: noticeOf((_c, e) => ({ kind: 'ackChase', ...lateness(e) })) } },
           },
+          on: received,
         },
-        chased: {},
+        chased: { on: received },
         done: { type: 'final' },
       },
-      on: Object.fromEntries(
-        RECEIVED.map((type) => [type, { guard: and([not(stateIn('#task.acknowledgement.idle')), not(stateIn('#task.acknowledgement.done'))]), target: '.done', actions: 'received' }]),
-      ),
     },
     extension: {
       initial: 'idle',
@@ -496,7 +499,8 @@ export const taskMachine = setup({
         idle: {
           on: {
             'task.extension.request': {
-              guard: 'extensionAllowed',
+              // Not while the reviewer holds it: the department's deadline is not running then.
+              guard: and(['extensionAllowed', not(stateIn('#task.supervision.review'))]),
               target: 'pending',
               actions: ['recordRequest', { type: 'notice', params: { kind: 'extensionRequested' } }],
             },

@@ -16,6 +16,7 @@ export const WORK_TEXT: Record<string, Text> = {
   inProgress: { zh: '推进中', en: 'in progress' },
   submitted: { zh: '已提交验收', en: 'submitted' },
   underReview: { zh: '审核中', en: 'under review' },
+  delivered: { zh: '已全部完成', en: 'delivered in full' },
   rectification: { zh: '退回整改', en: 'returned for rectification' },
   accepted: { zh: '已验收', en: 'accepted' },
   unfinished: { zh: '方案结束时未完成', en: 'unfinished when the plan closed' },

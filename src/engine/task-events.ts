@@ -8,12 +8,37 @@
  * ones) are here too, so the engine and the simulator fan them out the same way.
  */
 import type { TaskCommandEvent, TaskSystemEvent } from '../../machines/index.js';
-import type { NewDeadlineInput, TaskCommandInput } from '../domain/commands.schema.js';
+import type { NewDeadlineInput, TaskCommandInput, TaskCommandType } from '../domain/commands.schema.js';
 import { workingDaysFrom } from '../domain/offsets.js';
 import type { PlanDefinition } from '../domain/plan.schema.js';
 import { resolvePlanDate } from '../domain/time.js';
 import { InvalidInputError } from '../errors.js';
 import type { PlanEmitted } from './step.js';
+
+/**
+ * A command of `type` as someone would plausibly send it at `at`, to ask the machine
+ * whether it would take it now (guards included): what the workspace offers.
+ */
+export function probeEvent(type: TaskCommandType, deadline: number, at: number): TaskCommandEvent {
+  const later = Math.max(deadline, at) + 86_400_000;
+  switch (type) {
+    case 'task.acknowledge':
+    case 'task.review':
+      return { type, at };
+    case 'task.progress':
+      return { type, at, percent: 50, note: '' };
+    case 'task.submit':
+      return { type, at, evidence: ['https://example.org/'], note: '' };
+    case 'task.accept':
+    case 'task.extension.approve':
+    case 'task.extension.reject':
+      return { type, at, note: '-' };
+    case 'task.return':
+    case 'task.deadline.change':
+    case 'task.extension.request':
+      return { type, at, reason: '-', deadline: later };
+  }
+}
 
 /** How a command's new deadline becomes epoch ms. */
 export type DeadlineResolver = (deadline: NewDeadlineInput) => number;

@@ -168,8 +168,8 @@ describe('HTTP API', () => {
     expect(t.chain.responsiblePerson).toEqual({ id: 'p-zhou', name: '周敏' });
     expect(t.chain.departmentHead).toEqual({ id: 'p-liu', name: '刘强' });
     expect(t.chain.responsibleLeader.name).toBe('李明');
-    expect(t.pendingTimers).toHaveLength(1);
-    expect(t.pendingTimers[0].timer).toBe('checkpoint');
+    // The deadline's next checkpoint, and the 签收 clock until it is signed for.
+    expect(t.pendingTimers.map((p: { timer: string }) => p.timer).sort()).toEqual(['ackCheck', 'checkpoint']);
     expect(t.history.map((h: { event: string }) => h.event)).toEqual(['task.activate']);
   });
 

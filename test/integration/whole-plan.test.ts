@@ -40,7 +40,8 @@ describe('a whole plan on second-scale time', () => {
       return t.rung === 4 ? t : null;
     });
     expect(t1.supervision).toBe('overdue');
-    expect(t1.pendingTimers).toEqual([]);
+    // The ladder is at its top; only the 签收 chase of a task never signed for may remain.
+    expect(t1.pendingTimers.filter((p) => !p.timer.startsWith('ack'))).toEqual([]);
 
     const plan = await eventually(async () => {
       const p = await rt.queries.planSummary('qx-2026');

@@ -33,22 +33,30 @@ function snapshotAfter(...events: { type: string; [k: string]: unknown }[]): Any
 }
 
 describe('machine graph', () => {
-  it('is the task machine as declared: two parallel regions with every work state', () => {
+  it('is the task machine as declared: four parallel regions, work through the phases with every work state', () => {
     const g = machineGraph(taskMachine);
     expect(g.type).toBe('parallel');
-    expect(g.children.map((c) => c.key)).toEqual(['work', 'supervision']);
+    expect(g.children.map((c) => c.key)).toEqual(['work', 'supervision', 'acknowledgement', 'extension']);
     const work = g.children[0]!;
     expect(work.initial).toBe('task.work.draft');
-    expect(work.children.map((c) => c.key)).toEqual(Object.keys(WORK_TEXT));
-    const submitted = work.children.find((c) => c.key === 'submitted')!;
-    expect(submitted.transitions).toContainEqual({ event: 'task.return', targets: ['task.work.rectification', 'task.supervision.watching'], guard: 'newDeadlineInFuture' });
+    expect(work.children.map((c) => c.key)).toEqual(['draft', 'launch', 'promotion', 'implementation', 'evaluation', 'accepted', 'unfinished']);
+    const leaves = work.children.flatMap((c) => (c.children.length > 0 ? c.children.map((l) => l.key) : [c.key]));
+    expect(leaves.sort()).toEqual(Object.keys(WORK_TEXT).sort());
+    const evaluation = work.children.find((c) => c.key === 'evaluation')!;
+    expect(evaluation.transitions).toContainEqual({
+      event: 'task.return',
+      targets: ['task.work.implementation.rectification', 'task.supervision.watching'],
+      guard: 'newDeadlineInFuture',
+    });
     const find = (n: GraphNode, id: string): GraphNode | undefined => (n.id === id ? n : n.children.map((c) => find(c, id)).find(Boolean));
     expect(find(g, 'task.supervision.watching')!.transitions.map((t) => t.event)).toContain('after:checkpoint');
   });
 
   it('marks the active states of a snapshot, ancestors included', () => {
     const active = activeStateIds(snapshotAfter({ type: 'task.activate' }, { type: 'task.acknowledge' }));
-    expect(active).toEqual(expect.arrayContaining(['task', 'task.work', 'task.work.acknowledged', 'task.supervision.watching', 'task.supervision.watching.onTrack']));
+    expect(active).toEqual(
+      expect.arrayContaining(['task', 'task.work', 'task.work.launch', 'task.work.launch.acknowledged', 'task.supervision.watching', 'task.supervision.watching.onTrack']),
+    );
   });
 });
 
@@ -56,12 +64,16 @@ describe('allowed actions', () => {
   const person = (personId: string) => ({ kind: 'person' as const, planId: plan.id, personId });
   it('are the events the state takes that the person may send', () => {
     const submitted = snapshotAfter({ type: 'task.activate' }, { type: 'task.submit', evidence: ['https://x.org'], note: '' });
-    expect(allowedActions(person('p-zhang'), plan, task, submitted)).toEqual([]);
-    expect(allowedActions(person('p-li'), plan, task, submitted)).toEqual(['task.review', 'task.accept', 'task.return']);
-    expect(allowedActions(person('p-chen'), plan, task, submitted)).toEqual(['task.deadline.change']);
+    const now = START + 2;
+    expect(allowedActions(person('p-zhang'), plan, task, submitted, now)).toEqual([]);
+    expect(allowedActions(person('p-li'), plan, task, submitted, now)).toEqual(['task.review', 'task.accept', 'task.return']);
+    expect(allowedActions(person('p-chen'), plan, task, submitted, now)).toEqual(['task.deadline.change']);
     const assigned = snapshotAfter({ type: 'task.activate' });
-    expect(allowedActions(person('p-zhao'), plan, task, assigned)).toEqual(['task.acknowledge', 'task.progress', 'task.submit']);
-    expect(allowedActions({ kind: 'admin' }, plan, task, assigned)).toEqual(['task.deadline.change']);
+    expect(allowedActions(person('p-zhao'), plan, task, assigned, now)).toEqual(['task.acknowledge', 'task.progress', 'task.submit', 'task.extension.request']);
+    expect(allowedActions({ kind: 'admin' }, plan, task, assigned, now)).toEqual(['task.deadline.change']);
+    // Past the deadline, an extension is no longer offered.
+    const late = snapshotAfter({ type: 'task.activate' });
+    expect(allowedActions(person('p-zhao'), plan, task, late, late.context.deadline + 1)).not.toContain('task.extension.request');
   });
 });
 

@@ -104,8 +104,8 @@ describe('web workspace routes', () => {
     const actions = async (personId: string) =>
       (await (await get(`/web-api/plans/${s.planId}/actions?tasks=t1,t3`, s.tokens[personId])).json()).tasks;
     const zhang = await actions('p-zhang');
-    expect(zhang.t1.actions).toEqual(['task.progress', 'task.submit']);
-    expect(zhang.t1.active).toEqual(expect.arrayContaining(['task.work.inProgress', 'task.supervision.watching.onTrack']));
+    expect(zhang.t1.actions).toEqual(['task.progress', 'task.submit', 'task.extension.request']);
+    expect(zhang.t1.active).toEqual(expect.arrayContaining(['task.work.promotion.inProgress', 'task.supervision.watching.onTrack']));
     expect(zhang.t3.actions).toEqual([]);
     expect((await actions('p-li')).t1.actions).toEqual([]);
     expect((await actions('p-chen')).t1.actions).toEqual(['task.deadline.change']);
