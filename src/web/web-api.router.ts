@@ -14,6 +14,7 @@ import { authenticate, principalOf } from '../http/auth.js';
 import type { Runtime } from '../runtime.js';
 import { FileStore, MAX_FILE_BYTES, MAX_FILES_PER_TASK } from './files.js';
 import { LABELS } from '../domain/labels.js';
+import { taskCommandForms } from '../domain/task-commands.js';
 import { buildLedger } from './ledger.js';
 import { activeStateIds, machineGraph } from './machine-graph.js';
 import { renderNoticePage } from './notice-page.js';
@@ -70,7 +71,7 @@ export function webApiRouter(runtime: Runtime): Router {
 
   // Labels and the machine's shape are the same for everyone: no token needed.
   r.get('/labels', (_req, res) => {
-    res.json(LABELS);
+    res.json({ ...LABELS, commands: taskCommandForms() });
   });
   r.get('/machines/task', (_req, res) => {
     res.json(graph);
