@@ -37,7 +37,11 @@ async function main(): Promise<void> {
     const fire = async (taskId: string, times: number) => {
       for (let i = 0; i < times; i++) {
         const t = await engine.loadTask(STORED_FIXTURE_PLAN, taskId);
-        const timer = Object.values(t.timers).sort((a, b) => a.at - b.at)[0];
+        // The deadline's clock only (reminders, rungs): other clocks (签收) are left running.
+        const timer = Object.entries(t.timers)
+          .filter(([id]) => /\.(checkpoint|rungGrace)\./.test(id))
+          .map(([, x]) => x)
+          .sort((a, b) => a.at - b.at)[0];
         if (!timer) throw new Error(`${taskId} has no timer left to fire`);
         await engine.fireTimer(STORED_FIXTURE_PLAN, taskId, timer.tok);
       }
