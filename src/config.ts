@@ -14,6 +14,10 @@ const Env = z.object({
   DUBAN_RECONCILE_MS: z.coerce.number().int().min(100).default(30_000),
   DUBAN_LOCK_MS: z.coerce.number().int().min(500).default(30_000),
   DUBAN_STALLED_MS: z.coerce.number().int().min(100).default(30_000),
+  /** Bound on each Redis command a request makes; past it the request answers 503. */
+  DUBAN_REDIS_TIMEOUT_MS: z.coerce.number().int().min(100).default(3_000),
+  /** How long a stop lets requests and jobs in flight finish before cutting connections. */
+  DUBAN_SHUTDOWN_MS: z.coerce.number().int().min(0).default(5_000),
   /** Where `duban apply` sends plans, and the token it uses. */
   DUBAN_SERVER: z.string().url().default('http://127.0.0.1:3000'),
   DUBAN_TOKEN: z.string().optional(),

@@ -5,7 +5,8 @@
  */
 import { parseArgs } from 'node:util';
 import { loadConfig, type Config } from '../config.js';
-import { hasRedisServer, NO_REDIS_HELP, startRedisServer, type RedisServerHandle } from '../infra/redis-server.js';
+import { DataDirInUseError, startLocalRedis, type LocalRedis } from '../infra/local-redis.js';
+import { hasRedisServer, NO_REDIS_HELP } from '../infra/redis-server.js';
 import { startRuntime, type Runtime } from '../runtime.js';
 import { runDemo } from '../demo/run-demo.js';
 import { mountWorkspace } from './web.js';
@@ -22,7 +23,7 @@ const HELP = `duban — 督办:行动计划督办引擎 / action-plan supervisio
 ${extraCommands.map((c) => `  ${c.usage}`).join('\n')}
 
 环境变量 / environment: REDIS_URL, PORT, DUBAN_ADMIN_TOKEN, DUBAN_DATA_DIR, DUBAN_WORKER_CONCURRENCY, DUBAN_RECONCILE_MS,
-  DUBAN_SERVER, DUBAN_TOKEN (for apply)
+  DUBAN_REDIS_TIMEOUT_MS, DUBAN_SHUTDOWN_MS, DUBAN_SERVER, DUBAN_TOKEN (for apply)
 每个命令都支持 --help / every command takes --help.`;
 
 const COMMAND_HELP: Record<string, string> = {
@@ -44,14 +45,29 @@ function fail(message: string): never {
   process.exit(1);
 }
 
-async function redisFor(command: string, config: Config): Promise<{ url: string; server: RedisServerHandle | null }> {
+/**
+ * Set once a stop has begun. Work still running (the demo, a request) then fails as
+ * its connections close; those failures are expected and must not decide the exit code.
+ */
+let stopping: Promise<void> | null = null;
+
+async function redisFor(command: string, config: Config): Promise<{ url: string; server: LocalRedis | null }> {
   if (config.REDIS_URL) return { url: config.REDIS_URL, server: null };
   if (command !== 'start') {
     fail(`duban ${command} 需要 REDIS_URL(多个进程共用一个 Redis)。/ duban ${command} needs REDIS_URL (processes share one Redis).`);
   }
   if (!hasRedisServer()) fail(NO_REDIS_HELP);
-  const server = await startRedisServer(config.DUBAN_DATA_DIR);
-  console.log(`已启动 redis-server / started redis-server on port ${server.port}, data in ${config.DUBAN_DATA_DIR}`);
+  let server: LocalRedis;
+  try {
+    server = await startLocalRedis(config.DUBAN_DATA_DIR);
+  } catch (err) {
+    fail(err instanceof DataDirInUseError ? err.message : `无法启动 redis-server / could not start redis-server: ${(err as Error).message}`);
+  }
+  console.log(
+    server.reused
+      ? `沿用上次未停止的 redis-server / reusing the redis-server an earlier start left running: pid ${server.pid}, port ${server.port}, data in ${config.DUBAN_DATA_DIR}`
+      : `已启动 redis-server / started redis-server on port ${server.port}, data in ${config.DUBAN_DATA_DIR}`,
+  );
   return { url: server.url, server };
 }
 
@@ -83,19 +99,38 @@ async function serve(command: 'start' | 'api' | 'worker', argv: string[]): Promi
   const { url, server } = await redisFor(command, config);
   let runtime: Runtime | null = null;
   const log = (line: string) => console.error(`[duban] ${line}`);
-  const shutdown = async (code: number) => {
-    await runtime?.close();
-    await server?.stop();
-    process.exit(code);
+  // The API and the workers first, so work in flight can finish; redis-server last,
+  // after everything that uses it. Each step is bounded, so a stop never hangs.
+  const shutdown = (code: number): Promise<void> => {
+    stopping ??= (async () => {
+      try {
+        await runtime?.close();
+      } finally {
+        await server?.stop();
+      }
+      process.exit(code);
+    })();
+    return stopping;
   };
-  process.once('SIGINT', () => void shutdown(0));
-  process.once('SIGTERM', () => void shutdown(0));
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      // Asked twice: stop waiting for work in flight; redis-server is still stopped cleanly.
+      log(`再次收到 ${signal}，立即退出 / ${signal} again: exiting now`);
+      void (server ? server.stop() : Promise.resolve()).finally(() => process.exit(1));
+      return;
+    }
+    log(`收到 ${signal}，正在停止 / ${signal}: stopping the API and workers${server ? ', then redis-server' : ''}`);
+    void shutdown(0);
+  };
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, onSignal);
 
   try {
     runtime = await startRuntime({
       redisUrl: url,
       prefix: config.DUBAN_PREFIX,
       log,
+      redisTimeoutMs: config.DUBAN_REDIS_TIMEOUT_MS,
+      shutdownMs: config.DUBAN_SHUTDOWN_MS,
       ...(config.DUBAN_ADMIN_TOKEN ? { adminToken: config.DUBAN_ADMIN_TOKEN } : {}),
       ...(command !== 'worker' ? { api: { port: config.PORT, extend: mountWorkspace } } : {}),
       ...(command !== 'api'
@@ -138,4 +173,6 @@ async function main(argv: string[]): Promise<void> {
   fail(`未知命令 / unknown command: ${command}\n\n${HELP}`);
 }
 
-main(process.argv.slice(2)).catch((err: unknown) => fail(`错误 / error: ${(err as Error).message}`));
+main(process.argv.slice(2)).catch((err: unknown) => {
+  if (!stopping) fail(`错误 / error: ${(err as Error).message}`);
+});

@@ -11,6 +11,7 @@ import { errorHandler } from './errors.js';
 import { inboxRouter } from './inbox.router.js';
 import { openApiDocument } from './openapi.js';
 import { plansRouter } from './plans.router.js';
+import { redisAnswers, redisFailuresAsUnavailable, REDIS_UNAVAILABLE, requireRedis } from './redis-ready.js';
 import { tokensRouter } from './tokens.router.js';
 
 export interface AppDeps {
@@ -28,19 +29,22 @@ export function createApp(deps: AppDeps): Express {
   app.disable('x-powered-by');
   app.use(express.json({ limit: '5mb' }));
 
+  // Answers within a second whatever state Redis is in: a load balancer's probe must not hang.
   app.get('/healthz', async (_req, res) => {
-    try {
-      await deps.engine.redis.ping();
+    const redis = await redisAnswers(deps.engine.redis);
+    if (redis.up) {
       res.json({ ok: true, redis: 'up' });
-    } catch (err) {
-      res.status(503).json({ ok: false, redis: 'down', error: String(err) });
+      return;
     }
+    res.status(503).json({ ok: false, redis: 'down', error: REDIS_UNAVAILABLE.zh, error_en: REDIS_UNAVAILABLE.en, detail: redis.reason });
   });
   const openapi = openApiDocument();
   app.get('/api/v1/openapi.json', (_req, res) => {
     res.json(openapi);
   });
 
+  // Everything under these needs Redis; the web workspace's static files do not.
+  app.use(['/api/v1', '/web-api'], requireRedis(deps.engine.redis));
   const api = express.Router();
   api.use(authenticate(deps.tokens));
   api.use(tokensRouter(deps.engine, deps.tokens));
@@ -52,6 +56,7 @@ export function createApp(deps: AppDeps): Express {
   app.use((req, _res, next) => {
     next(new NotFoundError({ zh: `没有这个地址:${req.method} ${req.path}`, en: `No such route: ${req.method} ${req.path}` }));
   });
+  app.use(redisFailuresAsUnavailable());
   app.use(errorHandler(log));
   return app;
 }

@@ -2,9 +2,10 @@
  * Starts a private redis-server for `duban start` (and for the tests): append-only
  * persistence, hz 100 so delayed jobs fire on time, noeviction so BullMQ never
  * loses a job to memory pressure, and hash values up to 1 KiB kept compact.
+ * The data folder's lock (which server owns it) is in local-redis.ts.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import { Redis } from 'ioredis';
@@ -12,6 +13,8 @@ import { Redis } from 'ioredis';
 export interface RedisServerHandle {
   url: string;
   port: number;
+  pid: number;
+  /** Asks the server to shut down (SIGTERM: the append-only file is flushed) and waits until it has. */
   stop(): Promise<void>;
 }
 
@@ -65,9 +68,62 @@ async function waitForPing(url: string, child: ChildProcess, timeoutMs: number):
   throw new Error(`redis-server did not answer within ${timeoutMs} ms: ${String(lastError)}`);
 }
 
-/** Starts redis-server on a free port with its data in `dir`. */
-export async function startRedisServer(dir: string, options: { persist?: boolean } = {}): Promise<RedisServerHandle> {
-  const port = await freePort();
+/** Whether `pid` is a running process (a zombie, dead but not yet reaped, is not). */
+export function isAlive(pid: number): boolean {
+  if (!(pid > 0)) return false;
+  try {
+    process.kill(pid, 0);
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+  const stat = `/proc/${pid}/stat`;
+  if (existsSync(stat)) {
+    try {
+      return readFileSync(stat, 'utf8').split(') ')[1]?.[0] !== 'Z';
+    } catch {
+      return false;
+    }
+  }
+  return true;
+}
+
+/** Resolves true once `pid` has exited, false if it still runs after `timeoutMs`. */
+export async function waitForExit(pid: number, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (isAlive(pid)) {
+    if (Date.now() > deadline) return false;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  return true;
+}
+
+/**
+ * Stops a redis-server by pid: SIGTERM, which makes it flush the append-only file
+ * and exit, then waits. Only a server that ignores that for `timeoutMs` is killed.
+ */
+export async function stopRedisProcess(pid: number, timeoutMs = 30_000): Promise<void> {
+  if (!isAlive(pid)) return;
+  process.kill(pid, 'SIGTERM');
+  if (await waitForExit(pid, timeoutMs)) return;
+  process.kill(pid, 'SIGKILL');
+  await waitForExit(pid, 5_000);
+}
+
+export interface StartRedisOptions {
+  /** Append-only persistence (default true); the tests' shared server runs without. */
+  persist?: boolean;
+  /** A port of your choosing (default: a free one). */
+  port?: number;
+  /**
+   * Its own process group, so a terminal's Ctrl-C reaches only its parent, which
+   * stops it last, after everything that uses it (default false).
+   */
+  detached?: boolean;
+}
+
+/** Starts redis-server with its data in `dir`. */
+export async function startRedisServer(dir: string, options: StartRedisOptions = {}): Promise<RedisServerHandle> {
+  const port = options.port ?? (await freePort());
   const absolute = resolve(dir);
   mkdirSync(absolute, { recursive: true });
   const persist = options.persist ?? true;
@@ -84,17 +140,19 @@ export async function startRedisServer(dir: string, options: { persist?: boolean
     '--appendfsync', 'everysec',
     '--protected-mode', 'yes',
   ];
-  const child = spawn('redis-server', args, { stdio: ['ignore', 'ignore', 'inherit'] });
+  const child = spawn('redis-server', args, { stdio: ['ignore', 'ignore', 'inherit'], detached: options.detached ?? false });
   const url = `redis://127.0.0.1:${port}`;
-  await waitForPing(url, child, 10_000);
+  try {
+    await waitForPing(url, child, 10_000);
+  } catch (err) {
+    child.kill('SIGKILL');
+    throw err;
+  }
+  const pid = child.pid!;
   return {
     url,
     port,
-    async stop() {
-      if (child.exitCode !== null) return;
-      const exited = new Promise((r) => child.once('exit', r));
-      child.kill('SIGTERM');
-      await exited;
-    },
+    pid,
+    stop: () => stopRedisProcess(pid),
   };
 }
