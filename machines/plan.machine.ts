@@ -3,28 +3,44 @@
  *
  * States: draft → launch → promotion → implementation → evaluation → closed (final).
  * Events (carry `at`): plan.publish (office: the plan goes live, its tasks are
- * activated), plan.advance (office moves to the next phase by hand, with a reason).
- * Timers: untilNextPhase — the start of the next phase, or the end of evaluation.
- * Emitted actions: activateTasks (on publish), phaseChanged { from, to, manual }.
+ * activated), plan.advance (office moves to the next phase by hand, with a reason),
+ * plan.phase.approve / plan.phase.reject (the group leader decides a proposed phase).
+ * A phase that requires approval is not entered on its date or by the office's hand:
+ * either one proposes it, and the plan stays where it is until the group leader
+ * approves (or rejects, and the office may propose again).
+ * Timers: the start of the next phase, or the end of evaluation.
+ * Emitted actions: activateTasks (on publish), phaseChanged { from, to, manual },
+ * phaseProposed { from, to, manual }, phaseRejected { from, to }.
  */
-import { setup } from 'xstate';
+import { assign, setup } from 'xstate';
 import type { PhaseKeyT } from '../src/domain/plan.schema.js';
-import { until, type Timed } from './clock.js';
+import { eventTime, until, type Timed } from './clock.js';
 
-export const PLAN_MACHINE_VERSION = 1;
+/** v2: phases that require the group leader's approval (context.approvals, context.proposal). */
+export const PLAN_MACHINE_VERSION = 2;
 
 export type PlanStage = 'draft' | PhaseKeyT | 'closed';
+type Next = 'promotion' | 'implementation' | 'evaluation' | 'closed';
 
 export interface PlanContext {
   /** Epoch ms at which each phase hands over to the next: the next phase's start, evaluation's end for closed. */
   boundaries: { promotion: number; implementation: number; evaluation: number; closed: number };
+  /** Phases whose entry needs the group leader's approval. */
+  approvals: Record<Next, boolean>;
+  /** A phase proposed and awaiting approval. */
+  proposal: { to: Next; at: number; manual: boolean } | null;
 }
 
 export interface PlanInput extends Timed {
   boundaries: PlanContext['boundaries'];
+  approvals?: Partial<PlanContext['approvals']>;
 }
 
-export type PlanEvent = ({ type: 'plan.publish' } & Timed) | ({ type: 'plan.advance'; reason: string } & Timed);
+export type PlanEvent =
+  | ({ type: 'plan.publish' } & Timed)
+  | ({ type: 'plan.advance'; reason: string } & Timed)
+  | ({ type: 'plan.phase.approve'; note: string } & Timed)
+  | ({ type: 'plan.phase.reject'; note: string } & Timed);
 
 export interface PhaseChanged {
   from: PlanStage;
@@ -34,15 +50,27 @@ export interface PhaseChanged {
 
 const NEXT = { launch: 'promotion', promotion: 'implementation', implementation: 'evaluation', evaluation: 'closed' } as const;
 
-/** One phase state: leaves for the next on the next phase's boundary date, or by hand. */
+/** One phase state: leaves for the next on its boundary date or by hand — or proposes it, where the next needs approval. */
 function phase<K extends keyof typeof NEXT>(key: K) {
   const to = NEXT[key];
+  const enter = (manual: boolean) => ({ target: to, actions: [{ type: 'phaseChanged' as const, params: { from: key, to, manual } }, 'clearProposal' as const] });
+  const propose = (manual: boolean) => ({
+    guard: { type: 'needsApproval' as const, params: { to } },
+    actions: [{ type: 'propose' as const, params: { to, manual } }, { type: 'phaseProposed' as const, params: { from: key, to, manual } }],
+  });
   return {
-    after: {
-      [to]: { target: to, actions: { type: 'phaseChanged' as const, params: { from: key, to, manual: false } } },
-    },
+    after: { [to]: [propose(false), enter(false)] },
     on: {
-      'plan.advance': { target: to, actions: { type: 'phaseChanged' as const, params: { from: key, to, manual: true } } },
+      'plan.advance': [propose(true), enter(true)],
+      'plan.phase.approve': {
+        guard: 'proposalPending' as const,
+        target: to,
+        actions: [{ type: 'phaseChanged' as const, params: { from: key, to, manual: true } }, 'clearProposal' as const],
+      },
+      'plan.phase.reject': {
+        guard: 'proposalPending' as const,
+        actions: [{ type: 'phaseRejected' as const, params: { from: key, to } }, 'clearProposal' as const],
+      },
     },
   };
 }
@@ -56,14 +84,26 @@ export const planMachine = setup({
     evaluation: ({ context, event }) => until(context.boundaries.evaluation, event),
     closed: ({ context, event }) => until(context.boundaries.closed, event),
   },
+  guards: {
+    needsApproval: ({ context }, params: { to: Next }) => context.approvals[params.to] === true,
+    proposalPending: ({ context }) => context.proposal !== null,
+  },
   actions: {
     activateTasks: () => {},
     phaseChanged: (_, _params: PhaseChanged) => {},
+    phaseProposed: (_, _params: PhaseChanged) => {},
+    phaseRejected: (_, _params: { from: PlanStage; to: PlanStage }) => {},
+    propose: assign(({ event }, params: { to: Next; manual: boolean }) => ({ proposal: { to: params.to, at: eventTime(event), manual: params.manual } })),
+    clearProposal: assign(() => ({ proposal: null })),
   },
 }).createMachine({
   id: 'plan',
   initial: 'draft',
-  context: ({ input }) => ({ boundaries: input.boundaries }),
+  context: ({ input }) => ({
+    boundaries: input.boundaries,
+    approvals: { promotion: false, implementation: false, evaluation: false, closed: false, ...input.approvals },
+    proposal: null,
+  }),
   states: {
     draft: {
       on: {

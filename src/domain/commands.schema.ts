@@ -51,6 +51,8 @@ export const TASK_COMMAND_TYPES: TaskCommandType[] = TaskCommandSchema.options.m
 export const PlanCommandSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('plan.publish') }),
   z.object({ type: z.literal('plan.advance'), reason: Reason }),
+  z.object({ type: z.literal('plan.phase.approve'), note: Note }),
+  z.object({ type: z.literal('plan.phase.reject'), note: Reason }),
 ]);
 export type PlanCommandInput = z.infer<typeof PlanCommandSchema>;
 export type PlanCommandType = PlanCommandInput['type'];

@@ -81,6 +81,8 @@ export const NOTICE_KIND_TEXT: Record<NoticeKind, Text> = {
   ackChase: { zh: '签收催办', en: 'not acknowledged' },
   extensionRequested: { zh: '延期申请', en: 'extension requested' },
   extensionDecided: { zh: '延期审批结果', en: 'extension decided' },
+  phaseProposed: { zh: '阶段审批', en: 'phase for approval' },
+  phaseRejected: { zh: '阶段未获批准', en: 'phase not approved' },
 };
 
 export const LABELS = {

@@ -20,7 +20,9 @@ export type NoticeKind =
   | 'ackReminder'
   | 'ackChase'
   | 'extensionRequested'
-  | 'extensionDecided';
+  | 'extensionDecided'
+  | 'phaseProposed'
+  | 'phaseRejected';
 
 /** A notice as rendered for its readers: its facts, numbered, addressed by name, in words. */
 export interface Notice extends Omit<NoticeFacts, 'phase' | 'recipients'> {
@@ -172,12 +174,60 @@ export function phaseNoticeFacts(plan: PlanDefinition, change: PhaseChanged, at:
   };
 }
 
+/** The notices a plan's step emits: a phase entered, proposed for approval, or not approved. */
+export function planNotices(
+  plan: PlanDefinition,
+  emitted: readonly { type: string; params?: unknown }[],
+  at: number,
+  unfinished: string[] = [],
+): NoticeFacts[] {
+  const out: NoticeFacts[] = [];
+  for (const e of emitted) {
+    if (e.type === 'phaseChanged') out.push(phaseNoticeFacts(plan, e.params as PhaseChanged, at, unfinished));
+    if (e.type === 'phaseProposed' || e.type === 'phaseRejected') {
+      const change = e.params as PhaseChanged;
+      const proposed = e.type === 'phaseProposed';
+      out.push({
+        id: `plan.${change.to}.${proposed ? 'p' : 'x'}${at.toString(36)}`,
+        planId: plan.id,
+        taskId: null,
+        kind: proposed ? 'phaseProposed' : 'phaseRejected',
+        rung: null,
+        action: null,
+        recipients: bare(resolveRecipients(plan, null, proposed ? ['groupLeader', 'office'] : ['office'])),
+        deadline: null,
+        rectificationDeadline: null,
+        createdAt: at,
+        phase: { ...change, manual: change.manual ?? false },
+      });
+    }
+  }
+  return out;
+}
+
 /** A notice as its reader sees it: numbered, addressed by name, in Chinese and English. */
 export function renderNotice(plan: PlanDefinition, facts: NoticeFacts): Notice {
   const zone = plan.timeZone;
   const recipients = facts.recipients.map((r) => ({ ...r, name: plan.people.find((p) => p.id === r.id)?.name ?? r.id }));
   const { phase: _phase, ...rest } = facts;
   const base = { ...rest, recipients, issuer: plan.issuer, number: null as string | null };
+  if (facts.kind === 'phaseProposed' || facts.kind === 'phaseRejected') {
+    const change = facts.phase!;
+    const to = PHASE_TEXT[change.to] ?? { zh: change.to, en: change.to };
+    const when = formatPlanTime(facts.createdAt, zone);
+    const title =
+      facts.kind === 'phaseProposed'
+        ? { zh: `请审批：「${plan.title}」拟进入${to.zh}`, en: `For approval: "${plan.title}" is to enter its ${to.en} phase` }
+        : { zh: `「${plan.title}」进入${to.zh}未获批准`, en: `"${plan.title}" was not approved to enter its ${to.en} phase` };
+    const body =
+      facts.kind === 'phaseProposed'
+        ? {
+            zh: `${when}，${change.manual ? '领导小组办公室提请' : '按方案日期'}进入${to.zh}。该阶段须经领导小组组长批准，批准前方案仍处于当前阶段。`,
+            en: `At ${when}, ${change.manual ? 'the office proposed' : 'the plan’s date came'} to enter the ${to.en} phase. It needs the group leader’s approval; until then the plan stays in its current phase.`,
+          }
+        : { zh: `${when}，组长未批准进入${to.zh}，方案仍处于当前阶段；办公室可再次提请。`, en: `At ${when}, the group leader did not approve the ${to.en} phase; the plan stays where it is and the office may propose again.` };
+    return { ...base, title, body };
+  }
   if (facts.kind === 'phase') {
     const change = facts.phase!;
     const to = PHASE_TEXT[change.to] ?? { zh: change.to, en: change.to };

@@ -5,8 +5,8 @@
 import type { Text } from './i18n.js';
 import type { PlanDefinition, TaskDefinition } from './plan.schema.js';
 import { peopleInRole } from './chain.js';
-import type { TaskCommandType } from './commands.schema.js';
-import { TASK_COMMANDS, type TaskActor } from './task-commands.js';
+import type { PlanCommandType, TaskCommandType } from './commands.schema.js';
+import { PLAN_COMMANDS, TASK_COMMANDS, type PlanActor, type TaskActor } from './task-commands.js';
 
 export type Principal =
   | { kind: 'admin' }
@@ -48,6 +48,7 @@ const RULES = {
     en: 'Only the leadership group office or an admin may change a deadline',
   },
   issueTokens: { zh: '只有管理员或领导小组办公室可以签发令牌', en: 'Only an admin or the leadership group office may issue tokens' },
+  approvePhase: { zh: '只有领导小组组长可以批准或否决进入新阶段', en: 'Only the group leader may approve or reject a proposed phase' },
 } satisfies Record<string, Text>;
 
 export type Rule = keyof typeof RULES;
@@ -90,5 +91,17 @@ export function checkTaskEvent(p: Principal, plan: PlanDefinition, task: TaskDef
       return holds('responsibleLeader') || holds('groupLeader') ? null : 'review';
     case 'office':
       return isPlanOffice(p, plan) ? null : 'deadline';
+  }
+}
+
+/** The rule that forbids `p` to send a plan command of `type`, or null. */
+export function checkPlanEvent(p: Principal, plan: PlanDefinition, type: PlanCommandType): Rule | null {
+  const by: PlanActor = PLAN_COMMANDS[type].by;
+  switch (by) {
+    case 'office':
+      return checkRunPlan(p, plan);
+    case 'groupLeader':
+      if (p.kind === 'system') return null;
+      return p.kind === 'person' && p.planId === plan.id && p.personId === plan.leadershipGroup.leader ? null : 'approvePhase';
   }
 }

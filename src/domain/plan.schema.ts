@@ -127,6 +127,8 @@ export const Phase = z.object({
   name: z.string().optional(),
   start: PlanDate,
   end: PlanDate,
+  /** Entering this phase needs the group leader's approval: the office (or its date) proposes, the group leader approves. */
+  requiresApproval: z.boolean().default(false),
 });
 
 export const Area = z.object({ id: Id, title: z.string().min(1) });

@@ -93,10 +93,17 @@ export const TASK_COMMANDS: { [K in TaskCommandType]: TaskCommandSpec<K> } = {
   },
 };
 
-export const PLAN_COMMAND_TEXT: Record<PlanCommandType, Text> = {
-  'plan.publish': { zh: '发布方案', en: 'plan published' },
-  'plan.advance': { zh: '推进阶段', en: 'phase advanced' },
+/** Who may send a plan command: the group office, or the group leader deciding a proposed phase. */
+export type PlanActor = 'office' | 'groupLeader';
+
+export const PLAN_COMMANDS: { [K in PlanCommandType]: { by: PlanActor; label: Text } } = {
+  'plan.publish': { by: 'office', label: { zh: '发布方案', en: 'plan published' } },
+  'plan.advance': { by: 'office', label: { zh: '推进阶段', en: 'phase advanced' } },
+  'plan.phase.approve': { by: 'groupLeader', label: { zh: '批准进入新阶段', en: 'phase approved' } },
+  'plan.phase.reject': { by: 'groupLeader', label: { zh: '不同意进入新阶段', en: 'phase not approved' } },
 };
+
+export const PLAN_COMMAND_TEXT = Object.fromEntries(Object.entries(PLAN_COMMANDS).map(([t, c]) => [t, c.label])) as Record<PlanCommandType, Text>;
 
 /** Events the engine itself sends, never a person: they appear in history beside commands. */
 export type SystemEventType =

@@ -131,7 +131,8 @@ export function taskDeadline(plan: PlanDefinition, def: TaskDefinition): number 
 }
 
 export function initialPlanSnapshot(plan: PlanDefinition, at: number): PlanSnapshot {
-  return initialTransition(planMachine, { at, boundaries: planBoundaries(plan) })[0];
+  const approvals = Object.fromEntries(plan.phases.filter((p) => p.requiresApproval).map((p) => [p.key, true]));
+  return initialTransition(planMachine, { at, boundaries: planBoundaries(plan), approvals })[0];
 }
 
 export function initialTaskSnapshot(plan: PlanDefinition, def: TaskDefinition, at: number): TaskSnapshot {

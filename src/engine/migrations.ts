@@ -98,7 +98,13 @@ TASK_MIGRATIONS[2] = ({ snap, timers }) => {
   };
 };
 
-export const PLAN_MIGRATIONS: Migrations = {};
+export const PLAN_MIGRATIONS: Migrations = {
+  /** v1 → v2: phases may need the group leader's approval; plans stored before asked for none. */
+  1: ({ snap, timers }) => ({
+    snap: { ...snap, context: { ...snap.context, approvals: { promotion: false, implementation: false, evaluation: false, closed: false }, proposal: null } },
+    timers,
+  }),
+};
 
 export class UnknownMachineVersionError extends Error {}
 

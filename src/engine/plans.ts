@@ -3,8 +3,8 @@
  * activates its tasks), moved through its phases by its timers or by the office,
  * and closed (which ends its open tasks as unfinished, with a notice to the office).
  */
-import { actorLabel, checkCreatePlan, checkRunPlan, ruleText, type Principal } from '../domain/permissions.js';
-import { phaseNoticeFacts, type NoticeFacts } from '../domain/notices.js';
+import { actorLabel, checkCreatePlan, checkPlanEvent, checkRunPlan, ruleText, type Principal } from '../domain/permissions.js';
+import { planNotices, type NoticeFacts } from '../domain/notices.js';
 import type { PlanCommandInput } from '../domain/commands.schema.js';
 import { PlanDefinitionSchema, type PlanDefinition } from '../domain/plan.schema.js';
 import { AlreadyExistsError, EventNotAcceptedError, ForbiddenError, InvalidInputError } from '../errors.js';
@@ -95,7 +95,7 @@ function writeDraft(batch: Batch, pk: PlanKeys, def: PlanDefinition, rev: number
 export async function planEvent(core: EngineCore, planId: string, command: PlanCommandInput, by: Principal): Promise<Outcome> {
   return core.commit.transact(core.pk(planId).plan, async () => {
     const { plan, def } = await core.reader.loadPlan(planId);
-    const rule = checkRunPlan(by, def);
+    const rule = checkPlanEvent(by, def, command.type);
     if (rule) throw new ForbiddenError(ruleText(rule));
     return applyToPlan(core, plan, def, { ...command, at: core.now() }, actorLabel(by));
   });
@@ -120,7 +120,7 @@ export async function applyToPlan(core: EngineCore, plan: StoredPlan, def: PlanD
   }
   const unfinished = fanOut?.type === 'task.close' ? taskWrites.map((w) => w.id) : [];
   const notices: NoticeFacts[] = [];
-  for (const e of result.emitted) if (e.type === 'phaseChanged') notices.push(phaseNoticeFacts(def, e.params, issueTime(event), unfinished));
+  notices.push(...planNotices(def, result.emitted, issueTime(event), unfinished));
   const eventName = event.type.startsWith('xstate.after.') ? `timer.${timerName(event.type)}` : event.type;
   const planWrite: Write = {
     kind: 'plan',

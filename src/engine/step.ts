@@ -17,6 +17,7 @@ import {
   type PhaseChanged,
   type PlanEvent,
   type PlanMachine,
+  type PlanStage,
   type TaskEvent,
   type TaskMachine,
   type TaskNotice,
@@ -58,7 +59,11 @@ export interface TimerEvent {
 /** What the task machine asks the engine to do: send a notice. */
 export type TaskEmitted = { type: 'notice'; params: TaskNotice };
 /** What the plan machine asks: activate its tasks, announce a phase change. */
-export type PlanEmitted = { type: 'activateTasks'; params: undefined } | { type: 'phaseChanged'; params: PhaseChanged };
+export type PlanEmitted =
+  | { type: 'activateTasks'; params: undefined }
+  | { type: 'phaseChanged'; params: PhaseChanged }
+  | { type: 'phaseProposed'; params: PhaseChanged }
+  | { type: 'phaseRejected'; params: { from: PlanStage; to: PlanStage } };
 
 export type TokenSource = () => string;
 
@@ -124,7 +129,14 @@ export function step(
 ): StepResult {
   const [next, actions] = transition(machine, snapshot, event as never);
   if (next === snapshot) return { handled: false, snapshot, timers, armed: [], cancelled: [], emitted: [] };
-  return { handled: true, snapshot: next as AnyMachineSnapshot, ...applyActions(actions, timers, eventTime(event), newToken) };
+  // A timer that fired is spent, even when its transition stays in the state that armed it.
+  const left = event.type in timers && event.type.startsWith('xstate.after.') ? omit(timers, event.type) : timers;
+  const folded = applyActions(actions, left, eventTime(event), newToken);
+  // Report the spent timer as cancelled against the table the caller holds.
+  const cancelled = Object.entries(timers)
+    .filter(([id, t]) => folded.timers[id]?.tok !== t.tok)
+    .map(([id, t]) => ({ id, ...t }));
+  return { handled: true, snapshot: next as AnyMachineSnapshot, ...folded, cancelled };
 }
 
 /** One step of a task: the machine's own event and action types, no casts at the callers. */
@@ -135,6 +147,11 @@ export function stepTask(snapshot: TaskSnapshot, event: TaskEvent | TimerEvent, 
 /** One step of a plan. */
 export function stepPlan(snapshot: PlanSnapshot, event: PlanEvent | TimerEvent, timers: Timers, newToken: TokenSource): StepResult<PlanSnapshot, PlanEmitted> {
   return step(planMachine, snapshot, event, timers, newToken) as StepResult<PlanSnapshot, PlanEmitted>;
+}
+
+function omit(timers: Timers, id: string): Timers {
+  const { [id]: _spent, ...rest } = timers;
+  return rest;
 }
 
 /** The timer's short name for history and views: `checkpoint`, `rungGrace`, `promotion`… */
