@@ -45,7 +45,11 @@ import { eventTime, until, type Timed } from './clock.js';
  */
 export const TASK_MACHINE_VERSION = 3;
 
-/** A timer that runs more than this after it was due was held up (an outage): its step is issued now. */
+/**
+ * A timer run well after it was due (held up by an outage) carries `firedAt`: the
+ * engine sets it only past its lateness threshold (DUBAN_LATE_AFTER_MS, a minute by
+ * default), so ordinary jitter never moves a date.
+ */
 export const LATE_AFTER_MS = 60_000;
 
 export interface TaskContext {
@@ -121,7 +125,7 @@ type Ctx = TaskContext;
 export function issueTime(event: unknown): number {
   const e = event as { at?: number; firedAt?: number };
   const at = eventTime(event);
-  return typeof e.firedAt === 'number' && e.firedAt - at > LATE_AFTER_MS ? e.firedAt : at;
+  return typeof e.firedAt === 'number' && e.firedAt > at ? e.firedAt : at;
 }
 
 /** `{ late: when the step was due }` if it is issued late; a rung skipped past missed reminders was due at the deadline. */

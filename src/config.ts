@@ -18,6 +18,8 @@ const Env = z.object({
   DUBAN_REDIS_TIMEOUT_MS: z.coerce.number().int().min(100).default(3_000),
   /** How long a stop lets requests and jobs in flight finish before cutting connections. */
   DUBAN_SHUTDOWN_MS: z.coerce.number().int().min(0).default(5_000),
+  /** A timer that runs this long after it was due (an outage held it up) issues its step now, with periods counted from now. */
+  DUBAN_LATE_AFTER_MS: z.coerce.number().int().min(1_000).default(60_000),
   /** Where `duban apply` sends plans, and the token it uses. */
   DUBAN_SERVER: z.string().url().default('http://127.0.0.1:3000'),
   DUBAN_TOKEN: z.string().optional(),

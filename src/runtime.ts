@@ -24,6 +24,8 @@ export interface RuntimeOptions {
   adminToken?: string;
   log: (line: string) => void;
   now?: () => number;
+  /** A timer run later than this after it was due issues its step now, saying so (default a minute). */
+  lateAfterMs?: number;
   /** Bound on every Redis command a request makes (default 3 s); past it the request answers 503. */
   redisTimeoutMs?: number;
   /** How long start-up waits for Redis (default 10 s). */
@@ -73,7 +75,14 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     throw err;
   });
   const scheduler = new BullTimerScheduler(queueConnection, opts.prefix, opts.now);
-  const engine = new Engine({ redis, scheduler, prefix: opts.prefix, log: opts.log, ...(opts.now ? { now: opts.now } : {}) });
+  const engine = new Engine({
+    redis,
+    scheduler,
+    prefix: opts.prefix,
+    log: opts.log,
+    ...(opts.now ? { now: opts.now } : {}),
+    ...(opts.lateAfterMs !== undefined ? { lateAfterMs: opts.lateAfterMs } : {}),
+  });
   const queries = new Queries(engine);
   const tokens = new TokenStore(redis, engine.keys, opts.adminToken);
 

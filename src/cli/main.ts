@@ -23,7 +23,7 @@ const HELP = `duban — 督办:行动计划督办引擎 / action-plan supervisio
 ${extraCommands.map((c) => `  ${c.usage}`).join('\n')}
 
 环境变量 / environment: REDIS_URL, PORT, DUBAN_ADMIN_TOKEN, DUBAN_DATA_DIR, DUBAN_WORKER_CONCURRENCY, DUBAN_RECONCILE_MS,
-  DUBAN_REDIS_TIMEOUT_MS, DUBAN_SHUTDOWN_MS, DUBAN_SERVER, DUBAN_TOKEN (for apply)
+  DUBAN_REDIS_TIMEOUT_MS, DUBAN_SHUTDOWN_MS, DUBAN_LATE_AFTER_MS, DUBAN_SERVER, DUBAN_TOKEN (for apply)
 每个命令都支持 --help / every command takes --help.`;
 
 const COMMAND_HELP: Record<string, string> = {
@@ -130,6 +130,7 @@ async function serve(command: 'start' | 'api' | 'worker', argv: string[]): Promi
       prefix: config.DUBAN_PREFIX,
       log,
       redisTimeoutMs: config.DUBAN_REDIS_TIMEOUT_MS,
+      lateAfterMs: config.DUBAN_LATE_AFTER_MS,
       shutdownMs: config.DUBAN_SHUTDOWN_MS,
       ...(config.DUBAN_ADMIN_TOKEN ? { adminToken: config.DUBAN_ADMIN_TOKEN } : {}),
       ...(command !== 'worker' ? { api: { port: config.PORT, extend: mountWorkspace } } : {}),

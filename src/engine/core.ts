@@ -18,6 +18,8 @@ export interface EngineCore {
   keys: Keys;
   scheduler: TimerScheduler;
   now: () => number;
+  /** A timer run later than this after it was due issues its step now (see TimerEvent.firedAt). */
+  lateAfterMs: number;
   log: ((line: string) => void) | undefined;
   defs: Definitions;
   reader: EntityReader;

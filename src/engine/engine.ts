@@ -13,6 +13,7 @@
  * the reconciler). This class wires them and is what the rest of Duban calls.
  */
 import { randomBytes } from 'node:crypto';
+import { LATE_AFTER_MS } from '../../machines/index.js';
 import type { PlanCommandInput, TaskCommandInput } from '../domain/commands.schema.js';
 import type { Principal } from '../domain/permissions.js';
 import type { PlanDefinition } from '../domain/plan.schema.js';
@@ -42,6 +43,8 @@ export interface EngineOptions {
   prefix?: string;
   now?: () => number;
   log?: (line: string) => void;
+  /** A timer run later than this after it was due was held up by an outage (default a minute). */
+  lateAfterMs?: number;
 }
 
 /**
@@ -71,6 +74,7 @@ export class Engine {
       keys,
       scheduler: opts.scheduler,
       now: opts.now ?? Date.now,
+      lateAfterMs: opts.lateAfterMs ?? LATE_AFTER_MS,
       log: opts.log,
       defs,
       reader,

@@ -53,7 +53,7 @@ export type PlanSnapshot = SnapshotFrom<PlanMachine>;
 export interface TimerEvent {
   type: `xstate.after.${string}`;
   at: number;
-  /** When it actually ran; more than LATE_AFTER_MS after `at` means held up by an outage. */
+  /** When it actually ran, set only when it ran past the engine's lateness threshold (an outage). */
   firedAt?: number;
 }
 /** What the task machine asks the engine to do: send a notice. */

@@ -12,10 +12,18 @@ import type { ScheduledTimer } from './scheduler.js';
 import type { TimerEvent, Timers } from './step.js';
 import { applyToTask } from './tasks.js';
 
-/** The timer holding `tok`, as the event it stands for: due at `at`, run at `firedAt` (a late run issues its step now). */
-function held(timers: Timers, tok: string, firedAt: number): TimerEvent | null {
+/**
+ * The timer holding `tok`, as the event it stands for, due at `at`. Run later than
+ * the lateness threshold (an outage held it up), it carries `firedAt`: its step is
+ * issued now, with periods counted from now.
+ */
+function held(core: EngineCore, timers: Timers, tok: string): TimerEvent | null {
   const found = Object.entries(timers).find(([, t]) => t.tok === tok);
-  return found ? { type: found[0] as TimerEvent['type'], at: found[1].at, firedAt: Math.max(firedAt, found[1].at) } : null;
+  if (!found) return null;
+  const now = core.now();
+  const event: TimerEvent = { type: found[0] as TimerEvent['type'], at: found[1].at };
+  if (now - found[1].at > core.lateAfterMs) event.firedAt = now;
+  return event;
 }
 
 /**
@@ -34,13 +42,13 @@ export async function fireTimer(core: EngineCore, planId: string, entity: string
         fired = false;
         if (entity === PLAN_ENTITY) {
           const { plan, def } = await core.reader.loadPlan(planId);
-          const event = held(plan.timers, tok, core.now());
+          const event = held(core, plan.timers, tok);
           if (!event) return null;
           fired = true;
           return applyToPlan(core, plan, def, event, 'system');
         }
         const task = await core.reader.loadTask(planId, entity, { cached: !fresh });
-        const event = held(task.timers, tok, core.now());
+        const event = held(core, task.timers, tok);
         if (!event) return null;
         const def = await core.defs.get(planId, task.rev);
         const change = applyToTask(core, def, task, event, 'system');

@@ -8,6 +8,7 @@ export interface TestRuntimeOptions {
   worker?: boolean;
   reconcileMs?: number;
   now?: () => number;
+  lateAfterMs?: number;
 }
 
 export function testPrefix(): string {
@@ -23,6 +24,7 @@ export async function testRuntime(o: TestRuntimeOptions = {}, prefix = testPrefi
     ...(o.api ? { api: { port: 0 } } : {}),
     ...(o.worker ? { worker: { concurrency: 20, reconcileMs: o.reconcileMs ?? 1_000, lockMs: 2_000, stalledMs: 1_000 } } : {}),
     ...(o.now ? { now: o.now } : {}),
+    ...(o.lateAfterMs !== undefined ? { lateAfterMs: o.lateAfterMs } : {}),
   });
   return Object.assign(runtime, { prefix, url });
 }
