@@ -10,9 +10,10 @@ import { hasRedisServer, NO_REDIS_HELP } from '../infra/redis-server.js';
 import { startRuntime, type Runtime } from '../runtime.js';
 import { runDemo } from '../demo/run-demo.js';
 import { mountWorkspace } from './web.js';
+import { auditCommand } from './audit-command.js';
 import { applyCommand, importCommand, simulateCommand, validateCommand } from './plan-commands.js';
 
-const extraCommands = [validateCommand, applyCommand, importCommand, simulateCommand];
+const extraCommands = [validateCommand, applyCommand, importCommand, simulateCommand, auditCommand];
 
 const HELP = `duban — 督办:行动计划督办引擎 / action-plan supervision engine
 

@@ -1,0 +1,47 @@
+/**
+ * `duban audit verify PLAN` straight on Redis: a clean trail passes, one entry edited
+ * by hand is named and the command exits 1.
+ */
+import { spawnSync } from 'node:child_process';
+import { join, resolve } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Principal } from '../../src/domain/permissions.js';
+import { fixturePlan } from '../helpers/plan-fixture.js';
+import { testRuntime } from '../helpers/runtime.js';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const office: Principal = { kind: 'office', name: 'office' };
+let rt: Awaited<ReturnType<typeof testRuntime>> | undefined;
+afterEach(async () => {
+  await rt?.close();
+  rt = undefined;
+});
+
+const audit = (args: string[], env: NodeJS.ProcessEnv) =>
+  spawnSync(process.execPath, [join(ROOT, 'bin/duban.js'), 'audit', ...args], { cwd: ROOT, env: { ...process.env, ...env }, encoding: 'utf8', timeout: 30_000 });
+
+describe('duban audit verify', () => {
+  it('passes a clean trail and names the entry edited by hand', async () => {
+    rt = await testRuntime();
+    await rt.engine.createPlan(fixturePlan({ id: 'audited', start: Date.now() }), office, { publish: true });
+    await rt.engine.taskEvent('audited', 't1', { type: 'task.progress', percent: 30, note: '起草中' }, { kind: 'person', planId: 'audited', personId: 'p-zhao' });
+    const env = { DUBAN_PREFIX: rt.prefix, REDIS_URL: rt.url };
+    const ok = audit(['verify', 'audited'], env);
+    expect(ok.stdout).toContain('留痕完整');
+    expect(ok.status).toBe(0);
+
+    const key = rt.engine.pk('audited').history('t1');
+    const entry = (await rt.redis.lindex(key, 1))!;
+    await rt.redis.lset(key, 1, entry.replace('起草中', '已完成'));
+    const bad = audit(['verify', 'audited'], env);
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toContain('任务 / task t1，第 2 条');
+    expect(bad.stderr).toContain('记录内容与其哈希不符');
+  });
+
+  it('says how to use it when the words are off', () => {
+    const r = audit(['check'], { REDIS_URL: 'redis://127.0.0.1:1' });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('duban audit verify PLAN');
+  });
+});
