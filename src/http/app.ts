@@ -11,6 +11,7 @@ import { errorHandler } from './errors.js';
 import { inboxRouter } from './inbox.router.js';
 import { openApiDocument } from './openapi.js';
 import { plansRouter } from './plans.router.js';
+import { reportsRouter } from './reports.router.js';
 import { redisAnswers, redisFailuresAsUnavailable, REDIS_UNAVAILABLE, requireRedis } from './redis-ready.js';
 import { tokensRouter } from './tokens.router.js';
 
@@ -49,6 +50,7 @@ export function createApp(deps: AppDeps): Express {
   api.use(authenticate(deps.tokens));
   api.use(tokensRouter(deps.engine, deps.tokens));
   api.use(plansRouter(deps.engine, deps.queries));
+  api.use(reportsRouter(deps.engine));
   api.use(inboxRouter(deps.queries));
   app.use('/api/v1', api);
   deps.extend?.(app);

@@ -13,12 +13,14 @@ import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express, { type Express } from 'express';
 import type { Runtime } from '../runtime.js';
+import { reportWebRouter } from './report.routes.js';
 import { webApiRouter } from './web-api.router.js';
 
 const PUBLIC_DIR = fileURLToPath(new URL('./public/', import.meta.url));
 const ECHARTS_DIR = dirname(createRequire(import.meta.url).resolve('echarts/dist/echarts.min.js'));
 
 export function mountWeb(app: Express, runtime: Runtime): void {
+  app.use('/web-api', reportWebRouter(runtime));
   app.use('/web-api', webApiRouter(runtime));
   app.get('/vendor/echarts.min.js', (_req, res) => {
     res.sendFile('echarts.min.js', { root: ECHARTS_DIR, maxAge: '1d' });
