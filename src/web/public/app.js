@@ -9,6 +9,7 @@ import { leadershipView } from './views/leadership.js';
 import { departmentView } from './views/department.js';
 import { taskView } from './views/task.js';
 import { noticeView } from './views/notice.js';
+import { reportNavText, reportPrintView, reportView } from './views/report.js';
 
 const view = document.getElementById('view');
 const topbar = document.getElementById('topbar');
@@ -74,6 +75,7 @@ function renderTopbar() {
     { class: 'nav', 'aria-label': 'main' },
     h('a', { href: '#/leader', class: route.startsWith('#/leader') ? 'active' : null }, t('navLeader')),
     h('a', { href: '#/dept', class: route.startsWith('#/dept') ? 'active' : null }, t('navDept')),
+    session.isLeader ? h('a', { href: '#/report', id: 'nav-report', class: route.startsWith('#/report') ? 'active' : null }, reportNavText()) : null,
   );
   const planPicker =
     session.plans.length > 1
@@ -167,6 +169,8 @@ const ROUTES = [
   [/^#\/dept$/, () => departmentView],
   [/^#\/task\/([^/]+)$/, () => taskView],
   [/^#\/notice\/([^/]+)$/, () => noticeView],
+  [/^#\/report$/, () => reportView],
+  [/^#\/report\/print$/, () => reportPrintView],
 ];
 
 async function route() {
