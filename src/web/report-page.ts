@@ -20,6 +20,12 @@ function day(date: string, lang: Lang): string {
   return lang === 'zh' ? `${d.year}年${d.month}月${d.day}日` : d.setLocale('en-GB').toFormat('d LLLL yyyy');
 }
 
+/** 2.5天 / 2.5 days; under a day reads as such rather than as 0. */
+export function overdueDays(days: number, lang: Lang): string {
+  if (days < 1) return lang === 'zh' ? '不足1天' : 'under a day';
+  return lang === 'zh' ? `${days}天` : `${days} days`;
+}
+
 /** 87.5% — or — when nothing was judged. */
 export function percent(rate: number | null): string {
   return rate === null ? '—' : `${Math.round(rate * 1000) / 10}%`;
@@ -134,14 +140,16 @@ function paragraphs(report: AccountabilityReport, lang: Lang): string[] {
     p(lang === 'zh' ? '本期没有逾期任务。' : 'No task was overdue in the period.');
   } else {
     const lines = overdue.map((o) => {
-      const days = lang === 'zh' ? `本期逾期${o.overdueDays}天` : `${o.overdueDays} days overdue in the period`;
       const rung =
         o.highestRung > 0
           ? lang === 'zh'
             ? `，督办升至${rungText(report, o.highestRung, lang)}`
             : `, escalated to ${rungText(report, o.highestRung, lang)}`
           : '';
-      return taskLine(o, `${days}${rung}`);
+      // Outside the brackets, so the rung's action in brackets is never nested in another pair.
+      return lang === 'zh'
+        ? `${taskLine(o)}本期逾期${overdueDays(o.overdueDays, lang)}${rung}`
+        : `${taskLine(o)}, ${overdueDays(o.overdueDays, lang)} overdue in the period${rung}`;
     });
     p(`${lang === 'zh' ? '以下任务在本期内逾期：' : 'These tasks were overdue in the period: '}${lines.join(w.list)}${w.end}`);
     p(
