@@ -76,7 +76,7 @@ function phase<K extends keyof typeof NEXT>(key: K) {
 }
 
 export const planMachine = setup({
-  types: {} as { context: PlanContext; events: PlanEvent; input: PlanInput },
+  types: { context: {} as PlanContext, events: {} as PlanEvent, input: {} as PlanInput },
   // One delay per boundary, named after the phase it leads into.
   delays: {
     promotion: ({ context, event }) => until(context.boundaries.promotion, event),

@@ -182,7 +182,7 @@ const received = {
 } as const;
 
 export const taskMachine = setup({
-  types: {} as { context: TaskContext; events: TaskEvent; input: TaskInput },
+  types: { context: {} as TaskContext, events: {} as TaskEvent, input: {} as TaskInput },
   delays: {
     checkpoint: ({ context, event }) => until(context.reminderTimes[context.nextReminder] ?? context.deadline, event),
     rungGrace: ({ context, event }) => until(context.rectificationDeadline ?? eventTime(event), event),

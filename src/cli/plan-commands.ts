@@ -49,7 +49,7 @@ async function loadPlan(file: string | undefined): Promise<PlanDefinition> {
     console.error(formatProblems(result.problems, { lang: 'both' }));
     throw new CliError(`${file}: 方案有 ${result.problems.length} 处问题 / the plan has ${result.problems.length} problem(s)`);
   }
-  return result.plan as PlanDefinition;
+  return result.plan;
 }
 
 function command(name: string, usage: string, help: string, run: (argv: string[]) => Promise<void>): CliCommand {
@@ -133,7 +133,7 @@ export const importCommand = command(
     if (!doc) throw new CliError('缺少文档 / missing the document (DOC)');
     const year = values.year === undefined ? undefined : Number(values.year);
     if (year !== undefined && !(Number.isInteger(year) && year >= 1990 && year <= 2100)) {
-      throw new CliError(`--year 应为年份,如 2023 / --year must be a year such as 2023, got "${values.year}"`);
+      throw new CliError(`--year 应为年份,如 2023 / --year must be a year such as 2023, got "${String(values.year)}"`);
     }
     const text = await withProgress(`读取 / reading ${doc}`, () => readDocument(doc)).catch((err: unknown) => {
       throw new CliError(`无法读取 / cannot read ${doc}: ${(err as Error).message}`);
@@ -147,7 +147,7 @@ export const importCommand = command(
     console.error(formatReport(result.report, 'both'));
     console.error(
       `✓ ${result.plan.tasks?.length ?? 0} 项任务,${result.report.length} 条报告 / ${result.plan.tasks?.length ?? 0} tasks, ${result.report.length} report items` +
-        (values.out ? ` → ${values.out}` : ''),
+        (values.out ? ` → ${String(values.out)}` : ''),
     );
   },
 );
@@ -195,10 +195,10 @@ export const simulateCommand = command(
     const format = values.format ?? 'table';
     if (!['table', 'json', 'ics'].includes(String(format))) throw new CliError(`--format 应为 table、json 或 ics / --format must be table, json or ics, got "${String(format)}"`);
     const def = await loadPlan(positionals[0]);
-    const date = (flag: string, text: unknown) => {
+    const date = (flag: string, text: string | undefined) => {
       if (text === undefined) return undefined;
-      const at = resolvePlanDate(String(text), def.timeZone, 'start');
-      if (at === null) throw new CliError(`${flag} 不是日期 / ${flag} is not a date: "${String(text)}"`);
+      const at = resolvePlanDate(text, def.timeZone, 'start');
+      if (at === null) throw new CliError(`${flag} 不是日期 / ${flag} is not a date: "${text}"`);
       return at;
     };
     const list = (name: string) => (values[name] as string[] | undefined) ?? [];
@@ -221,8 +221,8 @@ export const simulateCommand = command(
       }
       outage = { from, to };
     }
-    const publishAt = date('--from', values.from);
-    const until = date('--until', values.until);
+    const publishAt = date('--from', values.from as string | undefined);
+    const until = date('--until', values.until as string | undefined);
     const ack = parsePairs('--ack', list('ack'), true);
     const actions = actionsFor(def, { ack, late: late as Lateness, review, extend, returns }, publishAt);
     const timeline = await withProgress('模拟 / simulating', () =>

@@ -3,7 +3,6 @@
  * tokens to a few people, plays the story through the real HTTP API, and prints
  * every phase change, reminder and rung as it lands.
  */
-import type { TaskContext } from '../../machines/index.js';
 import { eventText } from '../domain/task-commands.js';
 import { PHASE_TEXT } from '../domain/notices.js';
 import { formatPlanTime } from '../domain/time.js';
@@ -17,7 +16,6 @@ export interface DemoOptions {
   out: (line: string) => void;
 }
 
-
 export async function runDemo(rt: Runtime, options: DemoOptions): Promise<{ planId: string }> {
   const { out, beat } = options;
   const start = Date.now() + 1500;
@@ -28,33 +26,34 @@ export async function runDemo(rt: Runtime, options: DemoOptions): Promise<{ plan
 
   const base = `http://127.0.0.1:${rt.port}`;
   const tokens: Record<string, string> = {};
-  for (const p of ['zhang', 'zhao', 'liu', 'sun', 'li', 'wang', 'chen']) tokens[p] = await rt.tokens.issue({ kind: 'person', planId, personId: p });
+  for (const p of ['zhang', 'zhao', 'liu', 'sun', 'li', 'wang', 'chen'])
+    tokens[p] = await rt.tokens.issue({ kind: 'person', planId, personId: p });
 
   out('');
   out(`演示方案 / demo plan: ${plan.title} (${planId}),共 ${plan.tasks.length} 项任务,约 ${Math.round(15 * beat)} 秒走完四个阶段。`);
   out(`Web 工作台 / web workspace: ${base}/  (用下面的令牌登录 / sign in with a token below)`);
   out('令牌 / tokens:');
-  for (const [p, t] of Object.entries(tokens)) out(`  ${p.padEnd(6)} ${(plan.people.find((x) => x.id === p)?.title ?? '').padEnd(12)} ${t}`);
+  for (const [p, t] of Object.entries(tokens))
+    out(`  ${p.padEnd(6)} ${(plan.people.find((x) => x.id === p)?.title ?? '').padEnd(12)} ${t}`);
   out('试试 / try:');
   out(`  curl -s -H "Authorization: Bearer ${tokens.wang}" ${base}/api/v1/plans/${planId}/tasks?overdue=true`);
   out(`  curl -s -H "Authorization: Bearer ${tokens.sun}" ${base}/api/v1/inbox?open=true`);
   out('');
 
-  const timers = DEMO_STORY.map((s) =>
-    setTimeout(async () => {
-      const body: Record<string, unknown> = { ...s.command };
-      if ('deadlineBeats' in body) {
-        body.deadline = new Date(start + (body.deadlineBeats as number) * beat * 1000).toISOString();
-        delete body.deadlineBeats;
-      }
-      const res = await fetch(`${base}/api/v1/plans/${planId}/tasks/${s.task}/events`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${tokens[s.by]}`, 'content-type': 'application/json' },
-        body: JSON.stringify(body),
-      }).catch((err: unknown) => ({ ok: false, status: 0, text: async () => String(err) }));
-      if (!res.ok) out(`  ! ${s.task} ${s.command.type}: HTTP ${res.status} ${await res.text()}`);
-    }, Math.max(0, start + s.beat * beat * 1000 - Date.now())),
-  );
+  const timers = DEMO_STORY.map((s) => setTimeout(() => void send(s), Math.max(0, start + s.beat * beat * 1000 - Date.now())));
+  async function send(s: (typeof DEMO_STORY)[number]): Promise<void> {
+    const body: Record<string, unknown> = { ...s.command };
+    if ('deadlineBeats' in body) {
+      body.deadline = new Date(start + (body.deadlineBeats as number) * beat * 1000).toISOString();
+      delete body.deadlineBeats;
+    }
+    const res = await fetch(`${base}/api/v1/plans/${planId}/tasks/${s.task}/events`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${tokens[s.by]}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    }).catch((err: unknown) => ({ ok: false, status: 0, text: () => Promise.resolve(String(err)) }));
+    if (!res.ok) out(`  ! ${s.task} ${s.command.type}: HTTP ${res.status} ${await res.text()}`);
+  }
 
   const seen = new Map<string, number>();
   const names = new Map(plan.people.map((p) => [p.id, p.name]));
@@ -67,7 +66,7 @@ export async function runDemo(rt: Runtime, options: DemoOptions): Promise<{ plan
         const time = formatPlanTime(h.at, zone).slice(11).padEnd(8, ':00');
         if (entity === PLAN_ENTITY) {
           const to = PHASE_TEXT[String(h.to)];
-          if (h.event !== 'plan.created') out(`[${time}] 方案 / plan → ${to?.zh ?? h.to} / ${to?.en ?? h.to}`);
+          if (h.event !== 'plan.created') out(`[${time}] 方案 / plan → ${to?.zh ?? String(h.to)} / ${to?.en ?? String(h.to)}`);
           continue;
         }
         const who = h.by === 'system' ? '' : ` (${names.get(h.by) ?? h.by})`;
@@ -76,7 +75,9 @@ export async function runDemo(rt: Runtime, options: DemoOptions): Promise<{ plan
         for (const id of h.notices ?? []) {
           const n = await rt.queries.notice(planId, id);
           out(`           ✉ ${n.title.zh}`);
-          out(`             → ${n.recipients.map((r) => r.name).join('、')}${n.rectificationDeadline ? `；整改期限 / rectify by ${formatPlanTime(n.rectificationDeadline, zone)}` : ''}`);
+          out(
+            `             → ${n.recipients.map((r) => r.name).join('、')}${n.rectificationDeadline ? `；整改期限 / rectify by ${formatPlanTime(n.rectificationDeadline, zone)}` : ''}`,
+          );
         }
       }
       seen.set(entity, history.length);
@@ -98,9 +99,17 @@ export async function runDemo(rt: Runtime, options: DemoOptions): Promise<{ plan
   out('');
   out('结果 / outcome:');
   for (const t of await rt.queries.listTasks(planId)) {
-    const ctx = (await rt.engine.loadTask(planId, t.id)).snap.context as TaskContext;
-    const state = t.work === 'accepted' ? '已验收 / accepted' : `逾期第 ${t.rung} 级 / overdue, rung ${t.rung}`;
-    out(`  ${t.id} ${t.title}: ${state}(退回 ${ctx.returns} 次 / returned ${ctx.returns}×)`);
+    const { record } = await rt.queries.task(planId, t.id);
+    const state =
+      t.work === 'accepted'
+        ? '已验收 / accepted'
+        : t.work === 'unfinished'
+          ? '方案结束时未完成 / unfinished when the plan closed'
+          : t.supervision === 'withReviewer'
+            ? '待验收 / awaiting acceptance'
+            : `逾期第 ${t.rung} 级 / overdue, rung ${t.rung}`;
+    const highest = record.highestRung > 0 ? `，最高督办第 ${record.highestRung} 级 / highest rung ${record.highestRung}` : '';
+    out(`  ${t.id} ${t.title}: ${state}${highest}（退回 ${record.returns.length} 次 / returned ${record.returns.length}×）`);
   }
   return { planId };
 }

@@ -52,5 +52,5 @@ export const DEFAULT_ESCALATION = {
 export function policyWithDefaults<P extends { review?: unknown; acknowledge?: unknown; maxExtensions?: unknown }>(
   policy: P,
 ): P & { review: typeof DEFAULT_REVIEW; acknowledge: typeof DEFAULT_ACKNOWLEDGE; maxExtensions: number } {
-  return { review: DEFAULT_REVIEW, acknowledge: DEFAULT_ACKNOWLEDGE, maxExtensions: DEFAULT_MAX_EXTENSIONS, ...policy } as never;
+  return { review: DEFAULT_REVIEW, acknowledge: DEFAULT_ACKNOWLEDGE, maxExtensions: DEFAULT_MAX_EXTENSIONS, ...policy };
 }

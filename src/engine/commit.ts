@@ -129,7 +129,14 @@ export class Committer {
       writes.forEach((w, i) => addWrite(batch, pk, w, stamps[i]!));
       for (const n of notices) {
         const people = n.recipients.map((r) => r.id);
-        batch.notice(pk.notice(n.id), JSON.stringify(n), n.createdAt, n.id, people.map(pk.inbox), people.map(pk.openInbox));
+        batch.notice(
+          pk.notice(n.id),
+          JSON.stringify(n),
+          n.createdAt,
+          n.id,
+          people.map((p) => pk.inbox(p)),
+          people.map((p) => pk.openInbox(p)),
+        );
       }
     }
     const result = await batch.run(this.deps.redis);

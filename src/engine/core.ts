@@ -25,6 +25,6 @@ export interface EngineCore {
   reader: EntityReader;
   commit: Committer;
   pk(planId: string): PlanKeys;
-  newToken(): string;
+  newToken: () => string;
   stepTask(task: StoredTask, event: TaskEvent | TimerEvent): StepResult<TaskSnapshot, TaskEmitted>;
 }

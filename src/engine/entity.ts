@@ -95,7 +95,7 @@ export function isFinished(work: Work): boolean {
 }
 
 export function planStage(snap: PlanSnapshot): PlanStage {
-  return snap.value as PlanStage;
+  return snap.value;
 }
 
 /** Index sets a task belongs to: what the filters of the task list read. */

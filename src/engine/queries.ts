@@ -2,7 +2,6 @@
  * Reads for the API and the web pages. Every list is read from an index set, never
  * by scanning all tasks: filters intersect index sets inside the plan's slot.
  */
-import type { TaskContext, PlanContext } from '../../machines/index.js';
 import { describeChain } from '../domain/chain.js';
 import { taskRecord } from '../domain/record.js';
 import { renderNotice, type NoticeFacts } from '../domain/notices.js';
@@ -85,7 +84,7 @@ export class Queries {
     const pipeline = this.redis.pipeline();
     for (const n of names) pipeline.scard(pk.index(n));
     const counts = Object.fromEntries(((await pipeline.exec()) ?? []).map(([, c], i) => [names[i]!, Number(c)]));
-    const boundaries = (plan.snap.context as PlanContext).boundaries;
+    const boundaries = plan.snap.context.boundaries;
     return {
       id: def.id,
       title: def.title,
@@ -132,7 +131,7 @@ export class Queries {
   }
 
   taskView(def: PlanDefinition, t: StoredTask) {
-    const ctx = t.snap.context as TaskContext;
+    const ctx = t.snap.context;
     const state = taskState(t.snap);
     const zone = def.timeZone;
     return {

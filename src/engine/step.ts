@@ -84,7 +84,7 @@ export function persist(machine: AnyStateMachine, snapshot: AnyMachineSnapshot):
 /** Events the snapshot's active states listen for, for a 409 that says what would work. */
 export function acceptedEvents(snapshot: AnyMachineSnapshot): string[] {
   const events = new Set<string>();
-  for (const node of snapshot._nodes) for (const e of node.ownEvents) if (!e.startsWith('xstate.')) events.add(e);
+  for (const node of snapshot._nodes) for (const e of node.ownEvents as string[]) if (!e.startsWith('xstate.')) events.add(e);
   return [...events].sort();
 }
 

@@ -15,7 +15,7 @@ const A_OR_AN = (type: string) => (/^[aeiou]/.test(type) ? `an ${type}` : `a ${t
  */
 function issueMessage(issue: z.core.$ZodIssue): string {
   if (issue.code !== 'invalid_union' || issue.errors.length === 0) return issue.message;
-  const expected = issue.errors.map((branch) => (branch.length === 1 && branch[0]!.code === 'invalid_type' && branch[0]!.path.length === 0 ? branch[0]!.expected : null));
+  const expected = issue.errors.map((branch) => (branch.length === 1 && branch[0]!.code === 'invalid_type' && branch[0].path.length === 0 ? branch[0].expected : null));
   if (expected.some((e) => e === null)) return issue.message;
   return `must be ${[...new Set(expected as string[])].map(A_OR_AN).join(' or ')}`;
 }

@@ -35,7 +35,7 @@ export function plansRouter(engine: Engine, queries: Queries): Router {
   r.post('/plans', async (req, res) => {
     const { publish } = parse(CreatePlanQuery, req.query, 'query');
     const outcome = await engine.createPlan(req.body, principalOf(res), { publish });
-    res.status(201).json({ ...(await queries.planSummary(req.body.id)), notices: outcome.notices });
+    res.status(201).json({ ...(await queries.planSummary(String((req.body as { id: string }).id))), notices: outcome.notices });
   });
 
   r.get('/plans', async (_req, res) => {

@@ -73,7 +73,7 @@ const pick = <T>(table: Record<string, T> | undefined, id: string): T | undefine
  */
 export function actionsFor(def: PlanDefinition, scenario: Scenario | Lateness = {}, issuedAt?: number): ScheduledAction[] {
   const keys = ['ack', 'late', 'review', 'extend', 'returns'];
-  const sc: Scenario = Object.keys(scenario).some((k) => keys.includes(k)) ? (scenario as Scenario) : { late: scenario as Lateness };
+  const sc: Scenario = Object.keys(scenario).some((k) => keys.includes(k)) ? (scenario) : { late: scenario as Lateness };
   const issued = issuedAt ?? resolvePlanDate(def.phases[0]!.start, def.timeZone, 'start')!;
   const actions: ScheduledAction[] = [];
   const evidence = ['https://example.org/evidence'];
@@ -115,7 +115,7 @@ export function simulate(def: PlanDefinition, options: SimulateOptions = {}): Ti
   let tokens = 0;
   const newToken = () => `s${(++tokens).toString(36)}`;
   let plan: Entity<PlanSnapshot> = { snap: initialPlanSnapshot(def, publishAt), timers: {} };
-  const tasks = new Map(def.tasks.map((t) => [t.id, { def: t, snap: initialTaskSnapshot(def, t, publishAt), timers: {} as Timers }]));
+  const tasks = new Map(def.tasks.map((t) => [t.id, { def: t, snap: initialTaskSnapshot(def, t, publishAt), timers: {} }]));
   const timeline: TimelineEntry[] = [];
   const eventName = (type: string) => (type.startsWith('xstate.after.') ? `timer.${timerName(type)}` : type);
 

@@ -12,7 +12,7 @@ export function client(port: number) {
     });
     const text = await res.text();
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
-    let json: any = null;
+    let json: any;
     try {
       json = JSON.parse(text);
     } catch {

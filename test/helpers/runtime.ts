@@ -42,5 +42,5 @@ export async function eventually<T>(check: () => Promise<T | undefined | null | 
     }
     await new Promise((r) => setTimeout(r, everyMs));
   }
-  throw new Error(`condition not met within ${timeoutMs} ms${last ? `: ${String(last)}` : ''}`);
+  throw new Error(`condition not met within ${timeoutMs} ms${last instanceof Error ? `: ${last.message}` : ''}`);
 }

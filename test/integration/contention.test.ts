@@ -24,7 +24,7 @@ describe('a busy task', () => {
     const results = await Promise.allSettled(
       Array.from({ length: 1000 }, (_, i) => rt.engine.taskEvent('busy', 't1', { type: 'task.progress', percent: i % 101, note: `#${i}` }, zhao('busy'))),
     );
-    const refused = results.filter((r) => r.status === 'rejected').map((r) => String((r as PromiseRejectedResult).reason));
+    const refused = results.filter((r) => r.status === 'rejected').map((r) => String((r).reason));
     expect(refused).toEqual([]);
     const task = await rt.engine.loadTask('busy', 't1');
     expect(task.ver).toBe(before + 1000);
@@ -62,7 +62,7 @@ describe('Redis losing its last writes', () => {
     // A moves the deadline; Redis then loses that write (AOF everysec, a failover)…
     const moved = start + 7_200_000;
     await a.engine.taskEvent('rollback', 't1', { type: 'task.deadline.change', deadline: iso(moved), reason: '延期' }, office);
-    await a.redis.restore(key, 0, saved!, 'REPLACE');
+    await a.redis.restore(key, 0, saved, 'REPLACE');
     // …and B writes the same version number with other content.
     await b.engine.taskEvent('rollback', 't1', { type: 'task.progress', percent: 60, note: 'B 的进展' }, zhao('rollback'));
     const rewritten = await a.engine.loadTask('rollback', 't1');

@@ -25,11 +25,11 @@ function startWorker(url: string, prefix: string): Promise<ChildProcess> {
   });
   return new Promise((resolve, reject) => {
     let out = '';
-    child.stdout!.on('data', (d: Buffer) => {
+    child.stdout.on('data', (d: Buffer) => {
       out += d.toString();
       if (out.includes('ready')) resolve(child);
     });
-    child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
     child.once('exit', (code) => reject(new Error(`worker exited early (${code}): ${out}`)));
   });
 }

@@ -15,7 +15,7 @@ const boundaries = { promotion: T0 + 10 * DAY, implementation: T0 + 20 * DAY, ev
 type S = { snap: AnyMachineSnapshot; timers: Timers; emitted: { type: string; params: unknown }[]; handled: boolean };
 let n = 0;
 function send(s: S, event: { type: string; at: number } & Record<string, unknown>): S {
-  const r = step(planMachine, s.snap, event as never, s.timers, () => `p${++n}`);
+  const r = step(planMachine, s.snap, event, s.timers, () => `p${++n}`);
   return { snap: r.snapshot, timers: r.timers, emitted: r.emitted, handled: r.handled };
 }
 function published(approvals: Record<string, boolean>): S {

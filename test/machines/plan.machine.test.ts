@@ -35,7 +35,7 @@ describe('plan machine', () => {
       let snap = initialTransition(planMachine, input)[0] as AnyMachineSnapshot;
       let timers: Timers = {};
       for (const s of p.steps.slice(1)) {
-        const r = step(planMachine, snap, s.event as PlanEvent, timers, () => `k${++tokens}`);
+        const r = step(planMachine, snap, s.event, timers, () => `k${++tokens}`);
         expect(r.handled).toBe(true);
         const changed = r.emitted.filter((e) => e.type === 'phaseChanged').map((e) => e.params as { to: string; manual: boolean });
         expect(changed).toEqual([{ from: snap.value, to: r.snapshot.value, manual: !s.event.type.startsWith('xstate.after.') }]);

@@ -32,7 +32,7 @@ function start(): S {
   return send({ snap: snap as AnyMachineSnapshot, timers: {}, notices: [], handled: true }, { type: 'task.activate', at: T0 });
 }
 function send(s: S, event: { type: string; at: number } & Record<string, unknown>): S {
-  const r = step(taskMachine, s.snap, event as never, s.timers, tok);
+  const r = step(taskMachine, s.snap, event, s.timers, tok);
   return { snap: r.snapshot, timers: r.timers, notices: r.emitted.map((e) => e.params as TaskNotice), handled: r.handled };
 }
 /** Fires the pending timer named `name`, at its due time or `firedAt` when it ran late. */

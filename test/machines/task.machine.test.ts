@@ -28,7 +28,7 @@ function start() {
 /** Sends an event the way the engine does; a timer event fires at its due time. */
 function send(s: { snap: AnyMachineSnapshot; timers: Timers }, event: { type: string; at?: number } & Record<string, unknown>) {
   const at = event.at ?? s.timers[event.type]?.at ?? T0;
-  const r = step(taskMachine, s.snap, { ...event, at } as never, s.timers, tok);
+  const r = step(taskMachine, s.snap, { ...event, at }, s.timers, tok);
   return { snap: r.snapshot, timers: r.timers, result: r };
 }
 
@@ -99,11 +99,11 @@ describe('task machine: every reachable state and transition', () => {
       'underReview',
       'unfinished',
     ]);
-    const rungs = new Set(paths.map((p) => (p.state.context as TaskContext).rung));
+    const rungs = new Set(paths.map((p) => p.state.context.rung));
     expect([...rungs].sort()).toEqual([0, 1, 2, 3, 4]);
     const stages = new Set(paths.map((p) => taskState(p.state as never).stage));
     expect([...stages].sort()).toEqual(['closed', 'draft', 'evaluation', 'implementation', 'launch', 'promotion']);
-    const reviewRungs = new Set(paths.map((p) => (p.state.context as TaskContext).reviewRung));
+    const reviewRungs = new Set(paths.map((p) => p.state.context.reviewRung));
     expect([...reviewRungs].sort()).toEqual([0, 1, 2]);
     expect(paths.length).toBe(Object.keys(map).length);
   });
