@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { PlanCommandSchema, TaskCommandSchema } from '../domain/commands.schema.js';
+import { ReportQuery, SemesterQuery } from './reports.router.js';
 import { PlanDefinitionShape } from '../domain/plan.schema.js';
 import { CreatePlanQuery, TaskListQuery } from './plans.router.js';
 import { IssueTokenBody } from './tokens.router.js';
@@ -23,6 +24,7 @@ const errors = {
   '403': { $ref: '#/components/responses/Forbidden' },
   '404': { $ref: '#/components/responses/NotFound' },
   '409': { $ref: '#/components/responses/Conflict' },
+  '503': { $ref: '#/components/responses/Unavailable' },
 };
 
 export function openApiDocument() {
@@ -61,7 +63,8 @@ export function openApiDocument() {
         Unauthenticated: errorResponse('未登录 / no or unknown token'),
         Forbidden: errorResponse('无权限 / a rule forbids it (named in the message)'),
         NotFound: errorResponse('不存在 / not found'),
-        Conflict: errorResponse('状态不接受该事件或并发冲突 / the state does not take the event, or a conflict'),
+        Conflict: errorResponse('状态不接受该事件、规则拒绝（如时限已过不能申请延期）或并发冲突 / the state does not take the event, a rule refuses it (an extension after the deadline), or a conflict'),
+        Unavailable: errorResponse('服务暂不可用：无法连接 Redis / Redis is unreachable; retry (Retry-After)'),
       },
     },
     paths: {
@@ -76,17 +79,26 @@ export function openApiDocument() {
         put: { summary: 'Replace a draft plan', parameters: [pathParam('planId')], requestBody: body('Plan'), responses: { '200': ok('plan'), ...errors } },
       },
       '/plans/{planId}/events': {
-        post: { summary: 'Publish or advance the phase by hand', parameters: [pathParam('planId')], requestBody: body('PlanCommand'), responses: { '200': ok('outcome'), ...errors } },
+        post: { summary: 'Publish, advance or propose the next phase (office); approve or reject a proposed phase (group leader)', parameters: [pathParam('planId')], requestBody: body('PlanCommand'), responses: { '200': ok('outcome'), ...errors } },
       },
       '/plans/{planId}/history': { get: { summary: 'The plan history', parameters: [pathParam('planId')], responses: { '200': ok('history'), ...errors } } },
       '/plans/{planId}/tasks': {
         get: { summary: 'Tasks, filtered by index', parameters: [pathParam('planId'), ...queryParams(TaskListQuery)], responses: { '200': ok('tasks'), ...errors } },
       },
       '/plans/{planId}/tasks/{taskId}': {
-        get: { summary: 'A task: chain, state, pending timers, history', parameters: [pathParam('planId'), pathParam('taskId')], responses: { '200': ok('task'), ...errors } },
+        get: { summary: 'A task: chain, state, pending timers, its record and history', parameters: [pathParam('planId'), pathParam('taskId')], responses: { '200': ok('task'), ...errors } },
       },
       '/plans/{planId}/tasks/{taskId}/events': {
         post: { summary: 'Send a task event', parameters: [pathParam('planId'), pathParam('taskId')], requestBody: body('TaskCommand'), responses: { '200': ok('outcome'), ...errors } },
+      },
+      '/plans/{planId}/audit': {
+        get: { summary: 'Verify the hash-chained trail; names the first broken entry (office, admin)', parameters: [pathParam('planId')], responses: { '200': ok('audit'), ...errors } },
+      },
+      '/plans/{planId}/report': {
+        get: { summary: '督导结果: per department, person and leader for a period', parameters: [pathParam('planId'), ...queryParams(ReportQuery)], responses: { '200': ok('report'), ...errors } },
+      },
+      '/plans/{planId}/semester-report': {
+        get: { summary: '学期进展汇报 for the leadership group', parameters: [pathParam('planId'), ...queryParams(SemesterQuery)], responses: { '200': ok('report'), ...errors } },
       },
       '/plans/{planId}/notices/{noticeId}': {
         get: { summary: 'One notice', parameters: [pathParam('planId'), pathParam('noticeId')], responses: { '200': ok('notice'), ...errors } },
