@@ -60,7 +60,7 @@ function walk(node: NodeLike): GraphNode {
 
 /** The machine's states, nested as declared, with each state's own transitions. */
 export function machineGraph(machine: AnyStateMachine): GraphNode {
-  return walk(machine.root as unknown as NodeLike);
+  return walk(machine.root);
 }
 
 /** Ids of every active state of a snapshot, ancestors included (`task.work.inProgress`, `task.work`, …). */

@@ -22,9 +22,19 @@ const T = {
   taskPlain: { zh: '任务', en: 'Task' },
   department: { zh: '责任股室', en: 'Lead department' },
   deadline: { zh: '原完成时限', en: 'Original deadline' },
+  deadlinePlain: { zh: '完成时限', en: 'Deadline' },
   rectify: { zh: '整改时限', en: 'Rectify by' },
+  nextStep: { zh: '下一次督办', en: 'Next step up' },
   measure: { zh: '督办措施', en: 'Measure' },
   rung: { zh: '督办级别', en: 'Rung' },
+  reviewRung: { zh: '验收督办次数', en: 'Review escalation step' },
+  reviewDeadline: { zh: '验收时限', en: 'Review by' },
+  requested: { zh: '申请延至', en: 'Extension asked to' },
+  decision: { zh: '审批结果', en: 'Decision' },
+  approved: { zh: '同意延期', en: 'approved' },
+  rejected: { zh: '不同意延期，原时限不变', en: 'rejected: the deadline stands' },
+  late: { zh: '原定发出时间', en: 'Was due' },
+  lateWhy: { zh: '（系统中断后迟发，期限自发出之时起算）', en: ' (issued late after an outage; its period runs from issue)' },
   recipients: { zh: '送达', en: 'Delivered to' },
   acknowledged: { zh: '已签收', en: 'acknowledged' },
   notAcknowledged: { zh: '未签收', en: 'not acknowledged' },
@@ -49,13 +59,23 @@ export function renderNoticePage(notice: NoticeWithAcks, plan: PlanDefinition, l
   const paren = (s: string) => (lang === 'zh' ? `\uff08${s}\uff09` : ` (${s})`);
   const addressees = notice.recipients.map((r) => escapeHtml(r.name)).join(sep);
   const facts: [string, string][] = [];
-  if (task) facts.push([T[notice.kind === 'rectification' ? 'task' : 'taskPlain'][lang], `${escapeHtml(task.title)}${paren(escapeHtml(task.id))}`]);
+  if (task)
+    facts.push([T[notice.kind === 'rectification' ? 'task' : 'taskPlain'][lang], `${escapeHtml(task.title)}${paren(escapeHtml(task.id))}`]);
   if (department) facts.push([T.department[lang], escapeHtml(department)]);
-  if (notice.deadline !== null) facts.push([T.deadline[lang], escapeHtml(formatPlanTime(notice.deadline, zone))]);
-  if (notice.rung !== null) facts.push([T.rung[lang], escapeHtml(String(notice.rung))]);
+  const rectification = notice.kind === 'rectification';
+  const time = (ms: number) => escapeHtml(formatPlanTime(ms, zone));
+  if (notice.deadline !== null) facts.push([T[rectification ? 'deadline' : 'deadlinePlain'][lang], time(notice.deadline)]);
+  if (notice.rung !== null) facts.push([T[notice.kind === 'reviewOverdue' ? 'reviewRung' : 'rung'][lang], escapeHtml(String(notice.rung))]);
+  if (notice.reviewDeadline !== undefined)
+    facts.push([T.reviewDeadline[lang], `<strong class="nd-review-deadline">${time(notice.reviewDeadline)}</strong>`]);
+  if (notice.requestedDeadline !== undefined) facts.push([T.requested[lang], time(notice.requestedDeadline)]);
+  if (notice.approved !== undefined) facts.push([T.decision[lang], escapeHtml(T[notice.approved ? 'approved' : 'rejected'][lang])]);
   if (notice.rectificationDeadline !== null) {
-    facts.push([T.rectify[lang], `<strong class="nd-new-deadline">${escapeHtml(formatPlanTime(notice.rectificationDeadline, zone))}</strong>`]);
+    // A rung's period is for the department to rectify; past a review deadline it is the reviewer's, until the next step up.
+    const what = notice.kind === 'reviewOverdue' ? T.nextStep : T.rectify;
+    facts.push([what[lang], `<strong class="nd-new-deadline">${time(notice.rectificationDeadline)}</strong>`]);
   }
+  if (notice.late !== undefined) facts.push([T.late[lang], `${time(notice.late)}${escapeHtml(T.lateWhy[lang])}`]);
   const delivered = notice.recipients
     .map((r) => {
       const ack = notice.acknowledgements[r.id];

@@ -1,9 +1,11 @@
 /**
  * The workspace's own JSON and file routes under /web-api: what the pages need
- * beyond /api/v1 — phase windows and the lights matrix, the buttons a person may
- * press, evidence uploads, the ledger and the printable notice. The same bearer
- * tokens through the same middleware as /api/v1 (src/http/auth.ts), the same typed
- * errors (the app's error handler turns them into statuses).
+ * beyond /api/v1 — phase windows, the lights and stage matrices and the phase
+ * roll-up, a leader's desk (submissions and extension requests waiting on them),
+ * the buttons a person may press, evidence uploads, the ledger and the printable
+ * notice. The same bearer tokens through the same middleware as /api/v1
+ * (src/http/auth.ts), the same typed errors (the app's error handler turns them
+ * into statuses).
  */
 import express, { Router, type Request } from 'express';
 import { z } from 'zod';
@@ -18,7 +20,9 @@ import { taskCommandForms } from '../domain/task-commands.js';
 import { buildLedger } from './ledger.js';
 import { activeStateIds, machineGraph } from './machine-graph.js';
 import { renderNoticePage } from './notice-page.js';
-import { departmentPhaseMatrix, phaseWindows } from './overview.js';
+import { departmentPhaseMatrix, phaseRollup, phaseWindows, stageMatrix } from './overview.js';
+import { buildDesk } from './desk.js';
+import { planStage, taskState } from '../engine/entity.js';
 import { allowedActions } from './task-actions.js';
 
 const ActionsQuery = z.object({
@@ -81,9 +85,41 @@ export function webApiRouter(runtime: Runtime): Router {
 
   r.get('/plans/:planId/overview', async (req, res) => {
     mayRead(principalOf(res), req.params.planId);
-    const { def } = await engine.loadPlan(req.params.planId);
+    const { plan, def } = await engine.loadPlan(req.params.planId);
     const tasks = await queries.listTasks(req.params.planId);
-    res.json({ now: Date.now(), timeZone: def.timeZone, phases: phaseWindows(def), matrix: departmentPhaseMatrix(def, tasks) });
+    // Whether an accepted task's submission came in after its deadline is in its context, not its view.
+    const contexts = new Map((await engine.loadTasks(req.params.planId, tasks.map((t) => t.id))).map((t) => [t.def.id, t.snap.context]));
+    const finishedLate = (id: string) => {
+      const ctx = contexts.get(id);
+      return ctx?.submittedAt !== null && ctx?.submittedAt !== undefined && ctx.submittedAt > ctx.deadline;
+    };
+    const stage = planStage(plan.snap);
+    res.json({
+      now: Date.now(),
+      timeZone: def.timeZone,
+      stage,
+      phases: phaseWindows(def),
+      matrix: departmentPhaseMatrix(def, tasks),
+      stages: stageMatrix(def, tasks, stage),
+      rollup: phaseRollup(def, tasks.map((t) => ({ ...t, finishedLate: t.work === 'accepted' && finishedLate(t.id) }))),
+    });
+  });
+
+  // What waits on this person: submissions to accept and extension requests to decide.
+  r.get('/plans/:planId/desk', async (req, res) => {
+    const me = principalOf(res);
+    const { planId } = req.params;
+    mayRead(me, planId);
+    const candidates = (await queries.listTasks(planId, { open: true })).filter((t) => t.supervision === 'withReviewer' || t.extension === 'pending');
+    const inputs = [];
+    for (const task of await engine.loadTasks(planId, candidates.map((t) => t.id))) {
+      const def = await engine.definition(planId, task.rev);
+      const requestedBy = taskState(task.snap).extension === 'pending'
+        ? ((await queries.history(planId, task.def.id)).findLast((e) => e.event === 'task.extension.request')?.by ?? null)
+        : null;
+      inputs.push({ task, def, requestedBy });
+    }
+    res.json(buildDesk(me, inputs, Date.now()));
   });
 
   r.get('/plans/:planId/actions', async (req, res) => {

@@ -12,7 +12,8 @@ import { WORK_TEXT } from '../../src/domain/labels.js';
 import { activeStateIds, machineGraph, type GraphNode } from '../../src/web/machine-graph.js';
 import { documentDate, renderNoticePage } from '../../src/web/notice-page.js';
 import { resolvePlanDate } from '../../src/domain/time.js';
-import { departmentPhaseMatrix, phaseOfDeadline, phaseWindows } from '../../src/web/overview.js';
+import { departmentPhaseMatrix, isBehind, phaseOfDeadline, phaseRollup, phaseWindows, stageMatrix } from '../../src/web/overview.js';
+import { dateFormat, excelDate, planOrder } from '../../src/web/ledger.js';
 import { allowedActions } from '../../src/web/task-actions.js';
 import { fixturePlan } from '../helpers/plan-fixture.js';
 
@@ -94,6 +95,79 @@ describe('department × phase matrix', () => {
     expect(m.rows[0]!.cells.launch).toMatchObject({ yellow: 1, tasks: ['b'] });
     expect(m.rows[0]!.cells.after).toMatchObject({ done: 1 });
     expect(m.rows[1]!.cells.launch).toMatchObject({ red: 1 });
+  });
+});
+
+describe('department × stage matrix and the phase roll-up', () => {
+  const t = (id: string, leadDepartment: string, stage: string, supervision: string, work = 'inProgress') => ({
+    id,
+    title: `任务${id}`,
+    leadDepartment,
+    deadlineMs: START + 60_000,
+    stage,
+    work,
+    supervision,
+  });
+
+  it('marks open tasks in a stage before the plan\'s phase as behind, never closed ones', () => {
+    expect(isBehind('launch', 'implementation')).toBe(true);
+    expect(isBehind('promotion', 'implementation')).toBe(true);
+    expect(isBehind('implementation', 'implementation')).toBe(false);
+    expect(isBehind('evaluation', 'implementation')).toBe(false);
+    expect(isBehind('closed', 'implementation')).toBe(false);
+    expect(isBehind('launch', 'closed')).toBe(false);
+    const m = stageMatrix(plan, [t('b', 'jjb', 'promotion', 'overdue'), t('a', 'jjb', 'launch', 'onTrack'), t('c', 'rsg', 'closed', 'closed', 'accepted')], 'implementation');
+    expect(m.columns).toEqual(['launch', 'promotion', 'implementation', 'evaluation', 'closed']);
+    expect(m.rows.map((r) => r.department)).toEqual(['jjb', 'rsg']);
+    expect(m.rows[0]!.cells.promotion).toEqual([{ id: 'b', title: '任务b', light: 'red', work: 'inProgress', behind: true }]);
+    expect(m.rows[0]!.cells.launch![0]!.behind).toBe(true);
+    expect(m.rows[1]!.cells.closed).toMatchObject([{ id: 'c', light: 'done', behind: false }]);
+    expect(m.behind).toBe(2);
+  });
+
+  it('counts each phase\'s tasks as done, late, open or unfinished', () => {
+    const due = (id: string, work: string, supervision: string, finishedLate = false, at = START + 60_000) => ({ id, deadlineMs: at, work, supervision, finishedLate });
+    const r = phaseRollup(plan, [
+      due('a', 'accepted', 'closed'),
+      due('b', 'accepted', 'closed', true),
+      due('c', 'inProgress', 'overdue'),
+      due('d', 'submitted', 'withReviewer'),
+      due('e', 'unfinished', 'closed'),
+      due('f', 'inProgress', 'onTrack', false, START + 3_600_000 + 60_000),
+    ]);
+    expect(r.map((x) => x.phase)).toEqual(['launch', 'promotion', 'implementation', 'evaluation']);
+    expect(r[0]).toEqual({
+      phase: 'launch',
+      due: 5,
+      counts: { done: 1, late: 2, open: 1, unfinished: 1 },
+      tasks: { done: ['a'], late: ['b', 'c'], open: ['d'], unfinished: ['e'] },
+    });
+    expect(r[1]).toMatchObject({ due: 1, counts: { open: 1 } });
+  });
+});
+
+describe('ledger', () => {
+  it('numbers tasks in plan order: area, then task', () => {
+    const two = PlanDefinitionSchema.parse({
+      ...fixturePlan({ start: START }),
+      areas: [{ id: 'a1', title: '一' }, { id: 'a2', title: '二' }],
+      tasks: fixturePlan({ start: START }).tasks.map((task, i) => ({ ...task, area: i === 1 ? 'a2' : 'a1' })),
+    });
+    const order = planOrder(two, [{ id: 't3' }, { id: 't2' }, { id: 't1' }]);
+    expect(order.map((o) => [o.no, o.task.id])).toEqual([['1.1', 't1'], ['1.2', 't3'], ['2.1', 't2']]);
+    const none = PlanDefinitionSchema.parse({ ...fixturePlan({ start: START }), areas: [], tasks: fixturePlan({ start: START }).tasks.map(({ area: _a, ...task }) => task) });
+    expect(planOrder(none, [{ id: 't2' }, { id: 't1' }]).map((o) => o.no)).toEqual(['1', '2']);
+  });
+
+  it('writes dates as the plan zone\'s wall clock; a deadline that ends a day is the date alone', () => {
+    const zone = 'Asia/Shanghai';
+    const endOfAug31 = resolvePlanDate('2026-08-31', zone, 'end')!;
+    expect(excelDate(endOfAug31, zone, 'deadline')).toEqual(new Date('2026-08-31T00:00:00Z'));
+    expect(dateFormat(excelDate(endOfAug31, zone, 'deadline'), 'deadline')).toBe('yyyy-mm-dd');
+    expect(excelDate(endOfAug31, zone, 'time')).toEqual(new Date('2026-09-01T00:00:00Z'));
+    const afternoon = resolvePlanDate('2026-08-31T15:30', zone, 'end')!;
+    expect(excelDate(afternoon, zone, 'deadline')).toEqual(new Date('2026-08-31T15:30:00Z'));
+    expect(dateFormat(excelDate(afternoon, zone, 'deadline'), 'deadline')).toBe('yyyy-mm-dd hh:mm');
   });
 });
 
@@ -179,6 +253,30 @@ describe('notice page', () => {
     expect(html).toContain('<div class="nd-date">2026年3月1日</div>');
     expect(html).toMatch(/张华（股室负责人）：已签收/);
     expect(html).toMatch(/赵小红（责任人）：未签收/);
+  });
+
+  it('states the review deadline, the extension asked for and its decision, and when a late notice was due', () => {
+    const overdue = renderNoticePage(
+      { ...notice, kind: 'reviewOverdue', rung: 1, number: null, reviewDeadline: START + 86_400_000, rectificationDeadline: START + 3 * 86_400_000, late: START + 86_400_000 },
+      plan,
+      'zh',
+    );
+    expect(overdue).toContain('<th scope="row">验收督办次数</th><td>1</td>');
+    expect(overdue).toContain('<th scope="row">验收时限</th><td><strong class="nd-review-deadline">2026-03-02 08:00</strong></td>');
+    expect(overdue).toContain('<th scope="row">下一次督办</th>');
+    expect(overdue).toContain('<th scope="row">原定发出时间</th><td>2026-03-02 08:00（系统中断后迟发，期限自发出之时起算）</td>');
+    expect(overdue).not.toContain('整改时限');
+    const decided = renderNoticePage(
+      { ...notice, kind: 'extensionDecided', rung: null, number: null, rectificationDeadline: null, requestedDeadline: START + 5 * 86_400_000, approved: false },
+      plan,
+      'zh',
+    );
+    expect(decided).toContain('<th scope="row">申请延至</th><td>2026-03-06 08:00</td>');
+    expect(decided).toContain('<th scope="row">审批结果</th><td>不同意延期，原时限不变</td>');
+    expect(decided).toContain('<th scope="row">完成时限</th>');
+    expect(renderNoticePage({ ...notice, kind: 'extensionDecided', rung: null, rectificationDeadline: null, approved: true }, plan, 'en')).toContain(
+      '<th scope="row">Decision</th><td>approved</td>',
+    );
   });
 
   it('dates documents in the plan zone', () => {

@@ -37,7 +37,7 @@ describe('web workspace routes', () => {
     expect((await get(`/web-api/plans/${s.planId}/overview`, 'dbn_not-a-token')).status).toBe(401);
   });
 
-  it('exports the ledger as .xlsx with chain, deadline, state, rung, progress and dates', async () => {
+  it('exports the ledger as .xlsx in plan order with chain, deadlines, state, rungs, the record and real dates', async () => {
     const res = await get(`/web-api/plans/${s.planId}/ledger.xlsx`, s.tokens['p-chen']);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toContain('spreadsheetml');
@@ -47,12 +47,18 @@ describe('web workspace routes', () => {
     expect(ws.getCell(1, 1).text).toContain('青溪区义务教育质量提升三年行动计划 任务台账');
     const header = LEDGER_COLUMNS.map((_, i) => ws.getRow(2).getCell(i + 1).value);
     expect(header).toEqual(LEDGER_COLUMNS.map((c) => c.zh));
+    for (const name of ['原定时限', '逾期天数', '最高督办级别', '通知书编号', '签收情况', '延期次数', '退回次数']) expect(header).toContain(name);
+    const col = (key: string) => LEDGER_COLUMNS.findIndex((c) => c.key === key) + 1;
     const rows = new Map<string, Record<string, unknown>>();
+    const order: string[] = [];
     for (let r = 3; r <= ws.rowCount; r++) {
       const row = ws.getRow(r);
-      rows.set(row.getCell(2).text, Object.fromEntries(LEDGER_COLUMNS.map((c, i) => [c.key, row.getCell(i + 1).value])));
+      order.push(row.getCell(col('id')).text);
+      rows.set(row.getCell(col('id')).text, Object.fromEntries(LEDGER_COLUMNS.map((c, i) => [c.key, row.getCell(i + 1).value])));
     }
-    expect([...rows.keys()].sort()).toEqual(['t1', 't2', 't3']);
+    // Plan order, numbered by area and task.
+    expect(order).toEqual(['t1', 't2', 't3']);
+    expect(order.map((id) => rows.get(id)!.no)).toEqual(['1.1', '1.2', '1.3']);
     expect(rows.get('t1')).toMatchObject({
       title: '制定质量监测实施方案',
       leader: '李明',
@@ -63,15 +69,32 @@ describe('web workspace routes', () => {
       work: '推进中',
       supervision: '正常推进',
       rung: 0,
+      highestRung: 0,
+      overdueDays: 0,
+      noticeNumbers: '',
+      extensions: 0,
+      returns: 0,
       percent: 40,
       note: T1_PROGRESS_NOTE,
       phase: '推进阶段',
+      stage: '推进阶段',
     });
-    expect(rows.get('t1')!.deadline).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}/);
-    expect(rows.get('t2')).toMatchObject({ work: '已验收', supervision: '已办结', evidence: 'https://example.org/t2.pdf' });
-    expect(rows.get('t2')!.acceptedAt).toMatch(/^\d{4}-\d{2}-\d{2} /);
-    expect(rows.get('t2')!.submittedAt).toMatch(/^\d{4}-\d{2}-\d{2} /);
-    expect(rows.get('t3')).toMatchObject({ supervision: '逾期', rung: 4, work: '已下达' });
+    expect(rows.get('t1')!.acknowledgement).toMatch(/^按时签收 \d{4}-\d{2}-\d{2} \d{2}:\d{2}/);
+    // Dates are dates, showing the plan zone's wall clock.
+    const t1 = await rt.queries.task(s.planId, 't1');
+    const deadline = rows.get('t1')!.deadline as Date;
+    expect(deadline).toBeInstanceOf(Date);
+    expect(deadline.toISOString().slice(0, 16).replace('T', ' ')).toBe(t1.deadline.slice(0, 16).replace('T', ' '));
+    expect(rows.get('t1')!.originalDeadline).toEqual(deadline);
+    expect(ws.getRow(3).getCell(col('deadline')).numFmt).toBe('yyyy-mm-dd hh:mm');
+    expect(rows.get('t2')).toMatchObject({ work: '已验收', supervision: '已办结', evidence: 'https://example.org/t2.pdf', stage: '已结束' });
+    expect(rows.get('t2')!.acceptedAt).toBeInstanceOf(Date);
+    expect(rows.get('t2')!.submittedAt).toBeInstanceOf(Date);
+    // t3 climbed the whole ladder: every notice number, and the days it has been overdue.
+    expect(rows.get('t3')).toMatchObject({ supervision: '逾期', rung: 4, highestRung: 4, work: '已下达', stage: '启动阶段' });
+    expect(rows.get('t3')!.noticeNumbers).toBe(['督办〔qx-2026〕t3-1号', '督办〔qx-2026〕t3-2号', '督办〔qx-2026〕t3-3号', '督办〔qx-2026〕t3-4号'].join('\n'));
+    expect(typeof rows.get('t3')!.overdueDays).toBe('number');
+    expect(rows.get('t3')!.acknowledgement).toBe('待签收');
 
     const en = new ExcelJS.Workbook();
     await en.xlsx.load(await (await get(`/web-api/plans/${s.planId}/ledger.xlsx?lang=en`, s.tokens['p-li'])).arrayBuffer());
@@ -122,6 +145,40 @@ describe('web workspace routes', () => {
     expect(cell('jyzx', 'launch')).toMatchObject({ red: 1, tasks: ['t3'] });
   });
 
+  it('files each task by its own stage against the plan\'s current phase, and rolls up each phase\'s tasks', async () => {
+    const o = await (await get(`/web-api/plans/${s.planId}/overview`, s.tokens['p-wang'])).json();
+    expect(o.stage).toBe('launch');
+    expect(o.stages.current).toBe('launch');
+    expect(o.stages.columns).toEqual(['launch', 'promotion', 'implementation', 'evaluation', 'closed']);
+    const cell = (dept: string, stage: string) =>
+      o.stages.rows.find((r: { department: string }) => r.department === dept).cells[stage].map((e: { id: string }) => e.id);
+    expect(cell('jjb', 'promotion')).toEqual(['t1']); // in progress
+    expect(cell('rsg', 'closed')).toEqual(['t2']); // accepted
+    expect(cell('jyzx', 'launch')).toEqual(['t3']); // issued, never signed for
+    // In the launch phase nothing can be behind yet.
+    expect(o.stages.behind).toBe(0);
+    const rollup = Object.fromEntries(o.rollup.map((r: { phase: string }) => [r.phase, r]));
+    expect(rollup.launch).toMatchObject({ due: 2, counts: { done: 1, late: 1, open: 0, unfinished: 0 }, tasks: { done: ['t2'], late: ['t3'] } });
+    expect(rollup.promotion).toMatchObject({ due: 1, counts: { open: 1 } });
+    expect(rollup.implementation).toMatchObject({ due: 0 });
+  });
+
+  it('gives a leader the submissions and extension requests waiting on them, with what they may do', async () => {
+    const desk = async (personId: string) => (await get(`/web-api/plans/${s.planId}/desk`, s.tokens[personId])).json();
+    expect(await desk('p-li')).toMatchObject({ review: [], extensions: [] });
+    await rt.engine.taskEvent(s.planId, 't1', { type: 'task.extension.request', deadline: { workingDays: 10 }, reason: '等待监测数据' }, as('p-zhang'));
+    const li = await desk('p-li');
+    expect(li.extensions).toHaveLength(1);
+    expect(li.extensions[0]).toMatchObject({ id: 't1', reason: '等待监测数据', requestedBy: 'p-zhang' });
+    expect(li.extensions[0].actions).toEqual(expect.arrayContaining(['task.extension.approve', 'task.extension.reject']));
+    expect(li.extensions[0].requestedDeadline).toBeGreaterThan(li.extensions[0].deadlineMs);
+    // The group leader may decide it too; the department head may not.
+    expect((await desk('p-wang')).extensions.map((x: { id: string }) => x.id)).toEqual(['t1']);
+    expect((await desk('p-zhang')).extensions).toEqual([]);
+    await rt.engine.taskEvent(s.planId, 't1', { type: 'task.extension.reject', note: '时限不变' }, as('p-li'));
+    expect((await desk('p-li')).extensions).toEqual([]);
+  });
+
   it('files a task due on a phase\'s last day under that phase, in the matrix and the ledger', async () => {
     // Phases as plans write them, whole days in Asia/Shanghai; t1 is due on launch's last day.
     const base = fixturePlan({ id: 'qx-dated', start: Date.now() });
@@ -151,14 +208,17 @@ describe('web workspace routes', () => {
     await wb.xlsx.load(await (await get('/web-api/plans/qx-dated/ledger.xlsx', office)).arrayBuffer());
     const ws = wb.getWorksheet('任务台账')!;
     const col = (key: string) => LEDGER_COLUMNS.findIndex((c) => c.key === key) + 1;
-    const rows = new Map<string, { deadline: unknown; phase: unknown }>();
+    const rows = new Map<string, { deadline: unknown; format: unknown; phase: unknown }>();
     for (let r = 3; r <= ws.rowCount; r++) {
       const row = ws.getRow(r);
-      rows.set(row.getCell(col('id')).text, { deadline: row.getCell(col('deadline')).value, phase: row.getCell(col('phase')).value });
+      const cell = row.getCell(col('deadline'));
+      rows.set(row.getCell(col('id')).text, { deadline: cell.value, format: cell.numFmt, phase: row.getCell(col('phase')).value });
     }
-    expect(rows.get('t1')).toEqual({ deadline: '2030-08-31 24:00', phase: '启动阶段' });
-    expect(rows.get('t2')).toEqual({ deadline: '2030-09-01 24:00', phase: '推进阶段' });
-    expect(rows.get('t3')).toEqual({ deadline: '2031-02-28 24:00', phase: '推进阶段' });
+    // A deadline that ends a day (8月31日 24:00) is that date, alone.
+    const day = (iso: string) => new Date(`${iso}T00:00:00Z`);
+    expect(rows.get('t1')).toEqual({ deadline: day('2030-08-31'), format: 'yyyy-mm-dd', phase: '启动阶段' });
+    expect(rows.get('t2')).toEqual({ deadline: day('2030-09-01'), format: 'yyyy-mm-dd', phase: '推进阶段' });
+    expect(rows.get('t3')).toEqual({ deadline: day('2031-02-28'), format: 'yyyy-mm-dd', phase: '推进阶段' });
   });
 
   it('keeps uploaded evidence with the task, for those who may submit it, up to 5 MB', async () => {

@@ -97,17 +97,22 @@ describe.skipIf(SKIP_REASON !== null)(`web workspace in headless Chromium${SKIP_
     await li.waitForSelector('#chart-timeline canvas');
     expect(await li.textContent('.tile.red .tile-n')).toBe('1');
     expect(await li.textContent('.tile.awaiting .tile-n')).toBe('1');
-    expect(await li.textContent('#matrix tr[data-department="jyzx"]')).toContain('1');
-    expect(await li.locator('#matrix tr[data-department="jyzx"] td.cell-red').count()).toBe(1);
+    // Where each task stands: t3 is still only issued (launch), red; t1 submitted (evaluation).
+    expect(await li.locator('#matrix tr[data-department="jyzx"] td[data-stage="launch"] li[data-task="t3"].light-red').count()).toBe(1);
+    expect(await li.locator('#matrix tr[data-department="jjb"] td[data-stage="evaluation"] li[data-task="t1"].light-awaiting').count()).toBe(1);
     expect(await li.textContent('#overdue .rung-group[data-rung="4"]')).toContain('组织统一质量检测');
+    // t1 waits on him: at the top of his page.
+    expect(await li.locator('.page-leader > section').first().getAttribute('id')).toBe('review-queue');
+    expect(await li.textContent('#review-queue li[data-task="t1"]')).toContain('制定质量监测实施方案');
 
-    // Notices waiting for him: the rung-4 notice of t3 and the launch notice.
+    // Notices waiting for him: the rung-4 notice of t3, t1's submission and the launch notice.
     const openNotices = (await rt.queries.inbox(s.planId, 'p-li', { open: true })).length;
-    expect(openNotices).toBe(2);
+    expect(openNotices).toBe(3);
+    expect(await li.textContent('#inbox li.kind-submitted')).toContain('待验收通知');
     const r4 = li.locator('#inbox li[data-notice$=".r4"]');
     await r4.locator('button[data-ack]').click();
     await expect.poll(() => r4.getAttribute('class')).toContain('acked');
-    expect((await rt.queries.inbox(s.planId, 'p-li', { open: true })).length).toBe(1);
+    expect((await rt.queries.inbox(s.planId, 'p-li', { open: true })).length).toBe(2);
 
     await li.screenshot({ path: `${ARTIFACTS}leadership-desktop.png`, fullPage: true });
     await li.setViewportSize(PHONE);
@@ -123,10 +128,14 @@ describe.skipIf(SKIP_REASON !== null)(`web workspace in headless Chromium${SKIP_
     expect(allowed).not.toContain('task.submit');
     const chain = await li.textContent('#chain');
     for (const name of ['赵小红', '张华', '基础教育办公室', '李明', '王建国']) expect(chain).toContain(name);
-    expect(await li.locator('#machine-diagram [data-state="task.work.submitted"].active').count()).toBe(1);
-    expect(await li.locator('#machine-diagram [data-state="task.work.inProgress"].active').count()).toBe(0);
-    // Submitted, t1 is the reviewer's to act on: the department's clocks have stopped.
-    expect(await li.textContent('#timers')).toContain('没有待发的提醒或升级');
+    expect(await li.locator('#machine-diagram [data-state="task.work.evaluation.submitted"].active').count()).toBe(1);
+    expect(await li.locator('#machine-diagram [data-state="task.work.promotion.inProgress"].active').count()).toBe(0);
+    // Submitted, t1 is the reviewer's to act on: the department's clocks have stopped, his runs.
+    const timers = await li.textContent('#timers');
+    expect(timers).toContain('验收提醒或验收时限检查');
+    expect(timers).not.toContain('下一次提醒或到期检查');
+    expect(await li.textContent('#task-state')).toContain('待领导验收');
+    expect(await li.textContent('#review-deadline')).toMatch(/\d{4}-\d{2}-\d{2} \d{2}:\d{2}/);
     expect(await li.textContent('#history')).toContain('质量监测实施方案.txt');
 
     const ret = li.locator('form[data-action="task.return"]');

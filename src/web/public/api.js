@@ -81,6 +81,8 @@ export const api = {
   labels: () => request('/web-api/labels', { token: null }),
   machine: () => request('/web-api/machines/task', { token: null }),
   overview: (planId) => request(`/web-api/plans/${enc(planId)}/overview`),
+  /** What waits on the signed-in person: submissions to accept, extension requests to decide. */
+  desk: (planId) => request(`/web-api/plans/${enc(planId)}/desk`),
   actions: (planId, taskIds) => request(`/web-api/plans/${enc(planId)}/actions?tasks=${taskIds.map(enc).join(',')}`),
   files: (planId, taskId) => request(`/web-api/plans/${enc(planId)}/tasks/${enc(taskId)}/files`),
   /** Sent as octet-stream with the real type in a header, so the server's JSON parser leaves it alone. */

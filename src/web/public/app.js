@@ -1,7 +1,7 @@
 // The workspace shell: sign-in, the plan and person the session acts for, the top
 // bar, and a hash router (#/leader, #/dept, #/task/t1, #/notice/<id>).
 import { api, clearToken, getChosenPlan, getToken, setChosenPlan, setToken } from './api.js';
-import { getLang, initialLang, paren, setLabels, setLang, t } from './i18n.js';
+import { getLang, initialLang, L, paren, setLabels, setLang, t } from './i18n.js';
 import { refusalNode } from './refusals.js';
 import { clear, h } from './util.js';
 import { disposeCharts } from './charts.js';
@@ -45,6 +45,14 @@ async function loadSession() {
     isLeader: principal.kind !== 'person' || inGroup || leadsTasks,
     headOf: def && personId ? def.units.filter((u) => u.head === personId).map((u) => u.id) : [],
     personName: (id) => def?.people.find((p) => p.id === id)?.name ?? id,
+    /** Who did something, as history records it: a person id, `office:<name>`, `admin` or `system`. */
+    actorName: (by) => {
+      if (!by) return '';
+      if (by === 'system') return t('system');
+      if (by.startsWith('office:')) return `${L('role', 'office')} · ${by.slice(7)}`;
+      if (by === 'admin') return t('admin');
+      return def?.people.find((p) => p.id === by)?.name ?? by;
+    },
     unitName: (id) => def?.units.find((u) => u.id === id)?.name ?? id,
     /** Re-reads the plan's summary (counts, stage) after a change. */
     async refreshPlan() {

@@ -23,8 +23,8 @@ export function disposeCharts() {
   live.clear();
 }
 
-const LIGHT_ORDER = ['red', 'yellow', 'green', 'done', 'idle'];
-const LIGHT_KEY = { red: 'lightRed', yellow: 'lightYellow', green: 'lightGreen', done: 'lightDone', idle: 'lightIdle' };
+const LIGHT_ORDER = ['red', 'yellow', 'green', 'awaiting', 'done', 'idle'];
+const LIGHT_KEY = { red: 'lightRed', yellow: 'lightYellow', green: 'lightGreen', awaiting: 'lightAwaiting', done: 'lightDone', idle: 'lightIdle' };
 const PHASE_BANDS = ['rgba(64,120,200,0.10)', 'rgba(64,160,120,0.10)', 'rgba(220,150,40,0.10)', 'rgba(150,90,190,0.10)'];
 
 /**
@@ -95,7 +95,7 @@ export function timelineChart(el, { phases, tasks, now, zone, unitName, onTask }
   return chart;
 }
 
-/** How many tasks are red, yellow, green, closed and not started. */
+/** How many tasks are red, yellow, green, with their reviewer, closed and not started. */
 export function statusChart(el, counts) {
   const chart = init(el);
   const data = LIGHT_ORDER.map((light) => ({ name: t(LIGHT_KEY[light]), value: counts[light] ?? 0, itemStyle: { color: LIGHT_COLORS[light] } }));

@@ -4,9 +4,17 @@
 import { getLang, L, t } from './i18n.js';
 import { h } from './util.js';
 
+const PHASES = ['launch', 'promotion', 'implementation', 'evaluation'];
+
+/** A state's name by its region: the same key (idle, waiting, closed) means different things in each. */
 function stateLabel(id, key) {
-  if (id.startsWith('task.work.')) return L('work', key);
-  if (['idle', 'onTrack', 'dueSoon', 'overdue', 'closed'].includes(key)) return L('supervision', key);
+  const [, region] = id.split('.');
+  if (id === `task.${region}`) return L('state', key);
+  if (region === 'work') return id === `task.work.${key}` && PHASES.includes(key) ? L('phase', key) : L('work', key);
+  if (region === 'supervision') {
+    return ['idle', 'onTrack', 'dueSoon', 'overdue', 'closed'].includes(key) ? L('supervision', key) : L('state', key);
+  }
+  if (region === 'acknowledgement' || region === 'extension') return L(region, key);
   return L('state', key);
 }
 

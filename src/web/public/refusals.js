@@ -29,12 +29,12 @@ const ZH_PROBLEMS = [
   ],
 ];
 
-/** `evidence[1]` → 佐证材料第 2 项 / Evidence item 2. */
-function fieldName(path) {
+/** `evidence[1]` → 佐证材料第 2 项 / Evidence item 2; `fields` names fields as the form that sent them does. */
+function fieldName(path, fields = {}) {
   const m = /^(\w+)(?:\[(\d+)\])?(.*)$/.exec(path ?? '');
   if (!m || path === '(body)') return t('request');
   const [, head, index, rest] = m;
-  const name = FIELDS[head] ? t(FIELDS[head]) : head;
+  const name = fields[head] ?? (FIELDS[head] ? t(FIELDS[head]) : head);
   return `${name}${index === undefined ? '' : t('itemN', { n: Number(index) + 1 })}${rest}`;
 }
 
@@ -50,19 +50,19 @@ function bilingual(said) {
   return { zh: value ? `${zh.trim()}${C()}「${JSON.parse(value[1])}」` : zh.trim(), en };
 }
 
-function problemText({ path, message }) {
+function problemText({ path, message }, fields) {
   // The server leads each message with its path ("evidence[0]: is not a link …").
   const text = String(message ?? '');
   const said = text.startsWith(`${path}: `) ? text.slice(path.length + 2) : text;
   const both = bilingual(said);
-  if (both) return `${fieldName(path)}${C()}${fullWidth(both[getLang()])}`;
+  if (both) return `${fieldName(path, fields)}${C()}${fullWidth(both[getLang()])}`;
   if (getLang() === 'zh') {
     for (const [re, zh] of ZH_PROBLEMS) {
       const m = re.exec(said);
-      if (m) return `${fieldName(path)}${C()}${zh(m)}`;
+      if (m) return `${fieldName(path, fields)}${C()}${zh(m)}`;
     }
   }
-  return `${fieldName(path)}${C()}${said}`;
+  return `${fieldName(path, fields)}${C()}${said}`;
 }
 
 /**
@@ -90,12 +90,13 @@ function stateName(state) {
 /**
  * What to tell the person about a refused request: a title and, when the server
  * gave them, the details (problems, the rule, the events the state takes).
+ * `fields` names fields as the form that sent them labels them ({ reason: '延期理由' }).
  */
-export function explain(status, body) {
+export function explain(status, body, fields = {}) {
   const e = body?.error ?? {};
   const said = fullWidth((getLang() === 'en' ? e.message_en : e.message) ?? e.message ?? `HTTP ${status}`);
   if (e.code === 'invalid_input' && Array.isArray(e.problems) && e.problems.length > 0) {
-    return { title: t('refusedInvalid'), items: e.problems.map(problemText) };
+    return { title: t('refusedInvalid'), items: e.problems.map((p) => problemText(p, fields)) };
   }
   if (e.code === 'forbidden') return { title: t('refusedForbidden'), items: [said] };
   if (e.code === 'event_not_accepted') {
@@ -114,9 +115,13 @@ export function explanationText({ title, items }) {
   return `${title}${getLang() === 'zh' ? '' : ' '}${items.join(SEMI())}`;
 }
 
-/** An error as the page shows it: the server's explanation with its details listed, or the message. */
-export function refusalNode(err) {
-  const { title, items } = err?.explanation ?? { title: err?.message ?? String(err), items: [] };
+/**
+ * An error as the page shows it: the server's explanation with its details listed,
+ * or the message. `fields` names the fields as the form that was refused does.
+ */
+export function refusalNode(err, fields) {
+  const explained = fields && err?.explanation && err.status ? explain(err.status, err.body, fields) : err?.explanation;
+  const { title, items } = explained ?? { title: err?.message ?? String(err), items: [] };
   return h(
     'div',
     { class: 'refusal', dataset: { status: err?.status ? String(err.status) : '' } },

@@ -69,12 +69,36 @@ export function relative(ms, now) {
   return getLang() === 'en' && n === 1 ? text.replace(/(day|hour|minute)s/, '$1') : text;
 }
 
-/** red / yellow / green / done / idle from a task's supervision state. */
+/**
+ * red / yellow / green / awaiting / done / idle from a task's supervision state.
+ * `awaiting`: submitted, the reviewer holds it — the department is not late for it.
+ */
 export function lightOf(supervision) {
-  return { overdue: 'red', dueSoon: 'yellow', onTrack: 'green', closed: 'done' }[supervision] ?? 'idle';
+  return { overdue: 'red', dueSoon: 'yellow', onTrack: 'green', withReviewer: 'awaiting', closed: 'done' }[supervision] ?? 'idle';
 }
 
-export const LIGHT_COLORS = { red: '#d03b3b', yellow: '#e6a700', green: '#2e9d57', done: '#8a94a6', idle: '#c3cad5' };
+export const LIGHT_COLORS = { red: '#d03b3b', yellow: '#e6a700', green: '#2e9d57', awaiting: '#4d7fd1', done: '#8a94a6', idle: '#c3cad5' };
+
+/** A span of time for reading, in its two coarsest units: 2 天 3 小时, 45 分钟 / 2 days 3 hours. */
+export function duration(ms) {
+  const abs = Math.abs(ms);
+  const zh = getLang() === 'zh';
+  if (abs < 60_000) return zh ? '不足 1 分钟' : 'under a minute';
+  const d = Math.floor(abs / 86_400_000);
+  const hr = Math.floor((abs % 86_400_000) / 3_600_000);
+  const min = Math.floor((abs % 3_600_000) / 60_000);
+  const parts = d > 0 ? [[d, 'day'], [hr, 'hour']] : hr > 0 ? [[hr, 'hour'], [min, 'minute']] : [[min, 'minute']];
+  const ZH = { day: '天', hour: '小时', minute: '分钟' };
+  return parts
+    .filter(([n]) => n > 0)
+    .map(([n, unit]) => (zh ? `${n} ${ZH[unit]}` : `${n} ${unit}${n === 1 ? '' : 's'}`))
+    .join(' ');
+}
+
+/** A number of days for reading: 3, 2.5, 0. */
+export function days(n) {
+  return String(Math.round(n * 10) / 10);
+}
 
 export function lightDot(light, title) {
   return h('span', { class: `dot ${light}`, title: title ?? null, 'aria-hidden': title ? null : 'true' });

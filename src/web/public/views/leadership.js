@@ -1,20 +1,25 @@
-// The leadership view: where the plan stands, which lights are red, who is on
-// which rung, and the notices waiting for this person's signature.
+// The leadership view: first what waits on this leader (待我验收, extension requests
+// to decide), then where the plan stands — which lights are red, where each task is
+// against the plan's current phase, how each phase's tasks ended, who is on which
+// rung — and the notices waiting for this person's signature.
+import { actionForms } from '../actions.js';
 import { api, saveBlob } from '../api.js';
-import { rungChart, statusChart, timelineChart } from '../charts.js';
-import { C, getLang, L, pick, t } from '../i18n.js';
-import { clear, fmtDeadline, fmtTime, h, lightDot, lightOf } from '../util.js';
+import { disposeCharts, rungChart, statusChart, timelineChart } from '../charts.js';
+import { C, getLang, L, paren, pick, SEMI, t } from '../i18n.js';
+import { clear, duration, fmtDeadline, fmtTime, h, lightDot, lightOf } from '../util.js';
 
-const LIGHTS = ['red', 'yellow', 'green', 'done', 'idle'];
-const LIGHT_KEY = { red: 'lightRed', yellow: 'lightYellow', green: 'lightGreen', done: 'lightDone', idle: 'lightIdle' };
+const LIGHTS = ['red', 'yellow', 'green', 'awaiting', 'done', 'idle'];
+const OUTCOMES = ['done', 'late', 'open', 'unfinished'];
 
 export async function leadershipView(session, el) {
   await session.refreshPlan();
   const { plan, planId, zone } = session;
-  const [overview, { tasks }, inbox] = await Promise.all([
+  const person = session.principal.kind === 'person';
+  const [overview, { tasks }, inbox, desk] = await Promise.all([
     api.overview(planId),
     api.tasks(planId),
-    session.principal.kind === 'person' ? api.inbox(true) : Promise.resolve(null),
+    person ? api.inbox(true) : Promise.resolve(null),
+    person ? api.desk(planId) : Promise.resolve(null),
   ]);
   const counts = Object.fromEntries(LIGHTS.map((l) => [l, 0]));
   for (const task of tasks) counts[lightOf(task.supervision)] += 1;
@@ -22,17 +27,27 @@ export async function leadershipView(session, el) {
   const timeline = h('div', { class: 'chart chart-timeline', id: 'chart-timeline', role: 'img', 'aria-label': t('timeline') });
   const status = h('div', { class: 'chart chart-small', id: 'chart-status', role: 'img', 'aria-label': t('statusChart') });
   const rungs = h('div', { class: 'chart chart-small', id: 'chart-rungs', role: 'img', 'aria-label': t('rungChart') });
+  // After an action on the desk the whole view is drawn again: counts and charts move with it.
+  const rerender = () => {
+    disposeCharts();
+    return leadershipView(session, el);
+  };
+  // A leader of some task (or the group leader) has a desk even when it is empty: "nothing waits" is news too.
+  const reviewer = person && (session.def.leadershipGroup.leader === session.me?.id || session.def.tasks.some((task) => task.responsibleLeader === session.me?.id));
 
   clear(el).append(
     h('div', { class: 'page-leader' },
-      planHead(session, counts, plan.counts.awaitingAcceptance ?? 0),
+      desk && (reviewer || desk.review.length > 0) ? reviewCard(session, desk, rerender) : null,
+      desk && desk.extensions.length > 0 ? extensionCard(session, desk, rerender) : null,
+      planHead(session, counts, plan.counts),
       inbox ? inboxCard(session, inbox.notices) : null,
       h('section', { class: 'card', id: 'timeline' }, h('h2', {}, t('timeline')), h('p', { class: 'muted small' }, t('timelineHelp')), timeline),
       h('div', { class: 'grid2' },
         h('section', { class: 'card' }, h('h2', {}, t('statusChart')), status),
         h('section', { class: 'card' }, h('h2', {}, t('rungChart')), rungs),
       ),
-      matrixCard(session, overview.matrix),
+      stageCard(session, overview.stages),
+      rollupCard(session, overview.rollup, overview.stage),
       overdueCard(session, tasks),
       ledgerCard(session),
     ),
@@ -50,7 +65,7 @@ export async function leadershipView(session, el) {
   rungChart(rungs, plan.counts.byRung ?? {}, session.def.escalation.rungs);
 }
 
-function planHead(session, counts, awaiting) {
+function planHead(session, counts, planCounts) {
   const { plan } = session;
   const tile = (light, n, key) =>
     h('div', { class: `tile ${light}`, dataset: { light } }, h('span', { class: 'tile-n' }, String(n)), h('span', { class: 'tile-label' }, lightDot(light), t(key)));
@@ -64,9 +79,69 @@ function planHead(session, counts, awaiting) {
       tile('red', counts.red, 'lightRed'),
       tile('yellow', counts.yellow, 'lightYellow'),
       tile('green', counts.green, 'lightGreen'),
+      tile('awaiting', planCounts.awaitingAcceptance ?? counts.awaiting, 'awaitingAcceptance'),
       tile('done', counts.done, 'lightDone'),
-      tile('awaiting', awaiting, 'awaitingAcceptance'),
+      planCounts.unfinished > 0 ? tile('unfinished', planCounts.unfinished, 'rollup_unfinished') : null,
     ),
+  );
+}
+
+function taskLink(item) {
+  return h('a', { class: 'desk-title', href: `#/task/${encodeURIComponent(item.id)}` }, item.title);
+}
+
+/** Submitted to this leader: oldest first, how long each has waited and its review deadline. */
+function reviewCard(session, desk, rerender) {
+  const { zone } = session;
+  const items = desk.review.map((item) => {
+    const waited = item.submittedAt ? desk.now - item.submittedAt : null;
+    const left = item.reviewDeadline ? item.reviewDeadline - desk.now : null;
+    const late = left !== null && left < 0;
+    const actions = item.actions.filter((a) => !a.startsWith('task.extension.'));
+    return h('li', { class: `desk-item${late ? ' late' : ''}`, dataset: { task: item.id } },
+      h('div', { class: 'desk-head' },
+        taskLink(item),
+        h('span', { class: 'chip' }, session.unitName(item.leadDepartment)),
+        item.reviewRung > 0 ? h('span', { class: 'chip light-red' }, t('reviewEscalated', { n: item.reviewRung })) : null,
+      ),
+      h('div', { class: 'small desk-facts' },
+        item.submittedAt ? h('span', {}, `${t('submittedAt')}${C()}${fmtTime(item.submittedAt, zone)}`) : null,
+        waited !== null ? h('strong', { class: 'waited' }, t('waited', { d: duration(waited) })) : null,
+        item.reviewDeadline
+          ? h('span', { class: 'review-deadline' }, `${t('reviewDeadline')}${C()}${fmtDeadline(item.reviewDeadline, zone)}`,
+              h('strong', { class: `rel ${late ? 'red' : 'green'}` }, paren(late ? t('reviewOverdueBy', { d: duration(left) }) : t('reviewLeft', { d: duration(left) }))))
+          : null,
+        item.responsibleLeader !== session.me?.id ? h('span', { class: 'muted' }, `${L('role', 'responsibleLeader')}${C()}${session.personName(item.responsibleLeader)}`) : null,
+      ),
+      actions.length > 0
+        ? h('details', { class: 'card-actions' }, h('summary', {}, t('reviewIt')), actionForms(session, item, actions, rerender))
+        : null,
+    );
+  });
+  return h('section', { class: 'card desk', id: 'review-queue' },
+    h('h2', {}, t('reviewQueue'), h('span', { class: 'count' }, String(desk.review.length))),
+    items.length > 0 ? h('ul', { class: 'desk-list' }, items) : h('p', { class: 'muted' }, t('reviewQueueEmpty')),
+  );
+}
+
+/** Extension requests for this leader to approve or reject, with what was asked and why. */
+function extensionCard(session, desk, rerender) {
+  const { zone } = session;
+  return h('section', { class: 'card desk', id: 'extension-queue' },
+    h('h2', {}, t('extensionQueue'), h('span', { class: 'count' }, String(desk.extensions.length))),
+    h('ul', { class: 'desk-list' }, desk.extensions.map((item) => {
+      const actions = item.actions.filter((a) => a.startsWith('task.extension.'));
+      return h('li', { class: 'desk-item', dataset: { task: item.id } },
+        h('div', { class: 'desk-head' }, taskLink(item), h('span', { class: 'chip' }, session.unitName(item.leadDepartment))),
+        h('div', { class: 'small desk-facts' },
+          h('strong', { class: 'requested-deadline' }, `${t('requestedDeadline')}${C()}${fmtDeadline(item.requestedDeadline, zone)}`),
+          h('span', {}, `${t('currentDeadline')}${C()}${fmtDeadline(item.deadlineMs, zone)}`),
+        ),
+        h('div', { class: 'small extension-reason' }, `${t('reason')}${C()}${item.reason}`),
+        h('div', { class: 'muted small' }, `${t('requestedBy')}${C()}${session.actorName(item.requestedBy)}${SEMI()}${t('requestedAt')}${C()}${fmtTime(item.requestedAt, zone)}`),
+        actions.length > 0 ? h('details', { class: 'card-actions', open: true }, h('summary', {}, t('decide')), actionForms(session, item, actions, rerender)) : null,
+      );
+    })),
   );
 }
 
@@ -76,11 +151,17 @@ function inboxCard(session, notices) {
   if (notices.length === 0) list.append(h('li', { class: 'muted' }, t('inboxEmpty')));
   for (const n of notices) {
     const ackButton = h('button', { type: 'button', class: 'primary small', dataset: { ack: n.id } }, t('acknowledge'));
+    const kind = n.kind === 'rectification' && n.rung ? `${t('rungN', { n: n.rung })} ${L('noticeKind', n.kind)}` : L('noticeKind', n.kind);
     const item = h('li', { class: `notice-item kind-${n.kind}`, dataset: { notice: n.id } },
       h('div', { class: 'notice-main' },
-        h('span', { class: `chip kind-${n.kind}` }, n.rung ? `${t('rungN', { n: n.rung })} ${t('kind_rectification')}` : t(`kind_${n.kind}`)),
+        h('span', { class: `chip kind-${n.kind}` }, kind, n.late ? ` · ${t('lateIssued')}` : ''),
         h('a', { href: `#/notice/${encodeURIComponent(n.id)}` }, pick(n.title)),
-        h('div', { class: 'muted small' }, fmtTime(n.createdAt, session.zone), n.rectificationDeadline ? ` · ${t('rectificationDeadline')}${C()}${fmtDeadline(n.rectificationDeadline, session.zone)}` : ''),
+        h('div', { class: 'muted small' },
+          fmtTime(n.createdAt, session.zone),
+          n.rectificationDeadline ? ` · ${t('rectificationDeadline')}${C()}${fmtDeadline(n.rectificationDeadline, session.zone)}` : '',
+          n.reviewDeadline ? ` · ${t('reviewDeadline')}${C()}${fmtDeadline(n.reviewDeadline, session.zone)}` : '',
+          n.requestedDeadline ? ` · ${t('requestedDeadline')}${C()}${fmtDeadline(n.requestedDeadline, session.zone)}` : '',
+        ),
       ),
       ackButton,
     );
@@ -100,22 +181,55 @@ function inboxCard(session, notices) {
   return card;
 }
 
-function matrixCard(session, matrix) {
-  const cell = (c) => {
-    const worst = LIGHTS.find((l) => c[l] > 0 && l !== 'idle') ?? (c.idle > 0 ? 'idle' : 'none');
-    const parts = LIGHTS.filter((l) => c[l] > 0).map((l) => h('span', { class: 'light-count', title: t(LIGHT_KEY[l]) }, lightDot(l), String(c[l])));
-    return h('td', { class: `cell cell-${worst}`, title: c.tasks.join(', ') }, parts.length > 0 ? parts : '—');
-  };
-  const table = h('table', { class: 'matrix', id: 'matrix' },
-    h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, t('department')), matrix.columns.map((c) => h('th', { scope: 'col' }, L('phase', c))))),
-    h('tbody', {}, matrix.rows.map((row) =>
+/** Departments × stages: each task in the stage its own machine is in, those behind the plan's phase marked. */
+function stageCard(session, stages) {
+  const current = stages.current;
+  const entry = (e) =>
+    h('li', { class: `stage-task light-${e.light}${e.behind ? ' behind' : ''}`, dataset: { task: e.id, work: e.work, ...(e.behind ? { behind: '' } : {}) } },
+      lightDot(e.light, L('work', e.work)),
+      h('a', { href: `#/task/${encodeURIComponent(e.id)}` }, e.title),
+      e.behind ? h('span', { class: 'behind-tag' }, t('behind')) : null,
+      e.work === 'unfinished' ? h('span', { class: 'behind-tag' }, L('work', 'unfinished')) : null,
+    );
+  const table = h('table', { class: 'matrix stage-matrix', id: 'matrix' },
+    h('thead', {}, h('tr', {},
+      h('th', { scope: 'col' }, t('department')),
+      stages.columns.map((c) => h('th', { scope: 'col', class: c === current ? 'current' : null, dataset: { stage: c } },
+        L('phase', c), c === current ? h('span', { class: 'current-mark' }, paren(t('currentPhaseMark'))) : null)),
+    )),
+    h('tbody', {}, stages.rows.map((row) =>
       h('tr', { dataset: { department: row.department } },
         h('th', { scope: 'row' }, h('a', { href: `#/dept?unit=${encodeURIComponent(row.department)}` }, row.name)),
-        matrix.columns.map((c) => cell(row.cells[c])),
+        stages.columns.map((c) => {
+          const list = row.cells[c] ?? [];
+          return h('td', { class: `cell${c === current ? ' current' : ''}${list.length === 0 ? ' cell-none' : ''}`, dataset: { stage: c } },
+            list.length > 0 ? h('ul', { class: 'stage-list' }, list.map(entry)) : '—');
+        }),
       ),
     )),
   );
-  return h('section', { class: 'card', id: 'matrix-card' }, h('h2', {}, t('matrix')), h('p', { class: 'muted small' }, t('matrixHelp')), h('div', { class: 'table-scroll' }, table));
+  return h('section', { class: 'card', id: 'matrix-card' },
+    h('h2', {}, t('matrix')),
+    h('p', { class: 'muted small' }, t('matrixHelp')),
+    stages.behind > 0 ? h('p', { class: 'behind-summary' }, t('behindCount', { n: stages.behind })) : null,
+    h('div', { class: 'table-scroll' }, table),
+  );
+}
+
+/** Per phase, the tasks due in it: done on time, late, still open, left unfinished. */
+function rollupCard(session, rollup, current) {
+  const titles = (ids) => ids.map((id) => session.def.tasks.find((task) => task.id === id)?.title ?? id).join(getLang() === 'zh' ? '、' : ', ');
+  const table = h('table', { class: 'matrix rollup', id: 'rollup' },
+    h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, t('rollupPhase')), h('th', { scope: 'col' }, t('rollupDue')), OUTCOMES.map((o) => h('th', { scope: 'col' }, t(`rollup_${o}`))))),
+    h('tbody', {}, rollup.map((r) =>
+      h('tr', { dataset: { phase: r.phase }, class: r.phase === current ? 'current' : null },
+        h('th', { scope: 'row' }, L('phase', r.phase), r.phase === current ? h('span', { class: 'current-mark' }, paren(t('currentPhaseMark'))) : null),
+        h('td', { dataset: { outcome: 'due' } }, String(r.due)),
+        OUTCOMES.map((o) => h('td', { class: r.counts[o] > 0 ? `outcome-${o}` : 'cell-none', dataset: { outcome: o }, title: titles(r.tasks[o]) || null }, String(r.counts[o]))),
+      ),
+    )),
+  );
+  return h('section', { class: 'card', id: 'rollup-card' }, h('h2', {}, t('rollup')), h('p', { class: 'muted small' }, t('rollupHelp')), h('div', { class: 'table-scroll' }, table));
 }
 
 function overdueCard(session, tasks) {

@@ -1,11 +1,13 @@
-// One task: its chain with names, state and rung, what this person may do, the
-// pending reminders and escalations, the evidence, the history as a timeline and
-// the machine's diagram with the current states marked.
+// One task: its chain with names, state and rung, its record (original deadline,
+// every change, rungs with their numbers, returns, extensions, 签收, reviews), what
+// this person may do, the pending reminders and escalations, the evidence, the
+// history as a timeline and the machine's diagram with the current states marked.
 import { actionForms } from '../actions.js';
 import { api, saveBlob } from '../api.js';
 import { machineDiagram } from '../diagram.js';
 import { C, L, paren, SEMI, SEP, t } from '../i18n.js';
-import { clear, fmtDeadline, fmtSize, fmtTime, h, lightDot, lightOf, relative } from '../util.js';
+import { clear, duration, fmtDeadline, fmtSize, fmtTime, h, lightDot, lightOf, relative } from '../util.js';
+import { pendingRequest, recordCard } from './task-record.js';
 
 let machineGraph = null;
 
@@ -23,6 +25,7 @@ export async function taskView(session, el, [taskId]) {
   clear(el).append(
     h('div', { class: 'page-task', dataset: { task: task.id } },
       headCard(session, task),
+      recordCard(session, task),
       h('div', { class: 'grid2 task-grid' },
         h('div', { class: 'col' },
           h('section', { class: 'card', id: 'task-actions' }, h('h2', {}, t('actions')), actionForms(session, task, state.actions, rerender)),
@@ -40,19 +43,36 @@ export async function taskView(session, el, [taskId]) {
 function headCard(session, task) {
   const light = lightOf(task.supervision);
   const area = session.def.areas.find((a) => a.id === task.area)?.title;
-  const closed = task.work === 'accepted';
+  const closed = task.work === 'accepted' || task.work === 'unfinished';
+  const withReviewer = task.supervision === 'withReviewer';
+  const submission = withReviewer ? task.record?.submissions.at(-1) : undefined;
+  const now = Date.now();
   return h('section', { class: `card task-head light-${light}` },
     h('p', { class: 'muted small' }, h('a', { href: '#/dept' }, `← ${t('navDept')}`), area ? ` · ${t('area')}${C()}${area}` : ''),
     h('h1', {}, lightDot(light), task.title, h('small', { class: 'muted' }, ` ${task.id}`)),
     h('div', { class: 'chips', id: 'task-state' },
+      h('span', { class: 'chip phase', dataset: { stage: task.stage } }, `${t('currentStage')}${C()}${L('phase', task.stage)}`),
       h('span', { class: `chip work-${task.work}`, dataset: { work: task.work } }, `${t('work')}${C()}${L('work', task.work)}`),
-      h('span', { class: `chip light-${light}`, dataset: { supervision: task.supervision } }, `${t('supervision')}${C()}${L('supervision', task.supervision)}`),
+      h('span', { class: `chip light-${light}`, dataset: { supervision: task.supervision } }, `${t('supervision')}${C()}${withReviewer ? t('awaitingReview') : L('supervision', task.supervision)}`),
+      task.reviewRung > 0 ? h('span', { class: 'chip light-red', dataset: { reviewRung: String(task.reviewRung) } }, t('reviewEscalated', { n: task.reviewRung })) : null,
       task.rung > 0 ? h('span', { class: `rung-badge r${Math.min(task.rung, 4)}`, dataset: { rung: String(task.rung) } }, `${t('rungN', { n: task.rung })} · ${L('rungAction', session.def.escalation.rungs[task.rung - 1]?.action ?? '')}`) : null,
       task.returns > 0 ? h('span', { class: 'chip' }, `${t('returns')} ${task.returns}`) : null,
     ),
     h('dl', { class: 'facts' },
-      h('dt', {}, t('deadline')), h('dd', {}, fmtDeadline(task.deadlineMs, session.zone), closed ? '' : h('strong', { class: `rel ${light}` }, ` ${relative(task.deadlineMs, Date.now())}`)),
-      task.rectificationDeadline ? [h('dt', {}, t('rectificationDeadline')), h('dd', {}, fmtDeadline(Date.parse(task.rectificationDeadline), session.zone))] : null,
+      h('dt', {}, t('deadline')),
+      h('dd', {}, fmtDeadline(task.deadlineMs, session.zone),
+        closed ? '' : withReviewer ? h('span', { class: 'rel awaiting' }, paren(t('clockStopped'))) : h('strong', { class: `rel ${light}` }, ` ${relative(task.deadlineMs, now)}`)),
+      task.rectificationDeadline && !withReviewer ? [h('dt', {}, t('rectificationDeadline')), h('dd', {}, fmtDeadline(Date.parse(task.rectificationDeadline), session.zone))] : null,
+      submission ? [h('dt', {}, t('submittedAt')), h('dd', {}, fmtTime(submission.at, session.zone), h('span', { class: 'muted' }, ` ${t('waited', { d: duration(now - submission.at) })}`))] : null,
+      submission?.reviewDeadline
+        ? [h('dt', {}, t('reviewDeadline')),
+            h('dd', { id: 'review-deadline' }, fmtDeadline(submission.reviewDeadline, session.zone),
+              h('strong', { class: `rel ${submission.reviewDeadline < now ? 'red' : 'green'}` }, paren(submission.reviewDeadline < now
+                ? t('reviewOverdueBy', { d: duration(now - submission.reviewDeadline) })
+                : t('reviewLeft', { d: duration(submission.reviewDeadline - now) })))),
+          ]
+        : null,
+      pendingRequest(session, task),
       h('dt', {}, t('progress')), h('dd', {}, task.progress ? `${t('percentDone', { n: task.progress.percent })}${task.progress.note ? ` — ${task.progress.note}` : ''}` : t('noProgress')),
       task.duties ? [h('dt', {}, t('duties')), h('dd', {}, task.duties)] : null,
       task.milestones?.length ? [h('dt', {}, t('milestones')), h('dd', {}, task.milestones.map((m) => `${m.title}${paren(m.due)}`).join(SEMI()))] : null,
@@ -118,15 +138,8 @@ function filesCard(session, files) {
     files.length === 0
       ? h('p', { class: 'muted' }, t('noFiles'))
       : h('ul', { class: 'file-list' }, files.map((f) =>
-          h('li', {}, evidenceLink(f.url, f.name), h('span', { class: 'muted small' }, ` ${fmtSize(f.size)} · ${session.personName(f.by)} · ${fmtTime(f.at, session.zone)}`)))),
+          h('li', {}, evidenceLink(f.url, f.name), h('span', { class: 'muted small' }, ` ${fmtSize(f.size)} · ${session.actorName(f.by)} · ${fmtTime(f.at, session.zone)}`)))),
   );
-}
-
-function actorName(session, by) {
-  if (by === 'system') return t('system');
-  if (by.startsWith('office:')) return `${L('role', 'office')} · ${by.slice(7)}`;
-  if (by === 'admin') return t('admin');
-  return session.personName(by);
 }
 
 function stateChange(from, to) {
@@ -147,11 +160,11 @@ function historyCard(session, task, fileNames) {
       return h('li', { class: `tl-item ev-${e.event.replace(/\./g, '-')}`, dataset: { event: e.event } },
         h('div', { class: 'tl-when muted small' }, fmtTime(e.at, session.zone)),
         h('div', { class: 'tl-what' },
-          h('strong', {}, L('event', e.event)), h('span', { class: 'muted' }, ` · ${actorName(session, e.by)}`),
+          h('strong', {}, L('event', e.event)), h('span', { class: 'muted' }, ` · ${session.actorName(e.by)}`),
           stateChange(e.from, e.to),
           typeof d.percent === 'number' ? h('div', {}, t('percentDone', { n: d.percent })) : null,
           d.reason ? h('div', { class: 'return-reason' }, `${t('reason')}${C()}${d.reason}`) : null,
-          typeof d.deadline === 'number' ? h('div', {}, `${t('newDeadline')}${C()}${fmtDeadline(d.deadline, session.zone)}`) : null,
+          typeof d.deadline === 'number' ? h('div', {}, `${t(e.event === 'task.extension.request' ? 'requestedDeadline' : 'newDeadline')}${C()}${fmtDeadline(d.deadline, session.zone)}`) : null,
           d.note ? h('div', { class: 'note' }, String(d.note)) : null,
           Array.isArray(d.evidence) ? h('ul', { class: 'evidence' }, d.evidence.map((url) => h('li', {}, evidenceLink(url, fileNames.get(url))))) : null,
           e.notices?.length ? h('div', { class: 'small' }, `${t('noticesSent')}${C()}`, e.notices.map((id) => [' ', h('a', { href: `#/notice/${encodeURIComponent(id)}` }, id)])) : null,
