@@ -15,7 +15,7 @@ const TYPE_ZH: Record<string, string> = {
   string: '文本',
   number: '数字',
   array: '列表',
-  object: '对象(键值)',
+  object: '对象（键值）',
   boolean: '布尔值',
 };
 
@@ -52,16 +52,16 @@ export function issueMessage(issue: z.core.$ZodIssue, value: unknown, source?: s
       const got = describe(value);
       const hint =
         expected === 'string' && (typeof value === 'number' || typeof value === 'boolean')
-          ? { en: ` (put it in quotes: "${source ?? String(value)}")`, zh: `(请加引号:"${source ?? String(value)}")` }
+          ? { en: ` (put it in quotes: "${source ?? String(value)}")`, zh: `（请加引号："${source ?? String(value)}"）` }
           : { en: '', zh: '' };
       return {
         en: `must be a ${expected}, found ${got.en}${hint.en}`,
-        zh: `应为${TYPE_ZH[expected] ?? expected},实际为${got.zh}${hint.zh}`,
+        zh: `应为${TYPE_ZH[expected] ?? expected}，实际为${got.zh}${hint.zh}`,
       };
     }
     case 'invalid_value': {
       const options = issue.values.map((v) => JSON.stringify(v)).join(', ');
-      return { en: `${shown} must be one of ${options}`, zh: `${shown} 应为以下之一:${options}` };
+      return { en: `${shown} must be one of ${options}`, zh: `${shown} 应为以下之一：${options}` };
     }
     case 'too_small':
     case 'too_big': {
@@ -86,13 +86,13 @@ export function issueMessage(issue: z.core.$ZodIssue, value: unknown, source?: s
       if (issue.path.some((p) => p === 'grace' || p === 'reminders')) {
         return {
           en: `${shown} must be an ISO 8601 duration ("P7D") or working days ({ workingDays: 3 })`,
-          zh: `${shown} 应为 ISO 8601 时长(如 "P7D")或工作日数(如 { workingDays: 3 })`,
+          zh: `${shown} 应为 ISO 8601 时长（如 "P7D"）或工作日数（如 { workingDays: 3 }）`,
         };
       }
       return { en: `${shown} matches none of the allowed forms`, zh: `${shown} 不符合任何允许的写法` };
     }
     case 'invalid_format':
-      return { en: `${shown} ${issue.message}`, zh: `${shown} 格式不对:只能由 1–40 个字母、数字、"-" 或 "_" 组成,以字母或数字开头` };
+      return { en: `${shown} ${issue.message}`, zh: `${shown} 格式不对：只能由 1–40 个字母、数字、"-" 或 "_" 组成，以字母或数字开头` };
     case 'custom':
     case 'not_multiple_of':
     case 'unrecognized_keys':
@@ -105,27 +105,33 @@ export function issueMessage(issue: z.core.$ZodIssue, value: unknown, source?: s
 /** Messages written by plan.schema.ts itself (refinements and checkPlanReferences). */
 export function schemaMessage(message: string, shown: string): Message {
   const rules: Array<[RegExp, (m: RegExpMatchArray) => Message]> = [
-    [/^is not a date/, () => ({ en: `${shown} ${message}`, zh: `${shown} 不是有效日期(例:2023-08-31)` })],
+    [/^is not a date/, () => ({ en: `${shown} ${message}`, zh: `${shown} 不是有效日期（例：2023-08-31）` })],
     [
       /^is not a positive ISO 8601 duration/,
-      () => ({ en: `${shown} ${message}`, zh: `${shown} 不是有效的 ISO 8601 时长(例:P7D 表示 7 天)` }),
+      () => ({ en: `${shown} ${message}`, zh: `${shown} 不是有效的 ISO 8601 时长（例：P7D 表示 7 天）` }),
     ],
-    [/^is not an IANA time zone/, () => ({ en: `${shown} ${message}`, zh: `${shown} 不是有效的时区(例:Asia/Shanghai)` })],
+    [/^is not an IANA time zone/, () => ({ en: `${shown} ${message}`, zh: `${shown} 不是有效的时区（例：Asia/Shanghai 或 UTC+8）` })],
     [/^(".*") is not a date$/, (m) => ({ en: message, zh: `${m[1]} 不是真实存在的日期` })],
-    [/^no person (".*")$/, (m) => ({ en: message, zh: `人员名单(people)中没有 ${m[1]}` })],
-    [/^no unit (".*")$/, (m) => ({ en: message, zh: `单位名单(units)中没有 ${m[1]}` })],
-    [/^no area (".*")$/, (m) => ({ en: message, zh: `任务领域(areas)中没有 ${m[1]}` })],
+    [/^no person (".*")$/, (m) => ({ en: message, zh: `人员名单（people）中没有 ${m[1]}` })],
+    [/^no unit (".*")$/, (m) => ({ en: message, zh: `单位名单（units）中没有 ${m[1]}` })],
+    [/^no area (".*")$/, (m) => ({ en: message, zh: `任务领域（areas）中没有 ${m[1]}` })],
     [/^duplicate id (".*")$/, (m) => ({ en: message, zh: `编号 ${m[1]} 重复` })],
     [
       /^must be (".*") \(phases run/,
       (m) => ({
         en: `${shown} ${message}`,
-        zh: `应为 ${m[1]}(阶段顺序:启动 launch、推进 promotion、全面实施 implementation、总结评估 evaluation)`,
+        zh: `应为 ${m[1]}（阶段顺序：启动 launch、推进 promotion、全面实施 implementation、总结评估 evaluation）`,
       }),
     ],
+    [
+      /^(".*") is outside the years a plan may run in \((\d+)–(\d+)\)$/,
+      (m) => ({ en: message, zh: `${m[1]} 超出方案可用的年份范围（${m[2]}–${m[3]} 年）` }),
+    ],
+    [/^(".*") has the UTC offset (\S+);/, (m) => ({ en: message, zh: `${m[1]} 的 UTC 偏移 ${m[2]} 不存在（实际偏移在 −12:00 至 +14:00 之间）` })],
+    [/^(".*") is longer than the longest allowed period/, (m) => ({ en: message, zh: `${m[1]} 超过允许的最长期限（10 年）` })],
     [/end is before .*start$/, () => ({ en: message, zh: '阶段结束日期早于开始日期' })],
     [/start overlaps (.*)$/, (m) => ({ en: message, zh: `阶段开始日期与 ${m[1]} 重叠` })],
-    [/^is required on every rung but the last/, () => ({ en: message, zh: '除最后一级外,每一级都要写整改期限 grace(例:P7D)' })],
+    [/^is required on every rung but the last/, () => ({ en: message, zh: '除最后一级外，每一级都要写整改期限 grace（例：P7D）' })],
   ];
   for (const [re, make] of rules) {
     const m = message.match(re);
@@ -139,13 +145,13 @@ export function yamlErrorMessage(code: string, message: string): Message {
   const zh: Record<string, string> = {
     DUPLICATE_KEY: '同一对象中键重复',
     BAD_INDENT: '缩进不正确',
-    MISSING_CHAR: '缺少字符(如引号、括号未闭合)',
-    MULTILINE_IMPLICIT_KEY: '键不能跨行(可能缺少冒号后的空格或缩进不对)',
-    TAB_AS_INDENT: 'YAML 不能用 Tab 缩进,请改用空格',
+    MISSING_CHAR: '缺少字符（如引号、括号未闭合）',
+    MULTILINE_IMPLICIT_KEY: '键不能跨行（可能缺少冒号后的空格或缩进不对）',
+    TAB_AS_INDENT: 'YAML 不能用 Tab 缩进，请改用空格',
     UNEXPECTED_TOKEN: '出现意外的字符',
     BLOCK_AS_IMPLICIT_KEY: '键的写法不正确',
-    BAD_SCALAR_START: '值的开头字符不合法(含 @ ` 等字符的值请加引号)',
+    BAD_SCALAR_START: '值的开头字符不合法（含 @ ` 等字符的值请加引号）',
   };
   const first = message.split('\n')[0]?.replace(/ at line \d+, column \d+:?$/, '') ?? message;
-  return { en: first, zh: `YAML 语法错误:${zh[code] ?? first}` };
+  return { en: first, zh: `YAML 语法错误：${zh[code] ?? first}` };
 }

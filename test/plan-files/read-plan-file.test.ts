@@ -99,7 +99,7 @@ describe('readPlanFile', () => {
       expect(result.problems[0]!.zh).toContain('YAML 语法错误');
     }
     const dup = parsePlanText('id: x\nid: y\n', { file: 'dup.yaml' });
-    expect(dup.ok ? [] : dup.problems.map((p) => [p.line, p.zh])).toEqual([[2, 'YAML 语法错误:同一对象中键重复']]);
+    expect(dup.ok ? [] : dup.problems.map((p) => [p.line, p.zh])).toEqual([[2, 'YAML 语法错误：同一对象中键重复']]);
   });
 
   it('reads JSON plans with the same line numbers, and JSON syntax errors', async () => {
@@ -149,5 +149,14 @@ describe('working-day offsets in plan files', () => {
     ]);
     const zero = withGrace('{ workingDays: 0 }');
     expect(zero.ok ? [] : simple(zero.problems)).toEqual([`${line} escalation.rungs[2].grace.workingDays: 0 must be at least 1`]);
+  });
+});
+
+describe('bounds in plan files, in Chinese', () => {
+  it('says in Chinese why an absurd year, offset or period is refused', async () => {
+    const { schemaMessage } = await import('../../src/plan-files/messages.js');
+    expect(schemaMessage('"2400-01-01" is outside the years a plan may run in (2000–2100)', '"2400-01-01"').zh).toBe('"2400-01-01" 超出方案可用的年份范围（2000–2100 年）');
+    expect(schemaMessage('"2026-01-01T00:00+25:00" has the UTC offset +25:00; real offsets run from -12:00 to +14:00', '').zh).toContain('UTC 偏移 +25:00 不存在');
+    expect(schemaMessage('"P99999999Y" is longer than the longest allowed period (10 years)', '').zh).toBe('"P99999999Y" 超过允许的最长期限（10 年）');
   });
 });
