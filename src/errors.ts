@@ -21,7 +21,7 @@ export class InvalidInputError extends DubanError {
   readonly code = 'invalid_input';
   constructor(
     readonly problems: Problem[],
-    text: Text = { zh: '输入有误,未做任何更改', en: 'The input is invalid; nothing was changed' },
+    text: Text = { zh: '输入有误，未做任何更改', en: 'The input is invalid; nothing was changed' },
   ) {
     super(text);
   }
@@ -49,7 +49,7 @@ export class EventNotAcceptedError extends DubanError {
     readonly accepted: string[],
   ) {
     super({
-      zh: `当前状态不接受事件 ${event};可接受:${accepted.join('、') || '无'}`,
+      zh: `当前状态不接受事件 ${event}；可接受：${accepted.join('、') || '无'}`,
       en: `The current state does not take ${event}; it takes: ${accepted.join(', ') || 'nothing'}`,
     });
   }

@@ -56,7 +56,7 @@ export function createApp(deps: AppDeps): Express {
   deps.extend?.(app);
 
   app.use((req, _res, next) => {
-    next(new NotFoundError({ zh: `没有这个地址:${req.method} ${req.path}`, en: `No such route: ${req.method} ${req.path}` }));
+    next(new NotFoundError({ zh: `没有这个地址：${req.method} ${req.path}`, en: `No such route: ${req.method} ${req.path}` }));
   });
   app.use(redisFailuresAsUnavailable());
   app.use(errorHandler(log));

@@ -12,7 +12,7 @@ function person(res: Response) {
   const p = principalOf(res);
   if (p.kind !== 'person') {
     throw new InvalidInputError([{ path: 'authorization', message: 'an inbox belongs to a person: use a person token' }], {
-      zh: '收件箱属于方案中的个人,请使用个人令牌',
+      zh: '收件箱属于方案中的个人，请使用个人令牌',
       en: 'An inbox belongs to a person of a plan; use a person token',
     });
   }

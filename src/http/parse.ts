@@ -8,6 +8,6 @@ export function parse<S extends z.ZodType>(schema: S, value: unknown, where: 'bo
   if (result.success) return result.data;
   throw new InvalidInputError(
     zodProblems(result.error).map((p) => ({ path: p.path, message: where === 'body' ? p.message : `${where}.${p.message}` })),
-    { zh: `请求的 ${where} 有误,未做任何更改`, en: `The request ${where} is invalid; nothing was changed` },
+    { zh: `请求的 ${where} 有误，未做任何更改`, en: `The request ${where} is invalid; nothing was changed` },
   );
 }

@@ -51,7 +51,7 @@ function jsonSyntaxProblem(text: string): PlanFileProblem | null {
     const at = /position (\d+)/.exec(message);
     const offset = at ? Number(at[1]) : null;
     const line = offset === null ? null : text.slice(0, offset).split('\n').length;
-    return { line, path: '', message: `JSON syntax: ${message}`, zh: `JSON 语法错误:${message}`, severity: 'error' };
+    return { line, path: '', message: `JSON syntax: ${message}`, zh: `JSON 语法错误：${message}`, severity: 'error' };
   }
 }
 
@@ -92,7 +92,7 @@ export function parsePlanText(text: string, options: ParseOptions = {}): PlanFil
         line: 1,
         path: '',
         message: 'the plan must be a mapping of fields (id:, title:, …)',
-        zh: '方案文件顶层应为字段映射(id:、title: 等)',
+        zh: '方案文件顶层应为字段映射（id:、title: 等）',
         severity: 'error',
       },
     ]);
@@ -107,7 +107,7 @@ export function parsePlanText(text: string, options: ParseOptions = {}): PlanFil
   const warnings = [
     ...syntax,
     ...findUnknownKeys(PlanDefinitionShape, raw).map((u) => {
-      const hint = u.suggestion ? { en: ` (did you mean "${u.suggestion}"?)`, zh: `(是否应为 "${u.suggestion}"?)` } : { en: '', zh: '' };
+      const hint = u.suggestion ? { en: ` (did you mean "${u.suggestion}"?)`, zh: `（是否应为 "${u.suggestion}"？）` } : { en: '', zh: '' };
       return problem(u.path, `unknown field "${u.key}" is ignored${hint.en}`, `未知字段 "${u.key}" 将被忽略${hint.zh}`, 'warning');
     }),
   ];
@@ -155,7 +155,7 @@ export async function readPlanFile(path: string): Promise<PlanFileResult> {
     return {
       ok: false,
       file: path,
-      problems: [{ line: null, path: '', message: `cannot read the file: ${message}`, zh: `无法读取文件:${message}`, severity: 'error' }],
+      problems: [{ line: null, path: '', message: `cannot read the file: ${message}`, zh: `无法读取文件：${message}`, severity: 'error' }],
     };
   }
   const ext = extname(path).toLowerCase();
