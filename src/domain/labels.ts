@@ -39,6 +39,26 @@ export const TIMER_TEXT: Record<string, Text> = {
   implementation: { zh: '进入全面实施阶段', en: 'implementation phase begins' },
   evaluation: { zh: '进入总结评估阶段', en: 'evaluation phase begins' },
   closed: { zh: '方案结束', en: 'plan ends' },
+  reviewCheck: { zh: '验收提醒或验收时限检查', en: 'review reminder or review deadline check' },
+  reviewGrace: { zh: '验收督办期满，报上一级', en: 'review escalation period ends: next step up' },
+  ackCheck: { zh: '签收时限检查', en: 'acknowledgement deadline check' },
+  ackChase: { zh: '仍未签收，告知股室负责人', en: 'still not acknowledged: tell the department head' },
+};
+
+/** The 签收 region's states. */
+export const ACKNOWLEDGEMENT_TEXT: Record<string, Text> = {
+  idle: { zh: '未下达', en: 'not issued' },
+  waiting: { zh: '待签收', en: 'waiting' },
+  reminded: { zh: '已提醒签收', en: 'reminded' },
+  chased: { zh: '已催办签收', en: 'chased' },
+  done: { zh: '已签收', en: 'acknowledged' },
+};
+
+/** The 延期 region's states. */
+export const EXTENSION_TEXT: Record<string, Text> = {
+  idle: { zh: '无待审批的申请', en: 'no request' },
+  pending: { zh: '延期申请待审批', en: 'request pending' },
+  closed: { zh: '已结束', en: 'closed' },
 };
 
 export const ROLE_TEXT: Record<string, Text> = {
@@ -60,6 +80,14 @@ export const STATE_TEXT: Record<string, Text> = {
   watching: { zh: '跟踪中', en: 'watching' },
   escalating: { zh: '逐级升级', en: 'escalating' },
   top: { zh: '最高一级', en: 'top rung' },
+  review: { zh: '领导验收中', en: 'with the reviewer' },
+  waiting: { zh: '等待验收', en: 'waiting' },
+  acknowledgement: { zh: '签收', en: 'acknowledgement' },
+  extension: { zh: '延期申请', en: 'extension' },
+  launch: { zh: '启动阶段', en: 'launch' },
+  promotion: { zh: '推进阶段', en: 'promotion' },
+  implementation: { zh: '全面实施阶段', en: 'implementation' },
+  evaluation: { zh: '总结评估阶段', en: 'evaluation' },
 };
 
 /** The phase a deadline falls in, with the two outer columns of the department × phase matrix. */
@@ -93,6 +121,8 @@ export const LABELS = {
   timer: TIMER_TEXT,
   role: ROLE_TEXT,
   state: STATE_TEXT,
+  acknowledgement: ACKNOWLEDGEMENT_TEXT,
+  extension: EXTENSION_TEXT,
   phase: DEADLINE_PHASE_TEXT,
   rungAction: RUNG_ACTION_TEXT,
 };

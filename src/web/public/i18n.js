@@ -276,47 +276,9 @@ export function t(key, vars = {}) {
   return text.replace(/\{(\w+)\}/g, (_, name) => String(vars[name] ?? ''));
 }
 
-/**
- * Names for machine states and timers the server's table may not carry yet (the
- * acknowledgement and extension regions, the reviewer's timers): the server's
- * table wins where it has an entry.
- */
-const FALLBACK = {
-  timer: {
-    reviewCheck: { zh: '验收提醒或验收时限检查', en: 'review reminder or review deadline check' },
-    reviewGrace: { zh: '验收督办期满，报上一级', en: 'review escalation period ends: next step up' },
-    ackCheck: { zh: '签收时限检查', en: 'acknowledgement deadline check' },
-    ackChase: { zh: '仍未签收，告知股室负责人', en: 'still not acknowledged: tell the department head' },
-  },
-  acknowledgement: {
-    idle: { zh: '未下达', en: 'not issued' },
-    waiting: { zh: '待签收', en: 'waiting' },
-    reminded: { zh: '已提醒签收', en: 'reminded' },
-    chased: { zh: '已催办签收', en: 'chased' },
-    done: { zh: '已签收', en: 'acknowledged' },
-  },
-  extension: {
-    idle: { zh: '无待审批的申请', en: 'no request' },
-    pending: { zh: '延期申请待审批', en: 'request pending' },
-    closed: { zh: '已结束', en: 'closed' },
-  },
-  state: {
-    review: { zh: '领导验收中', en: 'with the reviewer' },
-    waiting: { zh: '等待验收', en: 'waiting' },
-    acknowledgement: { zh: '签收', en: 'acknowledgement' },
-    extension: { zh: '延期申请', en: 'extension' },
-  },
-  work: {
-    launch: { zh: '启动阶段', en: 'launch' },
-    promotion: { zh: '推进阶段', en: 'promotion' },
-    implementation: { zh: '全面实施阶段', en: 'implementation' },
-    evaluation: { zh: '总结评估阶段', en: 'evaluation' },
-  },
-};
-
 /** A domain label from the server's table: L('work', 'inProgress'). */
 export function L(table, key) {
-  return labels[table]?.[key]?.[lang] ?? FALLBACK[table]?.[key]?.[lang] ?? key;
+  return labels[table]?.[key]?.[lang] ?? key;
 }
 
 /** How the workspace draws a task command's form: { fields: [{ name, kind, label? }], danger }, from the server's table. */
