@@ -13,11 +13,17 @@
  *   idle → watching.onTrack/dueSoon → overdue.escalating (rung 1, 2, …) → overdue.top;
  *   on submission review.waiting → review.escalating → review.top (the reviewer's
  *   clock: 验收时限, reminders to the reviewer, then notices above the reviewer);
- *   a return re-arms watching from the new deadline; closed once accepted or closed.
+ *   a return re-arms watching from the new deadline; suspended (挂起) from watching or
+ *   overdue, no clock running, and on resumption every date moved by the time spent
+ *   suspended; closed once accepted, cancelled (撤销) or the plan closes.
  * - acknowledgement (签收时限): idle → waiting → reminded (the responsible person)
- *   → chased (the department head) → done on acknowledgement, progress or submission.
+ *   → chased (the department head) → done on acknowledgement, progress or submission;
+ *   paused while the task is suspended.
  * - extension (延期申请): idle → pending → idle on approval or rejection; a pending
  *   request does not stop the clock; approval moves the deadline and re-arms.
+ *
+ * The office may also cancel a task (task.cancel → work.cancelled, final) or urge its
+ * holder now (task.urge: a notice to the department, or to the reviewer under review).
  *
  * Events (all carry `at`, epoch ms): the task commands of
  * src/domain/commands.schema.ts with their deadlines resolved to epoch ms, plus
@@ -75,6 +81,8 @@ export interface TaskContext {
   ackDeadline: number | null;
   /** When the department head is told, if the task is still not signed for after its reminder. */
   ackChaseAt: number | null;
+  /** When the 签收 clock was paused by a suspension. */
+  ackPausedAt: number | null;
   acknowledgedAt: number | null;
   submittedAt: number | null;
   /** 验收时限 of the current submission. */
@@ -87,6 +95,8 @@ export interface TaskContext {
   extensionRequest: { deadline: number; reason: string; at: number } | null;
   /** Extensions approved so far. */
   extensions: number;
+  /** While suspended (挂起): since when, and which clock state it left. */
+  suspension: { at: number; from: 'watching' | 'overdue' | 'top' } | null;
 }
 
 export interface TaskInput extends Timed {
@@ -114,7 +124,11 @@ export type TaskNotice =
   | { kind: 'ackReminder'; late?: number }
   | { kind: 'ackChase'; late?: number }
   | { kind: 'extensionRequested' }
-  | { kind: 'extensionDecided'; approved: boolean; deadline: number; requestedAt: number };
+  | { kind: 'extensionDecided'; approved: boolean; deadline: number; requestedAt: number }
+  | { kind: 'urge'; holder: 'department' | 'reviewer' }
+  | { kind: 'cancelled' }
+  | { kind: 'suspended' }
+  | { kind: 'resumed'; deadline: number };
 
 type Ctx = TaskContext;
 
@@ -207,6 +221,7 @@ export const taskMachine = setup({
       event.deadline > context.deadline &&
       context.extensions < context.policy.maxExtensions,
     extensionPending: ({ context }) => context.extensionRequest !== null,
+    suspendedFrom: ({ context }, params: { from: 'watching' | 'overdue' | 'top' }) => context.suspension?.from === params.from,
   },
   actions: {
     notice: (_, _params: TaskNotice) => {},
@@ -254,6 +269,28 @@ export const taskMachine = setup({
       extensions: context.extensions + 1,
     })),
     clearRequest: assign(() => ({ extensionRequest: null })),
+    clearSuspension: assign(() => ({ suspension: null })),
+    suspend: assign(({ event }, params: { from: 'watching' | 'overdue' | 'top' }) => ({ suspension: { at: eventTime(event), from: params.from } })),
+    /** The 签收 clock remembers when it was paused, and moves its dates by the time it waited. */
+    pauseAck: assign(({ event }) => ({ ackPausedAt: eventTime(event) })),
+    resumeAck: assign(({ context, event }) => {
+      const away = context.ackPausedAt === null ? 0 : Math.max(0, eventTime(event) - context.ackPausedAt);
+      return {
+        ackDeadline: context.ackDeadline === null ? null : context.ackDeadline + away,
+        ackChaseAt: context.ackChaseAt === null ? null : context.ackChaseAt + away,
+        ackPausedAt: null,
+      };
+    }),
+    /** Resuming moves every date of the department's clock by the time spent suspended. */
+    resume: assign(({ context, event }) => {
+      const away = context.suspension ? Math.max(0, eventTime(event) - context.suspension.at) : 0;
+      const later = (t: number | null) => (t === null ? null : t + away);
+      return {
+        deadline: context.deadline + away,
+        rectificationDeadline: later(context.rectificationDeadline),
+        suspension: null,
+      };
+    }),
   },
 }).createMachine({
   id: 'task',
@@ -274,6 +311,7 @@ export const taskMachine = setup({
     issuedAt: null,
     ackDeadline: null,
     ackChaseAt: null,
+    ackPausedAt: null,
     acknowledgedAt: null,
     submittedAt: null,
     reviewDeadline: null,
@@ -283,6 +321,7 @@ export const taskMachine = setup({
     reviewRectificationDeadline: null,
     extensionRequest: null,
     extensions: 0,
+    suspension: null,
   }),
   on: {
     // The plan closed: open work ends unfinished and every clock stops. A task already
@@ -290,8 +329,22 @@ export const taskMachine = setup({
     'task.close': {
       guard: not(stateIn('#task.supervision.closed')),
       target: ['#task.work.unfinished', '#task.supervision.closed', '#task.acknowledgement.done', '#task.extension.closed'],
-      actions: 'clearRequest',
+      actions: ['clearRequest', 'clearSuspension'],
     },
+    // 撤销: the leadership group (through its office) withdraws the task; every clock stops, the record stays.
+    'task.cancel': {
+      guard: and([not(stateIn('#task.supervision.closed')), not(stateIn('#task.supervision.idle'))]),
+      target: ['#task.work.cancelled', '#task.supervision.closed', '#task.acknowledgement.done', '#task.extension.closed'],
+      actions: ['clearRequest', 'clearSuspension', { type: 'notice', params: { kind: 'cancelled' } }],
+    },
+    // 一键催办: the office chases whoever holds the task now, on the record.
+    'task.urge': [
+      { guard: stateIn('#task.supervision.review'), actions: { type: 'notice', params: { kind: 'urge', holder: 'reviewer' } } },
+      {
+        guard: and([not(stateIn('#task.supervision.closed')), not(stateIn('#task.supervision.idle'))]),
+        actions: { type: 'notice', params: { kind: 'urge', holder: 'department' } },
+      },
+    ],
   },
   states: {
     work: {
@@ -351,6 +404,7 @@ export const taskMachine = setup({
         },
         accepted: { type: 'final' },
         unfinished: { type: 'final' },
+        cancelled: { type: 'final' },
       },
     },
     supervision: {
@@ -388,6 +442,7 @@ export const taskMachine = setup({
             'task.deadline.change': { guard: 'newDeadlineInFuture', target: 'watching', reenter: true, actions: ['setDeadline', 'arm'] },
             'task.extension.approve': { guard: 'extensionPending', target: 'watching', reenter: true, actions: ['approveExtension', 'arm'] },
             'task.submit': 'review',
+            'task.suspend': { target: 'suspended', actions: [{ type: 'suspend', params: { from: 'watching' } }, { type: 'notice', params: { kind: 'suspended' } }] },
           },
         },
         overdue: {
@@ -415,6 +470,38 @@ export const taskMachine = setup({
             'task.deadline.change': { guard: 'newDeadlineInFuture', target: 'watching', actions: ['setDeadline', 'arm'] },
             'task.extension.approve': { guard: 'extensionPending', target: 'watching', actions: ['approveExtension', 'arm'] },
             'task.submit': 'review',
+            'task.suspend': [
+              {
+                guard: stateIn('#task.supervision.overdue.top'),
+                target: 'suspended',
+                actions: [{ type: 'suspend', params: { from: 'top' } }, { type: 'notice', params: { kind: 'suspended' } }],
+              },
+              { target: 'suspended', actions: [{ type: 'suspend', params: { from: 'overdue' } }, { type: 'notice', params: { kind: 'suspended' } }] },
+            ],
+          },
+        },
+        // 挂起: officially parked with a reason. No reminder or rung runs; resuming moves
+        // the deadline (and a running rectification period) by the time spent here.
+        suspended: {
+          on: {
+            'task.resume': [
+              {
+                guard: { type: 'suspendedFrom', params: { from: 'top' } },
+                target: 'overdue.top',
+                actions: ['resume', { type: 'notice', params: noticeOf((c) => ({ kind: 'resumed', deadline: c.deadline })) }],
+              },
+              {
+                guard: { type: 'suspendedFrom', params: { from: 'overdue' } },
+                target: 'overdue.escalating',
+                actions: ['resume', { type: 'notice', params: noticeOf((c) => ({ kind: 'resumed', deadline: c.deadline })) }],
+              },
+              { target: 'watching', actions: ['resume', 'arm', { type: 'notice', params: noticeOf((c) => ({ kind: 'resumed', deadline: c.deadline })) }] },
+            ],
+            // Submitting ends the suspension: the reviewer's clock starts.
+            'task.submit': { target: 'review', actions: 'resume' },
+            // Dates may still be decided while parked; resuming moves them by the time spent.
+            'task.deadline.change': { guard: 'newDeadlineInFuture', actions: 'setDeadline' },
+            'task.extension.approve': { guard: 'extensionPending', actions: 'approveExtension' },
           },
         },
         // Submitted: the reviewer holds the task. No clock of the department runs; the
@@ -485,15 +572,18 @@ export const taskMachine = setup({
               actions: [{ type: 'notice', params: noticeOf((_c, e) => ({ kind: 'ackReminder', ...lateness(e) })) }, 'chaseAck'],
             },
           },
-          on: received,
+          on: { ...received, 'task.suspend': { target: 'paused', actions: 'pauseAck' } },
         },
         reminded: {
           after: {
             ackChase: { target: 'chased', actions: { type: 'notice', params: noticeOf((_c, e) => ({ kind: 'ackChase', ...lateness(e) })) } },
           },
-          on: received,
+          on: { ...received, 'task.suspend': { target: 'pausedReminded', actions: 'pauseAck' } },
         },
         chased: { on: received },
+        // Suspended before it was signed for: the 签收 clock waits too.
+        paused: { on: { ...received, 'task.resume': { target: 'waiting', actions: 'resumeAck' } } },
+        pausedReminded: { on: { ...received, 'task.resume': { target: 'reminded', actions: 'resumeAck' } } },
         done: { type: 'final' },
       },
     },

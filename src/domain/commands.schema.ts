@@ -40,6 +40,10 @@ export const TaskCommandSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('task.extension.request'), deadline: NewDeadline, reason: Reason }),
   z.object({ type: z.literal('task.extension.approve'), note: Note }),
   z.object({ type: z.literal('task.extension.reject'), note: Reason }),
+  z.object({ type: z.literal('task.urge'), note: Note }),
+  z.object({ type: z.literal('task.cancel'), reason: Reason }),
+  z.object({ type: z.literal('task.suspend'), reason: Reason }),
+  z.object({ type: z.literal('task.resume'), note: Note }),
 ]);
 export type TaskCommandInput = z.infer<typeof TaskCommandSchema>;
 /** Every task command's type: the key of every table about task commands (see task-commands.ts). */

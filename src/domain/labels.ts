@@ -20,6 +20,7 @@ export const WORK_TEXT: Record<string, Text> = {
   rectification: { zh: '退回整改', en: 'returned for rectification' },
   accepted: { zh: '已验收', en: 'accepted' },
   unfinished: { zh: '方案结束时未完成', en: 'unfinished when the plan closed' },
+  cancelled: { zh: '已撤销', en: 'cancelled' },
 };
 
 /** Supervision read as a light: red overdue, yellow due soon, green on track. */
@@ -29,6 +30,7 @@ export const SUPERVISION_TEXT: Record<string, Text> = {
   dueSoon: { zh: '临期', en: 'due soon' },
   overdue: { zh: '逾期', en: 'overdue' },
   withReviewer: { zh: '待验收', en: 'awaiting acceptance' },
+  suspended: { zh: '挂起', en: 'suspended' },
   closed: { zh: '已办结', en: 'closed' },
 };
 
@@ -52,6 +54,8 @@ export const ACKNOWLEDGEMENT_TEXT: Record<string, Text> = {
   reminded: { zh: '已提醒签收', en: 'reminded' },
   chased: { zh: '已催办签收', en: 'chased' },
   done: { zh: '已签收', en: 'acknowledged' },
+  paused: { zh: '挂起中（签收计时暂停）', en: 'paused while suspended' },
+  pausedReminded: { zh: '挂起中（已提醒签收）', en: 'paused while suspended (reminded)' },
 };
 
 /** The 延期 region's states. */
@@ -111,6 +115,10 @@ export const NOTICE_KIND_TEXT: Record<NoticeKind, Text> = {
   extensionDecided: { zh: '延期审批结果', en: 'extension decided' },
   phaseProposed: { zh: '阶段审批', en: 'phase for approval' },
   phaseRejected: { zh: '阶段未获批准', en: 'phase not approved' },
+  urge: { zh: '督办催办', en: 'urged' },
+  cancelled: { zh: '任务撤销', en: 'task cancelled' },
+  suspended: { zh: '任务挂起', en: 'task suspended' },
+  resumed: { zh: '任务恢复', en: 'task resumed' },
 };
 
 export const LABELS = {

@@ -22,7 +22,11 @@ export type NoticeKind =
   | 'extensionRequested'
   | 'extensionDecided'
   | 'phaseProposed'
-  | 'phaseRejected';
+  | 'phaseRejected'
+  | 'urge'
+  | 'cancelled'
+  | 'suspended'
+  | 'resumed';
 
 /** A notice as rendered for its readers: its facts, numbered, addressed by name, in words. */
 export interface Notice extends Omit<NoticeFacts, 'phase' | 'recipients'> {
@@ -85,6 +89,8 @@ export interface NoticeFacts {
   late?: number;
   /** For the reviewer's notices: the review deadline (验收时限). */
   reviewDeadline?: number;
+  /** For an urge: whom it chases. */
+  holder?: 'department' | 'reviewer';
   /** For extension notices: the date asked for, and whether it was granted. */
   requestedDeadline?: number;
   approved?: boolean;
@@ -144,6 +150,21 @@ export function taskNoticeFacts(plan: PlanDefinition, task: TaskDefinition, ctx:
         recipients: to(['responsibleLeader']),
         ...(ctx.extensionRequest ? { requestedDeadline: ctx.extensionRequest.deadline } : {}),
       };
+    case 'urge':
+      return {
+        ...base,
+        id: `${task.id}.${at.toString(36)}.u`,
+        kind: 'urge',
+        holder: notice.holder,
+        ...review,
+        recipients: to(notice.holder === 'reviewer' ? ['responsibleLeader'] : ['responsiblePerson', 'departmentHead']),
+      };
+    case 'cancelled':
+      return { ...base, id: `${task.id}.c`, kind: 'cancelled', recipients: to(['responsiblePerson', 'departmentHead', 'responsibleLeader']) };
+    case 'suspended':
+      return { ...base, id: `${task.id}.${at.toString(36)}.h`, kind: 'suspended', recipients: to(['responsiblePerson', 'departmentHead', 'responsibleLeader']) };
+    case 'resumed':
+      return { ...base, id: `${task.id}.${at.toString(36)}.hr`, kind: 'resumed', recipients: to(['responsiblePerson', 'departmentHead', 'responsibleLeader']) };
     case 'extensionDecided':
       return {
         ...base,
@@ -337,6 +358,36 @@ export function renderNotice(plan: PlanDefinition, facts: NoticeFacts): Notice {
           : { zh: `「${title}」的延期申请未获批准，完成时限仍为 ${deadlineText}。`, en: `The extension for "${title}" was rejected; it is still due ${deadlineText}.` },
       };
     }
+    case 'urge':
+      return {
+        ...base,
+        title:
+          facts.holder === 'reviewer'
+            ? { zh: `督办催办：请尽快验收「${title}」`, en: `Urged: please review "${title}" now` }
+            : { zh: `督办催办：请抓紧办理「${title}」`, en: `Urged: please get on with "${title}" now` },
+        body:
+          facts.holder === 'reviewer'
+            ? { zh: `领导小组办公室催办：「${title}」已提交，请于 ${reviewText ?? '验收时限'} 前完成验收。`, en: `The group office urges you: "${title}" was submitted; please review it by ${reviewText ?? 'the review deadline'}.` }
+            : { zh: `领导小组办公室催办：「${title}」的完成时限为 ${deadlineText}，请抓紧办理并按时提交验收。`, en: `The group office urges you: "${title}" is due ${deadlineText}; please finish and submit it on time.` },
+      };
+    case 'cancelled':
+      return {
+        ...base,
+        title: { zh: `任务撤销：「${title}」`, en: `Task cancelled: "${title}"` },
+        body: { zh: `经领导小组决定，「${title}」予以撤销，督办随之停止；任务记录予以保留。`, en: `By decision of the leadership group, "${title}" is cancelled and no longer supervised; its record is kept.` },
+      };
+    case 'suspended':
+      return {
+        ...base,
+        title: { zh: `任务挂起：「${title}」`, en: `Task suspended: "${title}"` },
+        body: { zh: `「${title}」自 ${formatPlanTime(facts.createdAt, zone)} 起挂起，挂起期间不提醒、不升级；恢复后完成时限顺延挂起的时长。`, en: `"${title}" is suspended from ${formatPlanTime(facts.createdAt, zone)}: no reminders or escalation meanwhile; on resumption its deadline moves by the time suspended.` },
+      };
+    case 'resumed':
+      return {
+        ...base,
+        title: { zh: `任务恢复：「${title}」完成时限顺延至 ${deadlineText}`, en: `Task resumed: "${title}" is now due ${deadlineText}` },
+        body: { zh: `「${title}」已恢复办理，完成时限顺延至 ${deadlineText}。`, en: `"${title}" is resumed; it is now due ${deadlineText}.` },
+      };
     case 'rectification':
       break;
   }

@@ -47,7 +47,15 @@ const RULES = {
     zh: '只有领导小组办公室或管理员可以调整完成时限',
     en: 'Only the leadership group office or an admin may change a deadline',
   },
-  issueTokens: { zh: '只有管理员或领导小组办公室可以签发令牌', en: 'Only an admin or the leadership group office may issue tokens' },
+  issueTokens: { zh: '只有管理员可以签发办公室令牌', en: 'Only an admin may issue office tokens' },
+  actAsOther: {
+    zh: '任何人都不能签发代表他人的凭证：个人令牌只能由本人登录后签发',
+    en: 'No one may issue a credential that acts as someone else: a person issues their own tokens, signed in',
+  },
+  manageAccounts: {
+    zh: '只有领导小组办公室或管理员可以设置账号、发放登录链接或重置密码',
+    en: 'Only the leadership group office or an admin may set up accounts, issue sign-in links or reset passwords',
+  },
   approvePhase: { zh: '只有领导小组组长可以批准或否决进入新阶段', en: 'Only the group leader may approve or reject a proposed phase' },
 } satisfies Record<string, Text>;
 
@@ -72,9 +80,20 @@ export function checkReadPlan(p: Principal, planId: string): Rule | null {
   return p.kind !== 'person' || p.planId === planId ? null : 'readPlan';
 }
 
-export function checkIssueTokens(p: Principal, plan: PlanDefinition | null): Rule | null {
-  if (p.kind === 'admin') return null;
-  return plan && isPlanOffice(p, plan) ? null : 'issueTokens';
+/**
+ * The rule that forbids `p` to issue a token acting as `target`, or null. Office
+ * tokens stay with admins; everything else only for oneself, so no principal can
+ * hold a credential that acts as someone else.
+ */
+export function checkIssueTokens(p: Principal, target: Exclude<Principal, { kind: 'system' }>): Rule | null {
+  if (target.kind === 'office') return p.kind === 'admin' ? null : 'issueTokens';
+  if (target.kind === 'admin') return p.kind === 'admin' ? null : 'actAsOther';
+  return p.kind === 'person' && p.planId === target.planId && p.personId === target.personId ? null : 'actAsOther';
+}
+
+/** The rule that forbids `p` to set up accounts and sign-in links for the people of `plan`, or null. */
+export function checkManageAccounts(p: Principal, plan: PlanDefinition): Rule | null {
+  return isPlanOffice(p, plan) ? null : 'manageAccounts';
 }
 
 /** The rule that forbids `p` to send a task command of `type`, or null. */

@@ -23,8 +23,8 @@ export interface RecordEntry {
 
 export interface DeadlineChange {
   at: number;
-  /** office: moved by the office; extension: an approved request; return: set by the reviewer on a return. */
-  kind: 'office' | 'extension' | 'return';
+  /** office: moved by the office; extension: an approved request; return: set by the reviewer on a return; suspension: moved by the time suspended. */
+  kind: 'office' | 'extension' | 'return' | 'suspension';
   from: number;
   to: number;
   reason: string;
@@ -98,6 +98,12 @@ export interface TaskRecord {
   acceptedAt: number | null;
   /** Closed with the plan before it was accepted. */
   unfinished: boolean;
+  /** Cancelled (撤销) by the leadership group, with when, by whom and why. */
+  cancelled: { at: number; by: string; reason: string } | null;
+  /** Periods suspended (挂起), with reasons; `to` null while still suspended. */
+  suspensions: { from: number; to: number | null; by: string; reason: string }[];
+  /** Times the office urged the holder (一键催办). */
+  urged: { at: number; by: string; holder: 'department' | 'reviewer' }[];
   /** Accepted, and its accepted submission came in on time. */
   finishedOnTime: boolean | null;
 }
@@ -128,6 +134,9 @@ export function taskRecord(plan: PlanDefinition, task: TaskDefinition, ctx: Task
     submissions: [],
     acceptedAt: null,
     unfinished: false,
+    cancelled: null,
+    suspensions: [],
+    urged: [],
     finishedOnTime: null,
   };
   let deadline = original;
@@ -139,11 +148,22 @@ export function taskRecord(plan: PlanDefinition, task: TaskDefinition, ctx: Task
     overdueSince = null;
   };
 
+  /** A suspension ends: the deadline moves by the time spent suspended, as the machine moved it. */
+  const endSuspension = (h: RecordEntry) => {
+    const open = rec.suspensions.findLast((x) => x.to === null);
+    if (!open) return;
+    open.to = h.at;
+    const to = deadline + (h.at - open.from);
+    rec.deadlineChanges.push({ at: h.at, kind: 'suspension', from: deadline, to, reason: open.reason, by: h.by });
+    deadline = to;
+  };
+
   for (const h of history) {
     const d = h.data ?? {};
     const wasOverdue = supervisionOf(h.from) === 'overdue';
     const isOverdue = supervisionOf(h.to) === 'overdue';
-    if (!wasOverdue && isOverdue) overdueSince = deadline;
+    // Resumed into overdue, the clock was stopped meanwhile: overdue again from the resumption.
+    if (!wasOverdue && isOverdue) overdueSince = supervisionOf(h.from) === 'suspended' ? h.at : deadline;
     if (wasOverdue && !isOverdue) endOverdue(h.at);
     for (const id of h.notices ?? []) {
       const m = /\.r(\d+)$/.exec(id);
@@ -193,7 +213,11 @@ export function taskRecord(plan: PlanDefinition, task: TaskDefinition, ctx: Task
         }
         break;
       }
+      case 'task.resume':
+        endSuspension(h);
+        break;
       case 'task.submit':
+        if (supervisionOf(h.from) === 'suspended') endSuspension(h);
         rec.submissions.push({ at: h.at, by: h.by, deadline, onTime: h.at <= deadline, outcome: 'pending', reviewDays: 0, reviewEscalations: 0 });
         rec.acknowledgement.at ??= h.at;
         break;
@@ -219,6 +243,16 @@ export function taskRecord(plan: PlanDefinition, task: TaskDefinition, ctx: Task
         }
         break;
       }
+      case 'task.suspend':
+        rec.suspensions.push({ from: h.at, to: null, by: h.by, reason: str(d.reason) });
+        break;
+      case 'task.urge':
+        rec.urged.push({ at: h.at, by: h.by, holder: supervisionOf(h.from) === 'withReviewer' ? 'reviewer' : 'department' });
+        break;
+      case 'task.cancel':
+        rec.cancelled = { at: h.at, by: h.by, reason: str(d.reason) };
+        endOverdue(h.at);
+        break;
       case 'task.close': {
         rec.unfinished = true;
         const sub = pending();

@@ -83,6 +83,20 @@ export const TASK_COMMANDS: { [K in TaskCommandType]: TaskCommandSpec<K> } = {
     danger: true,
     fields: [{ name: 'note', kind: 'reason', label: { zh: '驳回理由', en: 'Why it is rejected' } }],
   },
+  'task.urge': { by: 'office', label: { zh: '一键催办', en: 'urge now' }, fields: [{ name: 'note', kind: 'note' }] },
+  'task.cancel': {
+    by: 'office',
+    label: { zh: '撤销任务', en: 'cancel the task' },
+    danger: true,
+    fields: [{ name: 'reason', kind: 'reason', label: { zh: '撤销理由', en: 'Why it is cancelled' } }],
+  },
+  'task.suspend': {
+    by: 'office',
+    label: { zh: '挂起', en: 'suspend' },
+    danger: true,
+    fields: [{ name: 'reason', kind: 'reason', label: { zh: '挂起理由', en: 'Why it is suspended' } }],
+  },
+  'task.resume': { by: 'office', label: { zh: '恢复', en: 'resume' }, fields: [{ name: 'note', kind: 'note' }] },
   'task.deadline.change': {
     by: 'office',
     label: { zh: '调整完成时限', en: 'change deadline' },

@@ -43,8 +43,19 @@ export interface StoredPlan extends StoredEntity<PlanSnapshot> {
   created: number;
 }
 
-export type Supervision = 'idle' | 'onTrack' | 'dueSoon' | 'overdue' | 'withReviewer' | 'closed';
-export type Work = 'draft' | 'assigned' | 'acknowledged' | 'inProgress' | 'submitted' | 'underReview' | 'rectification' | 'accepted' | 'unfinished';
+export type Supervision = 'idle' | 'onTrack' | 'dueSoon' | 'overdue' | 'withReviewer' | 'suspended' | 'closed';
+export type Work =
+  | 'draft'
+  | 'assigned'
+  | 'acknowledged'
+  | 'inProgress'
+  | 'delivered'
+  | 'submitted'
+  | 'underReview'
+  | 'rectification'
+  | 'accepted'
+  | 'unfinished'
+  | 'cancelled';
 
 /** The phase of its own a task is in: its work region's parent state (draft, launch … evaluation, or closed once over). */
 export type TaskStage = 'draft' | 'launch' | 'promotion' | 'implementation' | 'evaluation' | 'closed';
@@ -56,7 +67,7 @@ export interface TaskStateView {
   rung: number;
   /** Steps past the review deadline while the reviewer holds the task. */
   reviewRung: number;
-  acknowledgement: 'idle' | 'waiting' | 'reminded' | 'chased' | 'done';
+  acknowledgement: 'idle' | 'waiting' | 'reminded' | 'chased' | 'paused' | 'pausedReminded' | 'done';
   extension: 'idle' | 'pending' | 'closed';
 }
 
@@ -91,7 +102,7 @@ export function taskState(snap: TaskSnapshot): TaskStateView {
 
 /** Work that is over: accepted, or left unfinished when the plan closed. */
 export function isFinished(work: Work): boolean {
-  return work === 'accepted' || work === 'unfinished';
+  return work === 'accepted' || work === 'unfinished' || work === 'cancelled';
 }
 
 export function planStage(snap: PlanSnapshot): PlanStage {

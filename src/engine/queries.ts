@@ -25,7 +25,7 @@ export interface TaskFilter {
   open?: boolean;
 }
 
-const SUPERVISION_STATES = new Set(['idle', 'onTrack', 'dueSoon', 'overdue', 'withReviewer', 'closed']);
+const SUPERVISION_STATES = new Set(['idle', 'onTrack', 'dueSoon', 'overdue', 'withReviewer', 'suspended', 'closed']);
 
 function pendingTimers(timers: Timers, zone: string) {
   return Object.entries(timers)
@@ -76,6 +76,8 @@ export class Queries {
       INDEX.supervision('withReviewer'),
       INDEX.work('accepted'),
       INDEX.work('unfinished'),
+      INDEX.work('cancelled'),
+      INDEX.supervision('suspended'),
       INDEX.rung(1),
       INDEX.rung(2),
       INDEX.rung(3),
@@ -105,6 +107,8 @@ export class Queries {
         awaitingAcceptance: counts[INDEX.supervision('withReviewer')],
         accepted: counts[INDEX.work('accepted')],
         unfinished: counts[INDEX.work('unfinished')],
+        cancelled: counts[INDEX.work('cancelled')],
+        suspended: counts[INDEX.supervision('suspended')],
         byRung: { 1: counts[INDEX.rung(1)], 2: counts[INDEX.rung(2)], 3: counts[INDEX.rung(3)], 4: counts[INDEX.rung(4)] },
       },
     };

@@ -118,7 +118,8 @@ export function applyActions(
 
 /**
  * Applies `event` to `snapshot`. An event the state does not take (or whose guard
- * fails) changes nothing: xstate then returns the very same snapshot object.
+ * fails) changes nothing: xstate then returns the very same snapshot object and no
+ * actions.
  */
 export function step(
   machine: AnyStateMachine,
@@ -128,7 +129,9 @@ export function step(
   newToken: TokenSource,
 ): StepResult {
   const [next, actions] = transition(machine, snapshot, event as never);
-  if (next === snapshot) return { handled: false, snapshot, timers, armed: [], cancelled: [], emitted: [] };
+  // A transition that only emits (an urge) leaves xstate's snapshot as it was: it is
+  // handled all the same when it asks for an action.
+  if (next === snapshot && actions.length === 0) return { handled: false, snapshot, timers, armed: [], cancelled: [], emitted: [] };
   // A timer that fired is spent, even when its transition stays in the state that armed it.
   const left = event.type in timers && event.type.startsWith('xstate.after.') ? omit(timers, event.type) : timers;
   const folded = applyActions(actions, left, eventTime(event), newToken);

@@ -32,7 +32,12 @@ export function probeEvent(type: TaskCommandType, deadline: number, at: number):
     case 'task.accept':
     case 'task.extension.approve':
     case 'task.extension.reject':
+    case 'task.urge':
+    case 'task.resume':
       return { type, at, note: '-' };
+    case 'task.cancel':
+    case 'task.suspend':
+      return { type, at, reason: '-' };
     case 'task.return':
     case 'task.deadline.change':
     case 'task.extension.request':
@@ -52,6 +57,10 @@ export function toTaskEvent(command: TaskCommandInput, at: number, resolveDeadli
     case 'task.accept':
     case 'task.extension.approve':
     case 'task.extension.reject':
+    case 'task.urge':
+    case 'task.cancel':
+    case 'task.suspend':
+    case 'task.resume':
       return { ...command, at };
     case 'task.return':
     case 'task.deadline.change':

@@ -50,7 +50,8 @@ function eventsFor(snapshot: AnyMachineSnapshot): TaskEvent[] {
   return ownEventTypes(snapshot).map((type) => {
     switch (type) {
       case 'task.progress':
-        return { type, at, percent: 50, note: '' };
+        // Half-way first, then delivered in full.
+        return { type, at, percent: ctx.progress?.percent === 50 ? 100 : 50, note: '' };
       case 'task.submit':
         return { type, at, evidence: ['https://e.org/x'], note: '' };
       case 'task.accept':
@@ -65,6 +66,12 @@ function eventsFor(snapshot: AnyMachineSnapshot): TaskEvent[] {
         return { type, at, note: '' };
       case 'task.extension.reject':
         return { type, at, note: 'no' };
+      case 'task.urge':
+      case 'task.resume':
+        return { type, at: at + HOUR, note: '' };
+      case 'task.cancel':
+      case 'task.suspend':
+        return { type, at, reason: 'r' };
       default:
         if (type.includes('checkpoint')) return { type, at: ctx.reminderTimes[ctx.nextReminder] ?? ctx.deadline } as never;
         if (type.includes('rungGrace')) return { type, at: ctx.rectificationDeadline ?? ctx.deadline } as never;
@@ -79,7 +86,7 @@ function eventsFor(snapshot: AnyMachineSnapshot): TaskEvent[] {
 
 const serialize = (s: AnyMachineSnapshot) => {
   const c = s.context as TaskContext;
-  return JSON.stringify([s.value, c.rung, c.nextReminder, c.reviewRung, c.nextReviewReminder, c.extensions]);
+  return JSON.stringify([s.value, c.rung, c.nextReminder, c.reviewRung, c.nextReviewReminder, c.extensions, c.progress?.percent ?? null]);
 };
 
 describe('task machine: every reachable state and transition', () => {
@@ -92,6 +99,8 @@ describe('task machine: every reachable state and transition', () => {
       'accepted',
       'acknowledged',
       'assigned',
+      'cancelled',
+      'delivered',
       'draft',
       'inProgress',
       'rectification',
@@ -132,12 +141,14 @@ describe('task machine: every reachable state and transition', () => {
         const view = taskState(next as never);
         const sup = JSON.stringify((next.value as { supervision: unknown }).supervision);
         // Acceptance, or the plan closing, and nothing else closes supervision.
-        expect(view.work === 'accepted' || view.work === 'unfinished').toBe(view.supervision === 'closed');
+        expect(['accepted', 'unfinished', 'cancelled'].includes(view.work)).toBe(view.supervision === 'closed');
         // A submitted task is the reviewer's: no clock of the department runs.
         expect(view.stage === 'evaluation').toBe(view.supervision === 'withReviewer');
         // Overdue always has a rung; a rung outlives the ladder only as the record of a submitted or closed task.
         if (sup.includes('overdue')) expect(ctx.rung).toBeGreaterThan(0);
-        else if (ctx.rung > 0) expect(['closed', 'withReviewer']).toContain(view.supervision);
+        else if (ctx.rung > 0) expect(['closed', 'withReviewer', 'suspended']).toContain(view.supervision);
+        // Suspended, the context says since when and from where; otherwise it says nothing.
+        expect(view.supervision === 'suspended').toBe(ctx.suspension !== null);
         // Exactly the clock of whoever holds the task runs, and the 签收 clock until it is signed for.
         const pending = Object.keys(r.timers).map((p) => p.split('.')[2]).sort();
         const clock = sup.includes('watching')
@@ -191,7 +202,7 @@ describe('task machine: every simple path of each region', () => {
           const next = send(s, event as never);
           expect(next.result.handled).toBe(true);
           const view = taskState(next.snap as never);
-          expect(view.work === 'accepted' || view.work === 'unfinished').toBe(view.supervision === 'closed');
+          expect(['accepted', 'unfinished', 'cancelled'].includes(view.work)).toBe(view.supervision === 'closed');
           s = next;
         }
         expect(serializeState(s.snap)).toBe(serializeState(path.state));
