@@ -9,6 +9,8 @@
  * either one proposes it, and the plan stays where it is until the group leader
  * approves (or rejects, and the office may propose again).
  * Timers: the start of the next phase, or the end of evaluation.
+ * plan.amend (engine only) takes new phase dates from an amendment and re-arms the
+ * next boundary.
  * Emitted actions: activateTasks (on publish), phaseChanged { from, to, manual },
  * phaseProposed { from, to, manual }, phaseRejected { from, to }.
  */
@@ -40,7 +42,9 @@ export type PlanEvent =
   | ({ type: 'plan.publish' } & Timed)
   | ({ type: 'plan.advance'; reason: string } & Timed)
   | ({ type: 'plan.phase.approve'; note: string } & Timed)
-  | ({ type: 'plan.phase.reject'; note: string } & Timed);
+  | ({ type: 'plan.phase.reject'; note: string } & Timed)
+  /** An amendment of the running plan moved future phase dates (engine only). */
+  | ({ type: 'plan.amend'; boundaries: PlanContext['boundaries']; approvals: PlanContext['approvals'] } & Timed);
 
 export interface PhaseChanged {
   from: PlanStage;
@@ -71,6 +75,8 @@ function phase<K extends keyof typeof NEXT>(key: K) {
         guard: 'proposalPending' as const,
         actions: [{ type: 'phaseRejected' as const, params: { from: key, to } }, 'clearProposal' as const],
       },
+      // Re-entered so the next boundary's timer is armed again for its new date.
+      'plan.amend': { target: key, reenter: true, actions: 'amend' as const },
     },
   };
 }
@@ -95,6 +101,7 @@ export const planMachine = setup({
     phaseRejected: (_, _params: { from: PlanStage; to: PlanStage }) => {},
     propose: assign(({ event }, params: { to: Next; manual: boolean }) => ({ proposal: { to: params.to, at: eventTime(event), manual: params.manual } })),
     clearProposal: assign(() => ({ proposal: null })),
+    amend: assign(({ event }) => (event.type === 'plan.amend' ? { boundaries: event.boundaries, approvals: event.approvals } : {})),
   },
 }).createMachine({
   id: 'plan',

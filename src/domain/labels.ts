@@ -119,6 +119,8 @@ export const NOTICE_KIND_TEXT: Record<NoticeKind, Text> = {
   cancelled: { zh: '任务撤销', en: 'task cancelled' },
   suspended: { zh: '任务挂起', en: 'task suspended' },
   resumed: { zh: '任务恢复', en: 'task resumed' },
+  handover: { zh: '工作交接', en: 'handover' },
+  amended: { zh: '方案修订', en: 'plan amended' },
 };
 
 export const LABELS = {

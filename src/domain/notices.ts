@@ -26,7 +26,9 @@ export type NoticeKind =
   | 'urge'
   | 'cancelled'
   | 'suspended'
-  | 'resumed';
+  | 'resumed'
+  | 'handover'
+  | 'amended';
 
 /** A notice as rendered for its readers: its facts, numbered, addressed by name, in words. */
 export interface Notice extends Omit<NoticeFacts, 'phase' | 'recipients'> {
@@ -89,6 +91,10 @@ export interface NoticeFacts {
   late?: number;
   /** For the reviewer's notices: the review deadline (验收时限). */
   reviewDeadline?: number;
+  /** For a handover: the tasks the recipient inherits. */
+  tasks?: string[];
+  /** For an amendment's notices: why the plan changed. */
+  reason?: string;
   /** For an urge: whom it chases. */
   holder?: 'department' | 'reviewer';
   /** For extension notices: the date asked for, and whether it was granted. */
@@ -232,6 +238,17 @@ export function renderNotice(plan: PlanDefinition, facts: NoticeFacts): Notice {
   const recipients = facts.recipients.map((r) => ({ ...r, name: plan.people.find((p) => p.id === r.id)?.name ?? r.id }));
   const { phase: _phase, ...rest } = facts;
   const base = { ...rest, recipients, issuer: plan.issuer, number: null as string | null };
+  if (facts.kind === 'handover') {
+    const titles = (facts.tasks ?? []).map((id) => `「${plan.tasks.find((t) => t.id === id)?.title ?? id}」`);
+    return {
+      ...base,
+      title: { zh: `工作交接：您接手 ${titles.length} 项任务`, en: `Handover: you take over ${titles.length} task(s)` },
+      body: {
+        zh: `方案「${plan.title}」修订（${facts.reason ?? ''}），以下任务自 ${formatPlanTime(facts.createdAt, zone)} 起由您负责：${titles.join('、')}。此前的提醒和通知仍归原责任人，今后的提醒和督办通知发给您。`,
+        en: `"${plan.title}" was amended (${facts.reason ?? ''}); from ${formatPlanTime(facts.createdAt, zone)} these tasks are yours: ${titles.join(', ')}. Earlier notices stay with whom they went to; from now on reminders and escalations come to you.`,
+      },
+    };
+  }
   if (facts.kind === 'phaseProposed' || facts.kind === 'phaseRejected') {
     const change = facts.phase!;
     const to = PHASE_TEXT[change.to] ?? { zh: change.to, en: change.to };
@@ -387,6 +404,15 @@ export function renderNotice(plan: PlanDefinition, facts: NoticeFacts): Notice {
         ...base,
         title: { zh: `任务恢复：「${title}」完成时限顺延至 ${deadlineText}`, en: `Task resumed: "${title}" is now due ${deadlineText}` },
         body: { zh: `「${title}」已恢复办理，完成时限顺延至 ${deadlineText}。`, en: `"${title}" is resumed; it is now due ${deadlineText}.` },
+      };
+    case 'amended':
+      return {
+        ...base,
+        title: { zh: `方案修订：「${title}」完成时限为 ${deadlineText}`, en: `Plan amended: "${title}" is due ${deadlineText}` },
+        body: {
+          zh: `方案「${plan.title}」已修订（${facts.reason ?? ''}）。「${title}」的完成时限为 ${deadlineText}，请按新的安排办理。`,
+          en: `"${plan.title}" was amended (${facts.reason ?? ''}). "${title}" is due ${deadlineText}; please work to the new arrangement.`,
+        },
       };
     case 'rectification':
       break;

@@ -128,7 +128,8 @@ export type SystemEventType =
   | 'timer.checkpoint'
   | 'timer.rungGrace'
   | 'notice.acknowledge'
-  | 'system.upgraded';
+  | 'system.upgraded'
+  | 'plan.amended';
 
 export const SYSTEM_EVENT_TEXT: Record<SystemEventType, Text> = {
   'plan.created': { zh: '创建方案', en: 'plan created' },
@@ -139,6 +140,7 @@ export const SYSTEM_EVENT_TEXT: Record<SystemEventType, Text> = {
   'timer.rungGrace': { zh: '整改期满，督办升级', en: 'rectification period over: escalation' },
   'notice.acknowledge': { zh: '签收通知', en: 'notice acknowledged' },
   'system.upgraded': { zh: '系统升级，记录转为新版本', en: 'record upgraded to the new version' },
+  'plan.amended': { zh: '方案修订', en: 'plan amended' },
 };
 
 /** What history calls every event, command or not. */

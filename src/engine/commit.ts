@@ -37,6 +37,8 @@ export type Write = {
   timers: Timers;
   ix: string[];
   history: HistoryEntry;
+  /** Other hash fields written with the state (an amendment's definition and revision). */
+  fields?: Record<string, string | number>;
 } & ({ kind: 'plan'; before: StoredEntity<PlanSnapshot>; snap: PlanSnapshot } | { kind: 'task'; before: StoredTask; snap: TaskSnapshot });
 
 export interface Change {
@@ -158,7 +160,8 @@ export class Committer {
     // Draft tasks can be deleted and re-created by a draft replacement, restarting
     // their versions; published tasks never are, so only they are remembered.
     if (w.kind !== 'task' || taskState(w.snap).work === 'draft') return;
-    if (isFinished(taskState(w.snap).work)) {
+    // A finished task takes no more events; an amended one is read again for its new definition.
+    if (isFinished(taskState(w.snap).work) || w.fields) {
       this.deps.reader.forget(w.key);
       return;
     }
@@ -196,7 +199,7 @@ function addWrite(batch: Batch, pk: PlanKeys, w: Write, cas: string): void {
   const ver = w.before.ver + 1;
   batch
     .expectVersion(w.key, w.before.ver, w.before.cas)
-    .hset(w.key, entityFields(w.kind, { ver, cas, snap: w.snap, timers: w.timers, ix: w.ix }));
+    .hset(w.key, { ...entityFields(w.kind, { ver, cas, snap: w.snap, timers: w.timers, ix: w.ix }), ...w.fields });
   const oldIx = new Set(w.before.ix);
   const newIx = new Set(w.ix);
   for (const name of oldIx) if (!newIx.has(name)) batch.srem(pk.index(name), w.id);

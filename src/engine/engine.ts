@@ -19,6 +19,7 @@ import type { Principal } from '../domain/permissions.js';
 import type { PlanDefinition } from '../domain/plan.schema.js';
 import type { RedisClient } from '../store/batch.js';
 import { keysFor, type Keys, type PlanKeys } from '../store/keys.js';
+import { amendPlan, type AmendOptions, type PlanDiff } from './amend.js';
 import { Committer, type Outcome } from './commit.js';
 import type { EngineCore } from './core.js';
 import { Definitions } from './definitions.js';
@@ -121,6 +122,10 @@ export class Engine {
   }
   replaceDraft(planId: string, input: unknown, by: Principal): Promise<Outcome> {
     return replaceDraft(this.core, planId, input, by);
+  }
+  /** Amends a published plan as one revision (see amend.ts); `dryRun` only returns the diff. */
+  amendPlan(planId: string, input: unknown, by: Principal, options: AmendOptions): Promise<Outcome & { diff: PlanDiff }> {
+    return amendPlan(this.core, planId, input, by, options);
   }
   planEvent(planId: string, command: PlanCommandInput, by: Principal): Promise<Outcome> {
     return planEvent(this.core, planId, command, by);

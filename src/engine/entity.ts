@@ -34,8 +34,10 @@ export interface StoredEntity<S = AnyMachineSnapshot> {
 
 export interface StoredTask extends StoredEntity<TaskSnapshot> {
   def: TaskDefinition;
-  /** Revision of the plan definition this task was built from. */
+  /** Revision of the plan definition this task belongs to now. */
   rev: number;
+  /** Revision whose escalation policy the task runs (the one it was activated under). */
+  polrev: number;
 }
 
 export interface StoredPlan extends StoredEntity<PlanSnapshot> {
@@ -190,10 +192,20 @@ function parseEntity(kind: 'plan' | 'task', h: Record<string, string>, context: 
   };
 }
 
-/** A stored task, migrated to this build's machine, its policy put back from the definition of its plan revision. */
-export function parseTask(h: Record<string, string>, plan: PlanDefinition): StoredTask {
-  const e = parseEntity('task', h, { policy: policyWithDefaults(plan.escalation) });
-  return { ...e, snap: e.snap as TaskSnapshot, def: JSON.parse(h.def!) as TaskDefinition, rev: Number(h.rev) };
+/**
+ * A stored task, migrated to this build's machine, its policy put back from the
+ * definition of the revision whose policy it runs (`polrev`: an amendment that
+ * changes the policy leaves running tasks on the old one unless it migrates them).
+ */
+export function parseTask(h: Record<string, string>, policyDef: PlanDefinition): StoredTask {
+  const e = parseEntity('task', h, { policy: policyWithDefaults(policyDef.escalation) });
+  return {
+    ...e,
+    snap: e.snap as TaskSnapshot,
+    def: JSON.parse(h.def!) as TaskDefinition,
+    rev: Number(h.rev),
+    polrev: h.polrev ? Number(h.polrev) : Number(h.rev),
+  };
 }
 
 export function parsePlan(h: Record<string, string>): StoredPlan {

@@ -46,7 +46,7 @@ export class EntityReader {
     }
     const h = await this.redis.hgetall(key);
     if (!h.ver) throw new NotFoundError({ zh: `方案 ${planId} 中没有任务 ${taskId}`, en: `Plan ${planId} has no task ${taskId}` });
-    return parseTask(h, await this.defs.get(planId, Number(h.rev)));
+    return parseTask(h, await this.defs.get(planId, Number(h.polrev ?? h.rev)));
   }
 
   async taskIds(planId: string): Promise<string[]> {
@@ -62,7 +62,7 @@ export class EntityReader {
     for (const [err, h] of replies) {
       if (err) throw err;
       const hash = h as Record<string, string>;
-      if (hash.ver) tasks.push(parseTask(hash, await this.defs.get(planId, Number(hash.rev))));
+      if (hash.ver) tasks.push(parseTask(hash, await this.defs.get(planId, Number(hash.polrev ?? hash.rev))));
     }
     return tasks;
   }

@@ -17,6 +17,14 @@ export const TaskListQuery = z.object({
   rung: z.coerce.number().int().min(1).max(20).optional(),
 });
 
+/** An amendment of a published plan: the whole new definition, why, and whether to move running ladders to a new policy. */
+export const AmendmentBody = z.object({
+  plan: z.unknown(),
+  reason: z.string().trim().min(1, 'is required').max(4000),
+  migratePolicy: z.boolean().default(false),
+  dryRun: z.boolean().default(false),
+});
+
 export const CreatePlanQuery = z.object({ publish: z.enum(['true', 'false']).transform((v) => v === 'true').optional() });
 
 /**
@@ -51,6 +59,17 @@ export function plansRouter(engine: Engine, queries: Queries): Router {
     mayRead(principalOf(res), req.params.planId);
     await engine.replaceDraft(req.params.planId, req.body, principalOf(res));
     res.json(await queries.planSummary(req.params.planId));
+  });
+
+  r.post('/plans/:planId/amendments', async (req, res) => {
+    mayRead(principalOf(res), req.params.planId);
+    const body = parse(AmendmentBody, req.body, 'body');
+    const outcome = await engine.amendPlan(req.params.planId, body.plan, principalOf(res), {
+      reason: body.reason,
+      migratePolicy: body.migratePolicy,
+      dryRun: body.dryRun,
+    });
+    res.status(body.dryRun ? 200 : 201).json({ ...outcome, plan: await queries.planSummary(req.params.planId) });
   });
 
   r.post('/plans/:planId/events', async (req, res) => {
