@@ -83,20 +83,58 @@ export const validateCommand = command(
   },
 );
 
+/** A diff of an amendment as the office reads it. */
+function describeDiff(diff: {
+  tasksAdded: string[];
+  deadlines: { task: string; from: number; to: number }[];
+  handovers: { task: string; role: string; from: string; to: string }[];
+  tasksEdited: string[];
+  phasesMoved: string[];
+  policyChanged: boolean;
+  policyMigrated: boolean;
+  leadershipChanged: boolean;
+  peopleChanged: boolean;
+  unitsChanged: boolean;
+}): string[] {
+  const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+  const lines: string[] = [];
+  for (const id of diff.tasksAdded) lines.push(`  + 新增任务 / new task ${id}`);
+  for (const d of diff.deadlines) lines.push(`  ~ ${d.task} 完成时限 / deadline ${day(d.from)} → ${day(d.to)}`);
+  for (const h of diff.handovers) lines.push(`  ~ ${h.task} ${h.role}: ${h.from} → ${h.to}`);
+  for (const id of diff.tasksEdited) lines.push(`  ~ ${id} 内容修改 / edited`);
+  for (const p of diff.phasesMoved) lines.push(`  ~ 阶段日期 / phase boundary ${p}`);
+  if (diff.policyChanged) lines.push(`  ~ 督办规则 / escalation policy${diff.policyMigrated ? '（运行中的任务一并改用 / running ladders move too）' : '（运行中的任务沿用原规则 / running ladders keep theirs）'}`);
+  if (diff.leadershipChanged) lines.push('  ~ 领导小组 / leadership group');
+  if (diff.peopleChanged) lines.push('  ~ 人员 / people');
+  if (diff.unitsChanged) lines.push('  ~ 单位 / units');
+  return lines.length > 0 ? lines : ['  （无变化 / no change）'];
+}
+
 export const applyCommand = command(
   'apply',
-  'duban apply FILE [--server URL] [--token T] [--publish]',
-  `  在运行中的服务器上创建方案,或更新草案。 / Creates the plan on a running server, or updates its draft.
-  --server URL   服务器地址 / server (default DUBAN_SERVER or http://127.0.0.1:3000)
-  --token T      办公室或管理员令牌 / an office or admin token (default DUBAN_TOKEN)
-  --publish      创建后立即发布 / publish right after creating`,
+  'duban apply FILE [--server URL] [--token T] [--publish] [--reason R] [--dry-run] [--migrate-policy]',
+  `  在运行中的服务器上创建方案、更新草案，或修订已发布的方案（显示差异）。 / Creates the plan on a running server, updates its draft, or amends it once published (showing the diff).
+  --server URL      服务器地址 / server (default DUBAN_SERVER or http://127.0.0.1:3000)
+  --token T         办公室或管理员令牌 / an office or admin token (default DUBAN_TOKEN)
+  --publish         创建后立即发布 / publish right after creating
+  --reason R        修订理由（修订已发布方案时必填） / why (required to amend a published plan)
+  --dry-run         只显示差异，不作更改 / show the diff only
+  --migrate-policy  运行中的任务也改用新的督办规则 / move running ladders to the new policy too`,
   async (argv) => {
-    const { values, positionals } = args(argv, { server: { type: 'string' }, token: { type: 'string' }, publish: { type: 'boolean' } });
+    const { values, positionals } = args(argv, {
+      server: { type: 'string' },
+      token: { type: 'string' },
+      publish: { type: 'boolean' },
+      reason: { type: 'string' },
+      'dry-run': { type: 'boolean' },
+      'migrate-policy': { type: 'boolean' },
+    });
     const plan = await loadPlan(positionals[0]);
     const config = loadConfig();
     const server = String(values.server ?? config.DUBAN_SERVER).replace(/\/$/, '');
     const token = (values.token as string | undefined) ?? config.DUBAN_TOKEN;
-    if (!token) throw new CliError('缺少令牌:用 --token 或 DUBAN_TOKEN / no token: pass --token or set DUBAN_TOKEN');
+    if (!token) throw new CliError('缺少令牌：用 --token 或 DUBAN_TOKEN / no token: pass --token or set DUBAN_TOKEN');
+    type Answer = { error?: { message: string; message_en: string; problems?: { path: string; message: string }[] }; stage?: string; diff?: Parameters<typeof describeDiff>[0] };
     const call = async (method: string, path: string, body?: unknown) => {
       const res = await fetch(`${server}/api/v1${path}`, {
         method,
@@ -105,19 +143,31 @@ export const applyCommand = command(
       }).catch((err: unknown) => {
         throw new CliError(`无法连接服务器 / cannot reach ${server}: ${(err as Error).message}`);
       });
-      return { status: res.status, json: (await res.json().catch(() => ({}))) as { error?: { message: string; message_en: string; problems?: { message: string }[] } } };
+      return { status: res.status, json: (await res.json().catch(() => ({}))) as Answer };
     };
-    const exists = (await call('GET', `/plans/${plan.id}`)).status === 200;
-    const res = exists ? await call('PUT', `/plans/${plan.id}`, plan) : await call('POST', `/plans${values.publish ? '?publish=true' : ''}`, plan);
-    if (res.status >= 300) {
-      for (const p of res.json.error?.problems ?? []) console.error(`  ${p.message}`);
-      throw new CliError(`${res.status}: ${res.json.error?.message ?? ''} / ${res.json.error?.message_en ?? 'failed'}`);
+    const failed = (res: { status: number; json: Answer }) => {
+      for (const p of res.json.error?.problems ?? []) console.error(`  ${p.path}: ${p.message}`);
+      return new CliError(`${res.status}: ${res.json.error?.message ?? ''} / ${res.json.error?.message_en ?? 'failed'}`);
+    };
+    const current = await call('GET', `/plans/${plan.id}`);
+    const exists = current.status === 200;
+    if (exists && current.json.stage !== 'draft') {
+      const reason = values.reason as string | undefined;
+      if (!reason) throw new CliError('修订已发布的方案须用 --reason 说明理由 / amending a published plan needs --reason');
+      const dryRun = values['dry-run'] === true;
+      const res = await call('POST', `/plans/${plan.id}/amendments`, { plan, reason, dryRun, migratePolicy: values['migrate-policy'] === true });
+      if (res.status >= 300) throw failed(res);
+      console.log(`${dryRun ? '修订预览（未作更改） / amendment preview (nothing changed)' : '✓ 已修订 / amended'}：${plan.id}`);
+      for (const line of describeDiff(res.json.diff!)) console.log(line);
+      return;
     }
+    const res = exists ? await call('PUT', `/plans/${plan.id}`, plan) : await call('POST', `/plans${values.publish ? '?publish=true' : ''}`, plan);
+    if (res.status >= 300) throw failed(res);
     if (exists && values.publish) {
       const published = await call('POST', `/plans/${plan.id}/events`, { type: 'plan.publish' });
-      if (published.status >= 300) throw new CliError(`${published.status}: ${published.json.error?.message} / ${published.json.error?.message_en}`);
+      if (published.status >= 300) throw failed(published);
     }
-    console.log(`✓ ${exists ? '已更新草案 / draft updated' : '已创建 / created'}:${plan.id}${values.publish ? ',已发布 / published' : ''}`);
+    console.log(`✓ ${exists ? '已更新草案 / draft updated' : '已创建 / created'}：${plan.id}${values.publish ? '，已发布 / published' : ''}`);
   },
 );
 

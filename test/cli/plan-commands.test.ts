@@ -3,7 +3,8 @@
  * simulate a timeline (table, JSON, iCalendar), apply to a running server.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { parse, stringify } from 'yaml';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -109,9 +110,29 @@ describe('duban apply', () => {
     expect(updated.stdout).toContain('draft updated');
     const plans = await rt.queries.listPlans({ kind: 'admin' });
     expect(plans.map((p) => [p.id, p.stage])).toEqual([['jcjy-2023', 'launch']]);
+    // Published now: applying again is an amendment, which needs a reason.
     const again = await dubanAsync(['apply', EXAMPLE], env);
     expect(again.status).toBe(1);
-    expect(again.stderr).toContain('409');
+    expect(again.stderr).toContain('needs --reason');
+  });
+
+  it('amends a published plan: shows the diff, applies it only without --dry-run', async () => {
+    const env = { DUBAN_SERVER: `http://127.0.0.1:${rt.port}`, DUBAN_TOKEN: token };
+    const doc = parse(readFileSync(EXAMPLE, 'utf8')) as { tasks: { id: string; title: string }[] };
+    doc.tasks[0]!.title = `${doc.tasks[0]!.title}（修订）`;
+    const dir = mkdtempSync(join(tmpdir(), 'duban-amend-'));
+    const file = join(dir, 'plan.yaml');
+    writeFileSync(file, stringify(doc));
+    const preview = await dubanAsync(['apply', file, '--reason', '标题调整', '--dry-run'], env);
+    expect(preview.status, preview.stderr).toBe(0);
+    expect(preview.stdout).toContain('amendment preview');
+    expect(preview.stdout).toContain(`${doc.tasks[0]!.id} 内容修改 / edited`);
+    expect((await rt.queries.planSummary('jcjy-2023')).revision).toBe(2);
+    const applied = await dubanAsync(['apply', file, '--reason', '标题调整'], env);
+    expect(applied.status, applied.stderr).toBe(0);
+    expect(applied.stdout).toContain('amended');
+    expect((await rt.queries.planSummary('jcjy-2023')).revision).toBe(3);
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it('refuses without a token', async () => {
