@@ -6,6 +6,7 @@ import { writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { loadConfig } from '../config.js';
+import type { PlanDiff } from '../engine/amend.js';
 import type { PlanDefinition } from '../domain/plan.schema.js';
 import { resolvePlanDate } from '../domain/time.js';
 import { formatReport, importPlanDocument, readDocument, writePlanYaml } from '../importer/index.js';
@@ -84,18 +85,7 @@ export const validateCommand = command(
 );
 
 /** A diff of an amendment as the office reads it. */
-function describeDiff(diff: {
-  tasksAdded: string[];
-  deadlines: { task: string; from: number; to: number }[];
-  handovers: { task: string; role: string; from: string; to: string }[];
-  tasksEdited: string[];
-  phasesMoved: string[];
-  policyChanged: boolean;
-  policyMigrated: boolean;
-  leadershipChanged: boolean;
-  peopleChanged: boolean;
-  unitsChanged: boolean;
-}): string[] {
+function describeDiff(diff: PlanDiff): string[] {
   const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
   const lines: string[] = [];
   for (const id of diff.tasksAdded) lines.push(`  + 新增任务 / new task ${id}`);
@@ -134,7 +124,7 @@ export const applyCommand = command(
     const server = String(values.server ?? config.DUBAN_SERVER).replace(/\/$/, '');
     const token = (values.token as string | undefined) ?? config.DUBAN_TOKEN;
     if (!token) throw new CliError('缺少令牌：用 --token 或 DUBAN_TOKEN / no token: pass --token or set DUBAN_TOKEN');
-    type Answer = { error?: { message: string; message_en: string; problems?: { path: string; message: string }[] }; stage?: string; diff?: Parameters<typeof describeDiff>[0] };
+    type Answer = { error?: { message: string; message_en: string; problems?: { path: string; message: string }[] }; stage?: string; diff?: PlanDiff };
     const call = async (method: string, path: string, body?: unknown) => {
       const res = await fetch(`${server}/api/v1${path}`, {
         method,

@@ -12,6 +12,7 @@
 import { randomBytes } from 'node:crypto';
 import { issueTime } from '../../machines/index.js';
 import type { NoticeFacts } from '../domain/notices.js';
+import type { RecordEntry } from '../domain/record.js';
 import { ConflictError, EventNotAcceptedError } from '../errors.js';
 import { Batch, type RedisClient } from '../store/batch.js';
 import type { PlanKeys } from '../store/keys.js';
@@ -20,15 +21,8 @@ import type { EntityReader } from './reader.js';
 import type { ScheduledTimer, TimerScheduler } from './scheduler.js';
 import type { PlanSnapshot, TaskSnapshot, Timers } from './step.js';
 
-export interface HistoryEntry {
-  at: number;
-  by: string;
-  event: string;
-  from: unknown;
-  to: unknown;
-  data?: Record<string, unknown>;
-  notices?: string[];
-}
+/** A history entry as stored: the record (src/domain/record.ts) is folded from these. */
+export type HistoryEntry = RecordEntry;
 
 /** One entity's new state, as a change writes it. */
 export type Write = {
