@@ -12,6 +12,7 @@ import { inboxRouter } from './inbox.router.js';
 import { openApiDocument } from './openapi.js';
 import { plansRouter } from './plans.router.js';
 import { reportsRouter } from './reports.router.js';
+import { jsonBodies, passes, securityHeaders, unauthenticatedLimit } from './security.js';
 import { redisAnswers, redisFailuresAsUnavailable, REDIS_UNAVAILABLE, requireRedis } from './redis-ready.js';
 import { tokensRouter } from './tokens.router.js';
 
@@ -28,7 +29,11 @@ export function createApp(deps: AppDeps): Express {
   const app = express();
   const log = deps.log ?? ((line: string) => console.error(line));
   app.disable('x-powered-by');
-  app.use(express.json({ limit: '5mb' }));
+  app.use(securityHeaders());
+  app.use(['/api/v1', '/web-api'], unauthenticatedLimit());
+  // Before any route parses a body: a large one is read only from a caller the one
+  // authentication middleware lets through, whatever credential it takes.
+  app.use(jsonBodies({ signedIn: passes(authenticate(deps.tokens)) }));
 
   // Answers within a second whatever state Redis is in: a load balancer's probe must not hang.
   app.get('/healthz', async (_req, res) => {

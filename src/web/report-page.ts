@@ -31,7 +31,8 @@ export function percent(rate: number | null): string {
   return rate === null ? '—' : `${Math.round(rate * 1000) / 10}%`;
 }
 
-const STYLE = `<style>
+/** The bulletin's own rules; the workspace's CSP allows this block by its hash (src/web/index.ts). */
+export const REPORT_CSS = `
 .report-doc { font-family: "FangSong", "STFangsong", "Noto Serif CJK SC", serif; font-size: 14pt; line-height: 1.75; color: #000; }
 .report-doc .rd-head { text-align: center; }
 .report-doc .rd-issuer { color: #c00000; font-family: "STZhongsong", "SimSun", "Noto Serif CJK SC", serif; font-weight: 700; font-size: 22pt; line-height: 1.3; }
@@ -48,7 +49,9 @@ const STYLE = `<style>
 .report-doc caption { font-weight: 700; font-size: 12pt; padding: .4rem 0 .2rem; }
 .report-doc .rd-sign { margin-top: 2.5rem; text-align: right; padding-right: 2em; }
 @media print { .report-doc table { page-break-inside: auto; } .report-doc tr { page-break-inside: avoid; } }
-</style>`;
+`;
+
+const STYLE = `<style>${REPORT_CSS}</style>`;
 
 const W = {
   zh: {

@@ -8,6 +8,7 @@
 import { Router, type RequestHandler } from 'express';
 import type { Engine } from '../engine/engine.js';
 import { authenticate, principalOf } from '../http/auth.js';
+import { exportLimiters, type ExportLimits } from '../http/security.js';
 import type { Runtime } from '../runtime.js';
 import { mayReadReport, reportFor } from '../http/reports.router.js';
 import { buildReportXlsx } from './report-xlsx.js';
@@ -39,11 +40,14 @@ export function reportPrintRoute(engine: Engine): RequestHandler<{ planId: strin
   };
 }
 
-/** Mounted at /web-api before the workspace's own router; only these two paths ask for a token here. */
-export function reportWebRouter(runtime: Runtime): Router {
+/**
+ * Mounted at /web-api before the workspace's own router; only these two paths ask for a
+ * token here. `limits` are shared with the ledger and the notices (src/web/index.ts).
+ */
+export function reportWebRouter(runtime: Runtime, limits: ExportLimits = exportLimiters()): Router {
   const r = Router();
   const auth = authenticate(runtime.tokens);
-  r.get('/plans/:planId/report.xlsx', auth, reportXlsxRoute(runtime.engine));
-  r.get('/plans/:planId/report/print', auth, reportPrintRoute(runtime.engine));
+  r.get('/plans/:planId/report.xlsx', auth, limits.xlsx, reportXlsxRoute(runtime.engine));
+  r.get('/plans/:planId/report/print', auth, limits.print, reportPrintRoute(runtime.engine));
   return r;
 }

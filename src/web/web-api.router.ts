@@ -13,6 +13,7 @@ import { taskMachine } from '../../machines/index.js';
 import { actorLabel, checkReadPlan, checkTaskEvent, ruleText, type Principal } from '../domain/permissions.js';
 import { ForbiddenError, InvalidInputError, NotFoundError } from '../errors.js';
 import { authenticate, principalOf } from '../http/auth.js';
+import { exportLimiters, type ExportLimits } from '../http/security.js';
 import type { Runtime } from '../runtime.js';
 import { FileStore, MAX_FILE_BYTES, MAX_FILES_PER_TASK } from './files.js';
 import { LABELS } from '../domain/labels.js';
@@ -67,7 +68,8 @@ function fileType(req: Request): string {
   return /^[\w.+-]+\/[\w.+-]+$/.test(type) ? type : 'application/octet-stream';
 }
 
-export function webApiRouter(runtime: Runtime): Router {
+/** `limits` are shared with the report routes (src/web/index.ts). */
+export function webApiRouter(runtime: Runtime, limits: ExportLimits = exportLimiters()): Router {
   const { engine, queries } = runtime;
   const files = new FileStore(runtime.redis, engine);
   const graph = machineGraph(taskMachine);
@@ -171,6 +173,7 @@ export function webApiRouter(runtime: Runtime): Router {
     res.send(file.data);
   });
 
+  r.get('/plans/:planId/ledger.xlsx', limits.xlsx);
   r.get('/plans/:planId/ledger.xlsx', async (req, res) => {
     mayRead(principalOf(res), req.params.planId);
     const { planId } = req.params;
@@ -188,6 +191,7 @@ export function webApiRouter(runtime: Runtime): Router {
     res.send(xlsx);
   });
 
+  r.get('/plans/:planId/notices/:noticeId/print', limits.print);
   r.get('/plans/:planId/notices/:noticeId/print', async (req, res) => {
     mayRead(principalOf(res), req.params.planId);
     const notice = await queries.notice(req.params.planId, req.params.noticeId);

@@ -1,7 +1,7 @@
 /**
  * Debian's headless Chromium driven by playwright-core (no browser download), for
  * the workspace's browser tests: one browser per test file, a fresh profile per
- * sign-in, and every page's script errors collected.
+ * sign-in, and every page's script errors and Content-Security-Policy refusals collected.
  *
  * Tests skip, saying why, when /usr/bin/chromium is missing outside CI; in CI they run.
  */
@@ -61,6 +61,10 @@ export async function openWorkspace(base: string): Promise<Workspace> {
     context.setDefaultTimeout(10_000);
     const page = await context.newPage();
     page.on('pageerror', (err) => pageErrors.push(`${who}: ${err.message}`));
+    // A script, style or request the Content-Security-Policy refused is a broken page too.
+    page.on('console', (msg) => {
+      if (msg.type() === 'error' && /Content Security Policy/i.test(msg.text())) pageErrors.push(`${who}: ${msg.text()}`);
+    });
     await page.goto(`${base}/`);
     await page.waitForSelector('#token');
     return page;
