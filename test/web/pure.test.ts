@@ -40,7 +40,7 @@ describe('machine graph', () => {
     expect(g.children.map((c) => c.key)).toEqual(['work', 'supervision', 'acknowledgement', 'extension']);
     const work = g.children[0]!;
     expect(work.initial).toBe('task.work.draft');
-    expect(work.children.map((c) => c.key)).toEqual(['draft', 'launch', 'promotion', 'implementation', 'evaluation', 'accepted', 'unfinished']);
+    expect(work.children.map((c) => c.key)).toEqual(['draft', 'launch', 'promotion', 'implementation', 'evaluation', 'accepted', 'unfinished', 'cancelled']);
     const leaves = work.children.flatMap((c) => (c.children.length > 0 ? c.children.map((l) => l.key) : [c.key]));
     expect(leaves.sort()).toEqual(Object.keys(WORK_TEXT).sort());
     const evaluation = work.children.find((c) => c.key === 'evaluation')!;
@@ -68,10 +68,11 @@ describe('allowed actions', () => {
     const now = START + 2;
     expect(allowedActions(person('p-zhang'), plan, task, submitted, now)).toEqual([]);
     expect(allowedActions(person('p-li'), plan, task, submitted, now)).toEqual(['task.review', 'task.accept', 'task.return']);
-    expect(allowedActions(person('p-chen'), plan, task, submitted, now)).toEqual(['task.deadline.change']);
+    // The office: move the deadline, urge the reviewer, cancel — not suspend a task the reviewer holds.
+    expect(allowedActions(person('p-chen'), plan, task, submitted, now)).toEqual(['task.deadline.change', 'task.urge', 'task.cancel']);
     const assigned = snapshotAfter({ type: 'task.activate' });
     expect(allowedActions(person('p-zhao'), plan, task, assigned, now)).toEqual(['task.acknowledge', 'task.progress', 'task.submit', 'task.extension.request']);
-    expect(allowedActions({ kind: 'admin' }, plan, task, assigned, now)).toEqual(['task.deadline.change']);
+    expect(allowedActions({ kind: 'admin' }, plan, task, assigned, now)).toEqual(['task.deadline.change', 'task.urge', 'task.cancel', 'task.suspend']);
     // Past the deadline, an extension is no longer offered.
     const late = snapshotAfter({ type: 'task.activate' });
     expect(allowedActions(person('p-zhao'), plan, task, late, late.context.deadline + 1)).not.toContain('task.extension.request');

@@ -131,7 +131,7 @@ describe('web workspace routes', () => {
     expect(zhang.t1.active).toEqual(expect.arrayContaining(['task.work.promotion.inProgress', 'task.supervision.watching.onTrack']));
     expect(zhang.t3.actions).toEqual([]);
     expect((await actions('p-li')).t1.actions).toEqual([]);
-    expect((await actions('p-chen')).t1.actions).toEqual(['task.deadline.change']);
+    expect((await actions('p-chen')).t1.actions).toEqual(['task.deadline.change', 'task.urge', 'task.cancel', 'task.suspend']);
     expect((await get(`/web-api/plans/${s.planId}/actions`, s.tokens['p-li'])).status).toBe(400);
   });
 
