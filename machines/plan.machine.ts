@@ -57,10 +57,16 @@ const NEXT = { launch: 'promotion', promotion: 'implementation', implementation:
 /** One phase state: leaves for the next on its boundary date or by hand — or proposes it, where the next needs approval. */
 function phase<K extends keyof typeof NEXT>(key: K) {
   const to = NEXT[key];
-  const enter = (manual: boolean) => ({ target: to, actions: [{ type: 'phaseChanged' as const, params: { from: key, to, manual } }, 'clearProposal' as const] });
+  const enter = (manual: boolean) => ({
+    target: to,
+    actions: [{ type: 'phaseChanged' as const, params: { from: key, to, manual } }, 'clearProposal' as const],
+  });
   const propose = (manual: boolean) => ({
     guard: { type: 'needsApproval' as const, params: { to } },
-    actions: [{ type: 'propose' as const, params: { to, manual } }, { type: 'phaseProposed' as const, params: { from: key, to, manual } }],
+    actions: [
+      { type: 'propose' as const, params: { to, manual } },
+      { type: 'phaseProposed' as const, params: { from: key, to, manual } },
+    ],
   });
   return {
     after: { [to]: [propose(false), enter(false)] },
@@ -99,7 +105,9 @@ export const planMachine = setup({
     phaseChanged: (_, _params: PhaseChanged) => {},
     phaseProposed: (_, _params: PhaseChanged) => {},
     phaseRejected: (_, _params: { from: PlanStage; to: PlanStage }) => {},
-    propose: assign(({ event }, params: { to: Next; manual: boolean }) => ({ proposal: { to: params.to, at: eventTime(event), manual: params.manual } })),
+    propose: assign(({ event }, params: { to: Next; manual: boolean }) => ({
+      proposal: { to: params.to, at: eventTime(event), manual: params.manual },
+    })),
     clearProposal: assign(() => ({ proposal: null })),
     amend: assign(({ event }) => (event.type === 'plan.amend' ? { boundaries: event.boundaries, approvals: event.approvals } : {})),
   },

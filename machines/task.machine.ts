@@ -147,7 +147,8 @@ function lateness(event: unknown, dueAt = eventTime(event)): { late?: number } {
   return issueTime(event) !== eventTime(event) ? { late: Math.max(dueAt, eventTime(event)) } : {};
 }
 
-const shift = (ctx: Ctx, at: number, offset: EscalationPolicyT['reminders'][number], sign: 1 | -1 = 1) => shiftOffset(at, offset, ctx.zone, ctx.calendar, sign);
+const shift = (ctx: Ctx, at: number, offset: EscalationPolicyT['reminders'][number], sign: 1 | -1 = 1) =>
+  shiftOffset(at, offset, ctx.zone, ctx.calendar, sign);
 
 /** Reminder times before `deadline`, ascending. */
 function reminderTimes(ctx: Ctx): number[] {
@@ -177,11 +178,27 @@ function graceAfter(ctx: Ctx, rung: number, at: number): number | null {
 function reviewArmed(ctx: Ctx, at: number): Partial<Ctx> {
   const review = ctx.policy.review;
   const reviewDeadline = shift(ctx, at, review.within);
-  const times = review.reminders.map((o) => shift(ctx, reviewDeadline, o, -1)).filter((t) => t > at).sort((a, b) => a - b);
-  return { submittedAt: at, reviewDeadline, reviewReminderTimes: times, nextReviewReminder: 0, reviewRung: 0, reviewRectificationDeadline: null };
+  const times = review.reminders
+    .map((o) => shift(ctx, reviewDeadline, o, -1))
+    .filter((t) => t > at)
+    .sort((a, b) => a - b);
+  return {
+    submittedAt: at,
+    reviewDeadline,
+    reviewReminderTimes: times,
+    nextReviewReminder: 0,
+    reviewRung: 0,
+    reviewRectificationDeadline: null,
+  };
 }
 
-const reviewCleared: Partial<Ctx> = { reviewDeadline: null, reviewReminderTimes: [], nextReviewReminder: 0, reviewRung: 0, reviewRectificationDeadline: null };
+const reviewCleared: Partial<Ctx> = {
+  reviewDeadline: null,
+  reviewReminderTimes: [],
+  nextReviewReminder: 0,
+  reviewRung: 0,
+  reviewRectificationDeadline: null,
+};
 
 const noticeOf =
   (make: (ctx: Ctx, event: unknown) => TaskNotice) =>
@@ -200,7 +217,8 @@ export const taskMachine = setup({
   delays: {
     checkpoint: ({ context, event }) => until(context.reminderTimes[context.nextReminder] ?? context.deadline, event),
     rungGrace: ({ context, event }) => until(context.rectificationDeadline ?? eventTime(event), event),
-    reviewCheck: ({ context, event }) => until(context.reviewReminderTimes[context.nextReviewReminder] ?? context.reviewDeadline ?? eventTime(event), event),
+    reviewCheck: ({ context, event }) =>
+      until(context.reviewReminderTimes[context.nextReviewReminder] ?? context.reviewDeadline ?? eventTime(event), event),
     reviewGrace: ({ context, event }) => until(context.reviewRectificationDeadline ?? eventTime(event), event),
     ackCheck: ({ context, event }) => until(context.ackDeadline ?? eventTime(event), event),
     ackChase: ({ context, event }) => until(context.ackChaseAt ?? eventTime(event), event),
@@ -212,7 +230,8 @@ export const taskMachine = setup({
     reviewReminderPending: ({ context, event }) =>
       context.nextReviewReminder < context.reviewReminderTimes.length && issueTime(event) < (context.reviewDeadline ?? 0),
     nextReviewRungIsLast: ({ context }) => context.reviewRung + 1 >= context.policy.review.escalateTo.length,
-    newDeadlineInFuture: ({ event }) => (event.type === 'task.return' || event.type === 'task.deadline.change') && event.deadline > event.at,
+    newDeadlineInFuture: ({ event }) =>
+      (event.type === 'task.return' || event.type === 'task.deadline.change') && event.deadline > event.at,
     fullyDelivered: ({ event }) => event.type === 'task.progress' && event.percent === 100,
     extensionAllowed: ({ context, event }) =>
       event.type === 'task.extension.request' &&
@@ -246,7 +265,9 @@ export const taskMachine = setup({
       const rung = context.rung + 1;
       return { rung, rectificationDeadline: graceAfter(context, rung, issueTime(event)) };
     }),
-    recordProgress: assign(({ event }) => (event.type === 'task.progress' ? { progress: { percent: event.percent, note: event.note, at: event.at } } : {})),
+    recordProgress: assign(({ event }) =>
+      event.type === 'task.progress' ? { progress: { percent: event.percent, note: event.note, at: event.at } } : {},
+    ),
     countReturn: assign(({ context }) => ({ returns: context.returns + 1 })),
     startReview: assign(({ context, event }) => reviewArmed(context, eventTime(event))),
     clearReview: assign(() => reviewCleared),
@@ -270,7 +291,9 @@ export const taskMachine = setup({
     })),
     clearRequest: assign(() => ({ extensionRequest: null })),
     clearSuspension: assign(() => ({ suspension: null })),
-    suspend: assign(({ event }, params: { from: 'watching' | 'overdue' | 'top' }) => ({ suspension: { at: eventTime(event), from: params.from } })),
+    suspend: assign(({ event }, params: { from: 'watching' | 'overdue' | 'top' }) => ({
+      suspension: { at: eventTime(event), from: params.from },
+    })),
     /** The 签收 clock remembers when it was paused, and moves its dates by the time it waited. */
     pauseAck: assign(({ event }) => ({ ackPausedAt: eventTime(event) })),
     resumeAck: assign(({ context, event }) => {
@@ -425,24 +448,44 @@ export const taskMachine = setup({
                 guard: 'reminderPending',
                 target: '.dueSoon',
                 reenter: true,
-                actions: [{ type: 'notice', params: noticeOf((c, e) => ({ kind: 'reminder', index: c.nextReminder, ...lateness(e) })) }, 'consumeReminder'],
+                actions: [
+                  { type: 'notice', params: noticeOf((c, e) => ({ kind: 'reminder', index: c.nextReminder, ...lateness(e) })) },
+                  'consumeReminder',
+                ],
               },
               {
                 guard: 'nextRungIsLast',
                 target: 'overdue.top',
-                actions: ['climb', { type: 'notice', params: noticeOf((c, e) => ({ kind: 'rung', rung: c.rung, ...lateness(e, c.deadline) })) }],
+                actions: [
+                  'climb',
+                  { type: 'notice', params: noticeOf((c, e) => ({ kind: 'rung', rung: c.rung, ...lateness(e, c.deadline) })) },
+                ],
               },
               {
                 target: 'overdue.escalating',
-                actions: ['climb', { type: 'notice', params: noticeOf((c, e) => ({ kind: 'rung', rung: c.rung, ...lateness(e, c.deadline) })) }],
+                actions: [
+                  'climb',
+                  { type: 'notice', params: noticeOf((c, e) => ({ kind: 'rung', rung: c.rung, ...lateness(e, c.deadline) })) },
+                ],
               },
             ],
           },
           on: {
             'task.deadline.change': { guard: 'newDeadlineInFuture', target: 'watching', reenter: true, actions: ['setDeadline', 'arm'] },
-            'task.extension.approve': { guard: 'extensionPending', target: 'watching', reenter: true, actions: ['approveExtension', 'arm'] },
+            'task.extension.approve': {
+              guard: 'extensionPending',
+              target: 'watching',
+              reenter: true,
+              actions: ['approveExtension', 'arm'],
+            },
             'task.submit': 'review',
-            'task.suspend': { target: 'suspended', actions: [{ type: 'suspend', params: { from: 'watching' } }, { type: 'notice', params: { kind: 'suspended' } }] },
+            'task.suspend': {
+              target: 'suspended',
+              actions: [
+                { type: 'suspend', params: { from: 'watching' } },
+                { type: 'notice', params: { kind: 'suspended' } },
+              ],
+            },
           },
         },
         overdue: {
@@ -474,9 +517,18 @@ export const taskMachine = setup({
               {
                 guard: stateIn('#task.supervision.overdue.top'),
                 target: 'suspended',
-                actions: [{ type: 'suspend', params: { from: 'top' } }, { type: 'notice', params: { kind: 'suspended' } }],
+                actions: [
+                  { type: 'suspend', params: { from: 'top' } },
+                  { type: 'notice', params: { kind: 'suspended' } },
+                ],
               },
-              { target: 'suspended', actions: [{ type: 'suspend', params: { from: 'overdue' } }, { type: 'notice', params: { kind: 'suspended' } }] },
+              {
+                target: 'suspended',
+                actions: [
+                  { type: 'suspend', params: { from: 'overdue' } },
+                  { type: 'notice', params: { kind: 'suspended' } },
+                ],
+              },
             ],
           },
         },
@@ -495,7 +547,10 @@ export const taskMachine = setup({
                 target: 'overdue.escalating',
                 actions: ['resume', { type: 'notice', params: noticeOf((c) => ({ kind: 'resumed', deadline: c.deadline })) }],
               },
-              { target: 'watching', actions: ['resume', 'arm', { type: 'notice', params: noticeOf((c) => ({ kind: 'resumed', deadline: c.deadline })) }] },
+              {
+                target: 'watching',
+                actions: ['resume', 'arm', { type: 'notice', params: noticeOf((c) => ({ kind: 'resumed', deadline: c.deadline })) }],
+              },
             ],
             // Submitting ends the suspension: the reviewer's clock starts.
             'task.submit': { target: 'review', actions: 'resume' },
@@ -519,18 +574,41 @@ export const taskMachine = setup({
                     target: 'waiting',
                     reenter: true,
                     actions: [
-                      { type: 'notice', params: noticeOf((c, e) => ({ kind: 'reviewReminder', index: c.nextReviewReminder, ...lateness(e) })) },
+                      {
+                        type: 'notice',
+                        params: noticeOf((c, e) => ({ kind: 'reviewReminder', index: c.nextReviewReminder, ...lateness(e) })),
+                      },
                       'consumeReviewReminder',
                     ],
                   },
                   {
                     guard: 'nextReviewRungIsLast',
                     target: 'top',
-                    actions: ['climbReview', { type: 'notice', params: noticeOf((c, e) => ({ kind: 'reviewRung', rung: c.reviewRung, ...lateness(e, c.reviewDeadline ?? undefined) })) }],
+                    actions: [
+                      'climbReview',
+                      {
+                        type: 'notice',
+                        params: noticeOf((c, e) => ({
+                          kind: 'reviewRung',
+                          rung: c.reviewRung,
+                          ...lateness(e, c.reviewDeadline ?? undefined),
+                        })),
+                      },
+                    ],
                   },
                   {
                     target: 'escalating',
-                    actions: ['climbReview', { type: 'notice', params: noticeOf((c, e) => ({ kind: 'reviewRung', rung: c.reviewRung, ...lateness(e, c.reviewDeadline ?? undefined) })) }],
+                    actions: [
+                      'climbReview',
+                      {
+                        type: 'notice',
+                        params: noticeOf((c, e) => ({
+                          kind: 'reviewRung',
+                          rung: c.reviewRung,
+                          ...lateness(e, c.reviewDeadline ?? undefined),
+                        })),
+                      },
+                    ],
                   },
                 ],
               },
@@ -541,12 +619,18 @@ export const taskMachine = setup({
                   {
                     guard: 'nextReviewRungIsLast',
                     target: 'top',
-                    actions: ['climbReview', { type: 'notice', params: noticeOf((c, e) => ({ kind: 'reviewRung', rung: c.reviewRung, ...lateness(e) })) }],
+                    actions: [
+                      'climbReview',
+                      { type: 'notice', params: noticeOf((c, e) => ({ kind: 'reviewRung', rung: c.reviewRung, ...lateness(e) })) },
+                    ],
                   },
                   {
                     target: 'escalating',
                     reenter: true,
-                    actions: ['climbReview', { type: 'notice', params: noticeOf((c, e) => ({ kind: 'reviewRung', rung: c.reviewRung, ...lateness(e) })) }],
+                    actions: [
+                      'climbReview',
+                      { type: 'notice', params: noticeOf((c, e) => ({ kind: 'reviewRung', rung: c.reviewRung, ...lateness(e) })) },
+                    ],
                   },
                 ],
               },
@@ -576,7 +660,10 @@ export const taskMachine = setup({
         },
         reminded: {
           after: {
-            ackChase: { target: 'chased', actions: { type: 'notice', params: noticeOf((_c, e) => ({ kind: 'ackChase', ...lateness(e) })) } },
+            ackChase: {
+              target: 'chased',
+              actions: { type: 'notice', params: noticeOf((_c, e) => ({ kind: 'ackChase', ...lateness(e) })) },
+            },
           },
           on: { ...received, 'task.suspend': { target: 'pausedReminded', actions: 'pauseAck' } },
         },
@@ -607,7 +694,12 @@ export const taskMachine = setup({
               actions: [
                 {
                   type: 'notice',
-                  params: noticeOf((c) => ({ kind: 'extensionDecided', approved: true, deadline: c.extensionRequest?.deadline ?? c.deadline, requestedAt: c.extensionRequest?.at ?? 0 })),
+                  params: noticeOf((c) => ({
+                    kind: 'extensionDecided',
+                    approved: true,
+                    deadline: c.extensionRequest?.deadline ?? c.deadline,
+                    requestedAt: c.extensionRequest?.at ?? 0,
+                  })),
                 },
                 'clearRequest',
               ],
@@ -617,7 +709,12 @@ export const taskMachine = setup({
               actions: [
                 {
                   type: 'notice',
-                  params: noticeOf((c) => ({ kind: 'extensionDecided', approved: false, deadline: c.extensionRequest?.deadline ?? c.deadline, requestedAt: c.extensionRequest?.at ?? 0 })),
+                  params: noticeOf((c) => ({
+                    kind: 'extensionDecided',
+                    approved: false,
+                    deadline: c.extensionRequest?.deadline ?? c.deadline,
+                    requestedAt: c.extensionRequest?.at ?? 0,
+                  })),
                 },
                 'clearRequest',
               ],

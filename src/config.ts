@@ -8,7 +8,10 @@ const Env = z.object({
   REDIS_URL: z.string().url().optional(),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   DUBAN_ADMIN_TOKEN: z.string().min(16, 'DUBAN_ADMIN_TOKEN must be at least 16 characters').optional(),
-  DUBAN_PREFIX: z.string().regex(/^[a-z0-9-]{1,16}$/).default('dn'),
+  DUBAN_PREFIX: z
+    .string()
+    .regex(/^[a-z0-9-]{1,16}$/)
+    .default('dn'),
   DUBAN_DATA_DIR: z.string().default('./data'),
   DUBAN_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(20),
   DUBAN_RECONCILE_MS: z.coerce.number().int().min(100).default(30_000),

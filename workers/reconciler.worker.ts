@@ -57,9 +57,12 @@ export function startReconciler(opts: ReconcilerOptions): Reconciler {
   const run = async () => {
     if ((await opts.connection.set(key, holder, 'PX', leaseMs, 'NX')) !== 'OK') return;
     // A long run keeps its lease, so no other process starts one meanwhile.
-    const renew = setInterval(() => {
-      opts.connection.eval(RENEW_LEASE, 1, key, holder, leaseMs).catch(() => undefined);
-    }, Math.max(1, Math.floor(leaseMs / 2)));
+    const renew = setInterval(
+      () => {
+        opts.connection.eval(RENEW_LEASE, 1, key, holder, leaseMs).catch(() => undefined);
+      },
+      Math.max(1, Math.floor(leaseMs / 2)),
+    );
     try {
       await opts.engine.reconcile(slackMs);
     } finally {

@@ -57,7 +57,9 @@ export const auditCommand: CliCommand = {
     }
     const url = redisUrl(values.redis);
     if (!url) {
-      console.error('找不到 Redis：请用 --redis 或 REDIS_URL 指定，或在 duban start 的目录中运行。 / No Redis: pass --redis or set REDIS_URL, or run where duban start keeps its data.');
+      console.error(
+        '找不到 Redis：请用 --redis 或 REDIS_URL 指定，或在 duban start 的目录中运行。 / No Redis: pass --redis or set REDIS_URL, or run where duban start keeps its data.',
+      );
       return 1;
     }
     const redis = new Redis(url, { maxRetriesPerRequest: 1, lazyConnect: true });
@@ -69,7 +71,9 @@ export const auditCommand: CliCommand = {
       if (report.ok) {
         console.log(
           `✓ 留痕完整 / the trail holds: ${report.planId}，${report.lists} 份记录 / histories，${report.entries} 条 / entries` +
-            (report.unchained > 0 ? `（其中 ${report.unchained} 条早于哈希链，未能核验 / ${report.unchained} predate the chain and cannot be checked）` : ''),
+            (report.unchained > 0
+              ? `（其中 ${report.unchained} 条早于哈希链，未能核验 / ${report.unchained} predate the chain and cannot be checked）`
+              : ''),
         );
         return 0;
       }

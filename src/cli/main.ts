@@ -62,7 +62,9 @@ async function redisFor(command: string, config: Config): Promise<{ url: string;
   try {
     server = await startLocalRedis(config.DUBAN_DATA_DIR);
   } catch (err) {
-    fail(err instanceof DataDirInUseError ? err.message : `无法启动 redis-server / could not start redis-server: ${(err as Error).message}`);
+    fail(
+      err instanceof DataDirInUseError ? err.message : `无法启动 redis-server / could not start redis-server: ${(err as Error).message}`,
+    );
   }
   console.log(
     server.reused
@@ -95,7 +97,8 @@ async function serve(command: 'start' | 'api' | 'worker', argv: string[]): Promi
     ...(values.concurrency !== undefined ? { DUBAN_WORKER_CONCURRENCY: values.concurrency } : {}),
   });
   const beat = values.beat === undefined ? 10 : Number(values.beat);
-  if (!(beat > 0 && beat <= 3600)) fail(`--beat 应为 0 到 3600 之间的秒数 / --beat must be seconds between 0 and 3600, got "${values.beat}"`);
+  if (!(beat > 0 && beat <= 3600))
+    fail(`--beat 应为 0 到 3600 之间的秒数 / --beat must be seconds between 0 and 3600, got "${values.beat}"`);
 
   const { url, server } = await redisFor(command, config);
   let runtime: Runtime | null = null;
@@ -136,7 +139,14 @@ async function serve(command: 'start' | 'api' | 'worker', argv: string[]): Promi
       ...(config.DUBAN_ADMIN_TOKEN ? { adminToken: config.DUBAN_ADMIN_TOKEN } : {}),
       ...(command !== 'worker' ? { api: { port: config.PORT, extend: mountWorkspace } } : {}),
       ...(command !== 'api'
-        ? { worker: { concurrency: config.DUBAN_WORKER_CONCURRENCY, reconcileMs: config.DUBAN_RECONCILE_MS, lockMs: config.DUBAN_LOCK_MS, stalledMs: config.DUBAN_STALLED_MS } }
+        ? {
+            worker: {
+              concurrency: config.DUBAN_WORKER_CONCURRENCY,
+              reconcileMs: config.DUBAN_RECONCILE_MS,
+              lockMs: config.DUBAN_LOCK_MS,
+              stalledMs: config.DUBAN_STALLED_MS,
+            },
+          }
         : {}),
     });
   } catch (err) {
@@ -146,7 +156,8 @@ async function serve(command: 'start' | 'api' | 'worker', argv: string[]): Promi
 
   const admin = await runtime.tokens.ensureAdmin();
   if (admin) console.log(`首个管理员令牌(仅显示一次)/ first admin token (shown once): ${admin}`);
-  if (runtime.port !== undefined) console.log(`Duban ${command} 已就绪 / ready: http://127.0.0.1:${runtime.port}/  (API: /api/v1, health: /healthz)`);
+  if (runtime.port !== undefined)
+    console.log(`Duban ${command} 已就绪 / ready: http://127.0.0.1:${runtime.port}/  (API: /api/v1, health: /healthz)`);
   else console.log(`Duban worker 已就绪 / ready (concurrency ${config.DUBAN_WORKER_CONCURRENCY})`);
 
   if (values.demo) {
@@ -156,7 +167,9 @@ async function serve(command: 'start' | 'api' | 'worker', argv: string[]): Promi
       console.log('演示结束 / demo finished.');
       await shutdown(0);
     }
-    console.log(`\n演示结束,服务仍在运行:http://127.0.0.1:${runtime.port}/ — 按 Ctrl-C 退出。/ Demo finished; the server keeps running — Ctrl-C to stop.`);
+    console.log(
+      `\n演示结束,服务仍在运行:http://127.0.0.1:${runtime.port}/ — 按 Ctrl-C 退出。/ Demo finished; the server keeps running — Ctrl-C to stop.`,
+    );
   }
 }
 

@@ -80,7 +80,9 @@ export const validateCommand = command(
   async (argv) => {
     const { positionals } = args(argv, {});
     const plan = await loadPlan(positionals[0]);
-    console.log(`✓ ${positionals[0]}: 方案「${plan.title}」有效,${plan.tasks.length} 项任务 / plan "${plan.id}" is valid, ${plan.tasks.length} tasks`);
+    console.log(
+      `✓ ${positionals[0]}: 方案「${plan.title}」有效,${plan.tasks.length} 项任务 / plan "${plan.id}" is valid, ${plan.tasks.length} tasks`,
+    );
   },
 );
 
@@ -93,7 +95,10 @@ function describeDiff(diff: PlanDiff): string[] {
   for (const h of diff.handovers) lines.push(`  ~ ${h.task} ${h.role}: ${h.from} → ${h.to}`);
   for (const id of diff.tasksEdited) lines.push(`  ~ ${id} 内容修改 / edited`);
   for (const p of diff.phasesMoved) lines.push(`  ~ 阶段日期 / phase boundary ${p}`);
-  if (diff.policyChanged) lines.push(`  ~ 督办规则 / escalation policy${diff.policyMigrated ? '（运行中的任务一并改用 / running ladders move too）' : '（运行中的任务沿用原规则 / running ladders keep theirs）'}`);
+  if (diff.policyChanged)
+    lines.push(
+      `  ~ 督办规则 / escalation policy${diff.policyMigrated ? '（运行中的任务一并改用 / running ladders move too）' : '（运行中的任务沿用原规则 / running ladders keep theirs）'}`,
+    );
   if (diff.leadershipChanged) lines.push('  ~ 领导小组 / leadership group');
   if (diff.peopleChanged) lines.push('  ~ 人员 / people');
   if (diff.unitsChanged) lines.push('  ~ 单位 / units');
@@ -124,7 +129,11 @@ export const applyCommand = command(
     const server = String(values.server ?? config.DUBAN_SERVER).replace(/\/$/, '');
     const token = (values.token as string | undefined) ?? config.DUBAN_TOKEN;
     if (!token) throw new CliError('缺少令牌：用 --token 或 DUBAN_TOKEN / no token: pass --token or set DUBAN_TOKEN');
-    type Answer = { error?: { message: string; message_en: string; problems?: { path: string; message: string }[] }; stage?: string; diff?: PlanDiff };
+    type Answer = {
+      error?: { message: string; message_en: string; problems?: { path: string; message: string }[] };
+      stage?: string;
+      diff?: PlanDiff;
+    };
     const call = async (method: string, path: string, body?: unknown) => {
       const res = await fetch(`${server}/api/v1${path}`, {
         method,
@@ -145,19 +154,28 @@ export const applyCommand = command(
       const reason = values.reason as string | undefined;
       if (!reason) throw new CliError('修订已发布的方案须用 --reason 说明理由 / amending a published plan needs --reason');
       const dryRun = values['dry-run'] === true;
-      const res = await call('POST', `/plans/${plan.id}/amendments`, { plan, reason, dryRun, migratePolicy: values['migrate-policy'] === true });
+      const res = await call('POST', `/plans/${plan.id}/amendments`, {
+        plan,
+        reason,
+        dryRun,
+        migratePolicy: values['migrate-policy'] === true,
+      });
       if (res.status >= 300) throw failed(res);
       console.log(`${dryRun ? '修订预览（未作更改） / amendment preview (nothing changed)' : '✓ 已修订 / amended'}：${plan.id}`);
       for (const line of describeDiff(res.json.diff!)) console.log(line);
       return;
     }
-    const res = exists ? await call('PUT', `/plans/${plan.id}`, plan) : await call('POST', `/plans${values.publish ? '?publish=true' : ''}`, plan);
+    const res = exists
+      ? await call('PUT', `/plans/${plan.id}`, plan)
+      : await call('POST', `/plans${values.publish ? '?publish=true' : ''}`, plan);
     if (res.status >= 300) throw failed(res);
     if (exists && values.publish) {
       const published = await call('POST', `/plans/${plan.id}/events`, { type: 'plan.publish' });
       if (published.status >= 300) throw failed(published);
     }
-    console.log(`✓ ${exists ? '已更新草案 / draft updated' : '已创建 / created'}：${plan.id}${values.publish ? '，已发布 / published' : ''}`);
+    console.log(
+      `✓ ${exists ? '已更新草案 / draft updated' : '已创建 / created'}：${plan.id}${values.publish ? '，已发布 / published' : ''}`,
+    );
   },
 );
 
@@ -233,7 +251,8 @@ export const simulateCommand = command(
       format: { type: 'string' },
     });
     const format = values.format ?? 'table';
-    if (!['table', 'json', 'ics'].includes(String(format))) throw new CliError(`--format 应为 table、json 或 ics / --format must be table, json or ics, got "${String(format)}"`);
+    if (!['table', 'json', 'ics'].includes(String(format)))
+      throw new CliError(`--format 应为 table、json 或 ics / --format must be table, json or ics, got "${String(format)}"`);
     const def = await loadPlan(positionals[0]);
     const date = (flag: string, text: string | undefined) => {
       if (text === undefined) return undefined;
@@ -246,7 +265,13 @@ export const simulateCommand = command(
     const review = parsePairs('--review', list('review'), true);
     const extend = parsePairs('--extend', list('extend'), false) as Record<string, number>;
     const returns = parsePairs('--return', list('return'), false) as Record<string, number>;
-    for (const [flag, table] of Object.entries({ '--late': late, '--review': review, '--extend': extend, '--return': returns, '--ack': parsePairs('--ack', list('ack'), true) })) {
+    for (const [flag, table] of Object.entries({
+      '--late': late,
+      '--review': review,
+      '--extend': extend,
+      '--return': returns,
+      '--ack': parsePairs('--ack', list('ack'), true),
+    })) {
       for (const id of Object.keys(table)) {
         if (id !== '*' && !def.tasks.some((t) => t.id === id)) throw new CliError(`${flag}: 没有任务 / no task "${id}"`);
       }
@@ -257,7 +282,9 @@ export const simulateCommand = command(
       const from = date('--outage', a);
       const to = date('--outage', b);
       if (from === undefined || to === undefined || to <= from) {
-        throw new CliError(`--outage 应为 开始..结束 且结束晚于开始 / --outage must be FROM..TO with TO after FROM, got "${String(values.outage)}"`);
+        throw new CliError(
+          `--outage 应为 开始..结束 且结束晚于开始 / --outage must be FROM..TO with TO after FROM, got "${String(values.outage)}"`,
+        );
       }
       outage = { from, to };
     }
@@ -266,7 +293,12 @@ export const simulateCommand = command(
     const ack = parsePairs('--ack', list('ack'), true);
     const actions = actionsFor(def, { ack, late: late as Lateness, review, extend, returns }, publishAt);
     const timeline = await withProgress('模拟 / simulating', () =>
-      simulate(def, { actions, ...(publishAt !== undefined ? { publishAt } : {}), ...(until !== undefined ? { until } : {}), ...(outage ? { outage } : {}) }),
+      simulate(def, {
+        actions,
+        ...(publishAt !== undefined ? { publishAt } : {}),
+        ...(until !== undefined ? { until } : {}),
+        ...(outage ? { outage } : {}),
+      }),
     );
     if (format === 'json') console.log(formatJson(def, timeline));
     else if (format === 'ics') process.stdout.write(formatIcs(def, timeline, publishAt ?? Date.now()));

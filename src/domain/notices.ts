@@ -63,7 +63,8 @@ function ordinalZh(n: number): string {
 }
 
 function ordinalEn(n: number): string {
-  const suffix = n % 10 === 1 && n % 100 !== 11 ? 'st' : n % 10 === 2 && n % 100 !== 12 ? 'nd' : n % 10 === 3 && n % 100 !== 13 ? 'rd' : 'th';
+  const suffix =
+    n % 10 === 1 && n % 100 !== 11 ? 'st' : n % 10 === 2 && n % 100 !== 12 ? 'nd' : n % 10 === 3 && n % 100 !== 13 ? 'rd' : 'th';
   return `${n}${suffix}`;
 }
 
@@ -108,7 +109,17 @@ const bare = (recipients: Recipient[]) => recipients.map(({ id, roles }) => ({ i
 export function taskNoticeFacts(plan: PlanDefinition, task: TaskDefinition, ctx: TaskContext, notice: TaskNotice, at: number): NoticeFacts {
   const stamp = ctx.deadline.toString(36);
   const late = 'late' in notice && notice.late !== undefined ? { late: notice.late } : {};
-  const base = { planId: plan.id, taskId: task.id, deadline: ctx.deadline, createdAt: at, phase: null, rung: null, action: null, rectificationDeadline: null, ...late };
+  const base = {
+    planId: plan.id,
+    taskId: task.id,
+    deadline: ctx.deadline,
+    createdAt: at,
+    phase: null,
+    rung: null,
+    action: null,
+    rectificationDeadline: null,
+    ...late,
+  };
   const to = (roles: readonly ChainRoleT[]) => bare(resolveRecipients(plan, task, roles));
   const submitted = (ctx.submittedAt ?? at).toString(36);
   const review = { reviewDeadline: ctx.reviewDeadline ?? undefined };
@@ -131,7 +142,13 @@ export function taskNoticeFacts(plan: PlanDefinition, task: TaskDefinition, ctx:
     case 'submitted':
       return { ...base, ...review, id: `${task.id}.${submitted}.s`, kind: 'submitted', recipients: to(['responsibleLeader']) };
     case 'reviewReminder':
-      return { ...base, ...review, id: `${task.id}.${submitted}.v${notice.index + 1}`, kind: 'reviewReminder', recipients: to(['responsibleLeader']) };
+      return {
+        ...base,
+        ...review,
+        id: `${task.id}.${submitted}.v${notice.index + 1}`,
+        kind: 'reviewReminder',
+        recipients: to(['responsibleLeader']),
+      };
     case 'reviewRung': {
       const roles = ctx.policy.review.escalateTo[notice.rung - 1] ?? ['responsibleLeader', 'groupLeader'];
       return {
@@ -145,9 +162,19 @@ export function taskNoticeFacts(plan: PlanDefinition, task: TaskDefinition, ctx:
       };
     }
     case 'ackReminder':
-      return { ...base, id: `${task.id}.${(ctx.issuedAt ?? at).toString(36)}.a1`, kind: 'ackReminder', recipients: to(['responsiblePerson']) };
+      return {
+        ...base,
+        id: `${task.id}.${(ctx.issuedAt ?? at).toString(36)}.a1`,
+        kind: 'ackReminder',
+        recipients: to(['responsiblePerson']),
+      };
     case 'ackChase':
-      return { ...base, id: `${task.id}.${(ctx.issuedAt ?? at).toString(36)}.a2`, kind: 'ackChase', recipients: to(['responsiblePerson', 'departmentHead']) };
+      return {
+        ...base,
+        id: `${task.id}.${(ctx.issuedAt ?? at).toString(36)}.a2`,
+        kind: 'ackChase',
+        recipients: to(['responsiblePerson', 'departmentHead']),
+      };
     case 'extensionRequested':
       return {
         ...base,
@@ -166,11 +193,26 @@ export function taskNoticeFacts(plan: PlanDefinition, task: TaskDefinition, ctx:
         recipients: to(notice.holder === 'reviewer' ? ['responsibleLeader'] : ['responsiblePerson', 'departmentHead']),
       };
     case 'cancelled':
-      return { ...base, id: `${task.id}.c`, kind: 'cancelled', recipients: to(['responsiblePerson', 'departmentHead', 'responsibleLeader']) };
+      return {
+        ...base,
+        id: `${task.id}.c`,
+        kind: 'cancelled',
+        recipients: to(['responsiblePerson', 'departmentHead', 'responsibleLeader']),
+      };
     case 'suspended':
-      return { ...base, id: `${task.id}.${at.toString(36)}.h`, kind: 'suspended', recipients: to(['responsiblePerson', 'departmentHead', 'responsibleLeader']) };
+      return {
+        ...base,
+        id: `${task.id}.${at.toString(36)}.h`,
+        kind: 'suspended',
+        recipients: to(['responsiblePerson', 'departmentHead', 'responsibleLeader']),
+      };
     case 'resumed':
-      return { ...base, id: `${task.id}.${at.toString(36)}.hr`, kind: 'resumed', recipients: to(['responsiblePerson', 'departmentHead', 'responsibleLeader']) };
+      return {
+        ...base,
+        id: `${task.id}.${at.toString(36)}.hr`,
+        kind: 'resumed',
+        recipients: to(['responsiblePerson', 'departmentHead', 'responsibleLeader']),
+      };
     case 'extensionDecided':
       return {
         ...base,
@@ -263,7 +305,10 @@ export function renderNotice(plan: PlanDefinition, facts: NoticeFacts): Notice {
             zh: `${when}，${change.manual ? '领导小组办公室提请' : '按方案日期'}进入${to.zh}。该阶段须经领导小组组长批准，批准前方案仍处于当前阶段。`,
             en: `At ${when}, ${change.manual ? 'the office proposed' : 'the plan’s date came'} to enter the ${to.en} phase. It needs the group leader’s approval; until then the plan stays in its current phase.`,
           }
-        : { zh: `${when}，组长未批准进入${to.zh}，方案仍处于当前阶段；办公室可再次提请。`, en: `At ${when}, the group leader did not approve the ${to.en} phase; the plan stays where it is and the office may propose again.` };
+        : {
+            zh: `${when}，组长未批准进入${to.zh}，方案仍处于当前阶段；办公室可再次提请。`,
+            en: `At ${when}, the group leader did not approve the ${to.en} phase; the plan stays where it is and the office may propose again.`,
+          };
     return { ...base, title, body };
   }
   if (facts.kind === 'phase') {
@@ -357,7 +402,10 @@ export function renderNotice(plan: PlanDefinition, facts: NoticeFacts): Notice {
     case 'extensionRequested':
       return {
         ...base,
-        title: { zh: `延期申请：「${title}」申请延至 ${facts.requestedDeadline === undefined ? '' : formatPlanTime(facts.requestedDeadline, zone)}`, en: `Extension requested: "${title}"` },
+        title: {
+          zh: `延期申请：「${title}」申请延至 ${facts.requestedDeadline === undefined ? '' : formatPlanTime(facts.requestedDeadline, zone)}`,
+          en: `Extension requested: "${title}"`,
+        },
         body: {
           zh: `「${title}」现完成时限为 ${deadlineText}，责任单位申请延期，请审批（批准或驳回）。审批前原时限不变。`,
           en: `"${title}" is due ${deadlineText}; its department asks for more time. Please approve or reject; the current deadline stands until then.`,
@@ -371,8 +419,14 @@ export function renderNotice(plan: PlanDefinition, facts: NoticeFacts): Notice {
           ? { zh: `延期已批准：「${title}」完成时限延至 ${asked}`, en: `Extension approved: "${title}" is now due ${asked}` }
           : { zh: `延期未批准：「${title}」完成时限不变`, en: `Extension rejected: "${title}" keeps its deadline` },
         body: facts.approved
-          ? { zh: `「${title}」的延期申请已批准，新的完成时限为 ${asked}。`, en: `The extension for "${title}" was approved; it is now due ${asked}.` }
-          : { zh: `「${title}」的延期申请未获批准，完成时限仍为 ${deadlineText}。`, en: `The extension for "${title}" was rejected; it is still due ${deadlineText}.` },
+          ? {
+              zh: `「${title}」的延期申请已批准，新的完成时限为 ${asked}。`,
+              en: `The extension for "${title}" was approved; it is now due ${asked}.`,
+            }
+          : {
+              zh: `「${title}」的延期申请未获批准，完成时限仍为 ${deadlineText}。`,
+              en: `The extension for "${title}" was rejected; it is still due ${deadlineText}.`,
+            },
       };
     }
     case 'urge':
@@ -384,26 +438,41 @@ export function renderNotice(plan: PlanDefinition, facts: NoticeFacts): Notice {
             : { zh: `督办催办：请抓紧办理「${title}」`, en: `Urged: please get on with "${title}" now` },
         body:
           facts.holder === 'reviewer'
-            ? { zh: `领导小组办公室催办：「${title}」已提交，请于 ${reviewText ?? '验收时限'} 前完成验收。`, en: `The group office urges you: "${title}" was submitted; please review it by ${reviewText ?? 'the review deadline'}.` }
-            : { zh: `领导小组办公室催办：「${title}」的完成时限为 ${deadlineText}，请抓紧办理并按时提交验收。`, en: `The group office urges you: "${title}" is due ${deadlineText}; please finish and submit it on time.` },
+            ? {
+                zh: `领导小组办公室催办：「${title}」已提交，请于 ${reviewText ?? '验收时限'} 前完成验收。`,
+                en: `The group office urges you: "${title}" was submitted; please review it by ${reviewText ?? 'the review deadline'}.`,
+              }
+            : {
+                zh: `领导小组办公室催办：「${title}」的完成时限为 ${deadlineText}，请抓紧办理并按时提交验收。`,
+                en: `The group office urges you: "${title}" is due ${deadlineText}; please finish and submit it on time.`,
+              },
       };
     case 'cancelled':
       return {
         ...base,
         title: { zh: `任务撤销：「${title}」`, en: `Task cancelled: "${title}"` },
-        body: { zh: `经领导小组决定，「${title}」予以撤销，督办随之停止；任务记录予以保留。`, en: `By decision of the leadership group, "${title}" is cancelled and no longer supervised; its record is kept.` },
+        body: {
+          zh: `经领导小组决定，「${title}」予以撤销，督办随之停止；任务记录予以保留。`,
+          en: `By decision of the leadership group, "${title}" is cancelled and no longer supervised; its record is kept.`,
+        },
       };
     case 'suspended':
       return {
         ...base,
         title: { zh: `任务挂起：「${title}」`, en: `Task suspended: "${title}"` },
-        body: { zh: `「${title}」自 ${formatPlanTime(facts.createdAt, zone)} 起挂起，挂起期间不提醒、不升级；恢复后完成时限顺延挂起的时长。`, en: `"${title}" is suspended from ${formatPlanTime(facts.createdAt, zone)}: no reminders or escalation meanwhile; on resumption its deadline moves by the time suspended.` },
+        body: {
+          zh: `「${title}」自 ${formatPlanTime(facts.createdAt, zone)} 起挂起，挂起期间不提醒、不升级；恢复后完成时限顺延挂起的时长。`,
+          en: `"${title}" is suspended from ${formatPlanTime(facts.createdAt, zone)}: no reminders or escalation meanwhile; on resumption its deadline moves by the time suspended.`,
+        },
       };
     case 'resumed':
       return {
         ...base,
         title: { zh: `任务恢复：「${title}」完成时限顺延至 ${deadlineText}`, en: `Task resumed: "${title}" is now due ${deadlineText}` },
-        body: { zh: `「${title}」已恢复办理，完成时限顺延至 ${deadlineText}。`, en: `"${title}" is resumed; it is now due ${deadlineText}.` },
+        body: {
+          zh: `「${title}」已恢复办理，完成时限顺延至 ${deadlineText}。`,
+          en: `"${title}" is resumed; it is now due ${deadlineText}.`,
+        },
       };
     case 'amended':
       return {
@@ -425,8 +494,14 @@ export function renderNotice(plan: PlanDefinition, facts: NoticeFacts): Notice {
     ...base,
     number: `督办〔${plan.id}〕${facts.taskId}-${n}号`,
     title: disciplinary
-      ? { zh: `督办处理通知：「${title}」经${ordinalZh(n - 1)}次整改仍未完成（${action.zh}）`, en: `Disciplinary notice: "${title}" is still overdue after ${n - 1} rectification notices` }
-      : { zh: `第${ordinalZh(n)}次整改通知书：「${title}」逾期未完成（${action.zh}）`, en: `Rectification notice no. ${n}: "${title}" is overdue (${action.en})` },
+      ? {
+          zh: `督办处理通知：「${title}」经${ordinalZh(n - 1)}次整改仍未完成（${action.zh}）`,
+          en: `Disciplinary notice: "${title}" is still overdue after ${n - 1} rectification notices`,
+        }
+      : {
+          zh: `第${ordinalZh(n)}次整改通知书：「${title}」逾期未完成（${action.zh}）`,
+          en: `Rectification notice no. ${n}: "${title}" is overdue (${action.en})`,
+        },
     body: {
       zh:
         `${recipients.map((r) => r.name).join('、')}：「${title}」未能在 ${deadlineText} 前完成。根据督办规定，${action.zh}` +

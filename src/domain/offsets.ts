@@ -24,7 +24,12 @@ export function shiftOffset(at: number, offset: Offset, zone: string, calendar: 
   const endOfDay = local.hour === 0 && local.minute === 0 && local.second === 0 && local.millisecond === 0;
   const day = (endOfDay ? local.minus({ days: 1 }) : local).toISODate()!;
   const moved = shiftWorkingDays(day, sign * offset.workingDays, CALENDARS[calendar]).date;
-  const target = DateTime.fromISO(moved, { zone }).set({ hour: local.hour, minute: local.minute, second: local.second, millisecond: local.millisecond });
+  const target = DateTime.fromISO(moved, { zone }).set({
+    hour: local.hour,
+    minute: local.minute,
+    second: local.second,
+    millisecond: local.millisecond,
+  });
   return (endOfDay ? target.plus({ days: 1 }) : target).toMillis();
 }
 

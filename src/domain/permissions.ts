@@ -9,10 +9,7 @@ import type { PlanCommandType, TaskCommandType } from './commands.schema.js';
 import { PLAN_COMMANDS, TASK_COMMANDS, type PlanActor, type TaskActor } from './task-commands.js';
 
 export type Principal =
-  | { kind: 'admin' }
-  | { kind: 'office'; name: string }
-  | { kind: 'person'; planId: string; personId: string }
-  | { kind: 'system' };
+  { kind: 'admin' } | { kind: 'office'; name: string } | { kind: 'person'; planId: string; personId: string } | { kind: 'system' };
 
 /** How a principal appears in history. */
 export function actorLabel(p: Principal): string {

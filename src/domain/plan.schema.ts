@@ -117,9 +117,7 @@ export const LeadershipGroup = z.object({
   leader: Id,
   deputies: z.array(Id).default([]),
   members: z.array(Id).default([]),
-  office: z
-    .object({ unit: Id.optional(), director: Id.optional(), members: z.array(Id).default([]) })
-    .default({ members: [] }),
+  office: z.object({ unit: Id.optional(), director: Id.optional(), members: z.array(Id).default([]) }).default({ members: [] }),
 });
 
 export const Phase = z.object({
@@ -230,7 +228,10 @@ export function checkPlanReferences(plan: PlanDefinition): Issue[] {
   plan.phases.forEach((phase, i) => {
     const expected = ['launch', 'promotion', 'implementation', 'evaluation'][i];
     if (phase.key !== expected) {
-      issues.push({ path: ['phases', i, 'key'], message: `must be "${expected}" (phases run launch, promotion, implementation, evaluation)` });
+      issues.push({
+        path: ['phases', i, 'key'],
+        message: `must be "${expected}" (phases run launch, promotion, implementation, evaluation)`,
+      });
     }
     const start = resolve(phase.start, 'start', ['phases', i, 'start']);
     const end = resolve(phase.end, 'end', ['phases', i, 'end']);
@@ -258,7 +259,10 @@ export function checkPlanReferences(plan: PlanDefinition): Issue[] {
   plan.escalation.rungs.forEach((r, i) => {
     const last = i === plan.escalation.rungs.length - 1;
     if (!last && r.grace === undefined) {
-      issues.push({ path: ['escalation', 'rungs', i, 'grace'], message: 'is required on every rung but the last (time to rectify before the next rung)' });
+      issues.push({
+        path: ['escalation', 'rungs', i, 'grace'],
+        message: 'is required on every rung but the last (time to rectify before the next rung)',
+      });
     }
   });
   return issues;

@@ -113,7 +113,7 @@ export function rectificationNumber(plan: PlanDefinition, taskId: string, rung: 
   return `督办〔${plan.id}〕${taskId}-${rung}号`;
 }
 
-const supervisionOf = (state: unknown): string => ((state as { supervision?: string } | null)?.supervision ?? '');
+const supervisionOf = (state: unknown): string => (state as { supervision?: string } | null)?.supervision ?? '';
 const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');
 
@@ -130,7 +130,14 @@ export function taskRecord(plan: PlanDefinition, task: TaskDefinition, ctx: Task
     overdueNow: false,
     returns: [],
     extensions: [],
-    acknowledgement: { issuedAt: ctx.issuedAt ?? null, deadline: ctx.ackDeadline ?? null, at: ctx.acknowledgedAt ?? null, onTime: null, reminded: false, chased: false },
+    acknowledgement: {
+      issuedAt: ctx.issuedAt ?? null,
+      deadline: ctx.ackDeadline ?? null,
+      at: ctx.acknowledgedAt ?? null,
+      onTime: null,
+      reminded: false,
+      chased: false,
+    },
     submissions: [],
     acceptedAt: null,
     unfinished: false,
@@ -170,7 +177,14 @@ export function taskRecord(plan: PlanDefinition, task: TaskDefinition, ctx: Task
       if (m) {
         const rung = Number(m[1]);
         const late = num(d.dueAt);
-        rec.rungs.push({ rung, at: h.at, noticeId: id, number: rectificationNumber(plan, task.id, rung), deadline, ...(late !== undefined ? { late } : {}) });
+        rec.rungs.push({
+          rung,
+          at: h.at,
+          noticeId: id,
+          number: rectificationNumber(plan, task.id, rung),
+          deadline,
+          ...(late !== undefined ? { late } : {}),
+        });
         rec.highestRung = Math.max(rec.highestRung, rung);
       }
       const e = /\.e(\d+)$/.exec(id);
@@ -208,7 +222,15 @@ export function taskRecord(plan: PlanDefinition, task: TaskDefinition, ctx: Task
         x.decidedBy = h.by;
         x.note = str(d.note);
         if (x.outcome === 'approved') {
-          rec.deadlineChanges.push({ at: h.at, kind: 'extension', from: deadline, to: x.deadline, reason: x.reason, by: x.by, approvedBy: h.by });
+          rec.deadlineChanges.push({
+            at: h.at,
+            kind: 'extension',
+            from: deadline,
+            to: x.deadline,
+            reason: x.reason,
+            by: x.by,
+            approvedBy: h.by,
+          });
           deadline = x.deadline;
         }
         break;
@@ -218,7 +240,15 @@ export function taskRecord(plan: PlanDefinition, task: TaskDefinition, ctx: Task
         break;
       case 'task.submit':
         if (supervisionOf(h.from) === 'suspended') endSuspension(h);
-        rec.submissions.push({ at: h.at, by: h.by, deadline, onTime: h.at <= deadline, outcome: 'pending', reviewDays: 0, reviewEscalations: 0 });
+        rec.submissions.push({
+          at: h.at,
+          by: h.by,
+          deadline,
+          onTime: h.at <= deadline,
+          outcome: 'pending',
+          reviewDays: 0,
+          reviewEscalations: 0,
+        });
         rec.acknowledgement.at ??= h.at;
         break;
       case 'task.progress':
@@ -272,7 +302,8 @@ export function taskRecord(plan: PlanDefinition, task: TaskDefinition, ctx: Task
     s.reviewDays = Math.round(((end - s.at) / DAY) * 10) / 10;
   }
   const last = rec.submissions.at(-1);
-  if (last && ctx.reviewDeadline !== null && ctx.reviewDeadline !== undefined && last.outcome === 'pending') last.reviewDeadline = ctx.reviewDeadline;
+  if (last && ctx.reviewDeadline !== null && ctx.reviewDeadline !== undefined && last.outcome === 'pending')
+    last.reviewDeadline = ctx.reviewDeadline;
   const ack = rec.acknowledgement;
   if (ack.at !== null && ack.deadline !== null) ack.onTime = ack.at <= ack.deadline;
   else if (ack.at === null && ack.deadline !== null && now > ack.deadline) ack.onTime = false;

@@ -117,7 +117,10 @@ export const PLAN_COMMANDS: { [K in PlanCommandType]: { by: PlanActor; label: Te
   'plan.phase.reject': { by: 'groupLeader', label: { zh: '不同意进入新阶段', en: 'phase not approved' } },
 };
 
-export const PLAN_COMMAND_TEXT = Object.fromEntries(Object.entries(PLAN_COMMANDS).map(([t, c]) => [t, c.label])) as Record<PlanCommandType, Text>;
+export const PLAN_COMMAND_TEXT = Object.fromEntries(Object.entries(PLAN_COMMANDS).map(([t, c]) => [t, c.label])) as Record<
+  PlanCommandType,
+  Text
+>;
 
 /** Events the engine itself sends, never a person: they appear in history beside commands. */
 export type SystemEventType =
@@ -151,7 +154,10 @@ export const EVENT_TEXT: Record<TaskCommandType | PlanCommandType | SystemEventT
 };
 
 /** The workspace's forms, as the browser reads them from /web-api/labels. */
-export function taskCommandForms(): Record<TaskCommandType, { fields: { name: string; kind: FieldKind; label?: Text }[]; danger: boolean }> {
+export function taskCommandForms(): Record<
+  TaskCommandType,
+  { fields: { name: string; kind: FieldKind; label?: Text }[]; danger: boolean }
+> {
   const out = {} as Record<TaskCommandType, { fields: { name: string; kind: FieldKind; label?: Text }[]; danger: boolean }>;
   for (const [type, spec] of Object.entries(TASK_COMMANDS) as [TaskCommandType, TaskCommandSpec<TaskCommandType>][]) {
     out[type] = { fields: spec.fields.map((f) => ({ ...f, name: String(f.name) })), danger: spec.danger ?? false };

@@ -55,7 +55,12 @@ export interface PlanDiff {
 const ROLES = ['responsiblePerson', 'responsibleLeader', 'leadDepartment'] as const;
 
 /** What changed between two definitions, and what an amendment may not change. */
-export function diffPlans(old: PlanDefinition, next: PlanDefinition, now: number, migratePolicy = false): { diff: PlanDiff; problems: Problem[] } {
+export function diffPlans(
+  old: PlanDefinition,
+  next: PlanDefinition,
+  now: number,
+  migratePolicy = false,
+): { diff: PlanDiff; problems: Problem[] } {
   const problems: Problem[] = [];
   const diff: PlanDiff = {
     tasksAdded: [],
@@ -70,12 +75,17 @@ export function diffPlans(old: PlanDefinition, next: PlanDefinition, now: number
     unitsChanged: !isDeepStrictEqual(old.units, next.units),
   };
   diff.policyMigrated = diff.policyChanged && migratePolicy;
-  if (old.timeZone !== next.timeZone) problems.push({ path: 'timeZone', message: '运行中的方案不能更改时区 / a running plan keeps its time zone' });
-  if (old.calendar !== next.calendar) problems.push({ path: 'calendar', message: '运行中的方案不能更改工作日历 / a running plan keeps its calendar' });
+  if (old.timeZone !== next.timeZone)
+    problems.push({ path: 'timeZone', message: '运行中的方案不能更改时区 / a running plan keeps its time zone' });
+  if (old.calendar !== next.calendar)
+    problems.push({ path: 'calendar', message: '运行中的方案不能更改工作日历 / a running plan keeps its calendar' });
   const byId = new Map(next.tasks.map((t) => [t.id, t]));
   old.tasks.forEach((t, i) => {
     if (!byId.has(t.id)) {
-      problems.push({ path: `tasks[${i}]`, message: `任务 ${t.id} 不能删除，请用“撤销”（task.cancel），记录会保留 / task ${t.id} cannot be removed: cancel it (task.cancel) and its record stays` });
+      problems.push({
+        path: `tasks[${i}]`,
+        message: `任务 ${t.id} 不能删除，请用“撤销”（task.cancel），记录会保留 / task ${t.id} cannot be removed: cancel it (task.cancel) and its record stays`,
+      });
     }
   });
   const oldById = new Map(old.tasks.map((t) => [t.id, t]));
@@ -83,13 +93,15 @@ export function diffPlans(old: PlanDefinition, next: PlanDefinition, now: number
     const before = oldById.get(t.id);
     if (!before) {
       diff.tasksAdded.push(t.id);
-      if (taskDeadline(next, t) <= now) problems.push({ path: `tasks[${i}].deadline`, message: `新任务的完成时限须在将来 / a new task's deadline must be in the future` });
+      if (taskDeadline(next, t) <= now)
+        problems.push({ path: `tasks[${i}].deadline`, message: `新任务的完成时限须在将来 / a new task's deadline must be in the future` });
       return;
     }
     const from = taskDeadline(old, before);
     const to = taskDeadline(next, t);
     if (from !== to) {
-      if (to <= now) problems.push({ path: `tasks[${i}].deadline`, message: `新的完成时限须在将来 / the new deadline must be in the future` });
+      if (to <= now)
+        problems.push({ path: `tasks[${i}].deadline`, message: `新的完成时限须在将来 / the new deadline must be in the future` });
       diff.deadlines.push({ task: t.id, from, to });
     }
     for (const role of ROLES) if (before[role] !== t[role]) diff.handovers.push({ task: t.id, role, from: before[role], to: t[role] });
@@ -103,16 +115,26 @@ export function diffPlans(old: PlanDefinition, next: PlanDefinition, now: number
     if (ob[key] === nb[key]) continue;
     diff.phasesMoved.push(key);
     if (ob[key] <= now || nb[key] <= now) {
-      problems.push({ path: 'phases', message: `阶段 ${key} 的日期已过或将移到过去，不能修改 / the ${key} boundary is past or would move into the past` });
+      problems.push({
+        path: 'phases',
+        message: `阶段 ${key} 的日期已过或将移到过去，不能修改 / the ${key} boundary is past or would move into the past`,
+      });
     }
   }
   return { diff, problems };
 }
 
 /** Amends a published plan; returns the outcome and the diff (only the diff when dry). */
-export async function amendPlan(core: EngineCore, planId: string, input: unknown, by: Principal, options: AmendOptions): Promise<Outcome & { diff: PlanDiff }> {
+export async function amendPlan(
+  core: EngineCore,
+  planId: string,
+  input: unknown,
+  by: Principal,
+  options: AmendOptions,
+): Promise<Outcome & { diff: PlanDiff }> {
   const next = parsePlanDefinition(input);
-  if (next.id !== planId) throw new InvalidInputError([{ path: 'id', message: `is "${next.id}" but the plan being amended is "${planId}"` }]);
+  if (next.id !== planId)
+    throw new InvalidInputError([{ path: 'id', message: `is "${next.id}" but the plan being amended is "${planId}"` }]);
   if (!options.reason.trim()) throw new InvalidInputError([{ path: 'reason', message: '修订须说明理由 / an amendment needs a reason' }]);
   const pk = core.pk(planId);
   let diffOut: PlanDiff | null = null;
@@ -125,7 +147,8 @@ export async function amendPlan(core: EngineCore, planId: string, input: unknown
     if (stage === 'draft' || stage === 'closed') throw new EventNotAcceptedError('plan.amend', stage, acceptedEvents(plan.snap));
     const at = core.now();
     const { diff, problems } = diffPlans(old, next, at, options.migratePolicy);
-    if (problems.length > 0) throw new InvalidInputError(problems, { zh: '修订有误，方案未作任何更改', en: 'The amendment is invalid; nothing was changed' });
+    if (problems.length > 0)
+      throw new InvalidInputError(problems, { zh: '修订有误，方案未作任何更改', en: 'The amendment is invalid; nothing was changed' });
     diffOut = diff;
     if (options.dryRun) return null;
     const rev = plan.rev + 1;
@@ -175,8 +198,25 @@ export async function amendPlan(core: EngineCore, planId: string, input: unknown
           continue;
         }
       }
-      const entry = historyEntry({ type: 'plan.amend', at, reason: options.reason, rev } as { type: string; at: number }, actor, null, null, [], 'plan.amended');
-      writes.push({ kind: 'task', id: task.def.id, key: pk.task(task.def.id), before: task, snap: task.snap, timers: task.timers, ix: taskIndexes(next, tdef, task.snap), history: entry, fields });
+      const entry = historyEntry(
+        { type: 'plan.amend', at, reason: options.reason, rev } as { type: string; at: number },
+        actor,
+        null,
+        null,
+        [],
+        'plan.amended',
+      );
+      writes.push({
+        kind: 'task',
+        id: task.def.id,
+        key: pk.task(task.def.id),
+        before: task,
+        snap: task.snap,
+        timers: task.timers,
+        ix: taskIndexes(next, tdef, task.snap),
+        history: entry,
+        fields,
+      });
     }
 
     // New tasks: written and issued in the same commit.
@@ -187,8 +227,17 @@ export async function amendPlan(core: EngineCore, planId: string, input: unknown
       const r = stepTask(snap, { type: 'task.activate', at }, {}, core.newToken);
       const ix = taskIndexes(next, tdef, r.snapshot);
       batch.expectVersion(pk.task(id), 0);
-      batch.hset(pk.task(id), { ...entityFields('task', { ver: 1, cas: newStamp(), snap: r.snapshot, timers: r.timers, ix }), def: JSON.stringify(tdef), rev, polrev: rev });
-      batch.zadd(pk.tasks, next.tasks.findIndex((t) => t.id === id), id);
+      batch.hset(pk.task(id), {
+        ...entityFields('task', { ver: 1, cas: newStamp(), snap: r.snapshot, timers: r.timers, ix }),
+        def: JSON.stringify(tdef),
+        rev,
+        polrev: rev,
+      });
+      batch.zadd(
+        pk.tasks,
+        next.tasks.findIndex((t) => t.id === id),
+        id,
+      );
       for (const name of ix) batch.sadd(pk.index(name), id);
       for (const t of Object.values(r.timers)) {
         batch.zadd(pk.timers, t.at, `${id}|${t.tok}`);
@@ -201,7 +250,8 @@ export async function amendPlan(core: EngineCore, planId: string, input: unknown
     return { batch, writes, notices } satisfies Change;
   });
   // New tasks' timers, after the commit; should this fail, the reconciler re-arms them from the timer index.
-  if (issued.length > 0) await core.scheduler.arm(issued).catch((err: unknown) => core.log?.(`could not arm new tasks' timers: ${String(err)}`));
+  if (issued.length > 0)
+    await core.scheduler.arm(issued).catch((err: unknown) => core.log?.(`could not arm new tasks' timers: ${String(err)}`));
   return { ...outcome, diff: diffOut! };
 }
 
@@ -209,7 +259,15 @@ export async function amendPlan(core: EngineCore, planId: string, input: unknown
 function amendmentNotices(plan: PlanDefinition, diff: PlanDiff, at: number, reason: string): NoticeFacts[] {
   const stamp = at.toString(36);
   const out: NoticeFacts[] = [];
-  const base = { planId: plan.id, rung: null, action: null, deadline: null, rectificationDeadline: null, createdAt: at, phase: null } as const;
+  const base = {
+    planId: plan.id,
+    rung: null,
+    action: null,
+    deadline: null,
+    rectificationDeadline: null,
+    createdAt: at,
+    phase: null,
+  } as const;
   const task = (id: string): TaskDefinition => plan.tasks.find((t) => t.id === id)!;
   const inherited = new Map<string, string[]>();
   for (const h of diff.handovers) {
@@ -218,7 +276,15 @@ function amendmentNotices(plan: PlanDefinition, diff: PlanDiff, at: number, reas
     for (const p of people) inherited.set(p, [...(inherited.get(p) ?? []), h.task]);
   }
   for (const [person, tasks] of inherited) {
-    out.push({ ...base, id: `plan.amend.${stamp}.h.${person}`, taskId: null, kind: 'handover', recipients: [{ id: person, roles: [] }], tasks: [...new Set(tasks)], reason });
+    out.push({
+      ...base,
+      id: `plan.amend.${stamp}.h.${person}`,
+      taskId: null,
+      kind: 'handover',
+      recipients: [{ id: person, roles: [] }],
+      tasks: [...new Set(tasks)],
+      reason,
+    });
   }
   for (const id of [...diff.tasksAdded, ...diff.deadlines.map((d) => d.task)]) {
     const t = task(id);
@@ -228,7 +294,10 @@ function amendmentNotices(plan: PlanDefinition, diff: PlanDiff, at: number, reas
       taskId: id,
       kind: 'amended',
       deadline: taskDeadline(plan, t),
-      recipients: resolveRecipients(plan, t, ['responsiblePerson', 'departmentHead', 'responsibleLeader']).map(({ id: rid, roles }) => ({ id: rid, roles })),
+      recipients: resolveRecipients(plan, t, ['responsiblePerson', 'departmentHead', 'responsibleLeader']).map(({ id: rid, roles }) => ({
+        id: rid,
+        roles,
+      })),
       reason,
     });
   }

@@ -46,19 +46,38 @@ export function verifyList(entity: string, raw: string[]): { broken: BrokenEntry
         unchained++;
         continue;
       }
-      return { broken: { entity, index, entry: stored, reason: { zh: '该记录缺少哈希链字段', en: 'the entry has no chain fields' } }, unchained };
+      return {
+        broken: { entity, index, entry: stored, reason: { zh: '该记录缺少哈希链字段', en: 'the entry has no chain fields' } },
+        unchained,
+      };
     }
     const [, claimedPrev, hash] = m as unknown as [string, string, string];
     const expectedPrev = prev ?? '';
     if (claimedPrev !== expectedPrev) {
       return {
-        broken: { entity, index, entry: stored, reason: { zh: '与上一条记录的哈希不衔接（有记录被删除、插入或改动）', en: 'it does not follow the previous entry (one was deleted, inserted or changed)' } },
+        broken: {
+          entity,
+          index,
+          entry: stored,
+          reason: {
+            zh: '与上一条记录的哈希不衔接（有记录被删除、插入或改动）',
+            en: 'it does not follow the previous entry (one was deleted, inserted or changed)',
+          },
+        },
         unchained,
       };
     }
     const entry = `${stored.slice(0, m.index)}}`;
     if (chainHash(claimedPrev, entry) !== hash) {
-      return { broken: { entity, index, entry: stored, reason: { zh: '记录内容与其哈希不符（记录被改动）', en: 'its content does not match its hash (the entry was changed)' } }, unchained };
+      return {
+        broken: {
+          entity,
+          index,
+          entry: stored,
+          reason: { zh: '记录内容与其哈希不符（记录被改动）', en: 'its content does not match its hash (the entry was changed)' },
+        },
+        unchained,
+      };
     }
     prev = hash;
   }

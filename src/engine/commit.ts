@@ -160,7 +160,15 @@ export class Committer {
       return;
     }
     const before = w.before;
-    this.deps.reader.remember(w.key, { ...before, ver: before.ver + 1, cas, snap: w.snap, timers: w.timers, indexedTimers: w.timers, ix: w.ix });
+    this.deps.reader.remember(w.key, {
+      ...before,
+      ver: before.ver + 1,
+      cas,
+      snap: w.snap,
+      timers: w.timers,
+      indexedTimers: w.timers,
+      ix: w.ix,
+    });
   }
 
   /** Arms new timers' jobs; removes cancelled ones, but never the job now running (it is locked and finishing). */
@@ -214,7 +222,12 @@ export function historyEntry(
   notices: NoticeFacts[],
   eventName: string,
 ): HistoryEntry {
-  const { type: _type, at: dueAt, firedAt: _firedAt, ...data } = event as { type: string; at: number; firedAt?: number } & Record<string, unknown>;
+  const {
+    type: _type,
+    at: dueAt,
+    firedAt: _firedAt,
+    ...data
+  } = event as { type: string; at: number; firedAt?: number } & Record<string, unknown>;
   // A timer held up by an outage happened when it ran; its history says when it was due.
   const at = issueTime(event);
   if (at !== dueAt) data.dueAt = dueAt;

@@ -4,7 +4,14 @@
  * compare-and-set, its pending timers and the indexes it is filed under.
  */
 import { initialTransition, type AnyMachineSnapshot } from 'xstate';
-import { planMachine, PLAN_MACHINE_VERSION, taskMachine, TASK_MACHINE_VERSION, type PlanContext, type PlanStage } from '../../machines/index.js';
+import {
+  planMachine,
+  PLAN_MACHINE_VERSION,
+  taskMachine,
+  TASK_MACHINE_VERSION,
+  type PlanContext,
+  type PlanStage,
+} from '../../machines/index.js';
 import type { PlanDefinition, TaskDefinition } from '../domain/plan.schema.js';
 import { policyWithDefaults } from '../domain/policy.js';
 import { resolvePlanDate } from '../domain/time.js';
@@ -74,7 +81,12 @@ export interface TaskStateView {
 }
 
 export function taskState(snap: TaskSnapshot): TaskStateView {
-  const value = snap.value as { work: string | Record<string, string>; supervision: string | Record<string, string>; acknowledgement?: string; extension?: string };
+  const value = snap.value as {
+    work: string | Record<string, string>;
+    supervision: string | Record<string, string>;
+    acknowledgement?: string;
+    extension?: string;
+  };
   let work: Work;
   let stage: TaskStage;
   if (typeof value.work === 'string') {
@@ -149,7 +161,14 @@ export function initialPlanSnapshot(plan: PlanDefinition, at: number): PlanSnaps
 }
 
 export function initialTaskSnapshot(plan: PlanDefinition, def: TaskDefinition, at: number): TaskSnapshot {
-  const input = { at, taskId: def.id, zone: plan.timeZone, calendar: plan.calendar, deadline: taskDeadline(plan, def), policy: policyWithDefaults(plan.escalation) };
+  const input = {
+    at,
+    taskId: def.id,
+    zone: plan.timeZone,
+    calendar: plan.calendar,
+    deadline: taskDeadline(plan, def),
+    policy: policyWithDefaults(plan.escalation),
+  };
   return initialTransition(taskMachine, input)[0];
 }
 

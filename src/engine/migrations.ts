@@ -103,7 +103,14 @@ TASK_MIGRATIONS[2] = ({ snap, timers }) => {
 export const PLAN_MIGRATIONS: Migrations = {
   /** v1 → v2: phases may need the group leader's approval; plans stored before asked for none. */
   1: ({ snap, timers }) => ({
-    snap: { ...snap, context: { ...snap.context, approvals: { promotion: false, implementation: false, evaluation: false, closed: false }, proposal: null } },
+    snap: {
+      ...snap,
+      context: {
+        ...snap.context,
+        approvals: { promotion: false, implementation: false, evaluation: false, closed: false },
+        proposal: null,
+      },
+    },
     timers,
   }),
 };
@@ -114,10 +121,18 @@ export class UnknownMachineVersionError extends Error {}
  * Brings a stored entity from machine version `from` to `to`. Data written by a newer
  * build than this one is refused rather than misread.
  */
-export function migrate(kind: 'plan' | 'task', from: number, stored: Stored, to = kind === 'plan' ? PLAN_MACHINE_VERSION : TASK_MACHINE_VERSION): Stored {
-  if (!Number.isInteger(from) || from < 1) throw new UnknownMachineVersionError(`${kind} snapshot has no valid machine version (mv=${String(from)})`);
+export function migrate(
+  kind: 'plan' | 'task',
+  from: number,
+  stored: Stored,
+  to = kind === 'plan' ? PLAN_MACHINE_VERSION : TASK_MACHINE_VERSION,
+): Stored {
+  if (!Number.isInteger(from) || from < 1)
+    throw new UnknownMachineVersionError(`${kind} snapshot has no valid machine version (mv=${String(from)})`);
   if (from > to) {
-    throw new UnknownMachineVersionError(`${kind} snapshot was written by machine v${from}, newer than this build's v${to}: upgrade Duban before running this plan`);
+    throw new UnknownMachineVersionError(
+      `${kind} snapshot was written by machine v${from}, newer than this build's v${to}: upgrade Duban before running this plan`,
+    );
   }
   const steps = kind === 'plan' ? PLAN_MIGRATIONS : TASK_MIGRATIONS;
   let out = stored;

@@ -72,7 +72,16 @@ export async function replaceDraft(core: EngineCore, planId: string, input: unkn
   });
 }
 
-function writeDraft(batch: Batch, pk: PlanKeys, def: PlanDefinition, rev: number, at: number, by: string, event: string, before?: StoredPlan): void {
+function writeDraft(
+  batch: Batch,
+  pk: PlanKeys,
+  def: PlanDefinition,
+  rev: number,
+  at: number,
+  by: string,
+  event: string,
+  before?: StoredPlan,
+): void {
   const snap = initialPlanSnapshot(def, at);
   batch.hset(pk.plan, {
     ...entityFields('plan', { ver: (before?.ver ?? 0) + 1, cas: newStamp(), snap, timers: {}, ix: [] }),
@@ -83,7 +92,11 @@ function writeDraft(batch: Batch, pk: PlanKeys, def: PlanDefinition, rev: number
   for (const t of def.tasks) {
     const tsnap = initialTaskSnapshot(def, t, at);
     const ix = taskIndexes(def, t, tsnap);
-    batch.hset(pk.task(t.id), { ...entityFields('task', { ver: 1, cas: newStamp(), snap: tsnap, timers: {}, ix }), def: JSON.stringify(t), rev });
+    batch.hset(pk.task(t.id), {
+      ...entityFields('task', { ver: 1, cas: newStamp(), snap: tsnap, timers: {}, ix }),
+      def: JSON.stringify(t),
+      rev,
+    });
     batch.zadd(pk.tasks, 0, t.id);
     for (const name of ix) batch.sadd(pk.index(name), t.id);
   }
@@ -105,7 +118,13 @@ export async function planEvent(core: EngineCore, planId: string, command: PlanC
  * One step of the plan, and of every task its step reaches: publishing activates
  * them all; closing ends the open ones as unfinished and tells the office which.
  */
-export async function applyToPlan(core: EngineCore, plan: StoredPlan, def: PlanDefinition, event: PlanEvent | TimerEvent, by: string): Promise<Change> {
+export async function applyToPlan(
+  core: EngineCore,
+  plan: StoredPlan,
+  def: PlanDefinition,
+  event: PlanEvent | TimerEvent,
+  by: string,
+): Promise<Change> {
   const result = stepPlan(plan.snap, event, plan.timers, core.newToken);
   if (!result.handled) throw new EventNotAcceptedError(event.type, planStage(plan.snap), acceptedEvents(plan.snap));
   const pk = core.pk(def.id);

@@ -228,7 +228,15 @@ export class Queries {
     const at = Date.now();
     const entry: HistoryEntry = { at, by: personId, event: 'notice.acknowledge', from: null, to: null, data: { notice: noticeId } };
     await new Batch()
-      .acknowledge(pk.notice(noticeId), `ack:${personId}`, at, pk.openInbox(personId), noticeId, pk.history(n.taskId ?? PLAN_ENTITY), JSON.stringify(entry))
+      .acknowledge(
+        pk.notice(noticeId),
+        `ack:${personId}`,
+        at,
+        pk.openInbox(personId),
+        noticeId,
+        pk.history(n.taskId ?? PLAN_ENTITY),
+        JSON.stringify(entry),
+      )
       .run(this.redis);
     return this.notice(planId, noticeId);
   }

@@ -143,12 +143,22 @@ export function step(
 }
 
 /** One step of a task: the machine's own event and action types, no casts at the callers. */
-export function stepTask(snapshot: TaskSnapshot, event: TaskEvent | TimerEvent, timers: Timers, newToken: TokenSource): StepResult<TaskSnapshot, TaskEmitted> {
+export function stepTask(
+  snapshot: TaskSnapshot,
+  event: TaskEvent | TimerEvent,
+  timers: Timers,
+  newToken: TokenSource,
+): StepResult<TaskSnapshot, TaskEmitted> {
   return step(taskMachine, snapshot, event, timers, newToken) as StepResult<TaskSnapshot, TaskEmitted>;
 }
 
 /** One step of a plan. */
-export function stepPlan(snapshot: PlanSnapshot, event: PlanEvent | TimerEvent, timers: Timers, newToken: TokenSource): StepResult<PlanSnapshot, PlanEmitted> {
+export function stepPlan(
+  snapshot: PlanSnapshot,
+  event: PlanEvent | TimerEvent,
+  timers: Timers,
+  newToken: TokenSource,
+): StepResult<PlanSnapshot, PlanEmitted> {
   return step(planMachine, snapshot, event, timers, newToken) as StepResult<PlanSnapshot, PlanEmitted>;
 }
 

@@ -18,7 +18,13 @@ import { futureDeadline, toTaskEvent } from './task-events.js';
 import { issueTime, type TaskCommandEvent, type TaskEvent } from '../../machines/index.js';
 
 /** A person's (or the office's) command on a task. Deadlines are plan dates, resolved in the plan's zone. */
-export async function taskEvent(core: EngineCore, planId: string, taskId: string, command: TaskCommandInput, by: Principal): Promise<Outcome> {
+export async function taskEvent(
+  core: EngineCore,
+  planId: string,
+  taskId: string,
+  command: TaskCommandInput,
+  by: Principal,
+): Promise<Outcome> {
   return core.commit.transact(core.pk(planId).task(taskId), async (fresh) => {
     const task = await core.reader.loadTask(planId, taskId, { cached: !fresh });
     const def = await core.defs.get(planId, task.rev);
@@ -56,13 +62,21 @@ function refusal(def: PlanDefinition, task: StoredTask, event: TaskCommandEvent)
     });
   }
   if (event.deadline <= ctx.deadline) {
-    return new InvalidInputError([{ path: 'deadline', message: `申请的时限须晚于现完成时限 ${due} / must be later than the current deadline ${due}` }]);
+    return new InvalidInputError([
+      { path: 'deadline', message: `申请的时限须晚于现完成时限 ${due} / must be later than the current deadline ${due}` },
+    ]);
   }
   return null;
 }
 
 /** One step of a task and the notices it emits; null when the task does not take the event. */
-export function applyToTask(core: EngineCore, def: PlanDefinition, task: StoredTask, event: TaskEvent | TimerEvent, by: string): Change | null {
+export function applyToTask(
+  core: EngineCore,
+  def: PlanDefinition,
+  task: StoredTask,
+  event: TaskEvent | TimerEvent,
+  by: string,
+): Change | null {
   const result = core.stepTask(task, event);
   if (!result.handled) return null;
   const ctx = result.snapshot.context;

@@ -25,7 +25,11 @@ export class BullTimerScheduler implements TimerScheduler {
   /** Timers armed during this tick by concurrent transitions, added in one addBulk. */
   private pending: { timers: ScheduledTimer[]; done: Promise<void> } | null = null;
 
-  constructor(connection: ConnectionOptions, prefix: string, private readonly now: () => number = Date.now) {
+  constructor(
+    connection: ConnectionOptions,
+    prefix: string,
+    private readonly now: () => number = Date.now,
+  ) {
     this.queue = new Queue(TIMER_QUEUE, { connection, prefix: queuePrefix(prefix) });
     // Its connection's outages are reported where the connection is made; a failed add
     // is reported by the engine. Unheard, BullMQ would print each reconnection failure.
@@ -64,8 +68,11 @@ export class BullTimerScheduler implements TimerScheduler {
     for (let i = 0; i < timers.length; i += 500) {
       const chunk = timers.slice(i, i + 500).map((t) => this.job(t));
       await this.queue.addBulk(chunk).catch(async () => {
-        const failures = (await Promise.allSettled(chunk.map((j) => this.queue.add(j.name, j.data, j.opts)))).filter((r) => r.status === 'rejected');
-        if (failures.length > 0) throw new Error(`${failures.length} timer job(s) could not be added: ${String((failures[0] as PromiseRejectedResult).reason)}`);
+        const failures = (await Promise.allSettled(chunk.map((j) => this.queue.add(j.name, j.data, j.opts)))).filter(
+          (r) => r.status === 'rejected',
+        );
+        if (failures.length > 0)
+          throw new Error(`${failures.length} timer job(s) could not be added: ${String((failures[0] as PromiseRejectedResult).reason)}`);
       });
     }
   }

@@ -25,8 +25,19 @@ export async function upgradePlan(core: EngineCore, planId: string): Promise<num
     const r = await core.commit.transact(pk.plan, async () => {
       const { plan: p } = await core.reader.loadPlan(planId);
       if (p.mv >= PLAN_MACHINE_VERSION) return null;
-      const entry = historyEntry({ type: UPGRADE_EVENT, at: core.now() }, 'system', `v${p.mv}`, `v${PLAN_MACHINE_VERSION}`, [], UPGRADE_EVENT);
-      return { batch: new Batch(), notices: [], writes: [{ kind: 'plan', id: PLAN_ENTITY, key: pk.plan, before: p, snap: p.snap, timers: p.timers, ix: [], history: entry }] };
+      const entry = historyEntry(
+        { type: UPGRADE_EVENT, at: core.now() },
+        'system',
+        `v${p.mv}`,
+        `v${PLAN_MACHINE_VERSION}`,
+        [],
+        UPGRADE_EVENT,
+      );
+      return {
+        batch: new Batch(),
+        notices: [],
+        writes: [{ kind: 'plan', id: PLAN_ENTITY, key: pk.plan, before: p, snap: p.snap, timers: p.timers, ix: [], history: entry }],
+      };
     });
     if (r.version > 0) rewritten++;
   }
@@ -45,7 +56,18 @@ export async function upgradePlan(core: EngineCore, planId: string): Promise<num
       return {
         batch: new Batch(),
         notices: [],
-        writes: [{ kind: 'task', id, key: pk.task(id), before: t, snap: t.snap, timers: t.timers, ix: taskIndexes(def, t.def, t.snap), history: entry }],
+        writes: [
+          {
+            kind: 'task',
+            id,
+            key: pk.task(id),
+            before: t,
+            snap: t.snap,
+            timers: t.timers,
+            ix: taskIndexes(def, t.def, t.snap),
+            history: entry,
+          },
+        ],
       };
     });
     if (r.version > 0) rewritten++;

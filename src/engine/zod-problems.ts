@@ -3,7 +3,10 @@ import type { Problem } from '../errors.js';
 
 /** `tasks[4].responsibleLeader` from zod's path array. */
 export function formatPath(path: readonly PropertyKey[]): string {
-  return path.reduce<string>((out, part) => (typeof part === 'number' ? `${out}[${part}]` : out ? `${out}.${String(part)}` : String(part)), '');
+  return path.reduce<string>(
+    (out, part) => (typeof part === 'number' ? `${out}[${part}]` : out ? `${out}.${String(part)}` : String(part)),
+    '',
+  );
 }
 
 const A_OR_AN = (type: string) => (/^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`);
@@ -15,7 +18,9 @@ const A_OR_AN = (type: string) => (/^[aeiou]/.test(type) ? `an ${type}` : `a ${t
  */
 function issueMessage(issue: z.core.$ZodIssue): string {
   if (issue.code !== 'invalid_union' || issue.errors.length === 0) return issue.message;
-  const expected = issue.errors.map((branch) => (branch.length === 1 && branch[0]!.code === 'invalid_type' && branch[0].path.length === 0 ? branch[0].expected : null));
+  const expected = issue.errors.map((branch) =>
+    branch.length === 1 && branch[0]!.code === 'invalid_type' && branch[0].path.length === 0 ? branch[0].expected : null,
+  );
   if (expected.some((e) => e === null)) return issue.message;
   return `must be ${[...new Set(expected as string[])].map(A_OR_AN).join(' or ')}`;
 }

@@ -5,7 +5,12 @@ import { InvalidInputError } from '../errors.js';
 import { principalOf } from './auth.js';
 import { parse } from './parse.js';
 
-const InboxQuery = z.object({ open: z.enum(['true', 'false']).transform((v) => v === 'true').optional() });
+const InboxQuery = z.object({
+  open: z
+    .enum(['true', 'false'])
+    .transform((v) => v === 'true')
+    .optional(),
+});
 
 /** Inboxes belong to people of a plan; admin and office tokens have none. */
 function person(res: Response) {

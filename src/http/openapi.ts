@@ -43,7 +43,10 @@ export function openApiDocument() {
       },
     },
   };
-  const errorResponse = (description: string) => ({ description, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } });
+  const errorResponse = (description: string) => ({
+    description,
+    content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+  });
   return {
     openapi: '3.1.0',
     info: { title: 'Duban 督办 API', version: '1', description: '行动计划督办引擎 / Action-plan supervision engine' },
@@ -63,48 +66,118 @@ export function openApiDocument() {
         Unauthenticated: errorResponse('未登录 / no or unknown token'),
         Forbidden: errorResponse('无权限 / a rule forbids it (named in the message)'),
         NotFound: errorResponse('不存在 / not found'),
-        Conflict: errorResponse('状态不接受该事件、规则拒绝（如时限已过不能申请延期）或并发冲突 / the state does not take the event, a rule refuses it (an extension after the deadline), or a conflict'),
+        Conflict: errorResponse(
+          '状态不接受该事件、规则拒绝（如时限已过不能申请延期）或并发冲突 / the state does not take the event, a rule refuses it (an extension after the deadline), or a conflict',
+        ),
         Unavailable: errorResponse('服务暂不可用：无法连接 Redis / Redis is unreachable; retry (Retry-After)'),
       },
     },
     paths: {
       '/me': { get: { summary: 'Who the token acts as', responses: { '200': ok('principal'), ...errors } } },
-      '/tokens': { post: { summary: 'Issue a token (admin; plan office for its people)', requestBody: body('IssueToken'), responses: { '201': ok('token'), ...errors } } },
+      '/tokens': {
+        post: {
+          summary: 'Issue a token (admin; plan office for its people)',
+          requestBody: body('IssueToken'),
+          responses: { '201': ok('token'), ...errors },
+        },
+      },
       '/plans': {
         get: { summary: 'List plans', responses: { '200': ok('plans'), ...errors } },
-        post: { summary: 'Create a plan (draft, or published with ?publish=true)', parameters: queryParams(CreatePlanQuery), requestBody: body('Plan'), responses: { '201': ok('plan'), ...errors } },
+        post: {
+          summary: 'Create a plan (draft, or published with ?publish=true)',
+          parameters: queryParams(CreatePlanQuery),
+          requestBody: body('Plan'),
+          responses: { '201': ok('plan'), ...errors },
+        },
       },
       '/plans/{planId}': {
-        get: { summary: 'A plan with its phase, counts and pending timers', parameters: [pathParam('planId')], responses: { '200': ok('plan'), ...errors } },
-        put: { summary: 'Replace a draft plan', parameters: [pathParam('planId')], requestBody: body('Plan'), responses: { '200': ok('plan'), ...errors } },
+        get: {
+          summary: 'A plan with its phase, counts and pending timers',
+          parameters: [pathParam('planId')],
+          responses: { '200': ok('plan'), ...errors },
+        },
+        put: {
+          summary: 'Replace a draft plan',
+          parameters: [pathParam('planId')],
+          requestBody: body('Plan'),
+          responses: { '200': ok('plan'), ...errors },
+        },
       },
       '/plans/{planId}/events': {
-        post: { summary: 'Publish, advance or propose the next phase (office); approve or reject a proposed phase (group leader)', parameters: [pathParam('planId')], requestBody: body('PlanCommand'), responses: { '200': ok('outcome'), ...errors } },
+        post: {
+          summary: 'Publish, advance or propose the next phase (office); approve or reject a proposed phase (group leader)',
+          parameters: [pathParam('planId')],
+          requestBody: body('PlanCommand'),
+          responses: { '200': ok('outcome'), ...errors },
+        },
       },
-      '/plans/{planId}/history': { get: { summary: 'The plan history', parameters: [pathParam('planId')], responses: { '200': ok('history'), ...errors } } },
+      '/plans/{planId}/history': {
+        get: { summary: 'The plan history', parameters: [pathParam('planId')], responses: { '200': ok('history'), ...errors } },
+      },
       '/plans/{planId}/tasks': {
-        get: { summary: 'Tasks, filtered by index', parameters: [pathParam('planId'), ...queryParams(TaskListQuery)], responses: { '200': ok('tasks'), ...errors } },
+        get: {
+          summary: 'Tasks, filtered by index',
+          parameters: [pathParam('planId'), ...queryParams(TaskListQuery)],
+          responses: { '200': ok('tasks'), ...errors },
+        },
       },
       '/plans/{planId}/tasks/{taskId}': {
-        get: { summary: 'A task: chain, state, pending timers, its record and history', parameters: [pathParam('planId'), pathParam('taskId')], responses: { '200': ok('task'), ...errors } },
+        get: {
+          summary: 'A task: chain, state, pending timers, its record and history',
+          parameters: [pathParam('planId'), pathParam('taskId')],
+          responses: { '200': ok('task'), ...errors },
+        },
       },
       '/plans/{planId}/tasks/{taskId}/events': {
-        post: { summary: 'Send a task event', parameters: [pathParam('planId'), pathParam('taskId')], requestBody: body('TaskCommand'), responses: { '200': ok('outcome'), ...errors } },
+        post: {
+          summary: 'Send a task event',
+          parameters: [pathParam('planId'), pathParam('taskId')],
+          requestBody: body('TaskCommand'),
+          responses: { '200': ok('outcome'), ...errors },
+        },
       },
       '/plans/{planId}/audit': {
-        get: { summary: 'Verify the hash-chained trail; names the first broken entry (office, admin)', parameters: [pathParam('planId')], responses: { '200': ok('audit'), ...errors } },
+        get: {
+          summary: 'Verify the hash-chained trail; names the first broken entry (office, admin)',
+          parameters: [pathParam('planId')],
+          responses: { '200': ok('audit'), ...errors },
+        },
       },
       '/plans/{planId}/report': {
-        get: { summary: '督导结果: per department, person and leader for a period', parameters: [pathParam('planId'), ...queryParams(ReportQuery)], responses: { '200': ok('report'), ...errors } },
+        get: {
+          summary: '督导结果: per department, person and leader for a period',
+          parameters: [pathParam('planId'), ...queryParams(ReportQuery)],
+          responses: { '200': ok('report'), ...errors },
+        },
       },
       '/plans/{planId}/semester-report': {
-        get: { summary: '学期进展汇报 for the leadership group', parameters: [pathParam('planId'), ...queryParams(SemesterQuery)], responses: { '200': ok('report'), ...errors } },
+        get: {
+          summary: '学期进展汇报 for the leadership group',
+          parameters: [pathParam('planId'), ...queryParams(SemesterQuery)],
+          responses: { '200': ok('report'), ...errors },
+        },
       },
       '/plans/{planId}/notices/{noticeId}': {
-        get: { summary: 'One notice', parameters: [pathParam('planId'), pathParam('noticeId')], responses: { '200': ok('notice'), ...errors } },
+        get: {
+          summary: 'One notice',
+          parameters: [pathParam('planId'), pathParam('noticeId')],
+          responses: { '200': ok('notice'), ...errors },
+        },
       },
-      '/inbox': { get: { summary: "The signed-in person's notices (?open=true: unacknowledged)", parameters: [{ name: 'open', in: 'query', schema: { type: 'string' } }], responses: { '200': ok('notices'), ...errors } } },
-      '/inbox/{noticeId}/ack': { post: { summary: 'Acknowledge a notice (does not close the task)', parameters: [pathParam('noticeId')], responses: { '200': ok('notice'), ...errors } } },
+      '/inbox': {
+        get: {
+          summary: "The signed-in person's notices (?open=true: unacknowledged)",
+          parameters: [{ name: 'open', in: 'query', schema: { type: 'string' } }],
+          responses: { '200': ok('notices'), ...errors },
+        },
+      },
+      '/inbox/{noticeId}/ack': {
+        post: {
+          summary: 'Acknowledge a notice (does not close the task)',
+          parameters: [pathParam('noticeId')],
+          responses: { '200': ok('notice'), ...errors },
+        },
+      },
     },
   };
 }

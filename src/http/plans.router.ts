@@ -12,8 +12,14 @@ export const TaskListQuery = z.object({
   state: z.string().optional(),
   department: z.string().optional(),
   person: z.string().optional(),
-  overdue: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
-  open: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
+  overdue: z
+    .enum(['true', 'false'])
+    .transform((v) => v === 'true')
+    .optional(),
+  open: z
+    .enum(['true', 'false'])
+    .transform((v) => v === 'true')
+    .optional(),
   rung: z.coerce.number().int().min(1).max(20).optional(),
 });
 
@@ -25,7 +31,12 @@ export const AmendmentBody = z.object({
   dryRun: z.boolean().default(false),
 });
 
-export const CreatePlanQuery = z.object({ publish: z.enum(['true', 'false']).transform((v) => v === 'true').optional() });
+export const CreatePlanQuery = z.object({
+  publish: z
+    .enum(['true', 'false'])
+    .transform((v) => v === 'true')
+    .optional(),
+});
 
 /**
  * A person of another plan is refused before anything of this plan is looked up, on

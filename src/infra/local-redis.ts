@@ -96,7 +96,15 @@ interface Probe {
 
 /** Asks whatever answers on `port` for its pid, its data folder and its clients' names. */
 async function probe(port: number): Promise<Probe | null> {
-  const client = new Redis({ host: '127.0.0.1', port, lazyConnect: true, connectTimeout: 2_000, commandTimeout: 5_000, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  const client = new Redis({
+    host: '127.0.0.1',
+    port,
+    lazyConnect: true,
+    connectTimeout: 2_000,
+    commandTimeout: 5_000,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+  });
   client.on('error', () => undefined);
   try {
     await client.connect();
@@ -130,7 +138,10 @@ async function inspect(lock: LockRecord, dir: string): Promise<Verdict> {
   if (!found) {
     // The pid runs but nothing answers on the port: a pid reused by another program
     // (the lock is stale), or our server hung — then a second one must not start.
-    if (isRedisServer(lock.pid)) throw new Error(`redis-server(进程 ${lock.pid})仍在运行但不响应，请先停止它 / redis-server (pid ${lock.pid}) is running but does not answer on port ${lock.port}; stop it first.`);
+    if (isRedisServer(lock.pid))
+      throw new Error(
+        `redis-server(进程 ${lock.pid})仍在运行但不响应，请先停止它 / redis-server (pid ${lock.pid}) is running but does not answer on port ${lock.port}; stop it first.`,
+      );
     return { kind: 'free' };
   }
   if (found.pid !== lock.pid || found.dir !== dir) return { kind: 'free' };
@@ -140,7 +151,12 @@ async function inspect(lock: LockRecord, dir: string): Promise<Verdict> {
 
 /** Holds the owner connection while the server is ours; stopping releases it, stops the server and the lock. */
 async function own(server: RedisServerHandle, lockPath: string, reused: boolean): Promise<LocalRedis> {
-  const owner = new Redis(server.url, { connectionName: `${OWNER_PREFIX}${process.pid}`, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: (n) => Math.min(n * 100, 1_000) });
+  const owner = new Redis(server.url, {
+    connectionName: `${OWNER_PREFIX}${process.pid}`,
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    retryStrategy: (n) => Math.min(n * 100, 1_000),
+  });
   owner.on('error', () => undefined); // it only needs to exist; outages are reported by the runtime's clients
   await owner.connect();
   return {

@@ -78,7 +78,15 @@ export async function connectFailFast(url: string, o: { timeoutMs: number; conne
         client.connect().catch(() => undefined);
       }),
       new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`无法连接 Redis / cannot reach Redis at ${displayUrl(url)} within ${o.connectMs} ms${lastError ? `: ${lastError.message}` : ''}`)), o.connectMs);
+        timer = setTimeout(
+          () =>
+            reject(
+              new Error(
+                `无法连接 Redis / cannot reach Redis at ${displayUrl(url)} within ${o.connectMs} ms${lastError ? `: ${lastError.message}` : ''}`,
+              ),
+            ),
+          o.connectMs,
+        );
       }),
     ]);
   } catch (err) {

@@ -128,17 +128,27 @@ export async function startRedisServer(dir: string, options: StartRedisOptions =
   mkdirSync(absolute, { recursive: true });
   const persist = options.persist ?? true;
   const args = [
-    '--port', String(port),
-    '--bind', '127.0.0.1',
-    '--dir', absolute,
-    '--hz', '100',
-    '--maxmemory-policy', 'noeviction',
+    '--port',
+    String(port),
+    '--bind',
+    '127.0.0.1',
+    '--dir',
+    absolute,
+    '--hz',
+    '100',
+    '--maxmemory-policy',
+    'noeviction',
     // A task hash (snapshot, timers, indexes) fits the compact listpack encoding.
-    '--hash-max-listpack-value', '1024',
-    '--save', '',
-    '--appendonly', persist ? 'yes' : 'no',
-    '--appendfsync', 'everysec',
-    '--protected-mode', 'yes',
+    '--hash-max-listpack-value',
+    '1024',
+    '--save',
+    '',
+    '--appendonly',
+    persist ? 'yes' : 'no',
+    '--appendfsync',
+    'everysec',
+    '--protected-mode',
+    'yes',
   ];
   const child = spawn('redis-server', args, { stdio: ['ignore', 'ignore', 'inherit'], detached: options.detached ?? false });
   const url = `redis://127.0.0.1:${port}`;

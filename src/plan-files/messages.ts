@@ -127,7 +127,10 @@ export function schemaMessage(message: string, shown: string): Message {
       /^(".*") is outside the years a plan may run in \((\d+)–(\d+)\)$/,
       (m) => ({ en: message, zh: `${m[1]} 超出方案可用的年份范围（${m[2]}–${m[3]} 年）` }),
     ],
-    [/^(".*") has the UTC offset (\S+);/, (m) => ({ en: message, zh: `${m[1]} 的 UTC 偏移 ${m[2]} 不存在（实际偏移在 −12:00 至 +14:00 之间）` })],
+    [
+      /^(".*") has the UTC offset (\S+);/,
+      (m) => ({ en: message, zh: `${m[1]} 的 UTC 偏移 ${m[2]} 不存在（实际偏移在 −12:00 至 +14:00 之间）` }),
+    ],
     [/^(".*") is longer than the longest allowed period/, (m) => ({ en: message, zh: `${m[1]} 超过允许的最长期限（10 年）` })],
     [/end is before .*start$/, () => ({ en: message, zh: '阶段结束日期早于开始日期' })],
     [/start overlaps (.*)$/, (m) => ({ en: message, zh: `阶段开始日期与 ${m[1]} 重叠` })],

@@ -30,14 +30,25 @@ export function formatTable(def: PlanDefinition, timeline: TimelineEntry[]): str
         formatPlanTime(e.at, def.timeZone, 'startOfDay'),
         entity,
         n === notices[0] ? `${e.event}: ${change}` : '',
-        n ? (n.kind === 'rectification' ? `第${n.rung}级 rung ${n.rung}` : `${NOTICE_KIND_TEXT[n.kind].zh} ${NOTICE_KIND_TEXT[n.kind].en}`) : '',
+        n
+          ? n.kind === 'rectification'
+            ? `第${n.rung}级 rung ${n.rung}`
+            : `${NOTICE_KIND_TEXT[n.kind].zh} ${NOTICE_KIND_TEXT[n.kind].en}`
+          : '',
         n ? n.recipients.map((r) => r.name).join('、') : '',
       ]);
     }
   }
   const width = (s: string) => [...s].reduce((w, ch) => w + (/[\u1100-\uFFFF]/.test(ch) ? 2 : 1), 0);
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => width(r[i]!))));
-  return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c + ' '.repeat(widths[i]! - width(c)))).join('  ').trimEnd()).join('\n');
+  return rows
+    .map((r) =>
+      r
+        .map((c, i) => (i === r.length - 1 ? c : c + ' '.repeat(widths[i]! - width(c))))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
 }
 
 export function formatJson(def: PlanDefinition, timeline: TimelineEntry[]): string {
@@ -52,7 +63,13 @@ export function formatJson(def: PlanDefinition, timeline: TimelineEntry[]): stri
         event: e.event,
         from: e.from,
         to: e.to,
-        notices: e.notices.map((n) => ({ id: n.id, kind: n.kind, rung: n.rung, title: n.title, recipients: n.recipients.map((r) => r.name) })),
+        notices: e.notices.map((n) => ({
+          id: n.id,
+          kind: n.kind,
+          rung: n.rung,
+          title: n.title,
+          recipients: n.recipients.map((r) => r.name),
+        })),
       })),
     },
     null,
@@ -60,7 +77,11 @@ export function formatJson(def: PlanDefinition, timeline: TimelineEntry[]): stri
   );
 }
 
-const icsTime = (ms: number) => new Date(ms).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+const icsTime = (ms: number) =>
+  new Date(ms)
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
 const icsText = (s: string) => s.replace(/\\/g, '\\\\').replace(/;/g, '\\;').replace(/,/g, '\\,').replace(/\n/g, '\\n');
 
 /** Folds a content line at 75 octets, as RFC 5545 asks, without splitting a character. */
@@ -82,13 +103,23 @@ function fold(line: string): string {
 export function formatIcs(def: PlanDefinition, timeline: TimelineEntry[], stamp: number): string {
   const events: { uid: string; at: number; summary: string; description: string }[] = [];
   for (const t of def.tasks) {
-    events.push({ uid: `${def.id}.${t.id}.deadline`, at: taskDeadline(def, t), summary: `完成时限:${t.title}`, description: `Deadline of ${t.id}` });
+    events.push({
+      uid: `${def.id}.${t.id}.deadline`,
+      at: taskDeadline(def, t),
+      summary: `完成时限:${t.title}`,
+      description: `Deadline of ${t.id}`,
+    });
   }
   for (const e of timeline) {
     for (const n of e.notices) {
       if (n.kind !== 'rectification') continue;
       const rectify = n.rectificationDeadline ? `\n整改期限 / rectify by ${formatPlanTime(n.rectificationDeadline, def.timeZone)}` : '';
-      events.push({ uid: `${def.id}.${n.id}`, at: e.at, summary: n.title.zh, description: `${n.title.en}\n→ ${n.recipients.map((r) => r.name).join('、')}${rectify}` });
+      events.push({
+        uid: `${def.id}.${n.id}`,
+        at: e.at,
+        summary: n.title.zh,
+        description: `${n.title.en}\n→ ${n.recipients.map((r) => r.name).join('、')}${rectify}`,
+      });
     }
   }
   const lines = ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//Duban//督办//ZH', 'CALSCALE:GREGORIAN', `X-WR-CALNAME:${icsText(def.title)}`];

@@ -73,7 +73,7 @@ const pick = <T>(table: Record<string, T> | undefined, id: string): T | undefine
  */
 export function actionsFor(def: PlanDefinition, scenario: Scenario | Lateness = {}, issuedAt?: number): ScheduledAction[] {
   const keys = ['ack', 'late', 'review', 'extend', 'returns'];
-  const sc: Scenario = Object.keys(scenario).some((k) => keys.includes(k)) ? (scenario) : { late: scenario as Lateness };
+  const sc: Scenario = Object.keys(scenario).some((k) => keys.includes(k)) ? scenario : { late: scenario as Lateness };
   const issued = issuedAt ?? resolvePlanDate(def.phases[0]!.start, def.timeZone, 'start')!;
   const actions: ScheduledAction[] = [];
   const evidence = ['https://example.org/evidence'];
@@ -82,12 +82,18 @@ export function actionsFor(def: PlanDefinition, scenario: Scenario | Lateness = 
     const reviewer = t.responsibleLeader;
     let deadline = taskDeadline(def, t);
     const ack = pick(sc.ack, t.id) ?? 0;
-    if (ack !== 'never') actions.push({ at: issued + 3_600_000 + ack * DAY, task: t.id, by: worker, command: { type: 'task.acknowledge' } });
+    if (ack !== 'never')
+      actions.push({ at: issued + 3_600_000 + ack * DAY, task: t.id, by: worker, command: { type: 'task.acknowledge' } });
     const extend = pick(sc.extend, t.id);
     if (extend !== undefined && extend > 0) {
       const asked = deadline - 7 * DAY;
       const to = new Date(deadline + extend * DAY).toISOString();
-      actions.push({ at: asked, task: t.id, by: worker, command: { type: 'task.extension.request', deadline: to, reason: '需要更多时间' } });
+      actions.push({
+        at: asked,
+        task: t.id,
+        by: worker,
+        command: { type: 'task.extension.request', deadline: to, reason: '需要更多时间' },
+      });
       actions.push({ at: asked + 3_600_000, task: t.id, by: reviewer, command: { type: 'task.extension.approve', note: '' } });
       deadline += extend * DAY;
     }
@@ -98,7 +104,12 @@ export function actionsFor(def: PlanDefinition, scenario: Scenario | Lateness = 
     if (rectify !== undefined) {
       actions.push({ at, task: t.id, by: worker, command: { type: 'task.submit', evidence, note: '' } });
       const back = at + 3_600_000;
-      actions.push({ at: back, task: t.id, by: reviewer, command: { type: 'task.return', reason: '材料不全', deadline: new Date(back + rectify * DAY).toISOString() } });
+      actions.push({
+        at: back,
+        task: t.id,
+        by: reviewer,
+        command: { type: 'task.return', reason: '材料不全', deadline: new Date(back + rectify * DAY).toISOString() },
+      });
       at = back + rectify * DAY - 3_600_000;
     }
     actions.push({ at, task: t.id, by: worker, command: { type: 'task.submit', evidence, note: '' } });
@@ -125,7 +136,14 @@ export function simulate(def: PlanDefinition, options: SimulateOptions = {}): Ti
     const r = stepTask(t.snap, event, t.timers, newToken);
     if (!r.handled) return false;
     const notices = r.emitted.map((em) => buildTaskNotice(def, t.def, r.snapshot.context, em.params, issueTime(event)));
-    timeline.push({ at: issueTime(event), entity: taskId, event: eventName(event.type), from: taskState(t.snap), to: taskState(r.snapshot), notices });
+    timeline.push({
+      at: issueTime(event),
+      entity: taskId,
+      event: eventName(event.type),
+      from: taskState(t.snap),
+      to: taskState(r.snapshot),
+      notices,
+    });
     t.snap = r.snapshot;
     t.timers = r.timers;
     return true;
@@ -136,12 +154,20 @@ export function simulate(def: PlanDefinition, options: SimulateOptions = {}): Ti
     const r = stepPlan(plan.snap, event, plan.timers, newToken);
     if (!r.handled) return;
     const fanOut = taskFanOut(r.emitted, event.at);
-    const entry: TimelineEntry = { at: issueTime(event), entity: PLAN_ENTITY, event: eventName(event.type), from: planStage(plan.snap), to: planStage(r.snapshot), notices: [] };
+    const entry: TimelineEntry = {
+      at: issueTime(event),
+      entity: PLAN_ENTITY,
+      event: eventName(event.type),
+      from: planStage(plan.snap),
+      to: planStage(r.snapshot),
+      notices: [],
+    };
     timeline.push(entry);
     plan = { snap: r.snapshot, timers: r.timers };
     const reached = fanOut ? def.tasks.filter((t) => applyTask(t.id, fanOut)).map((t) => t.id) : [];
     const unfinished = fanOut?.type === 'task.close' ? reached : [];
-    for (const em of r.emitted) if (em.type === 'phaseChanged') entry.notices.push(buildPhaseNotice(def, em.params, issueTime(event), unfinished));
+    for (const em of r.emitted)
+      if (em.type === 'phaseChanged') entry.notices.push(buildPhaseNotice(def, em.params, issueTime(event), unfinished));
   };
 
   applyPlan({ type: 'plan.publish', at: publishAt });
@@ -150,7 +176,8 @@ export function simulate(def: PlanDefinition, options: SimulateOptions = {}): Ti
     // The next thing to happen: the earliest pending timer or scheduled action.
     let next: { at: number; entity: string; type: TimerEvent['type'] } | null = null;
     const consider = (entity: string, timers: Timers) => {
-      for (const [id, t] of Object.entries(timers)) if (!next || t.at < next.at) next = { at: t.at, entity, type: id as TimerEvent['type'] };
+      for (const [id, t] of Object.entries(timers))
+        if (!next || t.at < next.at) next = { at: t.at, entity, type: id as TimerEvent['type'] };
     };
     consider(PLAN_ENTITY, plan.timers);
     for (const [id, t] of tasks) consider(id, t.timers);

@@ -113,15 +113,7 @@ export class Batch {
   /** Creates the notice at `key` unless it exists, then files `member` in the given inboxes. */
   notice(key: string, doc: string, score: number, member: string, inboxes: string[], openInboxes: string[]): this {
     finiteScore(score, `notice ${member}`);
-    this.ops.push([
-      'notice',
-      this.k(key),
-      this.v(doc),
-      score,
-      member,
-      inboxes.map((i) => this.k(i)),
-      openInboxes.map((i) => this.k(i)),
-    ]);
+    this.ops.push(['notice', this.k(key), this.v(doc), score, member, inboxes.map((i) => this.k(i)), openInboxes.map((i) => this.k(i))]);
     return this;
   }
 

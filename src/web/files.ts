@@ -57,7 +57,16 @@ export class FileStore {
   async put(file: Omit<StoredFile, 'id' | 'size'>): Promise<StoredFileMeta | null> {
     const keys = webKeys(this.engine, file.planId);
     const id = randomBytes(12).toString('base64url');
-    const meta: StoredFileMeta = { id, planId: file.planId, taskId: file.taskId, name: file.name, type: file.type, size: file.data.length, by: file.by, at: file.at };
+    const meta: StoredFileMeta = {
+      id,
+      planId: file.planId,
+      taskId: file.taskId,
+      name: file.name,
+      type: file.type,
+      size: file.data.length,
+      by: file.by,
+      at: file.at,
+    };
     const fields = { name: meta.name, type: meta.type, size: meta.size, taskId: meta.taskId, by: meta.by, at: meta.at, data: file.data };
     const stored = await this.redis.eval(
       PUT_FILE_LUA,
@@ -76,7 +85,17 @@ export class FileStore {
     const h = await this.redis.hgetallBuffer(webKeys(this.engine, planId).file(fileId));
     if (!h.data) return null;
     const s = (field: string) => h[field]?.toString('utf8') ?? '';
-    return { id: fileId, planId, taskId: s('taskId'), name: s('name'), type: s('type'), size: Number(s('size')), by: s('by'), at: Number(s('at')), data: h.data };
+    return {
+      id: fileId,
+      planId,
+      taskId: s('taskId'),
+      name: s('name'),
+      type: s('type'),
+      size: Number(s('size')),
+      by: s('by'),
+      at: Number(s('at')),
+      data: h.data,
+    };
   }
 
   /** A task's files, oldest first, without their bytes. */

@@ -12,9 +12,16 @@ import { probeEvent } from '../engine/task-events.js';
 
 export type TaskAction = TaskCommandType;
 
-export function allowedActions(p: Principal, plan: PlanDefinition, task: TaskDefinition, snapshot: TaskSnapshot, now = Date.now()): TaskAction[] {
+export function allowedActions(
+  p: Principal,
+  plan: PlanDefinition,
+  task: TaskDefinition,
+  snapshot: TaskSnapshot,
+  now = Date.now(),
+): TaskAction[] {
   return TASK_COMMAND_TYPES.filter(
     (type) =>
-      checkTaskEvent(p, plan, task, type) === null && stepTask(snapshot, probeEvent(type, snapshot.context.deadline, now), {}, () => 'probe').handled,
+      checkTaskEvent(p, plan, task, type) === null &&
+      stepTask(snapshot, probeEvent(type, snapshot.context.deadline, now), {}, () => 'probe').handled,
   );
 }

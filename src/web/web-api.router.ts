@@ -59,7 +59,8 @@ function fileName(req: Request): string {
   // Control characters and path separators have no place in a file name shown to people.
   // eslint-disable-next-line no-control-regex
   name = name.replace(/[\\/\u0000-\u001f]/g, '_').trim();
-  if (!name || name.length > 200) throw badInput('x-file-name', 'X-File-Name must name the file (1–200 characters)', '请在 X-File-Name 头中给出文件名（1–200 个字符）');
+  if (!name || name.length > 200)
+    throw badInput('x-file-name', 'X-File-Name must name the file (1–200 characters)', '请在 X-File-Name 头中给出文件名（1–200 个字符）');
   return name;
 }
 
@@ -90,7 +91,14 @@ export function webApiRouter(runtime: Runtime, limits: ExportLimits = exportLimi
     const { plan, def } = await engine.loadPlan(req.params.planId);
     const tasks = await queries.listTasks(req.params.planId);
     // Whether an accepted task's submission came in after its deadline is in its context, not its view.
-    const contexts = new Map((await engine.loadTasks(req.params.planId, tasks.map((t) => t.id))).map((t) => [t.def.id, t.snap.context]));
+    const contexts = new Map(
+      (
+        await engine.loadTasks(
+          req.params.planId,
+          tasks.map((t) => t.id),
+        )
+      ).map((t) => [t.def.id, t.snap.context]),
+    );
     const finishedLate = (id: string) => {
       const ctx = contexts.get(id);
       return ctx?.submittedAt !== null && ctx?.submittedAt !== undefined && ctx.submittedAt > ctx.deadline;
@@ -103,7 +111,10 @@ export function webApiRouter(runtime: Runtime, limits: ExportLimits = exportLimi
       phases: phaseWindows(def),
       matrix: departmentPhaseMatrix(def, tasks),
       stages: stageMatrix(def, tasks, stage),
-      rollup: phaseRollup(def, tasks.map((t) => ({ ...t, finishedLate: t.work === 'accepted' && finishedLate(t.id) }))),
+      rollup: phaseRollup(
+        def,
+        tasks.map((t) => ({ ...t, finishedLate: t.work === 'accepted' && finishedLate(t.id) })),
+      ),
     });
   });
 
@@ -112,13 +123,19 @@ export function webApiRouter(runtime: Runtime, limits: ExportLimits = exportLimi
     const me = principalOf(res);
     const { planId } = req.params;
     mayRead(me, planId);
-    const candidates = (await queries.listTasks(planId, { open: true })).filter((t) => t.supervision === 'withReviewer' || t.extension === 'pending');
+    const candidates = (await queries.listTasks(planId, { open: true })).filter(
+      (t) => t.supervision === 'withReviewer' || t.extension === 'pending',
+    );
     const inputs = [];
-    for (const task of await engine.loadTasks(planId, candidates.map((t) => t.id))) {
+    for (const task of await engine.loadTasks(
+      planId,
+      candidates.map((t) => t.id),
+    )) {
       const def = await engine.definition(planId, task.rev);
-      const requestedBy = taskState(task.snap).extension === 'pending'
-        ? ((await queries.history(planId, task.def.id)).findLast((e) => e.event === 'task.extension.request')?.by ?? null)
-        : null;
+      const requestedBy =
+        taskState(task.snap).extension === 'pending'
+          ? ((await queries.history(planId, task.def.id)).findLast((e) => e.event === 'task.extension.request')?.by ?? null)
+          : null;
       inputs.push({ task, def, requestedBy });
     }
     res.json(buildDesk(me, inputs, Date.now()));
@@ -128,7 +145,8 @@ export function webApiRouter(runtime: Runtime, limits: ExportLimits = exportLimi
     const me = principalOf(res);
     mayRead(me, req.params.planId);
     const ids = ActionsQuery.safeParse(req.query);
-    if (!ids.success) throw badInput('tasks', 'tasks must list 1–500 task ids, comma-separated', 'tasks 参数须列出 1–500 个任务编号，以逗号分隔');
+    if (!ids.success)
+      throw badInput('tasks', 'tasks must list 1–500 task ids, comma-separated', 'tasks 参数须列出 1–500 个任务编号，以逗号分隔');
     const out: Record<string, { actions: string[]; active: string[] }> = {};
     for (const t of await engine.loadTasks(req.params.planId, ids.data.tasks)) {
       const def = await engine.definition(req.params.planId, t.rev);
@@ -146,11 +164,26 @@ export function webApiRouter(runtime: Runtime, limits: ExportLimits = exportLimi
     if (rule) throw new ForbiddenError(ruleText(rule));
     // The app parses JSON bodies before this route; the page sends every file as octet-stream.
     if (!Buffer.isBuffer(req.body) || req.body.length === 0) {
-      throw badInput('body', 'send the file bytes as the body (Content-Type: application/octet-stream)', '请以请求体发送文件内容（Content-Type: application/octet-stream）');
+      throw badInput(
+        'body',
+        'send the file bytes as the body (Content-Type: application/octet-stream)',
+        '请以请求体发送文件内容（Content-Type: application/octet-stream）',
+      );
     }
-    const stored = await files.put({ planId, taskId, name: fileName(req), type: fileType(req), by: actorLabel(me), at: Date.now(), data: req.body });
-    if (!stored) throw badInput('file', `a task keeps at most ${MAX_FILES_PER_TASK} files`, `每项任务最多保存 ${MAX_FILES_PER_TASK} 个文件`);
-    res.status(201).json({ ...stored, url: `${req.protocol}://${req.get('host')}/web-api/files/${encodeURIComponent(planId)}/${stored.id}` });
+    const stored = await files.put({
+      planId,
+      taskId,
+      name: fileName(req),
+      type: fileType(req),
+      by: actorLabel(me),
+      at: Date.now(),
+      data: req.body,
+    });
+    if (!stored)
+      throw badInput('file', `a task keeps at most ${MAX_FILES_PER_TASK} files`, `每项任务最多保存 ${MAX_FILES_PER_TASK} 个文件`);
+    res
+      .status(201)
+      .json({ ...stored, url: `${req.protocol}://${req.get('host')}/web-api/files/${encodeURIComponent(planId)}/${stored.id}` });
   });
 
   r.get('/plans/:planId/tasks/:taskId/files', async (req, res) => {

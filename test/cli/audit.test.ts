@@ -18,13 +18,23 @@ afterEach(async () => {
 });
 
 const audit = (args: string[], env: NodeJS.ProcessEnv) =>
-  spawnSync(process.execPath, [join(ROOT, 'bin/duban.js'), 'audit', ...args], { cwd: ROOT, env: { ...process.env, ...env }, encoding: 'utf8', timeout: 30_000 });
+  spawnSync(process.execPath, [join(ROOT, 'bin/duban.js'), 'audit', ...args], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    encoding: 'utf8',
+    timeout: 30_000,
+  });
 
 describe('duban audit verify', () => {
   it('passes a clean trail and names the entry edited by hand', async () => {
     rt = await testRuntime();
     await rt.engine.createPlan(fixturePlan({ id: 'audited', start: Date.now() }), office, { publish: true });
-    await rt.engine.taskEvent('audited', 't1', { type: 'task.progress', percent: 30, note: '起草中' }, { kind: 'person', planId: 'audited', personId: 'p-zhao' });
+    await rt.engine.taskEvent(
+      'audited',
+      't1',
+      { type: 'task.progress', percent: 30, note: '起草中' },
+      { kind: 'person', planId: 'audited', personId: 'p-zhao' },
+    );
     const env = { DUBAN_PREFIX: rt.prefix, REDIS_URL: rt.url };
     const ok = audit(['verify', 'audited'], env);
     expect(ok.stdout).toContain('留痕完整');

@@ -14,7 +14,12 @@ const ROOT = resolve(import.meta.dirname, '../..');
 const EXAMPLE = join(ROOT, 'examples/plan.yaml');
 const tmp = mkdtempSync(join(tmpdir(), 'duban-cli-'));
 const duban = (args: string[], env: NodeJS.ProcessEnv = {}) =>
-  spawnSync(process.execPath, [join(ROOT, 'bin/duban.js'), ...args], { cwd: tmp, env: { ...process.env, ...env }, encoding: 'utf8', timeout: 30_000 });
+  spawnSync(process.execPath, [join(ROOT, 'bin/duban.js'), ...args], {
+    cwd: tmp,
+    env: { ...process.env, ...env },
+    encoding: 'utf8',
+    timeout: 30_000,
+  });
 
 /** For commands that talk to this process's own server: spawnSync would block it. */
 const dubanAsync = (args: string[], env: NodeJS.ProcessEnv) =>

@@ -35,7 +35,14 @@ describe('working-day offsets', () => {
       reminderNotify: ['responsiblePerson' as const],
       rungs: [{ action: 'disciplinary' as const, notify: ['responsiblePerson' as const] }],
     };
-    const input = { at: at('2025-09-01T00:00:00+08:00'), taskId: 't', zone, calendar: 'cn-mainland' as const, deadline: at('2025-10-11T00:00:00+08:00'), policy };
+    const input = {
+      at: at('2025-09-01T00:00:00+08:00'),
+      taskId: 't',
+      zone,
+      calendar: 'cn-mainland' as const,
+      deadline: at('2025-10-11T00:00:00+08:00'),
+      policy,
+    };
     const [snap] = initialTransition(taskMachine, input);
     const r = step(taskMachine, snap as AnyMachineSnapshot, { type: 'task.activate', at: input.at }, {}, () => 'k');
     expect((r.snapshot.context as TaskContext).reminderTimes).toEqual([at('2025-09-30T00:00:00+08:00')]);

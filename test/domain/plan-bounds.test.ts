@@ -55,7 +55,10 @@ describe('plan durations', () => {
 
   it('accept ten years, the default ladder and working days', () => {
     for (const d of ['P10Y', 'P120M', 'P3652D', 'P7D', 'PT30S', 'PT0.5S', 'P1Y2M3W', 'P1.5D']) {
-      expect(problems((p) => (p.escalation.rungs[0].grace = d)), d).toEqual([]);
+      expect(
+        problems((p) => (p.escalation.rungs[0].grace = d)),
+        d,
+      ).toEqual([]);
     }
     expect(problems((p) => (p.escalation.reminders = [{ workingDays: 366 }]))).toEqual([]);
     expect(problems((p) => delete p.escalation)).toEqual([]);
@@ -68,7 +71,9 @@ describe('plan durations', () => {
   });
 
   it('bound the ladder: at most 20 rungs, 50 reminders', () => {
-    expect(problems((p) => (p.escalation.rungs = Array.from({ length: 21 }, () => ({ ...p.escalation.rungs[0] }))))[0]).toMatch(/^escalation\.rungs: /);
+    expect(problems((p) => (p.escalation.rungs = Array.from({ length: 21 }, () => ({ ...p.escalation.rungs[0] }))))[0]).toMatch(
+      /^escalation\.rungs: /,
+    );
     expect(problems((p) => (p.escalation.reminders = Array.from({ length: 51 }, () => 'P1D')))[0]).toMatch(/^escalation\.reminders: /);
   });
 
@@ -83,7 +88,10 @@ describe('plan durations', () => {
     }
     expect(err).toBeInstanceOf(InvalidInputError);
     expect((err as InvalidInputError).problems).toEqual([
-      { path: 'escalation.reminders[0]', message: 'escalation.reminders[0]: "P99999999Y" is longer than the longest allowed period (10 years)' },
+      {
+        path: 'escalation.reminders[0]',
+        message: 'escalation.reminders[0]: "P99999999Y" is longer than the longest allowed period (10 years)',
+      },
     ]);
   });
 
@@ -139,9 +147,23 @@ describe('plan dates', () => {
       expect(found, zone).toHaveLength(1);
       expect(found[0], zone).toMatch(/^timeZone: /);
     }
-    expect(problems((p) => (p.timeZone = 'UTC+25'))).toEqual(['timeZone: "UTC+25" is a UTC offset no place uses; real offsets run from -12:00 to +14:00']);
-    for (const zone of ['Asia/Shanghai', 'Asia/Urumqi', 'UTC', 'UTC+8', 'UTC+05:30', 'Etc/GMT-14', 'Pacific/Kiritimati', 'America/New_York']) {
-      expect(problems((p) => (p.timeZone = zone)), zone).toEqual([]);
+    expect(problems((p) => (p.timeZone = 'UTC+25'))).toEqual([
+      'timeZone: "UTC+25" is a UTC offset no place uses; real offsets run from -12:00 to +14:00',
+    ]);
+    for (const zone of [
+      'Asia/Shanghai',
+      'Asia/Urumqi',
+      'UTC',
+      'UTC+8',
+      'UTC+05:30',
+      'Etc/GMT-14',
+      'Pacific/Kiritimati',
+      'America/New_York',
+    ]) {
+      expect(
+        problems((p) => (p.timeZone = zone)),
+        zone,
+      ).toEqual([]);
     }
   });
 
@@ -158,19 +180,33 @@ describe('evidence links', () => {
   const submit = (evidence: string[]) => TaskCommandSchema.safeParse({ type: 'task.submit', evidence });
 
   it('accept only http and https links, in Chinese first', () => {
-    for (const link of ['javascript:alert(1)', 'data:text/html,<script>alert(1)</script>', 'file:///etc/passwd', 'ftp://example.org/a', 'http:example.org', 'not a link', 'JaVaScRiPt:alert(1)']) {
+    for (const link of [
+      'javascript:alert(1)',
+      'data:text/html,<script>alert(1)</script>',
+      'file:///etc/passwd',
+      'ftp://example.org/a',
+      'http:example.org',
+      'not a link',
+      'JaVaScRiPt:alert(1)',
+    ]) {
       const r = submit(['https://example.org/ok.pdf', link]);
       expect(r.success, link).toBe(false);
       if (r.success) continue;
       const [problem, ...more] = zodProblems(r.error);
       expect(more).toEqual([]);
       expect(problem!.path).toBe('evidence[1]');
-      expect(problem!.message).toMatch(/^evidence\[1\]: 只接受 http:\/\/ 或 https:\/\/ 链接 \/ only http:\/\/ or https:\/\/ links are evidence/);
+      expect(problem!.message).toMatch(
+        /^evidence\[1\]: 只接受 http:\/\/ 或 https:\/\/ 链接 \/ only http:\/\/ or https:\/\/ links are evidence/,
+      );
     }
   });
 
   it('keep ordinary links and the workspace upload links working', () => {
-    const r = submit(['https://example.org/a.pdf', 'http://127.0.0.1:4321/web-api/files/qx-2026/AbC_-123', 'HTTPS://EXAMPLE.ORG/报告.docx']);
+    const r = submit([
+      'https://example.org/a.pdf',
+      'http://127.0.0.1:4321/web-api/files/qx-2026/AbC_-123',
+      'HTTPS://EXAMPLE.ORG/报告.docx',
+    ]);
     expect(r.success).toBe(true);
   });
 });

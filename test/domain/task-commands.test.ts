@@ -14,8 +14,15 @@ describe('task commands', () => {
   it('the form of every command asks for every field its schema has', () => {
     for (const option of TaskCommandSchema.options) {
       const type = option.shape.type.value;
-      const fields = Object.keys(option.shape).filter((k) => k !== 'type').sort();
-      expect(taskCommandForms()[type].fields.map((f) => f.name).sort(), type).toEqual(fields);
+      const fields = Object.keys(option.shape)
+        .filter((k) => k !== 'type')
+        .sort();
+      expect(
+        taskCommandForms()
+          [type].fields.map((f) => f.name)
+          .sort(),
+        type,
+      ).toEqual(fields);
     }
   });
 
@@ -30,11 +37,29 @@ describe('task commands', () => {
 
   it('some reachable state of the task machine takes every command', () => {
     const T0 = Date.UTC(2026, 0, 1);
-    const input = { at: T0, taskId: 't', zone: 'Asia/Shanghai', calendar: 'cn-mainland' as const, deadline: T0 + 86_400_000 * 30, policy: DEFAULT_ESCALATION };
+    const input = {
+      at: T0,
+      taskId: 't',
+      zone: 'Asia/Shanghai',
+      calendar: 'cn-mainland' as const,
+      deadline: T0 + 86_400_000 * 30,
+      policy: DEFAULT_ESCALATION,
+    };
     const events = (s: Parameters<typeof ownEventTypes>[0]) =>
       ownEventTypes(s)
         .filter((t) => !t.startsWith('xstate.'))
-        .map((type) => ({ type, at: T0 + 3_600_000, percent: 1, note: '', evidence: ['https://e.org'], reason: 'r', deadline: T0 + 86_400_000 * 40 }) as never);
+        .map(
+          (type) =>
+            ({
+              type,
+              at: T0 + 3_600_000,
+              percent: 1,
+              note: '',
+              evidence: ['https://e.org'],
+              reason: 'r',
+              deadline: T0 + 86_400_000 * 40,
+            }) as never,
+        );
     const map = getAdjacencyMap(taskMachine, { input, events, serializeState: (s) => JSON.stringify(s.value) });
     const taken = new Set(Object.values(map).flatMap(({ state }) => ownEventTypes(state)));
     for (const type of TASK_COMMAND_TYPES) expect(taken.has(type), type).toBe(true);

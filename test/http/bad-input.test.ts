@@ -38,11 +38,36 @@ describe('bad input over HTTP', () => {
 
   describe('absurd durations, dates and offsets in a plan', () => {
     const cases: Array<[string, (p: ReturnType<typeof good>) => void, string, string]> = [
-      ['a reminder of 99999999 years', (p) => (p.escalation!.reminders = ['P1D', 'P99999999Y']), 'escalation.reminders[1]', 'escalation.reminders[1]: "P99999999Y" is longer than the longest allowed period (10 years)'],
-      ['a rung grace of 99999999 years', (p) => (p.escalation!.rungs[1]!.grace = 'P99999999Y'), 'escalation.rungs[1].grace', 'escalation.rungs[1].grace: "P99999999Y" is longer than the longest allowed period (10 years)'],
-      ['a deadline in the year 9999', (p) => (p.tasks[2]!.deadline = '9999-12-31'), 'tasks[2].deadline', 'tasks[2].deadline: "9999-12-31" is outside the years a plan may run in (2000–2100)'],
-      ['a deadline at UTC+25:00', (p) => (p.tasks[0]!.deadline = '2030-06-30T18:00:00+25:00'), 'tasks[0].deadline', 'tasks[0].deadline: "2030-06-30T18:00:00+25:00" has the UTC offset +25:00; real offsets run from -12:00 to +14:00'],
-      ['a time zone of UTC+25', (p) => (p.timeZone = 'UTC+25'), 'timeZone', 'timeZone: "UTC+25" is a UTC offset no place uses; real offsets run from -12:00 to +14:00'],
+      [
+        'a reminder of 99999999 years',
+        (p) => (p.escalation!.reminders = ['P1D', 'P99999999Y']),
+        'escalation.reminders[1]',
+        'escalation.reminders[1]: "P99999999Y" is longer than the longest allowed period (10 years)',
+      ],
+      [
+        'a rung grace of 99999999 years',
+        (p) => (p.escalation!.rungs[1]!.grace = 'P99999999Y'),
+        'escalation.rungs[1].grace',
+        'escalation.rungs[1].grace: "P99999999Y" is longer than the longest allowed period (10 years)',
+      ],
+      [
+        'a deadline in the year 9999',
+        (p) => (p.tasks[2]!.deadline = '9999-12-31'),
+        'tasks[2].deadline',
+        'tasks[2].deadline: "9999-12-31" is outside the years a plan may run in (2000–2100)',
+      ],
+      [
+        'a deadline at UTC+25:00',
+        (p) => (p.tasks[0]!.deadline = '2030-06-30T18:00:00+25:00'),
+        'tasks[0].deadline',
+        'tasks[0].deadline: "2030-06-30T18:00:00+25:00" has the UTC offset +25:00; real offsets run from -12:00 to +14:00',
+      ],
+      [
+        'a time zone of UTC+25',
+        (p) => (p.timeZone = 'UTC+25'),
+        'timeZone',
+        'timeZone: "UTC+25" is a UTC offset no place uses; real offsets run from -12:00 to +14:00',
+      ],
     ];
 
     for (const [what, mutate, path, message] of cases) {
@@ -75,11 +100,17 @@ describe('bad input over HTTP', () => {
     it('refuses a new deadline at UTC+25:00 or in 9999, and changes nothing', async () => {
       const before = (await call('GET', '/api/v1/plans/plan-a/tasks/t2', { token: office })).json;
       for (const deadline of ['2030-06-30T18:00:00+25:00', '9999-12-31', '2030-06-30T18:00:00+08:99']) {
-        const res = await call('POST', '/api/v1/plans/plan-a/tasks/t2/events', { token: office, body: { type: 'task.deadline.change', deadline, reason: '调整' } });
+        const res = await call('POST', '/api/v1/plans/plan-a/tasks/t2/events', {
+          token: office,
+          body: { type: 'task.deadline.change', deadline, reason: '调整' },
+        });
         expect(res.status, deadline).toBe(400);
         expect(res.json.error.problems.map((p: { path: string }) => p.path)).toEqual(['deadline']);
       }
-      const wrongType = await call('POST', '/api/v1/plans/plan-a/tasks/t2/events', { token: office, body: { type: 'task.deadline.change', deadline: 5, reason: '调整' } });
+      const wrongType = await call('POST', '/api/v1/plans/plan-a/tasks/t2/events', {
+        token: office,
+        body: { type: 'task.deadline.change', deadline: 5, reason: '调整' },
+      });
       expect(wrongType.json.error.problems).toEqual([{ path: 'deadline', message: 'deadline: must be a string or an object' }]);
       expect((await call('GET', '/api/v1/plans/plan-a/tasks/t2', { token: office })).json).toEqual(before);
     });
@@ -88,14 +119,21 @@ describe('bad input over HTTP', () => {
   describe('evidence links', () => {
     it('refuses javascript:, data: and file: links with a 400 in Chinese first, and changes nothing', async () => {
       const before = (await call('GET', '/api/v1/plans/plan-a/tasks/t1', { token: office })).json;
-      for (const link of ['javascript:alert(document.cookie)', 'data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==', 'file:///etc/passwd']) {
+      for (const link of [
+        'javascript:alert(document.cookie)',
+        'data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==',
+        'file:///etc/passwd',
+      ]) {
         const res = await call('POST', '/api/v1/plans/plan-a/tasks/t1/events', {
           token: tok['p-zhao'],
           body: { type: 'task.submit', evidence: ['https://example.org/ok.pdf', link], note: '' },
         });
         expect(res.status, link).toBe(400);
         expect(res.json.error.problems).toEqual([
-          { path: 'evidence[1]', message: `evidence[1]: 只接受 http:// 或 https:// 链接 / only http:// or https:// links are evidence: ${JSON.stringify(link)}` },
+          {
+            path: 'evidence[1]',
+            message: `evidence[1]: 只接受 http:// 或 https:// 链接 / only http:// or https:// links are evidence: ${JSON.stringify(link)}`,
+          },
         ]);
       }
       expect((await call('GET', '/api/v1/plans/plan-a/tasks/t1', { token: office })).json).toEqual(before);
@@ -104,7 +142,11 @@ describe('bad input over HTTP', () => {
     it('takes https links and the links of files uploaded in the workspace', async () => {
       const upload = await fetch(`${rt.base}/web-api/plans/plan-a/tasks/t1/files`, {
         method: 'POST',
-        headers: { Authorization: `Bearer ${tok['p-zhao']}`, 'Content-Type': 'application/octet-stream', 'X-File-Name': encodeURIComponent('方案.pdf') },
+        headers: {
+          Authorization: `Bearer ${tok['p-zhao']}`,
+          'Content-Type': 'application/octet-stream',
+          'X-File-Name': encodeURIComponent('方案.pdf'),
+        },
         body: Buffer.from('%PDF-1.4 evidence'),
       });
       expect(upload.status).toBe(201);
@@ -143,7 +185,14 @@ describe('bad input over HTTP', () => {
     it('never stores more than the per-task limit, whatever the concurrency, and refuses the rest with a 400', async () => {
       // Several API processes on one Redis, as `duban api` may run: each its own connection.
       const more = await Promise.all(
-        [1, 2, 3].map(() => startRuntime({ redisUrl: inject('redisUrl'), prefix: enginePrefix(rt.engine), log: () => undefined, api: { port: 0, extend: mountWeb } })),
+        [1, 2, 3].map(() =>
+          startRuntime({
+            redisUrl: inject('redisUrl'),
+            prefix: enginePrefix(rt.engine),
+            log: () => undefined,
+            api: { port: 0, extend: mountWeb },
+          }),
+        ),
       );
       const bases = [rt.base, ...more.map((m) => `http://127.0.0.1:${m.port}`)];
       const n = MAX_FILES_PER_TASK * 4;
@@ -152,8 +201,13 @@ describe('bad input over HTTP', () => {
           method: 'POST',
           headers: { Authorization: `Bearer ${tok['p-zhou']}`, 'Content-Type': 'application/octet-stream', 'X-File-Name': `f${i}.txt` },
           body: Buffer.from(`file ${i}`),
-        }).then(async (r) => ({ status: r.status, body: (await r.json()) as { error?: { code: string; message: string; message_en: string } } }));
-      const answers = await Promise.all(Array.from({ length: n }, (_, i) => send(i))).finally(() => Promise.all(more.map((m) => m.close())));
+        }).then(async (r) => ({
+          status: r.status,
+          body: (await r.json()) as { error?: { code: string; message: string; message_en: string } },
+        }));
+      const answers = await Promise.all(Array.from({ length: n }, (_, i) => send(i))).finally(() =>
+        Promise.all(more.map((m) => m.close())),
+      );
       const statuses = answers.map((a) => a.status);
       expect(statuses.filter((s) => s === 201)).toHaveLength(MAX_FILES_PER_TASK);
       expect(statuses.filter((s) => s === 400)).toHaveLength(n - MAX_FILES_PER_TASK);
@@ -168,7 +222,16 @@ describe('bad input over HTTP', () => {
 
     it('holds the limit in the store itself, for many puts in flight on one connection', async () => {
       const files = new FileStore(rt.redis, rt.engine);
-      const put = (i: number) => files.put({ planId: 'plan-b', taskId: 't3', name: `f${i}`, type: 'text/plain', by: 'p-sun', at: Date.now(), data: Buffer.from(`${i}`) });
+      const put = (i: number) =>
+        files.put({
+          planId: 'plan-b',
+          taskId: 't3',
+          name: `f${i}`,
+          type: 'text/plain',
+          by: 'p-sun',
+          at: Date.now(),
+          data: Buffer.from(`${i}`),
+        });
       const stored = await Promise.all(Array.from({ length: MAX_FILES_PER_TASK * 2 }, (_, i) => put(i)));
       expect(stored.filter((s) => s !== null)).toHaveLength(MAX_FILES_PER_TASK);
       expect(await files.list('plan-b', 't3')).toHaveLength(MAX_FILES_PER_TASK);

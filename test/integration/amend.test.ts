@@ -21,7 +21,14 @@ async function running() {
   const start = Date.now() + DAY;
   let now = start;
   rt = await testRuntime({ now: () => now });
-  const plan = fixturePlan({ id: 'am', start, deadlines: { t1: 10 * 86_400, t2: 10 * 86_400, t3: 10 * 86_400 }, phases: [0, 20 * 86_400, 40 * 86_400, 60 * 86_400, 80 * 86_400], reminders: [], grace: 'P2D' });
+  const plan = fixturePlan({
+    id: 'am',
+    start,
+    deadlines: { t1: 10 * 86_400, t2: 10 * 86_400, t3: 10 * 86_400 },
+    phases: [0, 20 * 86_400, 40 * 86_400, 60 * 86_400, 80 * 86_400],
+    reminders: [],
+    grace: 'P2D',
+  });
   await rt.engine.createPlan(plan, office, { publish: true });
   return { r: rt, plan, start, setNow: (at: number) => (now = at) };
 }
@@ -33,7 +40,15 @@ describe('amending a published plan', () => {
     const next = clone(plan);
     next.tasks[0]!.responsiblePerson = 'p-zhou'; // 赵小红 → 周敏
     next.tasks[1]!.deadline = iso(start + 15 * DAY);
-    next.tasks.push({ id: 't4', area: 'a1', title: '建立质量监测数据平台', responsibleLeader: 'p-li', leadDepartment: 'jjb', responsiblePerson: 'p-zhao', deadline: iso(start + 30 * DAY) });
+    next.tasks.push({
+      id: 't4',
+      area: 'a1',
+      title: '建立质量监测数据平台',
+      responsibleLeader: 'p-li',
+      leadDepartment: 'jjb',
+      responsiblePerson: 'p-zhao',
+      deadline: iso(start + 30 * DAY),
+    });
     next.escalation = { ...next.escalation!, rungs: next.escalation!.rungs.map((g, i) => (i < 3 ? { ...g, grace: 'P5D' } : g)) };
     setNow(start + DAY);
     const out = await r.engine.amendPlan('am', next, office, { reason: '人员调整及中期调整' });
@@ -103,6 +118,8 @@ describe('amending a published plan', () => {
     const dry = await r.engine.amendPlan('am', next, office, { reason: '改标题', dryRun: true });
     expect(dry.diff.tasksEdited).toEqual(['t3']);
     expect((await r.queries.planSummary('am')).revision).toBe(1);
-    await expect(r.engine.amendPlan('am', next, { kind: 'person', planId: 'am', personId: 'p-zhao' }, { reason: 'x' })).rejects.toMatchObject({ code: 'forbidden' });
+    await expect(
+      r.engine.amendPlan('am', next, { kind: 'person', planId: 'am', personId: 'p-zhao' }, { reason: 'x' }),
+    ).rejects.toMatchObject({ code: 'forbidden' });
   });
 });

@@ -22,9 +22,11 @@ describe('a busy task', () => {
     await rt.engine.createPlan(fixturePlan({ id: 'busy', start: Date.now() }), office, { publish: true });
     const before = (await rt.engine.loadTask('busy', 't1')).ver;
     const results = await Promise.allSettled(
-      Array.from({ length: 1000 }, (_, i) => rt.engine.taskEvent('busy', 't1', { type: 'task.progress', percent: i % 101, note: `#${i}` }, zhao('busy'))),
+      Array.from({ length: 1000 }, (_, i) =>
+        rt.engine.taskEvent('busy', 't1', { type: 'task.progress', percent: i % 101, note: `#${i}` }, zhao('busy')),
+      ),
     );
-    const refused = results.filter((r) => r.status === 'rejected').map((r) => String((r).reason));
+    const refused = results.filter((r) => r.status === 'rejected').map((r) => String(r.reason));
     expect(refused).toEqual([]);
     const task = await rt.engine.loadTask('busy', 't1');
     expect(task.ver).toBe(before + 1000);
@@ -40,7 +42,9 @@ describe('a busy task', () => {
     runtimes.push(a, b, c);
     await a.engine.createPlan(fixturePlan({ id: 'busy3', start: Date.now() }), office, { publish: true });
     const send = (rt: typeof a, n: number) =>
-      Array.from({ length: n }, (_, i) => rt.engine.taskEvent('busy3', 't1', { type: 'task.progress', percent: i % 101, note: '' }, zhao('busy3')));
+      Array.from({ length: n }, (_, i) =>
+        rt.engine.taskEvent('busy3', 't1', { type: 'task.progress', percent: i % 101, note: '' }, zhao('busy3')),
+      );
     const results = await Promise.allSettled([...send(a, 100), ...send(b, 100), ...send(c, 100)]);
     expect(results.filter((r) => r.status === 'rejected')).toEqual([]);
     expect((await a.queries.history('busy3', 't1')).filter((h) => h.event === 'task.progress')).toHaveLength(300);

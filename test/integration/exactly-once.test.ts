@@ -64,7 +64,8 @@ describe('timer jobs are safe to repeat, delay and outlive', () => {
     rt = await testRuntime({ worker: true });
     const start = Date.now();
     await rt.engine.createPlan(fixturePlan({ id: 'moved', start, deadlines: { t1: 1.5 }, reminders: [] }), office, { publish: true });
-    const checkpoint = (t: Awaited<ReturnType<typeof rt.engine.loadTask>>) => Object.entries(t.timers).find(([id]) => id.includes('.checkpoint.'))![1];
+    const checkpoint = (t: Awaited<ReturnType<typeof rt.engine.loadTask>>) =>
+      Object.entries(t.timers).find(([id]) => id.includes('.checkpoint.'))![1];
     const old = checkpoint(await rt.engine.loadTask('moved', 't1'));
     const newDeadline = start + 4_000;
     await rt.engine.taskEvent('moved', 't1', { type: 'task.deadline.change', deadline: iso(newDeadline), reason: '延期' }, office);
@@ -130,7 +131,9 @@ describe('timer jobs are safe to repeat, delay and outlive', () => {
 
   it('a failed timer job is retried by the reconciler once the cause is fixed', async () => {
     rt = await testRuntime({ worker: true, reconcileMs: 500 });
-    await rt.engine.createPlan(fixturePlan({ id: 'fail', start: Date.now(), deadlines: { t1: 0.8 }, reminders: [] }), office, { publish: true });
+    await rt.engine.createPlan(fixturePlan({ id: 'fail', start: Date.now(), deadlines: { t1: 0.8 }, reminders: [] }), office, {
+      publish: true,
+    });
     const key = rt.engine.pk('fail').task('t1');
     // A snapshot this build cannot read, as a newer build would write it (a new version): the job fails.
     await rt.redis.multi().hset(key, 'mv', '99').hincrby(key, 'ver', 1).exec();

@@ -20,7 +20,9 @@ afterEach(async () => {
 async function clocked(start: number) {
   let now = start;
   rt = await testRuntime({ now: () => now });
-  await rt.engine.createPlan(fixturePlan({ id: 'ofc', start, deadlines: { t1: 10 * 86_400, t2: 10 * 86_400 }, reminders: [] }), office, { publish: true });
+  await rt.engine.createPlan(fixturePlan({ id: 'ofc', start, deadlines: { t1: 10 * 86_400, t2: 10 * 86_400 }, reminders: [] }), office, {
+    publish: true,
+  });
   return { r: rt, setNow: (at: number) => (now = at) };
 }
 
@@ -28,7 +30,9 @@ describe('the office on a running task', () => {
   it('cancels with a reason: the ladder stops, the record stays, people cannot', async () => {
     const start = Date.now() + DAY;
     const { r, setNow } = await clocked(start);
-    await expect(r.engine.taskEvent('ofc', 't1', { type: 'task.cancel', reason: '合并到 t2' }, as('p-zhao'))).rejects.toMatchObject({ code: 'forbidden' });
+    await expect(r.engine.taskEvent('ofc', 't1', { type: 'task.cancel', reason: '合并到 t2' }, as('p-zhao'))).rejects.toMatchObject({
+      code: 'forbidden',
+    });
     setNow(start + 2 * DAY);
     await r.engine.taskEvent('ofc', 't1', { type: 'task.cancel', reason: '合并到 t2' }, office);
     const t = await r.queries.task('ofc', 't1');

@@ -21,7 +21,9 @@ describe('after an outage', () => {
     const api = await testRuntime({}, prefix);
     runtimes.push(api);
     const start = Date.now();
-    await api.engine.createPlan(fixturePlan({ id: 'outage', start, deadlines: { t1: 1 }, reminders: [], grace: 'PT2S' }), office, { publish: true });
+    await api.engine.createPlan(fixturePlan({ id: 'outage', start, deadlines: { t1: 1 }, reminders: [], grace: 'PT2S' }), office, {
+      publish: true,
+    });
     await api.engine.taskEvent('outage', 't1', { type: 'task.acknowledge' }, { kind: 'person', planId: 'outage', personId: 'p-zhao' });
     // Down for the deadline and what would have been rungs 1 to 3.
     await new Promise((r) => setTimeout(r, 6_500));
@@ -32,7 +34,9 @@ describe('after an outage', () => {
     const rung1 = await eventually(async () => ((await api.queries.task('outage', 't1')).rung >= 1 ? Date.now() : null), 10_000, 50);
     expect((await api.queries.task('outage', 't1')).rung).toBe(1);
     await eventually(async () => (await api.queries.task('outage', 't1')).rung >= 3, 15_000, 100);
-    const notices = (await api.queries.inbox('outage', 'p-zhao')).filter((n) => n.kind === 'rectification').sort((a, b) => a.createdAt - b.createdAt);
+    const notices = (await api.queries.inbox('outage', 'p-zhao'))
+      .filter((n) => n.kind === 'rectification')
+      .sort((a, b) => a.createdAt - b.createdAt);
     expect(notices.map((n) => n.rung)).toEqual([1, 2, 3].slice(0, notices.length));
     const [r1, r2] = notices;
     expect(r1!.createdAt).toBeGreaterThanOrEqual(back);

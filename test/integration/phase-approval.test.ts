@@ -27,8 +27,12 @@ describe('phase approval', () => {
     });
     expect(inbox.find((n) => n.kind === 'phaseProposed')!.title.zh).toContain('请审批');
     expect((await rt.queries.planSummary('appr')).stage).toBe('launch');
-    await expect(rt.engine.planEvent('appr', { type: 'plan.phase.approve', note: '' }, office)).rejects.toMatchObject({ code: 'forbidden' });
-    await expect(rt.engine.planEvent('appr', { type: 'plan.phase.approve', note: '' }, as('p-li'))).rejects.toMatchObject({ code: 'forbidden' });
+    await expect(rt.engine.planEvent('appr', { type: 'plan.phase.approve', note: '' }, office)).rejects.toMatchObject({
+      code: 'forbidden',
+    });
+    await expect(rt.engine.planEvent('appr', { type: 'plan.phase.approve', note: '' }, as('p-li'))).rejects.toMatchObject({
+      code: 'forbidden',
+    });
     await rt.engine.planEvent('appr', { type: 'plan.phase.approve', note: '同意' }, as('p-wang'));
     expect((await rt.queries.planSummary('appr')).stage).toBe('promotion');
     const history = await rt.queries.history('appr');

@@ -49,7 +49,12 @@ describe('the record of a task', () => {
     await r.engine.taskEvent('rec', 't1', { type: 'task.deadline.change', deadline: iso(moved), reason: '上级文件推迟' }, office);
     // An extension, requested and approved.
     setNow(deadline + 6 * DAY);
-    await r.engine.taskEvent('rec', 't1', { type: 'task.extension.request', deadline: iso(moved + 5 * DAY), reason: '等待数据' }, as('p-zhao'));
+    await r.engine.taskEvent(
+      'rec',
+      't1',
+      { type: 'task.extension.request', deadline: iso(moved + 5 * DAY), reason: '等待数据' },
+      as('p-zhao'),
+    );
     setNow(deadline + 7 * DAY);
     await r.engine.taskEvent('rec', 't1', { type: 'task.extension.approve', note: '同意' }, as('p-li'));
     // Submitted on time, returned with a reason, resubmitted and accepted.
@@ -93,7 +98,9 @@ describe('the record of a task', () => {
   it('a task submitted on time and never reviewed: the reviewer is chased, the department never counted late', async () => {
     const start = Date.now() + DAY;
     const { rt: r, fireNext, setNow } = await clocked(start);
-    await r.engine.createPlan(fixturePlan({ id: 'rec', start, deadlines: { t1: 10 * 24 * 3600 }, reminders: [] }), office, { publish: true });
+    await r.engine.createPlan(fixturePlan({ id: 'rec', start, deadlines: { t1: 10 * 24 * 3600 }, reminders: [] }), office, {
+      publish: true,
+    });
     setNow(start + 2 * HOUR);
     await r.engine.taskEvent('rec', 't1', { type: 'task.acknowledge' }, as('p-zhao'));
     setNow(start + 5 * DAY);
@@ -123,7 +130,12 @@ describe('the record of a task', () => {
     plan.escalation = { ...plan.escalation!, maxExtensions: 1 };
     await r.engine.createPlan(plan, office, { publish: true });
     const ask = (days: number) =>
-      r.engine.taskEvent('rec', 't1', { type: 'task.extension.request', deadline: iso(start + days * DAY), reason: '需要时间' }, as('p-zhao'));
+      r.engine.taskEvent(
+        'rec',
+        't1',
+        { type: 'task.extension.request', deadline: iso(start + days * DAY), reason: '需要时间' },
+        as('p-zhao'),
+      );
     setNow(start + DAY);
     await ask(15);
     await r.engine.taskEvent('rec', 't1', { type: 'task.extension.approve', note: '' }, as('p-li'));

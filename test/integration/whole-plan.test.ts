@@ -26,7 +26,12 @@ describe('a whole plan on second-scale time', () => {
   it('runs phases, reminders and the full ladder, and acceptance stops it', async () => {
     // t2 is done on time: submitted and accepted before its deadline.
     await rt.engine.taskEvent('qx-2026', 't2', { type: 'task.acknowledge' }, as('p-zhou'));
-    await rt.engine.taskEvent('qx-2026', 't2', { type: 'task.submit', evidence: ['https://example.org/t2.pdf'], note: '已完成' }, as('p-liu'));
+    await rt.engine.taskEvent(
+      'qx-2026',
+      't2',
+      { type: 'task.submit', evidence: ['https://example.org/t2.pdf'], note: '已完成' },
+      as('p-liu'),
+    );
     await rt.engine.taskEvent('qx-2026', 't2', { type: 'task.accept', note: '同意' }, as('p-li'));
 
     // t3 climbs to rung 2, then is submitted and accepted: its ladder must stop there.
@@ -66,8 +71,14 @@ describe('a whole plan on second-scale time', () => {
     expect(await recipientsOf('r4')).toEqual(['p-li', 'p-sun', 'p-wang', 'p-zhang', 'p-zhao']);
 
     // Each rung's notice names the next rung's time as its rectification deadline.
-    const r1 = await rt.queries.notice('qx-2026', t1Notices.find((n) => n.endsWith('r1'))!);
-    const r2 = await rt.queries.notice('qx-2026', t1Notices.find((n) => n.endsWith('r2'))!);
+    const r1 = await rt.queries.notice(
+      'qx-2026',
+      t1Notices.find((n) => n.endsWith('r1'))!,
+    );
+    const r2 = await rt.queries.notice(
+      'qx-2026',
+      t1Notices.find((n) => n.endsWith('r2'))!,
+    );
     expect(r1.rectificationDeadline).toBe(r1.createdAt + 1000);
     expect(r2.createdAt).toBe(r1.rectificationDeadline);
     expect(r1.title.zh).toContain('第一次整改通知书');
@@ -82,6 +93,11 @@ describe('a whole plan on second-scale time', () => {
 
     // The inbox of the group leader holds the rung-3 and rung-4 notices of t1.
     const inbox = await rt.queries.inbox('qx-2026', 'p-wang');
-    expect(inbox.filter((n) => n.taskId === 't1').map((n) => n.rung).sort()).toEqual([3, 4]);
+    expect(
+      inbox
+        .filter((n) => n.taskId === 't1')
+        .map((n) => n.rung)
+        .sort(),
+    ).toEqual([3, 4]);
   });
 });

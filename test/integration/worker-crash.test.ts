@@ -62,7 +62,10 @@ describe('a worker killed mid-run', () => {
       const history = await rt.queries.history('crash', `t${i}`);
       const notices = history.flatMap((h) => h.notices ?? []).map((n) => n.split('.').pop());
       expect(notices, `t${i}`).toEqual(['m1', 'r1', 'r2', 'r3', 'r4']);
-      expect(history.filter((h) => h.event.startsWith('timer.')), `t${i}`).toHaveLength(5);
+      expect(
+        history.filter((h) => h.event.startsWith('timer.')),
+        `t${i}`,
+      ).toHaveLength(5);
       // Inboxes hold each notice once: the responsible person got the reminder and four rungs.
     }
     const inbox = await rt.queries.inbox('crash', 'p-zhao');

@@ -41,7 +41,10 @@ function fire(s: S, name: string, firedAt?: number): S {
   if (!id || !t) throw new Error(`no ${name} timer in ${JSON.stringify(s.snap.value)}`);
   return send(s, { type: id, at: t.at, ...(firedAt !== undefined ? { firedAt } : {}) });
 }
-const timerNames = (s: S) => Object.keys(s.timers).map((k) => k.split('.')[2]).sort();
+const timerNames = (s: S) =>
+  Object.keys(s.timers)
+    .map((k) => k.split('.')[2])
+    .sort();
 const ctx = (s: S) => s.snap.context as TaskContext;
 const submit = (s: S, at: number) => send(s, { type: 'task.submit', at, evidence: ['https://e.org'], note: '' });
 
@@ -131,7 +134,9 @@ describe('延期申请', () => {
 
   it('a request after the deadline is not taken', () => {
     const s = start();
-    expect(send(s, { type: 'task.extension.request', at: DEADLINE + HOUR, deadline: DEADLINE + 14 * DAY, reason: 'r' }).handled).toBe(false);
+    expect(send(s, { type: 'task.extension.request', at: DEADLINE + HOUR, deadline: DEADLINE + 14 * DAY, reason: 'r' }).handled).toBe(
+      false,
+    );
   });
 });
 

@@ -15,7 +15,14 @@ import { ownEventTypes } from './graph-helpers.js';
 const HOUR = 3_600_000;
 const T0 = Date.UTC(2026, 0, 1);
 const DEADLINE = T0 + 30 * 24 * HOUR;
-const input = { at: T0, taskId: 't1', zone: 'Asia/Shanghai', calendar: 'cn-mainland' as const, deadline: DEADLINE, policy: DEFAULT_ESCALATION };
+const input = {
+  at: T0,
+  taskId: 't1',
+  zone: 'Asia/Shanghai',
+  calendar: 'cn-mainland' as const,
+  deadline: DEADLINE,
+  policy: DEFAULT_ESCALATION,
+};
 
 let tokens = 0;
 const tok = () => `k${++tokens}`;
@@ -37,7 +44,10 @@ function clockTimers(timers: Timers): Timers {
   return Object.fromEntries(Object.entries(timers).filter(([id]) => !id.includes('.ackCheck.') && !id.includes('.ackChase.')));
 }
 
-function fire(s: { snap: AnyMachineSnapshot; timers: Timers }, name: 'checkpoint' | 'rungGrace' | 'reviewCheck' | 'reviewGrace' | 'ackCheck') {
+function fire(
+  s: { snap: AnyMachineSnapshot; timers: Timers },
+  name: 'checkpoint' | 'rungGrace' | 'reviewCheck' | 'reviewGrace' | 'ackCheck',
+) {
   const id = Object.keys(s.timers).find((k) => k.includes(`.${name}.`));
   if (!id) throw new Error(`no ${name} timer pending in ${JSON.stringify(s.snap.value)}`);
   return send(s, { type: id });
@@ -75,7 +85,8 @@ function eventsFor(snapshot: AnyMachineSnapshot): TaskEvent[] {
       default:
         if (type.includes('checkpoint')) return { type, at: ctx.reminderTimes[ctx.nextReminder] ?? ctx.deadline } as never;
         if (type.includes('rungGrace')) return { type, at: ctx.rectificationDeadline ?? ctx.deadline } as never;
-        if (type.includes('reviewCheck')) return { type, at: ctx.reviewReminderTimes[ctx.nextReviewReminder] ?? ctx.reviewDeadline } as never;
+        if (type.includes('reviewCheck'))
+          return { type, at: ctx.reviewReminderTimes[ctx.nextReviewReminder] ?? ctx.reviewDeadline } as never;
         if (type.includes('reviewGrace')) return { type, at: ctx.reviewRectificationDeadline ?? ctx.reviewDeadline } as never;
         if (type.includes('ackCheck')) return { type, at: ctx.ackDeadline } as never;
         if (type.includes('ackChase')) return { type, at: ctx.ackChaseAt } as never;
@@ -150,7 +161,9 @@ describe('task machine: every reachable state and transition', () => {
         // Suspended, the context says since when and from where; otherwise it says nothing.
         expect(view.supervision === 'suspended').toBe(ctx.suspension !== null);
         // Exactly the clock of whoever holds the task runs, and the 签收 clock until it is signed for.
-        const pending = Object.keys(r.timers).map((p) => p.split('.')[2]).sort();
+        const pending = Object.keys(r.timers)
+          .map((p) => p.split('.')[2])
+          .sort();
         const clock = sup.includes('watching')
           ? ['checkpoint']
           : sup.includes('"escalating"') && sup.includes('overdue')
@@ -296,7 +309,7 @@ describe('task machine: the ladder', () => {
     expect(s.timers).toEqual({});
   });
 
-  it('sends no reminder after submission: the task is the reviewer\'s', () => {
+  it("sends no reminder after submission: the task is the reviewer's", () => {
     let s = send(start(), { type: 'task.activate', at: T0 });
     s = send(s, { type: 'task.submit', at: T0 + HOUR, evidence: ['https://e.org'], note: '' });
     expect(s.result.cancelled.map((c) => c.id.split('.')[2]).sort()).toEqual(['ackCheck', 'checkpoint']);

@@ -30,7 +30,10 @@ const fire = (s: S, name: string): S => {
   return send(s, { type: id, at: t.at });
 };
 const ctx = (s: S) => s.snap.context as TaskContext;
-const names = (s: S) => Object.keys(s.timers).map((k) => k.split('.')[2]).sort();
+const names = (s: S) =>
+  Object.keys(s.timers)
+    .map((k) => k.split('.')[2])
+    .sort();
 
 describe('撤销', () => {
   it('cancels an open task: every clock stops, the chain is told, nothing more is taken', () => {

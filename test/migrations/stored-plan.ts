@@ -104,7 +104,13 @@ export async function dumpPlanKeys(redis: RedisClient, prefix: string, planId: s
 }
 
 /** Writes dumped keys back under `prefix`, and lists the plan as the plan list would. */
-export async function loadPlanKeys(redis: RedisClient, prefix: string, planId: string, keys: Record<string, DumpedKey>, at: number): Promise<void> {
+export async function loadPlanKeys(
+  redis: RedisClient,
+  prefix: string,
+  planId: string,
+  keys: Record<string, DumpedKey>,
+  at: number,
+): Promise<void> {
   const pipeline = redis.pipeline();
   for (const [name, k] of Object.entries(keys)) {
     const key = `${prefix}${name}`;

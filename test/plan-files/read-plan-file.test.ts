@@ -155,8 +155,14 @@ describe('working-day offsets in plan files', () => {
 describe('bounds in plan files, in Chinese', () => {
   it('says in Chinese why an absurd year, offset or period is refused', async () => {
     const { schemaMessage } = await import('../../src/plan-files/messages.js');
-    expect(schemaMessage('"2400-01-01" is outside the years a plan may run in (2000–2100)', '"2400-01-01"').zh).toBe('"2400-01-01" 超出方案可用的年份范围（2000–2100 年）');
-    expect(schemaMessage('"2026-01-01T00:00+25:00" has the UTC offset +25:00; real offsets run from -12:00 to +14:00', '').zh).toContain('UTC 偏移 +25:00 不存在');
-    expect(schemaMessage('"P99999999Y" is longer than the longest allowed period (10 years)', '').zh).toBe('"P99999999Y" 超过允许的最长期限（10 年）');
+    expect(schemaMessage('"2400-01-01" is outside the years a plan may run in (2000–2100)', '"2400-01-01"').zh).toBe(
+      '"2400-01-01" 超出方案可用的年份范围（2000–2100 年）',
+    );
+    expect(schemaMessage('"2026-01-01T00:00+25:00" has the UTC offset +25:00; real offsets run from -12:00 to +14:00', '').zh).toContain(
+      'UTC 偏移 +25:00 不存在',
+    );
+    expect(schemaMessage('"P99999999Y" is longer than the longest allowed period (10 years)', '').zh).toBe(
+      '"P99999999Y" 超过允许的最长期限（10 年）',
+    );
   });
 });

@@ -33,7 +33,9 @@ export function spawnDuban(args: string[], o: { cwd?: string; env?: NodeJS.Proce
   let out = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) => child.once('exit', (code, signal) => r({ code, signal })));
+  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) =>
+    child.once('exit', (code, signal) => r({ code, signal })),
+  );
   return {
     child,
     output: () => out,
@@ -42,7 +44,8 @@ export function spawnDuban(args: string[], o: { cwd?: string; env?: NodeJS.Proce
       while (Date.now() < deadline) {
         const match = out.match(pattern);
         if (match) return match;
-        if (child.exitCode !== null || child.signalCode !== null) throw new Error(`duban exited (${child.exitCode ?? child.signalCode}) before ${String(pattern)}:\n${out}`);
+        if (child.exitCode !== null || child.signalCode !== null)
+          throw new Error(`duban exited (${child.exitCode ?? child.signalCode}) before ${String(pattern)}:\n${out}`);
         await new Promise((r) => setTimeout(r, 50));
       }
       throw new Error(`no ${String(pattern)} within ${timeoutMs} ms:\n${out}`);

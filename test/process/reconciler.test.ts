@@ -29,7 +29,9 @@ describe('the reconciler', () => {
     closers.push(() => rt.close());
     await new Promise((r) => setTimeout(r, 1_000)); // the reconciler is running
     const office = { kind: 'office', name: 'o' } as const;
-    await rt.engine.createPlan(fixturePlan({ id: 'lost', start: Date.now(), deadlines: { t1: 2, t2: 2, t3: 2 }, reminders: [] }), office, { publish: true });
+    await rt.engine.createPlan(fixturePlan({ id: 'lost', start: Date.now(), deadlines: { t1: 2, t2: 2, t3: 2 }, reminders: [] }), office, {
+      publish: true,
+    });
     // Every job and every scheduler gone: the three deadline timers live on only in the plan's timer index.
     expect(await flushQueueKeys(rt.redis, rt.prefix)).toBeGreaterThan(0);
 
@@ -38,7 +40,9 @@ describe('the reconciler', () => {
       return rungs.every((r) => r >= 1);
     }, 10_000);
     // And it keeps going: flush again, and a new plan's timers are re-armed as well.
-    await rt.engine.createPlan(fixturePlan({ id: 'again', start: Date.now(), deadlines: { t1: 1 }, reminders: [] }), office, { publish: true });
+    await rt.engine.createPlan(fixturePlan({ id: 'again', start: Date.now(), deadlines: { t1: 1 }, reminders: [] }), office, {
+      publish: true,
+    });
     await flushQueueKeys(rt.redis, rt.prefix);
     await eventually(async () => (await rt.queries.task('again', 't1')).rung >= 1, 10_000);
   }, 30_000);

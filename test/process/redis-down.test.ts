@@ -32,7 +32,10 @@ async function serverPid(url: string): Promise<number> {
 function busyPlan(id: string, tasks: number): PlanDefinitionInput {
   const start = Date.now();
   const base = fixturePlan({ id, start, reminders: ['PT1S'], grace: 'PT0.5S' });
-  return { ...base, tasks: Array.from({ length: tasks }, (_, i) => ({ ...base.tasks[0]!, id: `t${i + 1}`, deadline: iso(start + 1_500 + (i % 10) * 100) })) };
+  return {
+    ...base,
+    tasks: Array.from({ length: tasks }, (_, i) => ({ ...base.tasks[0]!, id: `t${i + 1}`, deadline: iso(start + 1_500 + (i % 10) * 100) })),
+  };
 }
 
 const timed = async <T>(f: () => Promise<T>): Promise<[T, number]> => {
@@ -71,24 +74,35 @@ describe('Redis down', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it.each([['worker'], ['api'], ['start']])('duban %s exits 0 on SIGTERM while Redis is down, with timers in flight', async (role) => {
-    rt = await startRuntime({ redisUrl: server.url, prefix: 'down', log: () => undefined });
-    await rt.engine.createPlan(busyPlan('busy', 40), { kind: 'office', name: 'o' }, { publish: true });
-    // start with REDIS_URL runs both roles in one process, without a redis-server of its own.
-    const args = role === 'worker' ? ['worker', '--concurrency', '8'] : role === 'api' ? ['api', '--port', '0'] : ['start', '--port', '0'];
-    p = spawnDuban(args, { env: { REDIS_URL: server.url, DUBAN_PREFIX: 'down', DUBAN_ADMIN_TOKEN: ADMIN } });
-    await p.waitFor('ready');
-    await new Promise((r) => setTimeout(r, 1_700)); // reminders are being run
-    process.kill(pid, 'SIGKILL');
-    await new Promise((r) => setTimeout(r, 1_500)); // it is reconnecting now
-    p.child.kill('SIGTERM');
-    const [exit, ms] = await timed(() => p!.exited(10_000));
-    expect(exit, p.output()).toEqual({ code: 0, signal: null });
-    expect(ms).toBeLessThan(8_000);
-  }, 30_000);
+  it.each([['worker'], ['api'], ['start']])(
+    'duban %s exits 0 on SIGTERM while Redis is down, with timers in flight',
+    async (role) => {
+      rt = await startRuntime({ redisUrl: server.url, prefix: 'down', log: () => undefined });
+      await rt.engine.createPlan(busyPlan('busy', 40), { kind: 'office', name: 'o' }, { publish: true });
+      // start with REDIS_URL runs both roles in one process, without a redis-server of its own.
+      const args =
+        role === 'worker' ? ['worker', '--concurrency', '8'] : role === 'api' ? ['api', '--port', '0'] : ['start', '--port', '0'];
+      p = spawnDuban(args, { env: { REDIS_URL: server.url, DUBAN_PREFIX: 'down', DUBAN_ADMIN_TOKEN: ADMIN } });
+      await p.waitFor('ready');
+      await new Promise((r) => setTimeout(r, 1_700)); // reminders are being run
+      process.kill(pid, 'SIGKILL');
+      await new Promise((r) => setTimeout(r, 1_500)); // it is reconnecting now
+      p.child.kill('SIGTERM');
+      const [exit, ms] = await timed(() => p!.exited(10_000));
+      expect(exit, p.output()).toEqual({ code: 0, signal: null });
+      expect(ms).toBeLessThan(8_000);
+    },
+    30_000,
+  );
 
   it('a runtime closes within its bound while Redis is down', async () => {
-    rt = await startRuntime({ redisUrl: server.url, prefix: 'close', log: () => undefined, worker: { concurrency: 8, reconcileMs: 500 }, api: { port: 0 } });
+    rt = await startRuntime({
+      redisUrl: server.url,
+      prefix: 'close',
+      log: () => undefined,
+      worker: { concurrency: 8, reconcileMs: 500 },
+      api: { port: 0 },
+    });
     await rt.engine.createPlan(busyPlan('busy', 40), { kind: 'office', name: 'o' }, { publish: true });
     await new Promise((r) => setTimeout(r, 1_700));
     process.kill(pid, 'SIGKILL');
@@ -118,7 +132,9 @@ describe('Redis down', () => {
       ['GET', '/api/v1/plans/p1/tasks/t1', undefined],
       ['POST', '/api/v1/plans/p1/tasks/t1/events', { type: 'task.progress', percent: 10, note: '进展' }],
     ] as const) {
-      const [res, ms] = await timed(() => fetch(`${base}${path}`, { method, headers: auth, ...(body ? { body: JSON.stringify(body) } : {}) }));
+      const [res, ms] = await timed(() =>
+        fetch(`${base}${path}`, { method, headers: auth, ...(body ? { body: JSON.stringify(body) } : {}) }),
+      );
       expect(res.status, `${method} ${path}`).toBe(503);
       expect(ms, `${method} ${path}`).toBeLessThan(1_000);
       const error = ((await res.json()) as { error: { code: string; message: string; message_en: string } }).error;
@@ -135,7 +151,14 @@ describe('Redis down', () => {
   }, 30_000);
 
   it('a hung Redis gives 503 too: /healthz within a second, API calls within the command timeout', async () => {
-    rt = await startRuntime({ redisUrl: server.url, prefix: 'hung', log: () => undefined, adminToken: ADMIN, api: { port: 0 }, redisTimeoutMs: 1_500 });
+    rt = await startRuntime({
+      redisUrl: server.url,
+      prefix: 'hung',
+      log: () => undefined,
+      adminToken: ADMIN,
+      api: { port: 0 },
+      redisTimeoutMs: 1_500,
+    });
     const base = `http://127.0.0.1:${rt.port}`;
     expect((await fetch(`${base}/api/v1/plans`, { headers: auth })).status).toBe(200);
 
@@ -162,7 +185,12 @@ describe('Redis down', () => {
     const skew = before.version - before.history.length; // one history entry per version, whatever the offset
 
     process.kill(pid, 'SIGSTOP'); // the change is sent; Redis runs it only after we have given up on it
-    const [outcome, ms] = await timed(() => rt!.engine.taskEvent('cas', 't1', { type: 'task.progress', percent: 20, note: '二' }, zhao).then(() => 'ok', (err: Error) => err.message));
+    const [outcome, ms] = await timed(() =>
+      rt!.engine.taskEvent('cas', 't1', { type: 'task.progress', percent: 20, note: '二' }, zhao).then(
+        () => 'ok',
+        (err: Error) => err.message,
+      ),
+    );
     expect(outcome).toBe('Command timed out');
     expect(ms).toBeLessThan(1_500);
     process.kill(pid, 'SIGCONT');

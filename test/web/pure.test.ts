@@ -40,7 +40,16 @@ describe('machine graph', () => {
     expect(g.children.map((c) => c.key)).toEqual(['work', 'supervision', 'acknowledgement', 'extension']);
     const work = g.children[0]!;
     expect(work.initial).toBe('task.work.draft');
-    expect(work.children.map((c) => c.key)).toEqual(['draft', 'launch', 'promotion', 'implementation', 'evaluation', 'accepted', 'unfinished', 'cancelled']);
+    expect(work.children.map((c) => c.key)).toEqual([
+      'draft',
+      'launch',
+      'promotion',
+      'implementation',
+      'evaluation',
+      'accepted',
+      'unfinished',
+      'cancelled',
+    ]);
     const leaves = work.children.flatMap((c) => (c.children.length > 0 ? c.children.map((l) => l.key) : [c.key]));
     expect(leaves.sort()).toEqual(Object.keys(WORK_TEXT).sort());
     const evaluation = work.children.find((c) => c.key === 'evaluation')!;
@@ -56,7 +65,14 @@ describe('machine graph', () => {
   it('marks the active states of a snapshot, ancestors included', () => {
     const active = activeStateIds(snapshotAfter({ type: 'task.activate' }, { type: 'task.acknowledge' }));
     expect(active).toEqual(
-      expect.arrayContaining(['task', 'task.work', 'task.work.launch', 'task.work.launch.acknowledged', 'task.supervision.watching', 'task.supervision.watching.onTrack']),
+      expect.arrayContaining([
+        'task',
+        'task.work',
+        'task.work.launch',
+        'task.work.launch.acknowledged',
+        'task.supervision.watching',
+        'task.supervision.watching.onTrack',
+      ]),
     );
   });
 });
@@ -71,8 +87,18 @@ describe('allowed actions', () => {
     // The office: move the deadline, urge the reviewer, cancel — not suspend a task the reviewer holds.
     expect(allowedActions(person('p-chen'), plan, task, submitted, now)).toEqual(['task.deadline.change', 'task.urge', 'task.cancel']);
     const assigned = snapshotAfter({ type: 'task.activate' });
-    expect(allowedActions(person('p-zhao'), plan, task, assigned, now)).toEqual(['task.acknowledge', 'task.progress', 'task.submit', 'task.extension.request']);
-    expect(allowedActions({ kind: 'admin' }, plan, task, assigned, now)).toEqual(['task.deadline.change', 'task.urge', 'task.cancel', 'task.suspend']);
+    expect(allowedActions(person('p-zhao'), plan, task, assigned, now)).toEqual([
+      'task.acknowledge',
+      'task.progress',
+      'task.submit',
+      'task.extension.request',
+    ]);
+    expect(allowedActions({ kind: 'admin' }, plan, task, assigned, now)).toEqual([
+      'task.deadline.change',
+      'task.urge',
+      'task.cancel',
+      'task.suspend',
+    ]);
     // Past the deadline, an extension is no longer offered.
     const late = snapshotAfter({ type: 'task.activate' });
     expect(allowedActions(person('p-zhao'), plan, task, late, late.context.deadline + 1)).not.toContain('task.extension.request');
@@ -110,14 +136,18 @@ describe('department × stage matrix and the phase roll-up', () => {
     supervision,
   });
 
-  it('marks open tasks in a stage before the plan\'s phase as behind, never closed ones', () => {
+  it("marks open tasks in a stage before the plan's phase as behind, never closed ones", () => {
     expect(isBehind('launch', 'implementation')).toBe(true);
     expect(isBehind('promotion', 'implementation')).toBe(true);
     expect(isBehind('implementation', 'implementation')).toBe(false);
     expect(isBehind('evaluation', 'implementation')).toBe(false);
     expect(isBehind('closed', 'implementation')).toBe(false);
     expect(isBehind('launch', 'closed')).toBe(false);
-    const m = stageMatrix(plan, [t('b', 'jjb', 'promotion', 'overdue'), t('a', 'jjb', 'launch', 'onTrack'), t('c', 'rsg', 'closed', 'closed', 'accepted')], 'implementation');
+    const m = stageMatrix(
+      plan,
+      [t('b', 'jjb', 'promotion', 'overdue'), t('a', 'jjb', 'launch', 'onTrack'), t('c', 'rsg', 'closed', 'closed', 'accepted')],
+      'implementation',
+    );
     expect(m.columns).toEqual(['launch', 'promotion', 'implementation', 'evaluation', 'closed']);
     expect(m.rows.map((r) => r.department)).toEqual(['jjb', 'rsg']);
     expect(m.rows[0]!.cells.promotion).toEqual([{ id: 'b', title: '任务b', light: 'red', work: 'inProgress', behind: true }]);
@@ -126,8 +156,14 @@ describe('department × stage matrix and the phase roll-up', () => {
     expect(m.behind).toBe(2);
   });
 
-  it('counts each phase\'s tasks as done, late, open or unfinished', () => {
-    const due = (id: string, work: string, supervision: string, finishedLate = false, at = START + 60_000) => ({ id, deadlineMs: at, work, supervision, finishedLate });
+  it("counts each phase's tasks as done, late, open or unfinished", () => {
+    const due = (id: string, work: string, supervision: string, finishedLate = false, at = START + 60_000) => ({
+      id,
+      deadlineMs: at,
+      work,
+      supervision,
+      finishedLate,
+    });
     const r = phaseRollup(plan, [
       due('a', 'accepted', 'closed'),
       due('b', 'accepted', 'closed', true),
@@ -151,16 +187,27 @@ describe('ledger', () => {
   it('numbers tasks in plan order: area, then task', () => {
     const two = PlanDefinitionSchema.parse({
       ...fixturePlan({ start: START }),
-      areas: [{ id: 'a1', title: '一' }, { id: 'a2', title: '二' }],
+      areas: [
+        { id: 'a1', title: '一' },
+        { id: 'a2', title: '二' },
+      ],
       tasks: fixturePlan({ start: START }).tasks.map((task, i) => ({ ...task, area: i === 1 ? 'a2' : 'a1' })),
     });
     const order = planOrder(two, [{ id: 't3' }, { id: 't2' }, { id: 't1' }]);
-    expect(order.map((o) => [o.no, o.task.id])).toEqual([['1.1', 't1'], ['1.2', 't3'], ['2.1', 't2']]);
-    const none = PlanDefinitionSchema.parse({ ...fixturePlan({ start: START }), areas: [], tasks: fixturePlan({ start: START }).tasks.map(({ area: _a, ...task }) => task) });
+    expect(order.map((o) => [o.no, o.task.id])).toEqual([
+      ['1.1', 't1'],
+      ['1.2', 't3'],
+      ['2.1', 't2'],
+    ]);
+    const none = PlanDefinitionSchema.parse({
+      ...fixturePlan({ start: START }),
+      areas: [],
+      tasks: fixturePlan({ start: START }).tasks.map(({ area: _a, ...task }) => task),
+    });
     expect(planOrder(none, [{ id: 't2' }, { id: 't1' }]).map((o) => o.no)).toEqual(['1', '2']);
   });
 
-  it('writes dates as the plan zone\'s wall clock; a deadline that ends a day is the date alone', () => {
+  it("writes dates as the plan zone's wall clock; a deadline that ends a day is the date alone", () => {
     const zone = 'Asia/Shanghai';
     const endOfAug31 = resolvePlanDate('2026-08-31', zone, 'end')!;
     expect(excelDate(endOfAug31, zone, 'deadline')).toEqual(new Date('2026-08-31T00:00:00Z'));
@@ -174,10 +221,12 @@ describe('ledger', () => {
 
 describe('the phase a deadline falls in', () => {
   // Phases as plans write them: whole days, each ending on its last day inclusive.
-  const dated = (timeZone: string, phases = DATED_PHASES) => PlanDefinitionSchema.parse({ ...fixturePlan({ start: START }), timeZone, phases });
-  const phaseOf = (def: PlanDefinition, deadline: string) => phaseOfDeadline(phaseWindows(def), resolvePlanDate(deadline, def.timeZone, 'end')!, def.timeZone);
+  const dated = (timeZone: string, phases = DATED_PHASES) =>
+    PlanDefinitionSchema.parse({ ...fixturePlan({ start: START }), timeZone, phases });
+  const phaseOf = (def: PlanDefinition, deadline: string) =>
+    phaseOfDeadline(phaseWindows(def), resolvePlanDate(deadline, def.timeZone, 'end')!, def.timeZone);
 
-  it('keeps a deadline on a phase\'s last day in that phase, to the end of the day in the plan\'s zone', () => {
+  it("keeps a deadline on a phase's last day in that phase, to the end of the day in the plan's zone", () => {
     const sh = dated('Asia/Shanghai');
     expect(phaseOf(sh, '2026-08-31')).toBe('launch');
     expect(phaseOf(sh, '2026-08-31T18:00')).toBe('launch');
@@ -208,7 +257,7 @@ describe('the phase a deadline falls in', () => {
     expect(phaseOf(gap, '2026-09-15T08:00')).toBe('promotion');
   });
 
-  it('puts a task due on a phase\'s last day in that phase\'s column of the matrix', () => {
+  it("puts a task due on a phase's last day in that phase's column of the matrix", () => {
     const sh = dated('Asia/Shanghai');
     const due = (deadline: string) => resolvePlanDate(deadline, 'Asia/Shanghai', 'end')!;
     const m = departmentPhaseMatrix(sh, [
@@ -233,7 +282,10 @@ describe('notice page', () => {
     action: 'rectification_notice',
     number: '督办〔qx-2026〕t1-1号',
     issuer: '青溪区<教育局>',
-    recipients: [{ id: 'p-zhao', name: '赵小红', roles: ['responsiblePerson'] }, { id: 'p-zhang', name: '张华', roles: ['departmentHead'] }],
+    recipients: [
+      { id: 'p-zhao', name: '赵小红', roles: ['responsiblePerson'] },
+      { id: 'p-zhang', name: '张华', roles: ['departmentHead'] },
+    ],
     deadline: START,
     rectificationDeadline: START + 7 * 86_400_000,
     createdAt: START + 1000,
@@ -258,7 +310,15 @@ describe('notice page', () => {
 
   it('states the review deadline, the extension asked for and its decision, and when a late notice was due', () => {
     const overdue = renderNoticePage(
-      { ...notice, kind: 'reviewOverdue', rung: 1, number: null, reviewDeadline: START + 86_400_000, rectificationDeadline: START + 3 * 86_400_000, late: START + 86_400_000 },
+      {
+        ...notice,
+        kind: 'reviewOverdue',
+        rung: 1,
+        number: null,
+        reviewDeadline: START + 86_400_000,
+        rectificationDeadline: START + 3 * 86_400_000,
+        late: START + 86_400_000,
+      },
       plan,
       'zh',
     );
@@ -268,16 +328,24 @@ describe('notice page', () => {
     expect(overdue).toContain('<th scope="row">原定发出时间</th><td>2026-03-02 08:00（系统中断后迟发，期限自发出之时起算）</td>');
     expect(overdue).not.toContain('整改时限');
     const decided = renderNoticePage(
-      { ...notice, kind: 'extensionDecided', rung: null, number: null, rectificationDeadline: null, requestedDeadline: START + 5 * 86_400_000, approved: false },
+      {
+        ...notice,
+        kind: 'extensionDecided',
+        rung: null,
+        number: null,
+        rectificationDeadline: null,
+        requestedDeadline: START + 5 * 86_400_000,
+        approved: false,
+      },
       plan,
       'zh',
     );
     expect(decided).toContain('<th scope="row">申请延至</th><td>2026-03-06 08:00</td>');
     expect(decided).toContain('<th scope="row">审批结果</th><td>不同意延期，原时限不变</td>');
     expect(decided).toContain('<th scope="row">完成时限</th>');
-    expect(renderNoticePage({ ...notice, kind: 'extensionDecided', rung: null, rectificationDeadline: null, approved: true }, plan, 'en')).toContain(
-      '<th scope="row">Decision</th><td>approved</td>',
-    );
+    expect(
+      renderNoticePage({ ...notice, kind: 'extensionDecided', rung: null, rectificationDeadline: null, approved: true }, plan, 'en'),
+    ).toContain('<th scope="row">Decision</th><td>approved</td>');
   });
 
   it('dates documents in the plan zone', () => {

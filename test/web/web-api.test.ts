@@ -20,7 +20,12 @@ describe('web workspace routes', () => {
   beforeAll(async () => {
     ({ rt, scenario: s } = await seededWebRuntime());
     // t2 is done: submitted with evidence and accepted, so the ledger has dates to show.
-    await rt.engine.taskEvent(s.planId, 't2', { type: 'task.submit', evidence: ['https://example.org/t2.pdf'], note: '政策已印发' }, as('p-zhou'));
+    await rt.engine.taskEvent(
+      s.planId,
+      't2',
+      { type: 'task.submit', evidence: ['https://example.org/t2.pdf'], note: '政策已印发' },
+      as('p-zhou'),
+    );
     await rt.engine.taskEvent(s.planId, 't2', { type: 'task.accept', note: '同意' }, as('p-li'));
   });
   afterAll(() => rt?.close());
@@ -47,7 +52,8 @@ describe('web workspace routes', () => {
     expect(ws.getCell(1, 1).text).toContain('青溪区义务教育质量提升三年行动计划 任务台账');
     const header = LEDGER_COLUMNS.map((_, i) => ws.getRow(2).getCell(i + 1).value);
     expect(header).toEqual(LEDGER_COLUMNS.map((c) => c.zh));
-    for (const name of ['原定时限', '逾期天数', '最高督办级别', '通知书编号', '签收情况', '延期次数', '退回次数']) expect(header).toContain(name);
+    for (const name of ['原定时限', '逾期天数', '最高督办级别', '通知书编号', '签收情况', '延期次数', '退回次数'])
+      expect(header).toContain(name);
     const col = (key: string) => LEDGER_COLUMNS.findIndex((c) => c.key === key) + 1;
     const rows = new Map<string, Record<string, unknown>>();
     const order: string[] = [];
@@ -87,12 +93,19 @@ describe('web workspace routes', () => {
     expect(deadline.toISOString().slice(0, 16).replace('T', ' ')).toBe(t1.deadline.slice(0, 16).replace('T', ' '));
     expect(rows.get('t1')!.originalDeadline).toEqual(deadline);
     expect(ws.getRow(3).getCell(col('deadline')).numFmt).toBe('yyyy-mm-dd hh:mm');
-    expect(rows.get('t2')).toMatchObject({ work: '已验收', supervision: '已办结', evidence: 'https://example.org/t2.pdf', stage: '已结束' });
+    expect(rows.get('t2')).toMatchObject({
+      work: '已验收',
+      supervision: '已办结',
+      evidence: 'https://example.org/t2.pdf',
+      stage: '已结束',
+    });
     expect(rows.get('t2')!.acceptedAt).toBeInstanceOf(Date);
     expect(rows.get('t2')!.submittedAt).toBeInstanceOf(Date);
     // t3 climbed the whole ladder: every notice number, and the days it has been overdue.
     expect(rows.get('t3')).toMatchObject({ supervision: '逾期', rung: 4, highestRung: 4, work: '已下达', stage: '启动阶段' });
-    expect(rows.get('t3')!.noticeNumbers).toBe(['督办〔qx-2026〕t3-1号', '督办〔qx-2026〕t3-2号', '督办〔qx-2026〕t3-3号', '督办〔qx-2026〕t3-4号'].join('\n'));
+    expect(rows.get('t3')!.noticeNumbers).toBe(
+      ['督办〔qx-2026〕t3-1号', '督办〔qx-2026〕t3-2号', '督办〔qx-2026〕t3-3号', '督办〔qx-2026〕t3-4号'].join('\n'),
+    );
     expect(typeof rows.get('t3')!.overdueDays).toBe('number');
     expect(rows.get('t3')!.acknowledgement).toBe('待签收');
 
@@ -123,7 +136,7 @@ describe('web workspace routes', () => {
     expect((await get(`/web-api/plans/${s.planId}/notices/${r2.id}/print`, stranger)).status).toBe(403);
   });
 
-  it('lists only the actions the person may take in the task\'s state', async () => {
+  it("lists only the actions the person may take in the task's state", async () => {
     const actions = async (personId: string) =>
       (await (await get(`/web-api/plans/${s.planId}/actions?tasks=t1,t3`, s.tokens[personId])).json()).tasks;
     const zhang = await actions('p-zhang');
@@ -145,7 +158,7 @@ describe('web workspace routes', () => {
     expect(cell('jyzx', 'launch')).toMatchObject({ red: 1, tasks: ['t3'] });
   });
 
-  it('files each task by its own stage against the plan\'s current phase, and rolls up each phase\'s tasks', async () => {
+  it("files each task by its own stage against the plan's current phase, and rolls up each phase's tasks", async () => {
     const o = await (await get(`/web-api/plans/${s.planId}/overview`, s.tokens['p-wang'])).json();
     expect(o.stage).toBe('launch');
     expect(o.stages.current).toBe('launch');
@@ -158,7 +171,11 @@ describe('web workspace routes', () => {
     // In the launch phase nothing can be behind yet.
     expect(o.stages.behind).toBe(0);
     const rollup = Object.fromEntries(o.rollup.map((r: { phase: string }) => [r.phase, r]));
-    expect(rollup.launch).toMatchObject({ due: 2, counts: { done: 1, late: 1, open: 0, unfinished: 0 }, tasks: { done: ['t2'], late: ['t3'] } });
+    expect(rollup.launch).toMatchObject({
+      due: 2,
+      counts: { done: 1, late: 1, open: 0, unfinished: 0 },
+      tasks: { done: ['t2'], late: ['t3'] },
+    });
     expect(rollup.promotion).toMatchObject({ due: 1, counts: { open: 1 } });
     expect(rollup.implementation).toMatchObject({ due: 0 });
   });
@@ -166,7 +183,12 @@ describe('web workspace routes', () => {
   it('gives a leader the submissions and extension requests waiting on them, with what they may do', async () => {
     const desk = async (personId: string) => (await get(`/web-api/plans/${s.planId}/desk`, s.tokens[personId])).json();
     expect(await desk('p-li')).toMatchObject({ review: [], extensions: [] });
-    await rt.engine.taskEvent(s.planId, 't1', { type: 'task.extension.request', deadline: { workingDays: 10 }, reason: '等待监测数据' }, as('p-zhang'));
+    await rt.engine.taskEvent(
+      s.planId,
+      't1',
+      { type: 'task.extension.request', deadline: { workingDays: 10 }, reason: '等待监测数据' },
+      as('p-zhang'),
+    );
     const li = await desk('p-li');
     expect(li.extensions).toHaveLength(1);
     expect(li.extensions[0]).toMatchObject({ id: 't1', reason: '等待监测数据', requestedBy: 'p-zhang' });
@@ -179,7 +201,7 @@ describe('web workspace routes', () => {
     expect((await desk('p-li')).extensions).toEqual([]);
   });
 
-  it('files a task due on a phase\'s last day under that phase, in the matrix and the ledger', async () => {
+  it("files a task due on a phase's last day under that phase, in the matrix and the ledger", async () => {
     // Phases as plans write them, whole days in Asia/Shanghai; t1 is due on launch's last day.
     const base = fixturePlan({ id: 'qx-dated', start: Date.now() });
     const due: Record<string, string> = { t1: '2030-08-31', t2: '2030-09-01', t3: '2031-02-28' };
@@ -200,7 +222,8 @@ describe('web workspace routes', () => {
     const office = await rt.tokens.issue({ kind: 'office', name: '陈静' });
 
     const o = await (await get('/web-api/plans/qx-dated/overview', office)).json();
-    const tasksIn = (phase: string) => o.matrix.rows.flatMap((r: { cells: Record<string, { tasks: string[] }> }) => r.cells[phase]?.tasks ?? []);
+    const tasksIn = (phase: string) =>
+      o.matrix.rows.flatMap((r: { cells: Record<string, { tasks: string[] }> }) => r.cells[phase]?.tasks ?? []);
     expect(tasksIn('launch')).toEqual(['t1']);
     expect(tasksIn('promotion').sort()).toEqual(['t2', 't3']);
 
@@ -225,7 +248,12 @@ describe('web workspace routes', () => {
     const upload = (token: string, body: Uint8Array<ArrayBuffer>, name = '%E6%96%B9%E6%A1%88.txt') =>
       fetch(`${rt.base}/web-api/plans/${s.planId}/tasks/t1/files`, {
         method: 'POST',
-        headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/octet-stream', 'X-File-Name': name, 'X-File-Type': 'text/plain' },
+        headers: {
+          Authorization: `Bearer ${token}`,
+          'Content-Type': 'application/octet-stream',
+          'X-File-Name': name,
+          'X-File-Type': 'text/plain',
+        },
         body,
       });
     const ok = await upload(s.tokens['p-zhang']!, new TextEncoder().encode('监测方案 v1'));

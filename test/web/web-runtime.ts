@@ -29,4 +29,3 @@ export async function seededWebRuntime(): Promise<{ rt: WebRuntime; scenario: Sc
   await eventually(async () => (await rt.queries.task(scenario.planId, 't3')).rung === 4, 30_000);
   return { rt, scenario };
 }
-

@@ -74,7 +74,9 @@ describe.skipIf(SKIP_REASON !== null)(`workspace for every kind of token${SKIP_R
       await open(page, '#/task/t1', '.page-task[data-task="t1"]');
       expect(await page.textContent('#chain')).toContain('赵小红');
       // The office may change a deadline, and nothing else on a task.
-      expect(await page.getAttribute('#task-actions .actions', 'data-actions')).toBe('task.deadline.change task.urge task.cancel task.suspend');
+      expect(await page.getAttribute('#task-actions .actions', 'data-actions')).toBe(
+        'task.deadline.change task.urge task.cancel task.suspend',
+      );
     });
   }
 

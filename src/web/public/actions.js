@@ -17,7 +17,10 @@ function field(labelText, ...inputs) {
 
 /** Uploads the chosen files, then returns their download links followed by the typed links. */
 async function evidenceLinks(session, task, linksText, fileInput, status) {
-  const links = linksText.split(/\s+/).map((s) => s.trim()).filter(Boolean);
+  const links = linksText
+    .split(/\s+/)
+    .map((s) => s.trim())
+    .filter(Boolean);
   const files = [...(fileInput.files ?? [])];
   for (const file of files) if (file.size > MAX_FILE_BYTES) throw new Error(t('fileTooLarge', { name: file.name }));
   const uploaded = [];
@@ -38,7 +41,16 @@ const KIND_LABEL = { percent: 'percent', note: 'note', reason: 'reason', deadlin
  */
 const CONTROLS = {
   percent(spec, label, { task }) {
-    const input = h('input', { type: 'number', name: spec.name, min: '0', max: '100', step: '1', required: true, inputmode: 'numeric', value: String(task.progress?.percent ?? '') });
+    const input = h('input', {
+      type: 'number',
+      name: spec.name,
+      min: '0',
+      max: '100',
+      step: '1',
+      required: true,
+      inputmode: 'numeric',
+      value: String(task.progress?.percent ?? ''),
+    });
     return { nodes: [field(label, input)], read: () => Number(input.value) };
   },
   note(spec, label) {
@@ -52,7 +64,16 @@ const CONTROLS = {
   /** A date, or a number of working days from today (限期 N 个工作日内). */
   deadline(spec, label) {
     const date = h('input', { type: 'date', name: spec.name, required: true });
-    const days = h('input', { type: 'number', name: `${spec.name}-workingDays`, min: '1', max: '366', step: '1', inputmode: 'numeric', class: 'working-days', 'aria-label': `${label} ${t('workingDaysUnit')}` });
+    const days = h('input', {
+      type: 'number',
+      name: `${spec.name}-workingDays`,
+      min: '1',
+      max: '366',
+      step: '1',
+      inputmode: 'numeric',
+      class: 'working-days',
+      'aria-label': `${label} ${t('workingDaysUnit')}`,
+    });
     // Either one will do: the date is required only while no number of days is given.
     days.addEventListener('input', () => (date.required = days.value === ''));
     const or = h('span', { class: 'deadline-or small muted' }, t('orWorkingDays'), ' ', days, ' ', t('workingDaysUnit'));

@@ -24,7 +24,14 @@ export function disposeCharts() {
 }
 
 const LIGHT_ORDER = ['red', 'yellow', 'green', 'awaiting', 'done', 'idle'];
-const LIGHT_KEY = { red: 'lightRed', yellow: 'lightYellow', green: 'lightGreen', awaiting: 'lightAwaiting', done: 'lightDone', idle: 'lightIdle' };
+const LIGHT_KEY = {
+  red: 'lightRed',
+  yellow: 'lightYellow',
+  green: 'lightGreen',
+  awaiting: 'lightAwaiting',
+  done: 'lightDone',
+  idle: 'lightIdle',
+};
 const PHASE_BANDS = ['rgba(64,120,200,0.10)', 'rgba(64,160,120,0.10)', 'rgba(220,150,40,0.10)', 'rgba(150,90,190,0.10)'];
 
 /**
@@ -98,7 +105,11 @@ export function timelineChart(el, { phases, tasks, now, zone, unitName, onTask }
 /** How many tasks are red, yellow, green, with their reviewer, closed and not started. */
 export function statusChart(el, counts) {
   const chart = init(el);
-  const data = LIGHT_ORDER.map((light) => ({ name: t(LIGHT_KEY[light]), value: counts[light] ?? 0, itemStyle: { color: LIGHT_COLORS[light] } }));
+  const data = LIGHT_ORDER.map((light) => ({
+    name: t(LIGHT_KEY[light]),
+    value: counts[light] ?? 0,
+    itemStyle: { color: LIGHT_COLORS[light] },
+  }));
   chart.setOption({
     animation: false,
     tooltip: { trigger: 'item', formatter: '{b}: {c} ({d}%)' },
@@ -131,7 +142,14 @@ export function rungChart(el, byRung, rungs) {
       axisLabel: { interval: 0, fontSize: 11, lineHeight: 14, width: Math.max(el.clientWidth / keys.length - 12, 40), overflow: 'break' },
     },
     yAxis: { type: 'value', minInterval: 1 },
-    series: [{ type: 'bar', barMaxWidth: 36, data: keys.map((k, i) => ({ value: byRung[k] ?? 0, itemStyle: { color: shades[Math.min(i, shades.length - 1)] } })), label: { show: true, position: 'top' } }],
+    series: [
+      {
+        type: 'bar',
+        barMaxWidth: 36,
+        data: keys.map((k, i) => ({ value: byRung[k] ?? 0, itemStyle: { color: shades[Math.min(i, shades.length - 1)] } })),
+        label: { show: true, position: 'top' },
+      },
+    ],
   });
   return chart;
 }

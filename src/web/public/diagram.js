@@ -30,25 +30,37 @@ function targetLabel(id) {
 function transitionList(node) {
   if (node.transitions.length === 0) return null;
   const sep = getLang() === 'zh' ? '、' : ' + ';
-  return h('ul', { class: 'sm-transitions' }, node.transitions.map((tr) =>
-    h('li', { dataset: { event: tr.event } },
-      h('span', { class: 'sm-event' }, eventLabel(tr.event)),
-      ' → ',
-      tr.targets.length > 0 ? tr.targets.map(targetLabel).join(sep) : '↺',
-      tr.guard ? h('span', { class: 'sm-guard' }, ` [${t('guard')} ${tr.guard}]`) : null,
+  return h(
+    'ul',
+    { class: 'sm-transitions' },
+    node.transitions.map((tr) =>
+      h(
+        'li',
+        { dataset: { event: tr.event } },
+        h('span', { class: 'sm-event' }, eventLabel(tr.event)),
+        ' → ',
+        tr.targets.length > 0 ? tr.targets.map(targetLabel).join(sep) : '↺',
+        tr.guard ? h('span', { class: 'sm-guard' }, ` [${t('guard')} ${tr.guard}]`) : null,
+      ),
     ),
-  ));
+  );
 }
 
 function box(node, active, parentInitial) {
   const classes = ['sm-node', `sm-${node.type}`];
   if (active.has(node.id)) classes.push('active');
   if (parentInitial === node.id) classes.push('initial');
-  return h('div', { class: classes.join(' '), dataset: { state: node.id } },
+  return h(
+    'div',
+    { class: classes.join(' '), dataset: { state: node.id } },
     h('div', { class: 'sm-title' }, stateLabel(node.id, node.key), h('small', {}, node.key)),
     transitionList(node),
     node.children.length > 0
-      ? h('div', { class: `sm-children ${node.type === 'parallel' ? 'sm-parallel' : ''}` }, node.children.map((c) => box(c, active, node.initial)))
+      ? h(
+          'div',
+          { class: `sm-children ${node.type === 'parallel' ? 'sm-parallel' : ''}` },
+          node.children.map((c) => box(c, active, node.initial)),
+        )
       : null,
   );
 }

@@ -40,7 +40,10 @@ const UI = {
   awaitingAcceptance: { zh: '待验收', en: 'Awaiting acceptance' },
   totalTasks: { zh: '任务总数', en: 'Tasks' },
   timeline: { zh: '阶段时间轴与任务时限', en: 'Phases and task deadlines' },
-  timelineHelp: { zh: '色带为各阶段，圆点为任务完成时限（颜色即督办状态），竖线为今天。点圆点查看任务。', en: 'Bands are phases, dots are task deadlines coloured by supervision, the line is today. Click a dot to open the task.' },
+  timelineHelp: {
+    zh: '色带为各阶段，圆点为任务完成时限（颜色即督办状态），竖线为今天。点圆点查看任务。',
+    en: 'Bands are phases, dots are task deadlines coloured by supervision, the line is today. Click a dot to open the task.',
+  },
   today: { zh: '今天', en: 'Today' },
   statusChart: { zh: '任务督办状态', en: 'Tasks by supervision state' },
   rungChart: { zh: '逾期任务督办级别', en: 'Overdue tasks by rung' },
@@ -51,7 +54,7 @@ const UI = {
   },
   currentPhaseMark: { zh: '当前阶段', en: 'current' },
   behind: { zh: '滞后', en: 'behind' },
-  behindCount: { zh: '落后于方案当前阶段的任务：{n} 项', en: 'Tasks behind the plan\'s current phase: {n}' },
+  behindCount: { zh: '落后于方案当前阶段的任务：{n} 项', en: "Tasks behind the plan's current phase: {n}" },
   rollup: { zh: '各阶段到期任务完成情况', en: 'Tasks due in each phase' },
   rollupHelp: {
     zh: '按任务完成时限所在的阶段统计：按时完成（已验收且按时提交）、逾期（当前逾期或逾期后完成）、进行中、未完成（方案结束时仍未完成）。',
@@ -96,7 +99,7 @@ const UI = {
   exportXlsx: { zh: '导出台账 .xlsx', en: 'Export ledger .xlsx' },
 
   // department view
-  myTasks: { zh: '本部门任务', en: 'My department\'s tasks' },
+  myTasks: { zh: '本部门任务', en: "My department's tasks" },
   onlyMine: { zh: '只看与我有关的', en: 'Only tasks I am on' },
   chooseDept: { zh: '部门', en: 'Department' },
   noTasks: { zh: '没有任务。', en: 'No tasks.' },
@@ -112,8 +115,8 @@ const UI = {
   noProgress: { zh: '尚未报告进展', en: 'No progress reported yet' },
   returnedBecause: { zh: '被退回整改，原因：', en: 'Returned for rectification because:' },
   returnedBy: { zh: '退回人', en: 'Returned by' },
-  awaitingReview: { zh: '待领导验收', en: 'Awaiting the leader\'s acceptance' },
-  clockStopped: { zh: '已提交验收，部门计时已停止', en: 'Submitted: the department\'s clock has stopped' },
+  awaitingReview: { zh: '待领导验收', en: "Awaiting the leader's acceptance" },
+  clockStopped: { zh: '已提交验收，部门计时已停止', en: "Submitted: the department's clock has stopped" },
   extensionPending: { zh: '延期申请待审批', en: 'Extension request pending' },
   newDeadline: { zh: '新的完成时限', en: 'New deadline' },
   openTask: { zh: '任务详情', en: 'Task details' },
@@ -139,7 +142,10 @@ const UI = {
   // refusals: what the server said no to, and why
   refusedInvalid: { zh: '未办理，请修改以下内容后重试：', en: 'Nothing was done; please correct the following and try again:' },
   refusedForbidden: { zh: '未办理：您无权办理此事项。', en: 'Nothing was done: you may not do this.' },
-  refusedState: { zh: '未办理：该任务现为「{state}」，不能「{event}」。', en: 'Nothing was done: the task is now "{state}", which does not take "{event}".' },
+  refusedState: {
+    zh: '未办理：该任务现为「{state}」，不能「{event}」。',
+    en: 'Nothing was done: the task is now "{state}", which does not take "{event}".',
+  },
   stateTakes: { zh: '此状态下可办理的事项', en: 'This state takes' },
   stateTakesNothing: { zh: '此状态下没有可办理的事项。', en: 'This state takes nothing more.' },
   request: { zh: '请求', en: 'Request' },
@@ -175,7 +181,10 @@ const UI = {
 
   // the task's record (督办记录)
   record: { zh: '督办记录', en: 'Supervision record' },
-  recordHelp: { zh: '退回整改或调整时限后重新计时，但以往的逾期、升级和时限变更都保留在记录中。', en: 'A return or a moved deadline starts a new clock; earlier lateness, rungs and deadline changes stay on the record.' },
+  recordHelp: {
+    zh: '退回整改或调整时限后重新计时，但以往的逾期、升级和时限变更都保留在记录中。',
+    en: 'A return or a moved deadline starts a new clock; earlier lateness, rungs and deadline changes stay on the record.',
+  },
   originalDeadline: { zh: '原定时限', en: 'Original deadline' },
   highestRung: { zh: '最高督办级别', en: 'Highest rung' },
   noRung: { zh: '未逾期升级', en: 'never escalated' },
@@ -297,5 +306,5 @@ export const SEMI = () => (lang === 'zh' ? '；' : '; ');
 
 /** Text the server gives as { zh, en }. */
 export function pick(text) {
-  return text ? text[lang] ?? text.zh : '';
+  return text ? (text[lang] ?? text.zh) : '';
 }

@@ -28,7 +28,13 @@ function append(el, children) {
 export function fmtTime(ms, zone) {
   if (ms === null || ms === undefined || Number.isNaN(ms)) return '';
   const parts = new Intl.DateTimeFormat('en-CA', {
-    timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23',
+    timeZone: zone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
   }).formatToParts(new Date(ms));
   const p = Object.fromEntries(parts.map((x) => [x.type, x.value]));
   return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}`;
@@ -52,7 +58,14 @@ export function fmtSize(bytes) {
 /** The zone's offset from UTC in ms at instant `ms`. */
 export function zoneOffset(ms, zone) {
   const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone: zone, year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric', hourCycle: 'h23',
+    timeZone: zone,
+    year: 'numeric',
+    month: 'numeric',
+    day: 'numeric',
+    hour: 'numeric',
+    minute: 'numeric',
+    second: 'numeric',
+    hourCycle: 'h23',
   }).formatToParts(new Date(ms));
   const p = Object.fromEntries(parts.map((x) => [x.type, Number(x.value)]));
   const asUtc = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second);
@@ -87,7 +100,18 @@ export function duration(ms) {
   const d = Math.floor(abs / 86_400_000);
   const hr = Math.floor((abs % 86_400_000) / 3_600_000);
   const min = Math.floor((abs % 3_600_000) / 60_000);
-  const parts = d > 0 ? [[d, 'day'], [hr, 'hour']] : hr > 0 ? [[hr, 'hour'], [min, 'minute']] : [[min, 'minute']];
+  const parts =
+    d > 0
+      ? [
+          [d, 'day'],
+          [hr, 'hour'],
+        ]
+      : hr > 0
+        ? [
+            [hr, 'hour'],
+            [min, 'minute'],
+          ]
+        : [[min, 'minute']];
   const ZH = { day: '天', hour: '小时', minute: '分钟' };
   return parts
     .filter(([n]) => n > 0)

@@ -33,16 +33,28 @@ export async function leadershipView(session, el) {
     return leadershipView(session, el);
   };
   // A leader of some task (or the group leader) has a desk even when it is empty: "nothing waits" is news too.
-  const reviewer = person && (session.def.leadershipGroup.leader === session.me?.id || session.def.tasks.some((task) => task.responsibleLeader === session.me?.id));
+  const reviewer =
+    person &&
+    (session.def.leadershipGroup.leader === session.me?.id || session.def.tasks.some((task) => task.responsibleLeader === session.me?.id));
 
   clear(el).append(
-    h('div', { class: 'page-leader' },
+    h(
+      'div',
+      { class: 'page-leader' },
       desk && (reviewer || desk.review.length > 0) ? reviewCard(session, desk, rerender) : null,
       desk && desk.extensions.length > 0 ? extensionCard(session, desk, rerender) : null,
       planHead(session, counts, plan.counts),
       inbox ? inboxCard(session, inbox.notices) : null,
-      h('section', { class: 'card', id: 'timeline' }, h('h2', {}, t('timeline')), h('p', { class: 'muted small' }, t('timelineHelp')), timeline),
-      h('div', { class: 'grid2' },
+      h(
+        'section',
+        { class: 'card', id: 'timeline' },
+        h('h2', {}, t('timeline')),
+        h('p', { class: 'muted small' }, t('timelineHelp')),
+        timeline,
+      ),
+      h(
+        'div',
+        { class: 'grid2' },
         h('section', { class: 'card' }, h('h2', {}, t('statusChart')), status),
         h('section', { class: 'card' }, h('h2', {}, t('rungChart')), rungs),
       ),
@@ -68,14 +80,25 @@ export async function leadershipView(session, el) {
 function planHead(session, counts, planCounts) {
   const { plan } = session;
   const tile = (light, n, key) =>
-    h('div', { class: `tile ${light}`, dataset: { light } }, h('span', { class: 'tile-n' }, String(n)), h('span', { class: 'tile-label' }, lightDot(light), t(key)));
-  return h('section', { class: 'card plan-head' },
-    h('div', { class: 'plan-title' },
+    h(
+      'div',
+      { class: `tile ${light}`, dataset: { light } },
+      h('span', { class: 'tile-n' }, String(n)),
+      h('span', { class: 'tile-label' }, lightDot(light), t(key)),
+    );
+  return h(
+    'section',
+    { class: 'card plan-head' },
+    h(
+      'div',
+      { class: 'plan-title' },
       h('h1', {}, plan.title),
       h('p', { class: 'muted' }, `${t('issuer')}${C()}${plan.issuer}`),
       h('p', {}, `${t('currentPhase')}${C()}`, h('span', { class: 'chip phase' }, L('phase', plan.stage))),
     ),
-    h('div', { class: 'tiles', id: 'tiles' },
+    h(
+      'div',
+      { class: 'tiles', id: 'tiles' },
       tile('red', counts.red, 'lightRed'),
       tile('yellow', counts.yellow, 'lightYellow'),
       tile('green', counts.green, 'lightGreen'),
@@ -98,27 +121,45 @@ function reviewCard(session, desk, rerender) {
     const left = item.reviewDeadline ? item.reviewDeadline - desk.now : null;
     const late = left !== null && left < 0;
     const actions = item.actions.filter((a) => !a.startsWith('task.extension.'));
-    return h('li', { class: `desk-item${late ? ' late' : ''}`, dataset: { task: item.id } },
-      h('div', { class: 'desk-head' },
+    return h(
+      'li',
+      { class: `desk-item${late ? ' late' : ''}`, dataset: { task: item.id } },
+      h(
+        'div',
+        { class: 'desk-head' },
         taskLink(item),
         h('span', { class: 'chip' }, session.unitName(item.leadDepartment)),
         item.reviewRung > 0 ? h('span', { class: 'chip light-red' }, t('reviewEscalated', { n: item.reviewRung })) : null,
       ),
-      h('div', { class: 'small desk-facts' },
+      h(
+        'div',
+        { class: 'small desk-facts' },
         item.submittedAt ? h('span', {}, `${t('submittedAt')}${C()}${fmtTime(item.submittedAt, zone)}`) : null,
         waited !== null ? h('strong', { class: 'waited' }, t('waited', { d: duration(waited) })) : null,
         item.reviewDeadline
-          ? h('span', { class: 'review-deadline' }, `${t('reviewDeadline')}${C()}${fmtDeadline(item.reviewDeadline, zone)}`,
-              h('strong', { class: `rel ${late ? 'red' : 'green'}` }, paren(late ? t('reviewOverdueBy', { d: duration(left) }) : t('reviewLeft', { d: duration(left) }))))
+          ? h(
+              'span',
+              { class: 'review-deadline' },
+              `${t('reviewDeadline')}${C()}${fmtDeadline(item.reviewDeadline, zone)}`,
+              h(
+                'strong',
+                { class: `rel ${late ? 'red' : 'green'}` },
+                paren(late ? t('reviewOverdueBy', { d: duration(left) }) : t('reviewLeft', { d: duration(left) })),
+              ),
+            )
           : null,
-        item.responsibleLeader !== session.me?.id ? h('span', { class: 'muted' }, `${L('role', 'responsibleLeader')}${C()}${session.personName(item.responsibleLeader)}`) : null,
+        item.responsibleLeader !== session.me?.id
+          ? h('span', { class: 'muted' }, `${L('role', 'responsibleLeader')}${C()}${session.personName(item.responsibleLeader)}`)
+          : null,
       ),
       actions.length > 0
         ? h('details', { class: 'card-actions' }, h('summary', {}, t('reviewIt')), actionForms(session, item, actions, rerender))
         : null,
     );
   });
-  return h('section', { class: 'card desk', id: 'review-queue' },
+  return h(
+    'section',
+    { class: 'card desk', id: 'review-queue' },
     h('h2', {}, t('reviewQueue'), h('span', { class: 'count' }, String(desk.review.length))),
     items.length > 0 ? h('ul', { class: 'desk-list' }, items) : h('p', { class: 'muted' }, t('reviewQueueEmpty')),
   );
@@ -127,36 +168,68 @@ function reviewCard(session, desk, rerender) {
 /** Extension requests for this leader to approve or reject, with what was asked and why. */
 function extensionCard(session, desk, rerender) {
   const { zone } = session;
-  return h('section', { class: 'card desk', id: 'extension-queue' },
+  return h(
+    'section',
+    { class: 'card desk', id: 'extension-queue' },
     h('h2', {}, t('extensionQueue'), h('span', { class: 'count' }, String(desk.extensions.length))),
-    h('ul', { class: 'desk-list' }, desk.extensions.map((item) => {
-      const actions = item.actions.filter((a) => a.startsWith('task.extension.'));
-      return h('li', { class: 'desk-item', dataset: { task: item.id } },
-        h('div', { class: 'desk-head' }, taskLink(item), h('span', { class: 'chip' }, session.unitName(item.leadDepartment))),
-        h('div', { class: 'small desk-facts' },
-          h('strong', { class: 'requested-deadline' }, `${t('requestedDeadline')}${C()}${fmtDeadline(item.requestedDeadline, zone)}`),
-          h('span', {}, `${t('currentDeadline')}${C()}${fmtDeadline(item.deadlineMs, zone)}`),
-        ),
-        h('div', { class: 'small extension-reason' }, `${t('reason')}${C()}${item.reason}`),
-        h('div', { class: 'muted small' }, `${t('requestedBy')}${C()}${session.actorName(item.requestedBy)}${SEMI()}${t('requestedAt')}${C()}${fmtTime(item.requestedAt, zone)}`),
-        actions.length > 0 ? h('details', { class: 'card-actions', open: true }, h('summary', {}, t('decide')), actionForms(session, item, actions, rerender)) : null,
-      );
-    })),
+    h(
+      'ul',
+      { class: 'desk-list' },
+      desk.extensions.map((item) => {
+        const actions = item.actions.filter((a) => a.startsWith('task.extension.'));
+        return h(
+          'li',
+          { class: 'desk-item', dataset: { task: item.id } },
+          h('div', { class: 'desk-head' }, taskLink(item), h('span', { class: 'chip' }, session.unitName(item.leadDepartment))),
+          h(
+            'div',
+            { class: 'small desk-facts' },
+            h('strong', { class: 'requested-deadline' }, `${t('requestedDeadline')}${C()}${fmtDeadline(item.requestedDeadline, zone)}`),
+            h('span', {}, `${t('currentDeadline')}${C()}${fmtDeadline(item.deadlineMs, zone)}`),
+          ),
+          h('div', { class: 'small extension-reason' }, `${t('reason')}${C()}${item.reason}`),
+          h(
+            'div',
+            { class: 'muted small' },
+            `${t('requestedBy')}${C()}${session.actorName(item.requestedBy)}${SEMI()}${t('requestedAt')}${C()}${fmtTime(item.requestedAt, zone)}`,
+          ),
+          actions.length > 0
+            ? h(
+                'details',
+                { class: 'card-actions', open: true },
+                h('summary', {}, t('decide')),
+                actionForms(session, item, actions, rerender),
+              )
+            : null,
+        );
+      }),
+    ),
   );
 }
 
 function inboxCard(session, notices) {
   const list = h('ul', { class: 'inbox-list' });
-  const card = h('section', { class: 'card', id: 'inbox' }, h('h2', {}, t('inbox'), h('span', { class: 'count' }, String(notices.length))), list);
+  const card = h(
+    'section',
+    { class: 'card', id: 'inbox' },
+    h('h2', {}, t('inbox'), h('span', { class: 'count' }, String(notices.length))),
+    list,
+  );
   if (notices.length === 0) list.append(h('li', { class: 'muted' }, t('inboxEmpty')));
   for (const n of notices) {
     const ackButton = h('button', { type: 'button', class: 'primary small', dataset: { ack: n.id } }, t('acknowledge'));
     const kind = n.kind === 'rectification' && n.rung ? `${t('rungN', { n: n.rung })} ${L('noticeKind', n.kind)}` : L('noticeKind', n.kind);
-    const item = h('li', { class: `notice-item kind-${n.kind}`, dataset: { notice: n.id } },
-      h('div', { class: 'notice-main' },
+    const item = h(
+      'li',
+      { class: `notice-item kind-${n.kind}`, dataset: { notice: n.id } },
+      h(
+        'div',
+        { class: 'notice-main' },
         h('span', { class: `chip kind-${n.kind}` }, kind, n.late ? ` · ${t('lateIssued')}` : ''),
         h('a', { href: `#/notice/${encodeURIComponent(n.id)}` }, pick(n.title)),
-        h('div', { class: 'muted small' },
+        h(
+          'div',
+          { class: 'muted small' },
           fmtTime(n.createdAt, session.zone),
           n.rectificationDeadline ? ` · ${t('rectificationDeadline')}${C()}${fmtDeadline(n.rectificationDeadline, session.zone)}` : '',
           n.reviewDeadline ? ` · ${t('reviewDeadline')}${C()}${fmtDeadline(n.reviewDeadline, session.zone)}` : '',
@@ -185,30 +258,60 @@ function inboxCard(session, notices) {
 function stageCard(session, stages) {
   const current = stages.current;
   const entry = (e) =>
-    h('li', { class: `stage-task light-${e.light}${e.behind ? ' behind' : ''}`, dataset: { task: e.id, work: e.work, ...(e.behind ? { behind: '' } : {}) } },
+    h(
+      'li',
+      {
+        class: `stage-task light-${e.light}${e.behind ? ' behind' : ''}`,
+        dataset: { task: e.id, work: e.work, ...(e.behind ? { behind: '' } : {}) },
+      },
       lightDot(e.light, L('work', e.work)),
       h('a', { href: `#/task/${encodeURIComponent(e.id)}` }, e.title),
       e.behind ? h('span', { class: 'behind-tag' }, t('behind')) : null,
       e.work === 'unfinished' ? h('span', { class: 'behind-tag' }, L('work', 'unfinished')) : null,
     );
-  const table = h('table', { class: 'matrix stage-matrix', id: 'matrix' },
-    h('thead', {}, h('tr', {},
-      h('th', { scope: 'col' }, t('department')),
-      stages.columns.map((c) => h('th', { scope: 'col', class: c === current ? 'current' : null, dataset: { stage: c } },
-        L('phase', c), c === current ? h('span', { class: 'current-mark' }, paren(t('currentPhaseMark'))) : null)),
-    )),
-    h('tbody', {}, stages.rows.map((row) =>
-      h('tr', { dataset: { department: row.department } },
-        h('th', { scope: 'row' }, h('a', { href: `#/dept?unit=${encodeURIComponent(row.department)}` }, row.name)),
-        stages.columns.map((c) => {
-          const list = row.cells[c] ?? [];
-          return h('td', { class: `cell${c === current ? ' current' : ''}${list.length === 0 ? ' cell-none' : ''}`, dataset: { stage: c } },
-            list.length > 0 ? h('ul', { class: 'stage-list' }, list.map(entry)) : '—');
-        }),
+  const table = h(
+    'table',
+    { class: 'matrix stage-matrix', id: 'matrix' },
+    h(
+      'thead',
+      {},
+      h(
+        'tr',
+        {},
+        h('th', { scope: 'col' }, t('department')),
+        stages.columns.map((c) =>
+          h(
+            'th',
+            { scope: 'col', class: c === current ? 'current' : null, dataset: { stage: c } },
+            L('phase', c),
+            c === current ? h('span', { class: 'current-mark' }, paren(t('currentPhaseMark'))) : null,
+          ),
+        ),
       ),
-    )),
+    ),
+    h(
+      'tbody',
+      {},
+      stages.rows.map((row) =>
+        h(
+          'tr',
+          { dataset: { department: row.department } },
+          h('th', { scope: 'row' }, h('a', { href: `#/dept?unit=${encodeURIComponent(row.department)}` }, row.name)),
+          stages.columns.map((c) => {
+            const list = row.cells[c] ?? [];
+            return h(
+              'td',
+              { class: `cell${c === current ? ' current' : ''}${list.length === 0 ? ' cell-none' : ''}`, dataset: { stage: c } },
+              list.length > 0 ? h('ul', { class: 'stage-list' }, list.map(entry)) : '—',
+            );
+          }),
+        ),
+      ),
+    ),
   );
-  return h('section', { class: 'card', id: 'matrix-card' },
+  return h(
+    'section',
+    { class: 'card', id: 'matrix-card' },
     h('h2', {}, t('matrix')),
     h('p', { class: 'muted small' }, t('matrixHelp')),
     stages.behind > 0 ? h('p', { class: 'behind-summary' }, t('behindCount', { n: stages.behind })) : null,
@@ -218,18 +321,54 @@ function stageCard(session, stages) {
 
 /** Per phase, the tasks due in it: done on time, late, still open, left unfinished. */
 function rollupCard(session, rollup, current) {
-  const titles = (ids) => ids.map((id) => session.def.tasks.find((task) => task.id === id)?.title ?? id).join(getLang() === 'zh' ? '、' : ', ');
-  const table = h('table', { class: 'matrix rollup', id: 'rollup' },
-    h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, t('rollupPhase')), h('th', { scope: 'col' }, t('rollupDue')), OUTCOMES.map((o) => h('th', { scope: 'col' }, t(`rollup_${o}`))))),
-    h('tbody', {}, rollup.map((r) =>
-      h('tr', { dataset: { phase: r.phase }, class: r.phase === current ? 'current' : null },
-        h('th', { scope: 'row' }, L('phase', r.phase), r.phase === current ? h('span', { class: 'current-mark' }, paren(t('currentPhaseMark'))) : null),
-        h('td', { dataset: { outcome: 'due' } }, String(r.due)),
-        OUTCOMES.map((o) => h('td', { class: r.counts[o] > 0 ? `outcome-${o}` : 'cell-none', dataset: { outcome: o }, title: titles(r.tasks[o]) || null }, String(r.counts[o]))),
+  const titles = (ids) =>
+    ids.map((id) => session.def.tasks.find((task) => task.id === id)?.title ?? id).join(getLang() === 'zh' ? '、' : ', ');
+  const table = h(
+    'table',
+    { class: 'matrix rollup', id: 'rollup' },
+    h(
+      'thead',
+      {},
+      h(
+        'tr',
+        {},
+        h('th', { scope: 'col' }, t('rollupPhase')),
+        h('th', { scope: 'col' }, t('rollupDue')),
+        OUTCOMES.map((o) => h('th', { scope: 'col' }, t(`rollup_${o}`))),
       ),
-    )),
+    ),
+    h(
+      'tbody',
+      {},
+      rollup.map((r) =>
+        h(
+          'tr',
+          { dataset: { phase: r.phase }, class: r.phase === current ? 'current' : null },
+          h(
+            'th',
+            { scope: 'row' },
+            L('phase', r.phase),
+            r.phase === current ? h('span', { class: 'current-mark' }, paren(t('currentPhaseMark'))) : null,
+          ),
+          h('td', { dataset: { outcome: 'due' } }, String(r.due)),
+          OUTCOMES.map((o) =>
+            h(
+              'td',
+              { class: r.counts[o] > 0 ? `outcome-${o}` : 'cell-none', dataset: { outcome: o }, title: titles(r.tasks[o]) || null },
+              String(r.counts[o]),
+            ),
+          ),
+        ),
+      ),
+    ),
   );
-  return h('section', { class: 'card', id: 'rollup-card' }, h('h2', {}, t('rollup')), h('p', { class: 'muted small' }, t('rollupHelp')), h('div', { class: 'table-scroll' }, table));
+  return h(
+    'section',
+    { class: 'card', id: 'rollup-card' },
+    h('h2', {}, t('rollup')),
+    h('p', { class: 'muted small' }, t('rollupHelp')),
+    h('div', { class: 'table-scroll' }, table),
+  );
 }
 
 function overdueCard(session, tasks) {
@@ -237,22 +376,46 @@ function overdueCard(session, tasks) {
   const byRung = new Map();
   for (const task of overdue) byRung.set(task.rung, [...(byRung.get(task.rung) ?? []), task]);
   const rungs = session.def.escalation.rungs;
-  const body = overdue.length === 0
-    ? h('p', { class: 'muted' }, t('noOverdue'))
-    : [...byRung.keys()].sort((a, b) => b - a).map((rung) =>
-        h('div', { class: 'rung-group', dataset: { rung: String(rung) } },
-          h('h3', {}, h('span', { class: `rung-badge r${Math.min(rung, 4)}` }, t('rungN', { n: rung })), ' ', L('rungAction', rungs[rung - 1]?.action ?? ''), h('span', { class: 'count' }, String(byRung.get(rung).length))),
-          h('ul', { class: 'task-lines' }, byRung.get(rung).map((task) =>
-            h('li', {},
-              h('a', { href: `#/task/${encodeURIComponent(task.id)}` }, task.title),
-              h('span', { class: 'muted small' },
-                ` ${session.unitName(task.leadDepartment)} · ${session.personName(task.responsiblePerson)} · ${t('deadline')} ${fmtDeadline(task.deadlineMs, session.zone)}`,
-                task.rectificationDeadline ? ` · ${t('rectificationDeadline')} ${fmtDeadline(Date.parse(task.rectificationDeadline), session.zone)}` : '',
+  const body =
+    overdue.length === 0
+      ? h('p', { class: 'muted' }, t('noOverdue'))
+      : [...byRung.keys()]
+          .sort((a, b) => b - a)
+          .map((rung) =>
+            h(
+              'div',
+              { class: 'rung-group', dataset: { rung: String(rung) } },
+              h(
+                'h3',
+                {},
+                h('span', { class: `rung-badge r${Math.min(rung, 4)}` }, t('rungN', { n: rung })),
+                ' ',
+                L('rungAction', rungs[rung - 1]?.action ?? ''),
+                h('span', { class: 'count' }, String(byRung.get(rung).length)),
+              ),
+              h(
+                'ul',
+                { class: 'task-lines' },
+                byRung
+                  .get(rung)
+                  .map((task) =>
+                    h(
+                      'li',
+                      {},
+                      h('a', { href: `#/task/${encodeURIComponent(task.id)}` }, task.title),
+                      h(
+                        'span',
+                        { class: 'muted small' },
+                        ` ${session.unitName(task.leadDepartment)} · ${session.personName(task.responsiblePerson)} · ${t('deadline')} ${fmtDeadline(task.deadlineMs, session.zone)}`,
+                        task.rectificationDeadline
+                          ? ` · ${t('rectificationDeadline')} ${fmtDeadline(Date.parse(task.rectificationDeadline), session.zone)}`
+                          : '',
+                      ),
+                    ),
+                  ),
               ),
             ),
-          )),
-        ),
-      );
+          );
   return h('section', { class: 'card', id: 'overdue' }, h('h2', {}, t('overdueByRung')), body);
 }
 

@@ -12,19 +12,27 @@ export async function noticeView(session, el, [noticeId]) {
   // The fragment comes from our own server, which escapes every value it puts in.
   paper.innerHTML = html;
   const ack = mayAck
-    ? h('button', {
-        type: 'button',
-        class: 'primary',
-        id: 'notice-ack',
-        onclick: async () => {
-          await api.ack(noticeId);
-          await noticeView(session, el, [noticeId]);
+    ? h(
+        'button',
+        {
+          type: 'button',
+          class: 'primary',
+          id: 'notice-ack',
+          onclick: async () => {
+            await api.ack(noticeId);
+            await noticeView(session, el, [noticeId]);
+          },
         },
-      }, t('acknowledge'))
+        t('acknowledge'),
+      )
     : null;
   clear(el).append(
-    h('div', { class: 'page-notice' },
-      h('div', { class: 'no-print toolbar-row' },
+    h(
+      'div',
+      { class: 'page-notice' },
+      h(
+        'div',
+        { class: 'no-print toolbar-row' },
         h('button', { type: 'button', onclick: () => history.back() }, `← ${t('back')}`),
         notice.taskId ? h('a', { href: `#/task/${encodeURIComponent(notice.taskId)}`, class: 'button' }, t('openTask')) : null,
         ack,

@@ -23,19 +23,36 @@ export async function taskView(session, el, [taskId]) {
   const fileNames = new Map(files.map((f) => [f.url, f.name]));
 
   clear(el).append(
-    h('div', { class: 'page-task', dataset: { task: task.id } },
+    h(
+      'div',
+      { class: 'page-task', dataset: { task: task.id } },
       headCard(session, task),
       recordCard(session, task),
-      h('div', { class: 'grid2 task-grid' },
-        h('div', { class: 'col' },
-          h('section', { class: 'card', id: 'task-actions' }, h('h2', {}, t('actions')), actionForms(session, task, state.actions, rerender)),
+      h(
+        'div',
+        { class: 'grid2 task-grid' },
+        h(
+          'div',
+          { class: 'col' },
+          h(
+            'section',
+            { class: 'card', id: 'task-actions' },
+            h('h2', {}, t('actions')),
+            actionForms(session, task, state.actions, rerender),
+          ),
           chainCard(session, task),
           timersCard(session, task),
           filesCard(session, files),
         ),
         h('div', { class: 'col' }, historyCard(session, task, fileNames)),
       ),
-      h('section', { class: 'card', id: 'machine' }, h('h2', {}, t('machine')), h('p', { class: 'muted small' }, t('machineHelp')), machineDiagram(machineGraph, state.active)),
+      h(
+        'section',
+        { class: 'card', id: 'machine' },
+        h('h2', {}, t('machine')),
+        h('p', { class: 'muted small' }, t('machineHelp')),
+        machineDiagram(machineGraph, state.active),
+      ),
     ),
   );
 }
@@ -47,35 +64,97 @@ function headCard(session, task) {
   const withReviewer = task.supervision === 'withReviewer';
   const submission = withReviewer ? task.record?.submissions.at(-1) : undefined;
   const now = Date.now();
-  return h('section', { class: `card task-head light-${light}` },
+  return h(
+    'section',
+    { class: `card task-head light-${light}` },
     h('p', { class: 'muted small' }, h('a', { href: '#/dept' }, `← ${t('navDept')}`), area ? ` · ${t('area')}${C()}${area}` : ''),
     h('h1', {}, lightDot(light), task.title, h('small', { class: 'muted' }, ` ${task.id}`)),
-    h('div', { class: 'chips', id: 'task-state' },
+    h(
+      'div',
+      { class: 'chips', id: 'task-state' },
       h('span', { class: 'chip phase', dataset: { stage: task.stage } }, `${t('currentStage')}${C()}${L('phase', task.stage)}`),
       h('span', { class: `chip work-${task.work}`, dataset: { work: task.work } }, `${t('work')}${C()}${L('work', task.work)}`),
-      h('span', { class: `chip light-${light}`, dataset: { supervision: task.supervision } }, `${t('supervision')}${C()}${withReviewer ? t('awaitingReview') : L('supervision', task.supervision)}`),
-      task.reviewRung > 0 ? h('span', { class: 'chip light-red', dataset: { reviewRung: String(task.reviewRung) } }, t('reviewEscalated', { n: task.reviewRung })) : null,
-      task.rung > 0 ? h('span', { class: `rung-badge r${Math.min(task.rung, 4)}`, dataset: { rung: String(task.rung) } }, `${t('rungN', { n: task.rung })} · ${L('rungAction', session.def.escalation.rungs[task.rung - 1]?.action ?? '')}`) : null,
+      h(
+        'span',
+        { class: `chip light-${light}`, dataset: { supervision: task.supervision } },
+        `${t('supervision')}${C()}${withReviewer ? t('awaitingReview') : L('supervision', task.supervision)}`,
+      ),
+      task.reviewRung > 0
+        ? h(
+            'span',
+            { class: 'chip light-red', dataset: { reviewRung: String(task.reviewRung) } },
+            t('reviewEscalated', { n: task.reviewRung }),
+          )
+        : null,
+      task.rung > 0
+        ? h(
+            'span',
+            { class: `rung-badge r${Math.min(task.rung, 4)}`, dataset: { rung: String(task.rung) } },
+            `${t('rungN', { n: task.rung })} · ${L('rungAction', session.def.escalation.rungs[task.rung - 1]?.action ?? '')}`,
+          )
+        : null,
       task.returns > 0 ? h('span', { class: 'chip' }, `${t('returns')} ${task.returns}`) : null,
     ),
-    h('dl', { class: 'facts' },
+    h(
+      'dl',
+      { class: 'facts' },
       h('dt', {}, t('deadline')),
-      h('dd', {}, fmtDeadline(task.deadlineMs, session.zone),
-        closed ? '' : withReviewer ? h('span', { class: 'rel awaiting' }, paren(t('clockStopped'))) : h('strong', { class: `rel ${light}` }, ` ${relative(task.deadlineMs, now)}`)),
-      task.rectificationDeadline && !withReviewer ? [h('dt', {}, t('rectificationDeadline')), h('dd', {}, fmtDeadline(Date.parse(task.rectificationDeadline), session.zone))] : null,
-      submission ? [h('dt', {}, t('submittedAt')), h('dd', {}, fmtTime(submission.at, session.zone), h('span', { class: 'muted' }, ` ${t('waited', { d: duration(now - submission.at) })}`))] : null,
+      h(
+        'dd',
+        {},
+        fmtDeadline(task.deadlineMs, session.zone),
+        closed
+          ? ''
+          : withReviewer
+            ? h('span', { class: 'rel awaiting' }, paren(t('clockStopped')))
+            : h('strong', { class: `rel ${light}` }, ` ${relative(task.deadlineMs, now)}`),
+      ),
+      task.rectificationDeadline && !withReviewer
+        ? [h('dt', {}, t('rectificationDeadline')), h('dd', {}, fmtDeadline(Date.parse(task.rectificationDeadline), session.zone))]
+        : null,
+      submission
+        ? [
+            h('dt', {}, t('submittedAt')),
+            h(
+              'dd',
+              {},
+              fmtTime(submission.at, session.zone),
+              h('span', { class: 'muted' }, ` ${t('waited', { d: duration(now - submission.at) })}`),
+            ),
+          ]
+        : null,
       submission?.reviewDeadline
-        ? [h('dt', {}, t('reviewDeadline')),
-            h('dd', { id: 'review-deadline' }, fmtDeadline(submission.reviewDeadline, session.zone),
-              h('strong', { class: `rel ${submission.reviewDeadline < now ? 'red' : 'green'}` }, paren(submission.reviewDeadline < now
-                ? t('reviewOverdueBy', { d: duration(now - submission.reviewDeadline) })
-                : t('reviewLeft', { d: duration(submission.reviewDeadline - now) })))),
+        ? [
+            h('dt', {}, t('reviewDeadline')),
+            h(
+              'dd',
+              { id: 'review-deadline' },
+              fmtDeadline(submission.reviewDeadline, session.zone),
+              h(
+                'strong',
+                { class: `rel ${submission.reviewDeadline < now ? 'red' : 'green'}` },
+                paren(
+                  submission.reviewDeadline < now
+                    ? t('reviewOverdueBy', { d: duration(now - submission.reviewDeadline) })
+                    : t('reviewLeft', { d: duration(submission.reviewDeadline - now) }),
+                ),
+              ),
+            ),
           ]
         : null,
       pendingRequest(session, task),
-      h('dt', {}, t('progress')), h('dd', {}, task.progress ? `${t('percentDone', { n: task.progress.percent })}${task.progress.note ? ` — ${task.progress.note}` : ''}` : t('noProgress')),
+      h('dt', {}, t('progress')),
+      h(
+        'dd',
+        {},
+        task.progress
+          ? `${t('percentDone', { n: task.progress.percent })}${task.progress.note ? ` — ${task.progress.note}` : ''}`
+          : t('noProgress'),
+      ),
       task.duties ? [h('dt', {}, t('duties')), h('dd', {}, task.duties)] : null,
-      task.milestones?.length ? [h('dt', {}, t('milestones')), h('dd', {}, task.milestones.map((m) => `${m.title}${paren(m.due)}`).join(SEMI()))] : null,
+      task.milestones?.length
+        ? [h('dt', {}, t('milestones')), h('dd', {}, task.milestones.map((m) => `${m.title}${paren(m.due)}`).join(SEMI()))]
+        : null,
     ),
   );
 }
@@ -83,36 +162,62 @@ function headCard(session, task) {
 function chainCard(session, task) {
   const c = task.chain;
   const g = session.def.leadershipGroup;
-  const step = (role, name, extra) => h('li', { class: 'chain-step', dataset: { role } }, h('span', { class: 'chain-role' }, L('role', role)), h('span', { class: 'chain-name' }, name ?? '—'), extra ? h('span', { class: 'muted small' }, extra) : null);
+  const step = (role, name, extra) =>
+    h(
+      'li',
+      { class: 'chain-step', dataset: { role } },
+      h('span', { class: 'chain-role' }, L('role', role)),
+      h('span', { class: 'chain-name' }, name ?? '—'),
+      extra ? h('span', { class: 'muted small' }, extra) : null,
+    );
   const group = [g.leader, ...g.deputies, ...g.members].map(session.personName).join(SEP());
-  return h('section', { class: 'card', id: 'chain' },
+  return h(
+    'section',
+    { class: 'card', id: 'chain' },
     h('h2', {}, t('chain')),
-    h('ol', { class: 'chain' },
+    h(
+      'ol',
+      { class: 'chain' },
       step('responsiblePerson', c.responsiblePerson?.name),
       step('departmentHead', c.departmentHead?.name, c.leadDepartment.name),
       step('responsibleLeader', c.responsibleLeader?.name),
       step('groupLeader', c.groupLeader?.name),
       step('leadershipGroup', group),
     ),
-    c.cooperatingUnits.length > 0 ? h('p', { class: 'small' }, `${L('role', 'cooperatingUnits')}${C()}${c.cooperatingUnits.map((u) => u.name).join(SEP())}`) : null,
+    c.cooperatingUnits.length > 0
+      ? h('p', { class: 'small' }, `${L('role', 'cooperatingUnits')}${C()}${c.cooperatingUnits.map((u) => u.name).join(SEP())}`)
+      : null,
   );
 }
 
 function timersCard(session, task) {
   const now = Date.now();
-  return h('section', { class: 'card', id: 'timers' },
+  return h(
+    'section',
+    { class: 'card', id: 'timers' },
     h('h2', {}, t('timers')),
     task.pendingTimers.length === 0
       ? h('p', { class: 'muted' }, t('noTimers'))
-      : h('ul', { class: 'timer-list' }, task.pendingTimers.map((timer) =>
-          h('li', { dataset: { timer: timer.timer } },
-            h('strong', {}, fmtTime(timer.atMs, session.zone)),
-            h('span', { class: 'muted small' }, ` ${relative(timer.atMs, now)}`),
-            h('div', {}, L('timer', timer.timer), timer.timer === 'rungGrace' && task.rung < session.def.escalation.rungs.length
-              ? ` → ${t('rungN', { n: task.rung + 1 })} ${L('rungAction', session.def.escalation.rungs[task.rung]?.action ?? '')}`
-              : ''),
+      : h(
+          'ul',
+          { class: 'timer-list' },
+          task.pendingTimers.map((timer) =>
+            h(
+              'li',
+              { dataset: { timer: timer.timer } },
+              h('strong', {}, fmtTime(timer.atMs, session.zone)),
+              h('span', { class: 'muted small' }, ` ${relative(timer.atMs, now)}`),
+              h(
+                'div',
+                {},
+                L('timer', timer.timer),
+                timer.timer === 'rungGrace' && task.rung < session.def.escalation.rungs.length
+                  ? ` → ${t('rungN', { n: task.rung + 1 })} ${L('rungAction', session.def.escalation.rungs[task.rung]?.action ?? '')}`
+                  : '',
+              ),
+            ),
           ),
-        )),
+        ),
   );
 }
 
@@ -133,12 +238,24 @@ export function evidenceLink(url, name) {
 }
 
 function filesCard(session, files) {
-  return h('section', { class: 'card', id: 'files' },
+  return h(
+    'section',
+    { class: 'card', id: 'files' },
     h('h2', {}, t('files')),
     files.length === 0
       ? h('p', { class: 'muted' }, t('noFiles'))
-      : h('ul', { class: 'file-list' }, files.map((f) =>
-          h('li', {}, evidenceLink(f.url, f.name), h('span', { class: 'muted small' }, ` ${fmtSize(f.size)} · ${session.actorName(f.by)} · ${fmtTime(f.at, session.zone)}`)))),
+      : h(
+          'ul',
+          { class: 'file-list' },
+          files.map((f) =>
+            h(
+              'li',
+              {},
+              evidenceLink(f.url, f.name),
+              h('span', { class: 'muted small' }, ` ${fmtSize(f.size)} · ${session.actorName(f.by)} · ${fmtTime(f.at, session.zone)}`),
+            ),
+          ),
+        ),
   );
 }
 
@@ -153,23 +270,53 @@ function stateChange(from, to) {
 
 function historyCard(session, task, fileNames) {
   const entries = [...task.history].reverse();
-  return h('section', { class: 'card', id: 'history' },
+  return h(
+    'section',
+    { class: 'card', id: 'history' },
     h('h2', {}, t('history')),
-    h('ol', { class: 'timeline' }, entries.map((e) => {
-      const d = e.data ?? {};
-      return h('li', { class: `tl-item ev-${e.event.replace(/\./g, '-')}`, dataset: { event: e.event } },
-        h('div', { class: 'tl-when muted small' }, fmtTime(e.at, session.zone)),
-        h('div', { class: 'tl-what' },
-          h('strong', {}, L('event', e.event)), h('span', { class: 'muted' }, ` · ${session.actorName(e.by)}`),
-          stateChange(e.from, e.to),
-          typeof d.percent === 'number' ? h('div', {}, t('percentDone', { n: d.percent })) : null,
-          d.reason ? h('div', { class: 'return-reason' }, `${t('reason')}${C()}${d.reason}`) : null,
-          typeof d.deadline === 'number' ? h('div', {}, `${t(e.event === 'task.extension.request' ? 'requestedDeadline' : 'newDeadline')}${C()}${fmtDeadline(d.deadline, session.zone)}`) : null,
-          d.note ? h('div', { class: 'note' }, String(d.note)) : null,
-          Array.isArray(d.evidence) ? h('ul', { class: 'evidence' }, d.evidence.map((url) => h('li', {}, evidenceLink(url, fileNames.get(url))))) : null,
-          e.notices?.length ? h('div', { class: 'small' }, `${t('noticesSent')}${C()}`, e.notices.map((id) => [' ', h('a', { href: `#/notice/${encodeURIComponent(id)}` }, id)])) : null,
-        ),
-      );
-    })),
+    h(
+      'ol',
+      { class: 'timeline' },
+      entries.map((e) => {
+        const d = e.data ?? {};
+        return h(
+          'li',
+          { class: `tl-item ev-${e.event.replace(/\./g, '-')}`, dataset: { event: e.event } },
+          h('div', { class: 'tl-when muted small' }, fmtTime(e.at, session.zone)),
+          h(
+            'div',
+            { class: 'tl-what' },
+            h('strong', {}, L('event', e.event)),
+            h('span', { class: 'muted' }, ` · ${session.actorName(e.by)}`),
+            stateChange(e.from, e.to),
+            typeof d.percent === 'number' ? h('div', {}, t('percentDone', { n: d.percent })) : null,
+            d.reason ? h('div', { class: 'return-reason' }, `${t('reason')}${C()}${d.reason}`) : null,
+            typeof d.deadline === 'number'
+              ? h(
+                  'div',
+                  {},
+                  `${t(e.event === 'task.extension.request' ? 'requestedDeadline' : 'newDeadline')}${C()}${fmtDeadline(d.deadline, session.zone)}`,
+                )
+              : null,
+            d.note ? h('div', { class: 'note' }, String(d.note)) : null,
+            Array.isArray(d.evidence)
+              ? h(
+                  'ul',
+                  { class: 'evidence' },
+                  d.evidence.map((url) => h('li', {}, evidenceLink(url, fileNames.get(url)))),
+                )
+              : null,
+            e.notices?.length
+              ? h(
+                  'div',
+                  { class: 'small' },
+                  `${t('noticesSent')}${C()}`,
+                  e.notices.map((id) => [' ', h('a', { href: `#/notice/${encodeURIComponent(id)}` }, id)]),
+                )
+              : null,
+          ),
+        );
+      }),
+    ),
   );
 }
