@@ -74,3 +74,8 @@ export class AlreadyExistsError extends DubanError {
 export class ServiceUnavailableError extends DubanError {
   readonly code = 'unavailable';
 }
+
+/** Too many failed attempts (sign-in) from this login or address; the caller may retry later. */
+export class TooManyAttemptsError extends DubanError {
+  readonly code = 'too_many_attempts';
+}

@@ -1,34 +1,103 @@
 /**
- * API tokens. A token is shown once; Redis keeps only its SHA-256, mapped to the
- * principal it acts as. The first admin token comes from DUBAN_ADMIN_TOKEN, or is
- * generated on the first start and printed then.
+ * API tokens, for machines and scripts. A token is shown once; Redis keeps only its
+ * SHA-256, mapped to the principal it acts as, its name and its expiry, and lists it
+ * (without the secret) under its owner so the owner can list and revoke it. The first
+ * admin token comes from DUBAN_ADMIN_TOKEN, or is generated on the first start and
+ * printed then.
+ *
+ * Stored versions: v1 (before named tokens) was the bare principal JSON; it still
+ * resolves, never expires and is not listed. v2 is `StoredToken` below.
  */
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import type { Principal } from '../domain/permissions.js';
 import type { RedisClient } from '../store/batch.js';
 import type { Keys } from '../store/keys.js';
+import { authKeys, type AuthKeys } from './auth-keys.js';
+import { newSecret, sha256 } from './secrets.js';
 
-const StoredPrincipal = z.discriminatedUnion('kind', [
+export const StoredPrincipal = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('admin') }),
   z.object({ kind: z.literal('office'), name: z.string() }),
   z.object({ kind: z.literal('person'), planId: z.string(), personId: z.string() }),
 ]);
+export type CredentialPrincipal = z.infer<typeof StoredPrincipal>;
 
-const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+const StoredToken = z.object({
+  v: z.literal(2),
+  id: z.string(),
+  principal: StoredPrincipal,
+  label: z.string(),
+  createdAt: z.number(),
+  expiresAt: z.number().nullable(),
+});
+
+/** What the owner sees of a token: never its secret. */
+export interface TokenInfo {
+  id: string;
+  label: string;
+  createdAt: string;
+  expiresAt: string | null;
+}
+
+export interface IssueOptions {
+  /** What the token is for ("nightly export"); shown in the owner's list. */
+  label?: string;
+  /** Lifetime; none means the token lasts until revoked (the admin's first token, tests). */
+  ttlMs?: number;
+}
+
+/** The key a principal's tokens are listed under. */
+export function ownerOf(p: CredentialPrincipal): string {
+  switch (p.kind) {
+    case 'admin':
+      return 'admin';
+    case 'office':
+      return `office:${p.name}`;
+    case 'person':
+      return `person:${p.planId}:${p.personId}`;
+  }
+}
 
 export class TokenStore {
-  constructor(
-    private readonly redis: RedisClient,
-    private readonly keys: Keys,
-    private readonly envAdminToken?: string,
-  ) {}
+  readonly auth: AuthKeys;
 
-  /** Issues a new token acting as `principal`; the token itself is not stored. */
-  async issue(principal: Exclude<Principal, { kind: 'system' }>): Promise<string> {
-    const token = `dbn_${randomBytes(24).toString('base64url')}`;
-    await this.redis.set(this.keys.token(sha256(token)), JSON.stringify(principal));
-    return token;
+  constructor(
+    readonly redis: RedisClient,
+    readonly keys: Keys,
+    private readonly envAdminToken?: string,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.auth = authKeys(keys);
+  }
+
+  /**
+   * Issues a new token acting as `principal`; the token itself is not stored. Who may
+   * ask for which principal is decided by the caller (tokens.router's rules); this is
+   * the internal path the demo and tests use too.
+   */
+  async issue(principal: CredentialPrincipal, o: IssueOptions = {}): Promise<string> {
+    return (await this.issueWithInfo(principal, o)).token;
+  }
+
+  async issueWithInfo(principal: CredentialPrincipal, o: IssueOptions = {}): Promise<{ token: string; info: TokenInfo }> {
+    const token = newSecret('dbn_');
+    const hash = sha256(token);
+    const createdAt = this.now();
+    const stored: z.infer<typeof StoredToken> = {
+      v: 2,
+      id: hash.slice(0, 16),
+      principal,
+      label: o.label ?? '',
+      createdAt,
+      expiresAt: o.ttlMs ? createdAt + o.ttlMs : null,
+    };
+    const tx = this.redis.multi();
+    if (o.ttlMs) tx.set(this.keys.token(hash), JSON.stringify(stored), 'PX', o.ttlMs);
+    else tx.set(this.keys.token(hash), JSON.stringify(stored));
+    tx.hset(this.auth.ownerTokens(ownerOf(principal)), stored.id, JSON.stringify({ ...stored, hash }));
+    await tx.exec();
+    return { token, info: infoOf(stored) };
   }
 
   async resolve(token: string): Promise<Principal | null> {
@@ -39,8 +108,34 @@ export class TokenStore {
     }
     const raw = await this.redis.get(this.keys.token(sha256(token)));
     if (!raw) return null;
-    const parsed = StoredPrincipal.safeParse(JSON.parse(raw));
-    return parsed.success ? parsed.data : null;
+    const json: unknown = JSON.parse(raw);
+    const v2 = StoredToken.safeParse(json);
+    if (v2.success) return v2.data.expiresAt !== null && v2.data.expiresAt <= this.now() ? null : v2.data.principal;
+    const v1 = StoredPrincipal.safeParse(json);
+    return v1.success ? v1.data : null;
+  }
+
+  /** The tokens `owner` holds and that have not expired, oldest first. */
+  async list(owner: CredentialPrincipal): Promise<TokenInfo[]> {
+    const key = this.auth.ownerTokens(ownerOf(owner));
+    const all = Object.values(await this.redis.hgetall(key)).map((raw) => StoredToken.extend({ hash: z.string() }).parse(JSON.parse(raw)));
+    const now = this.now();
+    const expired = all.filter((t) => t.expiresAt !== null && t.expiresAt <= now);
+    if (expired.length) await this.redis.hdel(key, ...expired.map((t) => t.id));
+    return all
+      .filter((t) => !expired.includes(t))
+      .sort((a, b) => a.createdAt - b.createdAt)
+      .map(infoOf);
+  }
+
+  /** Revokes one of `owner`'s tokens; false when it has no token with that id. */
+  async revoke(owner: CredentialPrincipal, id: string): Promise<boolean> {
+    const key = this.auth.ownerTokens(ownerOf(owner));
+    const raw = await this.redis.hget(key, id);
+    if (!raw) return false;
+    const { hash } = z.object({ hash: z.string() }).parse(JSON.parse(raw));
+    await this.redis.multi().del(this.keys.token(hash)).hdel(key, id).exec();
+    return true;
   }
 
   /**
@@ -49,10 +144,19 @@ export class TokenStore {
    */
   async ensureAdmin(): Promise<string | null> {
     if (this.envAdminToken) return null;
-    const token = `dbn_${randomBytes(24).toString('base64url')}`;
+    const token = newSecret('dbn_');
     const created = await this.redis.set(this.keys.adminToken, sha256(token), 'NX');
     if (created !== 'OK') return null;
     await this.redis.set(this.keys.token(sha256(token)), JSON.stringify({ kind: 'admin' }));
     return token;
   }
+}
+
+function infoOf(t: z.infer<typeof StoredToken>): TokenInfo {
+  return {
+    id: t.id,
+    label: t.label,
+    createdAt: new Date(t.createdAt).toISOString(),
+    expiresAt: t.expiresAt === null ? null : new Date(t.expiresAt).toISOString(),
+  };
 }

@@ -1,8 +1,13 @@
 /**
- * Runs the demo plan end to end on a live runtime: creates and publishes it, hands
- * tokens to a few people, plays the story through the real HTTP API, and prints
- * every phase change, reminder and rung as it lands.
+ * Runs the demo plan end to end on a live runtime: creates and publishes it, gives
+ * each person an account (login = their id, a password made up for this run, set the
+ * way a person sets theirs: through a one-time link), plays the story through the
+ * real HTTP API with API tokens, and prints every phase change, reminder and rung as
+ * it lands.
  */
+import { randomBytes } from 'node:crypto';
+import { accountIdOf } from '../auth/accounts.js';
+import { authOf } from '../auth/index.js';
 import { eventText } from '../domain/task-commands.js';
 import { PHASE_TEXT } from '../domain/notices.js';
 import { formatPlanTime } from '../domain/time.js';
@@ -25,17 +30,26 @@ export async function runDemo(rt: Runtime, options: DemoOptions): Promise<{ plan
   await rt.engine.createPlan(plan, { kind: 'office', name: '演示 demo' }, { publish: true });
 
   const base = `http://127.0.0.1:${rt.port}`;
+  const { accounts } = authOf(rt.tokens);
   const tokens: Record<string, string> = {};
-  for (const p of ['zhang', 'zhao', 'liu', 'sun', 'li', 'wang', 'chen'])
-    tokens[p] = await rt.tokens.issue({ kind: 'person', planId, personId: p });
+  const passwords: Record<string, string> = {};
+  for (const p of ['zhang', 'zhao', 'liu', 'sun', 'li', 'wang', 'chen']) {
+    tokens[p] = await rt.tokens.issue({ kind: 'person', planId, personId: p }, { label: 'demo', ttlMs: 86_400_000 });
+    // A login is unique on the server, and the demo keeps its data between runs: each run gets its own.
+    const login = `${p}-${stamp}`;
+    await accounts.upsert(planId, p, [login], 'office:演示 demo');
+    const { secret } = await accounts.issueLink(accountIdOf(planId, p), 'office:演示 demo');
+    passwords[p] = `${p}-${randomBytes(3).toString('hex')}`;
+    await accounts.useLink(secret, passwords[p]);
+  }
 
   out('');
-  out(`演示方案 / demo plan: ${plan.title} (${planId}),共 ${plan.tasks.length} 项任务,约 ${Math.round(15 * beat)} 秒走完四个阶段。`);
-  out(`Web 工作台 / web workspace: ${base}/  (用下面的令牌登录 / sign in with a token below)`);
-  out('令牌 / tokens:');
-  for (const [p, t] of Object.entries(tokens))
-    out(`  ${p.padEnd(6)} ${(plan.people.find((x) => x.id === p)?.title ?? '').padEnd(12)} ${t}`);
-  out('试试 / try:');
+  out(`演示方案 / demo plan: ${plan.title} (${planId})，共 ${plan.tasks.length} 项任务，约 ${Math.round(15 * beat)} 秒走完四个阶段。`);
+  out(`Web 工作台 / web workspace: ${base}/  （用下面的登录名和密码登录 / sign in with a login and password below）`);
+  out('登录名 / login  密码 / password:');
+  for (const [p, password] of Object.entries(passwords))
+    out(`  ${`${p}-${stamp}`.padEnd(20)} ${password.padEnd(14)} ${plan.people.find((x) => x.id === p)?.title ?? ''}`);
+  out('API 令牌（脚本用）/ API tokens for scripts, e.g.:');
   out(`  curl -s -H "Authorization: Bearer ${tokens.wang}" ${base}/api/v1/plans/${planId}/tasks?overdue=true`);
   out(`  curl -s -H "Authorization: Bearer ${tokens.sun}" ${base}/api/v1/inbox?open=true`);
   out('');

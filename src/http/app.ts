@@ -15,6 +15,8 @@ import { reportsRouter } from './reports.router.js';
 import { jsonBodies, passes, securityHeaders, unauthenticatedLimit } from './security.js';
 import { redisAnswers, redisFailuresAsUnavailable, REDIS_UNAVAILABLE, requireRedis } from './redis-ready.js';
 import { tokensRouter } from './tokens.router.js';
+import { accountsRouter } from './accounts.router.js';
+import { sessionRouter } from './session.router.js';
 
 export interface AppDeps {
   engine: Engine;
@@ -51,9 +53,12 @@ export function createApp(deps: AppDeps): Express {
 
   // Everything under these needs Redis; the web workspace's static files do not.
   app.use(['/api/v1', '/web-api'], requireRedis(deps.engine.redis));
+  // Signing in needs no credential; everything else under /api/v1 does.
+  app.use('/api/v1', sessionRouter(deps.engine, deps.tokens));
   const api = express.Router();
   api.use(authenticate(deps.tokens));
   api.use(tokensRouter(deps.engine, deps.tokens));
+  api.use(accountsRouter(deps.engine, deps.tokens));
   api.use(plansRouter(deps.engine, deps.queries));
   api.use(reportsRouter(deps.engine));
   api.use(inboxRouter(deps.queries));

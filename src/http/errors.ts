@@ -10,6 +10,7 @@ import {
   NotFoundError,
   RefusedError,
   ServiceUnavailableError,
+  TooManyAttemptsError,
   UnauthenticatedError,
 } from '../errors.js';
 
@@ -19,6 +20,7 @@ function status(err: DubanError): number {
   if (err instanceof ForbiddenError) return 403;
   if (err instanceof NotFoundError) return 404;
   if (err instanceof EventNotAcceptedError || err instanceof ConflictError || err instanceof AlreadyExistsError || err instanceof RefusedError) return 409;
+  if (err instanceof TooManyAttemptsError) return 429;
   if (err instanceof ServiceUnavailableError) return 503;
   return 500;
 }

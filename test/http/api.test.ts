@@ -72,7 +72,7 @@ describe('HTTP API', () => {
     expect(res.json.error.message_en).toBe('Only the leadership group office or an admin may create plans');
   });
 
-  it('creates, refuses a duplicate, publishes, and hands out person tokens', async () => {
+  it('creates, refuses a duplicate, publishes; nobody may mint a token for another person', async () => {
     const created = await call('POST', '/api/v1/plans', { token: office, body: plan });
     expect(created.status).toBe(201);
     expect(created.json.stage).toBe('draft');
@@ -81,10 +81,12 @@ describe('HTTP API', () => {
     expect(published.status).toBe(200);
     expect(published.json.plan.stage).toBe('launch');
     expect(published.json.plan.pendingTimers).toHaveLength(1);
-    for (const p of ['p-zhao', 'p-zhang', 'p-li', 'p-wang', 'p-zhou', 'p-sun']) {
-      const r = await call('POST', '/api/v1/tokens', { token: admin, body: { kind: 'person', planId: 'api-plan', personId: p } });
-      expect(r.status).toBe(201);
-      tok[p] = r.json.token;
+    // Person tokens come from the internal path here (each person would mint their own, signed in).
+    for (const p of ['p-zhao', 'p-zhang', 'p-li', 'p-wang', 'p-zhou', 'p-sun']) tok[p] = await rt.tokens.issue({ kind: 'person', planId: 'api-plan', personId: p });
+    for (const by of [admin, office]) {
+      const r = await call('POST', '/api/v1/tokens', { token: by, body: { kind: 'person', planId: 'api-plan', personId: 'p-wang' } });
+      expect(r.status).toBe(403);
+      expect(r.json.error.message).toBe('任何人都不能签发代表他人的凭证：个人令牌只能由本人登录后签发');
     }
     expect((await call('POST', '/api/v1/tokens', { token: tok['p-zhao'], body: { kind: 'office', name: 'x' } })).status).toBe(403);
   });

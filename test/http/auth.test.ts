@@ -46,8 +46,8 @@ describe('authentication', () => {
           body: {
             error: {
               code: 'unauthenticated',
-              message: '未登录：请在 Authorization 头中携带令牌（Bearer …）',
-              message_en: 'Not signed in: send your token as "Authorization: Bearer …"',
+              message: '未登录：请先登录，或在 Authorization 头中携带令牌（Bearer …）',
+              message_en: 'Not signed in: sign in, or send your token as "Authorization: Bearer …"',
             },
           },
         });
@@ -63,8 +63,8 @@ describe('authentication', () => {
         body: {
           error: {
             code: 'unauthenticated',
-            message: '令牌无效或已撤销：请核对后重试，或向领导小组办公室索取新令牌',
-            message_en: 'The token is unknown or revoked: check it, or ask the leadership group office for a new one',
+            message: '令牌无效、已过期或已撤销：请核对后重试，或重新签发令牌',
+            message_en: 'The token is unknown, expired or revoked: check it, or issue a new one',
           },
         },
       });

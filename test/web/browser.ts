@@ -29,8 +29,10 @@ export interface SignInOptions {
 export interface Workspace {
   /** `who: message` for every uncaught script error on any page. */
   pageErrors: string[];
-  /** A fresh browser profile, signed in with `token` through the sign-in form. */
+  /** A fresh browser profile, signed in with an API token through the sign-in form's token fold. */
   signIn(token: string, who: string, o?: SignInOptions): Promise<Page>;
+  /** A fresh browser profile, signed in with a login and password. */
+  signInWithPassword(login: string, password: string, who: string, o?: SignInOptions): Promise<Page>;
   /** A fresh browser profile on the sign-in form. */
   blank(who: string, o?: SignInOptions): Promise<Page>;
   close(): Promise<void>;
@@ -66,7 +68,7 @@ export async function openWorkspace(base: string): Promise<Workspace> {
       if (msg.type() === 'error' && /Content Security Policy/i.test(msg.text())) pageErrors.push(`${who}: ${msg.text()}`);
     });
     await page.goto(`${base}/`);
-    await page.waitForSelector('#token');
+    await page.waitForSelector('#login');
     return page;
   }
 
@@ -75,7 +77,16 @@ export async function openWorkspace(base: string): Promise<Workspace> {
     blank,
     async signIn(token, who, o = {}) {
       const page = await blank(who, o);
+      await page.click('#use-token summary');
       await page.fill('#token', token);
+      await page.click('#token-button');
+      await page.waitForSelector(o.ready ?? '.page[data-ready]');
+      return page;
+    },
+    async signInWithPassword(login, password, who, o = {}) {
+      const page = await blank(who, o);
+      await page.fill('#login', login);
+      await page.fill('#password', password);
       await page.click('#signin-button');
       await page.waitForSelector(o.ready ?? '.page[data-ready]');
       return page;

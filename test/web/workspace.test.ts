@@ -45,9 +45,10 @@ describe.skipIf(SKIP_REASON !== null)(`web workspace in headless Chromium${SKIP_
 
   it('rejects a wrong token and keeps the sign-in form', async () => {
     const page = await ws.blank('wrong token');
+    await page.click('#use-token summary');
     await page.fill('#token', 'dbn_wrong');
-    await page.click('#signin-button');
-    await expect.poll(() => page.textContent('.signin .form-error')).toContain('令牌无效');
+    await page.click('#token-button');
+    await expect.poll(() => page.textContent('#use-token .form-error')).toContain('令牌无效');
   });
 
   it('a department head reports progress and submits t1 with an uploaded file and a link', async () => {

@@ -1,23 +1,20 @@
-// The session (a bearer token kept in this browser) and calls to the JSON API.
+// Calls to the JSON API. The session is an httpOnly cookie the server sets at sign-in;
+// the page never sees it. State-changing requests echo the readable CSRF cookie in
+// X-CSRF-Token, which another site cannot do.
 import { getLang } from './i18n.js';
 import { explain, explanationText } from './refusals.js';
 
-const TOKEN_KEY = 'duban.token';
 const PLAN_KEY = 'duban.plan';
+const SAFE = new Set(['GET', 'HEAD']);
 
-export function getToken() {
-  return sessionStorage.getItem(TOKEN_KEY) ?? localStorage.getItem(TOKEN_KEY);
+function csrfToken() {
+  const m = /(?:^|;\s*)duban_csrf=([^;]+)/.exec(document.cookie);
+  return m ? decodeURIComponent(m[1]) : null;
 }
 
-/** "Remember me" keeps the token in localStorage; otherwise it lasts as long as the tab. */
-export function setToken(token, remember) {
-  clearToken();
-  (remember ? localStorage : sessionStorage).setItem(TOKEN_KEY, token);
-}
-
-export function clearToken() {
-  sessionStorage.removeItem(TOKEN_KEY);
-  localStorage.removeItem(TOKEN_KEY);
+/** Whether this browser holds a session (its readable half; the server decides if it is live). */
+export function hasSession() {
+  return csrfToken() !== null;
 }
 
 export function getChosenPlan() {
@@ -40,9 +37,10 @@ export class ApiError extends Error {
   }
 }
 
-async function request(path, { method = 'GET', body, headers = {}, token = getToken(), raw = false } = {}) {
-  const init = { method, headers: { ...headers } };
-  if (token) init.headers.Authorization = `Bearer ${token}`;
+async function request(path, { method = 'GET', body, headers = {}, raw = false } = {}) {
+  const init = { method, headers: { ...headers }, credentials: 'same-origin' };
+  const csrf = csrfToken();
+  if (!SAFE.has(method) && csrf) init.headers['X-CSRF-Token'] = csrf;
   if (body !== undefined) {
     if (body instanceof Blob || body instanceof ArrayBuffer) {
       init.body = body;
@@ -68,18 +66,24 @@ async function request(path, { method = 'GET', body, headers = {}, token = getTo
 const enc = encodeURIComponent;
 
 export const api = {
-  me: (token) => request('/api/v1/me', { token }),
+  me: () => request('/api/v1/me'),
+  signIn: (login, password, remember) => request('/api/v1/session', { method: 'POST', body: { login, password, remember } }),
+  signInWithToken: (token, remember) => request('/api/v1/session', { method: 'POST', body: { token, remember } }),
+  linkInfo: (secret) => request(`/api/v1/session/link/${enc(secret)}`),
+  useLink: (secret, password, remember) => request('/api/v1/session/link', { method: 'POST', body: { secret, password, remember } }),
+  signOut: () => request('/api/v1/session', { method: 'DELETE', raw: true }),
   plans: () => request('/api/v1/plans'),
   plan: (planId) => request(`/api/v1/plans/${enc(planId)}`),
   tasks: (planId, filter = {}) => request(`/api/v1/plans/${enc(planId)}/tasks?${new URLSearchParams(filter)}`),
   task: (planId, taskId) => request(`/api/v1/plans/${enc(planId)}/tasks/${enc(taskId)}`),
-  taskEvent: (planId, taskId, event) => request(`/api/v1/plans/${enc(planId)}/tasks/${enc(taskId)}/events`, { method: 'POST', body: event }),
+  taskEvent: (planId, taskId, event) =>
+    request(`/api/v1/plans/${enc(planId)}/tasks/${enc(taskId)}/events`, { method: 'POST', body: event }),
   inbox: (open = true) => request(`/api/v1/inbox?open=${open}`),
   ack: (noticeId) => request(`/api/v1/inbox/${enc(noticeId)}/ack`, { method: 'POST' }),
   notice: (planId, noticeId) => request(`/api/v1/plans/${enc(planId)}/notices/${enc(noticeId)}`),
 
-  labels: () => request('/web-api/labels', { token: null }),
-  machine: () => request('/web-api/machines/task', { token: null }),
+  labels: () => request('/web-api/labels'),
+  machine: () => request('/web-api/machines/task'),
   overview: (planId) => request(`/web-api/plans/${enc(planId)}/overview`),
   /** What waits on the signed-in person: submissions to accept, extension requests to decide. */
   desk: (planId) => request(`/web-api/plans/${enc(planId)}/desk`),
@@ -90,11 +94,15 @@ export const api = {
     request(`/web-api/plans/${enc(planId)}/tasks/${enc(taskId)}/files`, {
       method: 'POST',
       body: file,
-      headers: { 'Content-Type': 'application/octet-stream', 'X-File-Name': enc(file.name), 'X-File-Type': file.type || 'application/octet-stream' },
+      headers: {
+        'Content-Type': 'application/octet-stream',
+        'X-File-Name': enc(file.name),
+        'X-File-Type': file.type || 'application/octet-stream',
+      },
     }),
   noticeHtml: async (planId, noticeId) =>
     (await request(`/web-api/plans/${enc(planId)}/notices/${enc(noticeId)}/print?lang=${getLang()}`, { raw: true })).text(),
-  /** A file behind the bearer token, as a Blob (a plain link cannot carry the token). */
+  /** A file behind the session, as a Blob, to save under a name of our choosing. */
   blob: async (path) => (await request(path, { raw: true })).blob(),
 };
 

@@ -1,6 +1,6 @@
 // The workspace shell: sign-in, the plan and person the session acts for, the top
 // bar, and a hash router (#/leader, #/dept, #/task/t1, #/notice/<id>).
-import { api, clearToken, getChosenPlan, getToken, setChosenPlan, setToken } from './api.js';
+import { api, getChosenPlan, hasSession, setChosenPlan } from './api.js';
 import { getLang, initialLang, L, paren, setLabels, setLang, t } from './i18n.js';
 import { refusalNode } from './refusals.js';
 import { clear, h } from './util.js';
@@ -10,6 +10,7 @@ import { departmentView } from './views/department.js';
 import { taskView } from './views/task.js';
 import { noticeView } from './views/notice.js';
 import { reportNavText, reportPrintView, reportView } from './views/report.js';
+import { linkView, signInView } from './views/signin.js';
 
 const view = document.getElementById('view');
 const topbar = document.getElementById('topbar');
@@ -25,14 +26,15 @@ async function loadSession() {
     // The office and admins belong to no plan: they pick among all of them.
     ({ plans } = await api.plans());
     const chosen = getChosenPlan();
-    planId = plans.some((p) => p.id === chosen) ? chosen : plans[0]?.id ?? null;
+    planId = plans.some((p) => p.id === chosen) ? chosen : (plans[0]?.id ?? null);
   }
   const plan = planId ? await api.plan(planId) : null;
   const def = plan?.definition ?? null;
   const personId = principal.kind === 'person' ? principal.personId : null;
-  const me = def && personId ? def.people.find((p) => p.id === personId) ?? { id: personId, name: personId } : null;
+  const me = def && personId ? (def.people.find((p) => p.id === personId) ?? { id: personId, name: personId }) : null;
   const g = def?.leadershipGroup;
-  const inGroup = g && personId ? [g.leader, ...g.deputies, ...g.members, g.office?.director, ...(g.office?.members ?? [])].includes(personId) : false;
+  const inGroup =
+    g && personId ? [g.leader, ...g.deputies, ...g.members, g.office?.director, ...(g.office?.members ?? [])].includes(personId) : false;
   const leadsTasks = def && personId ? def.tasks.some((task) => task.responsibleLeader === personId) : false;
   session = {
     principal,
@@ -64,17 +66,22 @@ async function loadSession() {
 
 function whoLabel() {
   const p = session.principal;
-  if (p.kind === 'person') return session.me?.title ? `${session.me.name}${paren(session.me.title)}` : session.me?.name ?? p.personId;
+  if (p.kind === 'person') return session.me?.title ? `${session.me.name}${paren(session.me.title)}` : (session.me?.name ?? p.personId);
   return p.kind === 'admin' ? t('admin') : `${t('officeToken')} · ${p.name}`;
 }
 
 function renderTopbar() {
   clear(topbar);
   const langButton = h('button', { type: 'button', class: 'link-button', id: 'lang-toggle', onclick: () => switchLang() }, t('switchLang'));
-  const brand = h('a', { class: 'brand', href: '#/' }, h('strong', {}, '督办'), h('span', { class: 'brand-sub' }, getLang() === 'en' ? 'Duban' : t('appTagline')));
+  const brand = h(
+    'a',
+    { class: 'brand', href: '#/' },
+    h('strong', {}, '督办'),
+    h('span', { class: 'brand-sub' }, getLang() === 'en' ? 'Duban' : t('appTagline')),
+  );
   if (!session) {
     // Signed in but nothing loaded (an error page): signing out must still be at hand.
-    topbar.append(brand, h('div', { class: 'topbar-right' }, langButton, getToken() ? signOutButton() : null));
+    topbar.append(brand, h('div', { class: 'topbar-right' }, langButton, hasSession() ? signOutButton() : null));
     return;
   }
   const route = location.hash;
@@ -83,27 +90,29 @@ function renderTopbar() {
     { class: 'nav', 'aria-label': 'main' },
     h('a', { href: '#/leader', class: route.startsWith('#/leader') ? 'active' : null }, t('navLeader')),
     h('a', { href: '#/dept', class: route.startsWith('#/dept') ? 'active' : null }, t('navDept')),
-    session.isLeader ? h('a', { href: '#/report', id: 'nav-report', class: route.startsWith('#/report') ? 'active' : null }, reportNavText()) : null,
+    session.isLeader
+      ? h('a', { href: '#/report', id: 'nav-report', class: route.startsWith('#/report') ? 'active' : null }, reportNavText())
+      : null,
   );
   const planPicker =
     session.plans.length > 1
       ? h(
           'select',
-          { class: 'plan-picker', 'aria-label': t('choosePlan'), onchange: async (e) => { setChosenPlan(e.target.value); await start(); } },
+          {
+            class: 'plan-picker',
+            'aria-label': t('choosePlan'),
+            onchange: async (e) => {
+              setChosenPlan(e.target.value);
+              await start();
+            },
+          },
           session.plans.map((p) => h('option', { value: p.id, selected: p.id === session.planId }, p.title)),
         )
       : null;
   topbar.append(
     brand,
     nav,
-    h(
-      'div',
-      { class: 'topbar-right' },
-      planPicker,
-      h('span', { class: 'who', id: 'who' }, whoLabel()),
-      langButton,
-      signOutButton(),
-    ),
+    h('div', { class: 'topbar-right' }, planPicker, h('span', { class: 'who', id: 'who' }, whoLabel()), langButton, signOutButton()),
   );
 }
 
@@ -117,45 +126,12 @@ function signOutButton(className = 'link-button') {
   return h('button', { type: 'button', class: className, dataset: { signout: '' }, onclick: signOut }, t('signOut'));
 }
 
-function signOut() {
-  clearToken();
+async function signOut() {
+  // Ends the session on the server, not just in this tab; the server clears the cookies.
+  await api.signOut().catch(() => undefined);
   session = null;
   if (location.hash === '#/signin') route();
   else location.hash = '#/signin';
-}
-
-function signInView() {
-  const input = h('input', { id: 'token', name: 'token', type: 'password', autocomplete: 'off', required: true, placeholder: 'dbn_…', spellcheck: 'false' });
-  const remember = h('input', { id: 'remember', type: 'checkbox' });
-  const message = h('p', { class: 'form-error', role: 'alert' });
-  const form = h(
-    'form',
-    {
-      class: 'card signin',
-      onsubmit: async (e) => {
-        e.preventDefault();
-        message.textContent = '';
-        const token = input.value.trim();
-        try {
-          await api.me(token);
-        } catch {
-          message.textContent = t('badToken');
-          return;
-        }
-        setToken(token, remember.checked);
-        await start();
-      },
-    },
-    h('h1', {}, t('signInTitle')),
-    h('p', { class: 'muted' }, t('signInHelp')),
-    h('label', { for: 'token' }, t('token')),
-    input,
-    h('label', { class: 'check' }, remember, t('remember')),
-    message,
-    h('button', { type: 'submit', class: 'primary', id: 'signin-button' }, t('signIn')),
-  );
-  clear(view).append(form);
-  input.focus();
 }
 
 /** What went wrong, a retry, and — when no page could load for this token — a way out. */
@@ -165,9 +141,11 @@ function errorBox(err, retry) {
     { class: 'card error-box', role: 'alert' },
     h('h2', {}, t('error')),
     refusalNode(err),
-    h('div', { class: 'action-row' },
+    h(
+      'div',
+      { class: 'action-row' },
       retry ? h('button', { type: 'button', onclick: retry }, t('retry')) : null,
-      !session && getToken() ? signOutButton('primary') : null,
+      !session && hasSession() ? signOutButton('primary') : null,
     ),
   );
 }
@@ -183,9 +161,17 @@ const ROUTES = [
 
 async function route() {
   document.documentElement.lang = getLang() === 'zh' ? 'zh-CN' : 'en';
+  const link = /^#\/link\/([^/?]+)$/.exec(location.hash);
+  if (link) {
+    // A one-time link from the office: it replaces whatever session this browser had.
+    session = null;
+    renderTopbar();
+    await linkView(view, decodeURIComponent(link[1]), start);
+    return;
+  }
   if (!session) {
     renderTopbar();
-    signInView();
+    signInView(view, start);
     return;
   }
   let hash = location.hash || '#/';
@@ -213,7 +199,7 @@ async function route() {
     await fn()(session, target, params, new URLSearchParams(query ?? ''));
   } catch (err) {
     console.error(err);
-    if (err?.status === 401) return signOut();
+    if (err?.status === 401) return start();
     clear(target).append(errorBox(err, () => route()));
   } finally {
     target.removeAttribute('aria-busy');
@@ -223,12 +209,11 @@ async function route() {
 
 async function start() {
   session = null;
-  if (getToken()) {
+  if (hasSession() && !location.hash.startsWith('#/link/')) {
     try {
       await loadSession();
     } catch (err) {
-      if (err?.status === 401) clearToken();
-      else {
+      if (err?.status !== 401) {
         renderTopbar();
         clear(view).append(errorBox(err, start));
         return;

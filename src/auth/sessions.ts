@@ -1,0 +1,64 @@
+/**
+ * Web sessions. The browser holds a random session id in an httpOnly cookie; Redis
+ * keeps, under the id's SHA-256 and with a TTL, the principal and the CSRF token the
+ * browser must echo in a header on every state-changing request. Signing out deletes
+ * the key, so a stolen cookie dies with the session.
+ */
+import { z } from 'zod';
+import type { RedisClient } from '../store/batch.js';
+import type { AuthKeys } from './auth-keys.js';
+import { newSecret, sha256 } from './secrets.js';
+import { StoredPrincipal, type CredentialPrincipal } from './tokens.js';
+
+/** A plain sign-in lasts a working day; "keep me signed in" a month. */
+export const SESSION_TTL_MS = 12 * 3600_000;
+export const REMEMBERED_SESSION_TTL_MS = 30 * 86_400_000;
+
+const StoredSession = z.object({
+  principal: StoredPrincipal,
+  csrf: z.string(),
+  accountId: z.string().nullable(),
+  createdAt: z.number(),
+});
+export type Session = z.infer<typeof StoredSession>;
+
+export class SessionStore {
+  constructor(
+    private readonly redis: RedisClient,
+    private readonly keys: AuthKeys,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** Starts a session; returns its id (for the cookie) and its CSRF token. */
+  async start(principal: CredentialPrincipal, o: { accountId?: string | null; ttlMs: number }): Promise<{ id: string; csrf: string }> {
+    const id = newSecret('', 32);
+    const csrf = newSecret('', 24);
+    const session: Session = { principal, csrf, accountId: o.accountId ?? null, createdAt: this.now() };
+    const tx = this.redis.multi().set(this.keys.session(sha256(id)), JSON.stringify(session), 'PX', o.ttlMs);
+    if (o.accountId) tx.sadd(this.keys.accountSessions(o.accountId), sha256(id));
+    await tx.exec();
+    return { id, csrf };
+  }
+
+  async get(id: string): Promise<Session | null> {
+    const raw = await this.redis.get(this.keys.session(sha256(id)));
+    if (!raw) return null;
+    const parsed = StoredSession.safeParse(JSON.parse(raw));
+    return parsed.success ? parsed.data : null;
+  }
+
+  async end(id: string): Promise<void> {
+    const session = await this.get(id);
+    const tx = this.redis.multi().del(this.keys.session(sha256(id)));
+    if (session?.accountId) tx.srem(this.keys.accountSessions(session.accountId), sha256(id));
+    await tx.exec();
+  }
+
+  /** Ends every session of an account (its password was reset). */
+  async endAll(accountId: string): Promise<void> {
+    const hashes = await this.redis.smembers(this.keys.accountSessions(accountId));
+    const tx = this.redis.multi().del(this.keys.accountSessions(accountId));
+    for (const h of hashes) tx.del(this.keys.session(h));
+    await tx.exec();
+  }
+}
