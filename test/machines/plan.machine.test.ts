@@ -12,6 +12,8 @@ function eventsFor(snapshot: AnyMachineSnapshot): PlanEvent[] {
   const ctx = snapshot.context as PlanContext;
   return ownEventTypes(snapshot).map((type) => {
     if (type === 'plan.advance') return { type, at: 10, reason: '提前完成' };
+    // An amendment that moves nothing re-arms the same boundary: the traversal sees no new state.
+    if (type === 'plan.amend') return { type, at: 5, boundaries: ctx.boundaries, approvals: ctx.approvals };
     if (type.startsWith('xstate.after.'))
       return { type, at: ctx.boundaries[type.split('.')[2] as keyof PlanContext['boundaries']] } as never;
     return { type, at: 5 } as PlanEvent;
