@@ -19,7 +19,13 @@ function status(err: DubanError): number {
   if (err instanceof UnauthenticatedError) return 401;
   if (err instanceof ForbiddenError) return 403;
   if (err instanceof NotFoundError) return 404;
-  if (err instanceof EventNotAcceptedError || err instanceof ConflictError || err instanceof AlreadyExistsError || err instanceof RefusedError) return 409;
+  if (
+    err instanceof EventNotAcceptedError ||
+    err instanceof ConflictError ||
+    err instanceof AlreadyExistsError ||
+    err instanceof RefusedError
+  )
+    return 409;
   if (err instanceof TooManyAttemptsError) return 429;
   if (err instanceof ServiceUnavailableError) return 503;
   return 500;

@@ -17,12 +17,8 @@ describe('task commands', () => {
       const fields = Object.keys(option.shape)
         .filter((k) => k !== 'type')
         .sort();
-      expect(
-        taskCommandForms()
-          [type].fields.map((f) => f.name)
-          .sort(),
-        type,
-      ).toEqual(fields);
+      const form = taskCommandForms()[type];
+      expect(form.fields.map((f) => f.name).sort(), type).toEqual(fields);
     }
   });
 

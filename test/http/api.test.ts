@@ -82,7 +82,8 @@ describe('HTTP API', () => {
     expect(published.json.plan.stage).toBe('launch');
     expect(published.json.plan.pendingTimers).toHaveLength(1);
     // Person tokens come from the internal path here (each person would mint their own, signed in).
-    for (const p of ['p-zhao', 'p-zhang', 'p-li', 'p-wang', 'p-zhou', 'p-sun']) tok[p] = await rt.tokens.issue({ kind: 'person', planId: 'api-plan', personId: p });
+    for (const p of ['p-zhao', 'p-zhang', 'p-li', 'p-wang', 'p-zhou', 'p-sun'])
+      tok[p] = await rt.tokens.issue({ kind: 'person', planId: 'api-plan', personId: p });
     for (const by of [admin, office]) {
       const r = await call('POST', '/api/v1/tokens', { token: by, body: { kind: 'person', planId: 'api-plan', personId: 'p-wang' } });
       expect(r.status).toBe(403);
@@ -112,7 +113,10 @@ describe('HTTP API', () => {
     const wrong = await call('POST', '/api/v1/plans/api-plan/tasks/t1/events', { token: tok['p-zhang'], body: { type: 'task.accept' } });
     expect(wrong.status).toBe(403);
     expect(wrong.json.error.message_en).toContain('responsible leader or the group leader');
-    const ok = await call('POST', '/api/v1/plans/api-plan/tasks/t1/events', { token: tok['p-wang'], body: { type: 'task.accept', note: '同意' } });
+    const ok = await call('POST', '/api/v1/plans/api-plan/tasks/t1/events', {
+      token: tok['p-wang'],
+      body: { type: 'task.accept', note: '同意' },
+    });
     expect(ok.status).toBe(200);
     expect(ok.json.task.supervision).toBe('closed');
   });
@@ -126,7 +130,10 @@ describe('HTTP API', () => {
 
   it('names the field of a bad event body, and changes nothing', async () => {
     const before = (await call('GET', '/api/v1/plans/api-plan/tasks/t2', { token: tok['p-zhou'] })).json;
-    const pct = await call('POST', '/api/v1/plans/api-plan/tasks/t2/events', { token: tok['p-zhou'], body: { type: 'task.progress', percent: 150 } });
+    const pct = await call('POST', '/api/v1/plans/api-plan/tasks/t2/events', {
+      token: tok['p-zhou'],
+      body: { type: 'task.progress', percent: 150 },
+    });
     expect(pct.status).toBe(400);
     expect(pct.json.error.problems[0].path).toBe('percent');
     const unknown = await call('POST', '/api/v1/plans/api-plan/tasks/t2/events', { token: tok['p-zhou'], body: { type: 'task.explode' } });
@@ -138,7 +145,10 @@ describe('HTTP API', () => {
     });
     expect(past.status).toBe(400);
     expect(past.json.error.problems[0].message).toContain('not in the future');
-    const noEvidence = await call('POST', '/api/v1/plans/api-plan/tasks/t2/events', { token: tok['p-zhou'], body: { type: 'task.submit', evidence: [] } });
+    const noEvidence = await call('POST', '/api/v1/plans/api-plan/tasks/t2/events', {
+      token: tok['p-zhou'],
+      body: { type: 'task.submit', evidence: [] },
+    });
     expect(noEvidence.status).toBe(400);
     const after = (await call('GET', '/api/v1/plans/api-plan/tasks/t2', { token: tok['p-zhou'] })).json;
     expect(after.version).toBe(before.version);
@@ -207,16 +217,28 @@ describe('HTTP API', () => {
   });
 
   it('lets only the office advance the phase by hand, with a reason, and records who and why', async () => {
-    const byPerson = await call('POST', '/api/v1/plans/api-plan/events', { token: tok['p-zhang'], body: { type: 'plan.advance', reason: '提前' } });
+    const byPerson = await call('POST', '/api/v1/plans/api-plan/events', {
+      token: tok['p-zhang'],
+      body: { type: 'plan.advance', reason: '提前' },
+    });
     expect(byPerson.status).toBe(403);
     const noReason = await call('POST', '/api/v1/plans/api-plan/events', { token: office, body: { type: 'plan.advance' } });
     expect(noReason.status).toBe(400);
     expect(noReason.json.error.problems[0].path).toBe('reason');
-    const advanced = await call('POST', '/api/v1/plans/api-plan/events', { token: office, body: { type: 'plan.advance', reason: '启动工作提前完成' } });
+    const advanced = await call('POST', '/api/v1/plans/api-plan/events', {
+      token: office,
+      body: { type: 'plan.advance', reason: '启动工作提前完成' },
+    });
     expect(advanced.status).toBe(200);
     expect(advanced.json.plan.stage).toBe('promotion');
     const history = (await call('GET', '/api/v1/plans/api-plan/history', { token: office })).json.history;
-    expect(history.at(-1)).toMatchObject({ event: 'plan.advance', by: 'office:陈静', from: 'launch', to: 'promotion', data: { reason: '启动工作提前完成' } });
+    expect(history.at(-1)).toMatchObject({
+      event: 'plan.advance',
+      by: 'office:陈静',
+      from: 'launch',
+      to: 'promotion',
+      data: { reason: '启动工作提前完成' },
+    });
     const inbox = (await call('GET', '/api/v1/inbox', { token: tok['p-wang'] })).json.notices;
     expect(inbox[0].title.zh).toContain('进入推进阶段（办公室手动推进）');
   });

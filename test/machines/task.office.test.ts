@@ -18,7 +18,7 @@ const input = { at: T0, taskId: 't1', zone: 'Asia/Shanghai', calendar: 'cn-mainl
 type S = { snap: AnyMachineSnapshot; timers: Timers; notices: TaskNotice[]; handled: boolean };
 let n = 0;
 function send(s: S, event: { type: string; at: number } & Record<string, unknown>): S {
-  const r = step(taskMachine, s.snap, event as never, s.timers, () => `k${++n}`);
+  const r = step(taskMachine, s.snap, event, s.timers, () => `k${++n}`);
   return { snap: r.snapshot, timers: r.timers, notices: r.emitted.map((e) => e.params as TaskNotice), handled: r.handled };
 }
 function start(): S {

@@ -18,7 +18,9 @@ if (SKIP_REASON) console.warn(`[test/web/workspace] skipped: ${SKIP_REASON}`);
 
 /** A plan date (YYYY-MM-DD) `days` from now in the plan's zone. */
 function planDate(days: number): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' }).format(Date.now() + days * 86_400_000);
+  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' }).format(
+    Date.now() + days * 86_400_000,
+  );
 }
 
 describe.skipIf(SKIP_REASON !== null)(`web workspace in headless Chromium${SKIP_REASON ? ` (skipped: ${SKIP_REASON})` : ''}`, () => {
@@ -73,7 +75,9 @@ describe.skipIf(SKIP_REASON !== null)(`web workspace in headless Chromium${SKIP_
     await card.locator('.card-actions summary').click();
     const submit = card.locator('form[data-action="task.submit"]');
     await submit.locator('textarea[name=evidence]').fill('https://example.org/qx/t1-plan.pdf');
-    await submit.locator('input[type=file]').setInputFiles({ name: '质量监测实施方案.txt', mimeType: 'text/plain', buffer: Buffer.from('质量监测实施方案(送审稿)') });
+    await submit
+      .locator('input[type=file]')
+      .setInputFiles({ name: '质量监测实施方案.txt', mimeType: 'text/plain', buffer: Buffer.from('质量监测实施方案(送审稿)') });
     await submit.locator('textarea[name=note]').fill('送审稿及附件');
     await submit.locator('button[type=submit]').click();
     await zhang.waitForSelector('article[data-task="t1"][data-work="submitted"]');
@@ -100,7 +104,9 @@ describe.skipIf(SKIP_REASON !== null)(`web workspace in headless Chromium${SKIP_
     expect(await li.textContent('.tile.awaiting .tile-n')).toBe('1');
     // Where each task stands: t3 is still only issued (launch), red; t1 submitted (evaluation).
     expect(await li.locator('#matrix tr[data-department="jyzx"] td[data-stage="launch"] li[data-task="t3"].light-red').count()).toBe(1);
-    expect(await li.locator('#matrix tr[data-department="jjb"] td[data-stage="evaluation"] li[data-task="t1"].light-awaiting').count()).toBe(1);
+    expect(
+      await li.locator('#matrix tr[data-department="jjb"] td[data-stage="evaluation"] li[data-task="t1"].light-awaiting').count(),
+    ).toBe(1);
     expect(await li.textContent('#overdue .rung-group[data-rung="4"]')).toContain('组织统一质量检测');
     // t1 waits on him: at the top of his page.
     expect(await li.locator('.page-leader > section').first().getAttribute('id')).toBe('review-queue');
