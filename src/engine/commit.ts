@@ -13,7 +13,7 @@ import { randomBytes } from 'node:crypto';
 import { issueTime } from '../../machines/index.js';
 import type { NoticeFacts } from '../domain/notices.js';
 import type { RecordEntry } from '../domain/record.js';
-import { ConflictError, EventNotAcceptedError } from '../errors.js';
+import { ConflictError, EventNotAcceptedError, RefusedError } from '../errors.js';
 import { Batch, type RedisClient } from '../store/batch.js';
 import type { PlanKeys } from '../store/keys.js';
 import { entityFields, isFinished, planStage, taskState, type StoredEntity, type StoredTask } from './entity.js';
@@ -99,7 +99,8 @@ export class Committer {
         try {
           change = await build(fresh);
         } catch (err) {
-          if (!fresh && err instanceof EventNotAcceptedError) continue;
+          // Judged on this process's memory of the task: believed only once Redis says the same.
+          if (!fresh && (err instanceof EventNotAcceptedError || err instanceof RefusedError)) continue;
           throw err;
         }
         if (!change) {
