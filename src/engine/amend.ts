@@ -41,8 +41,13 @@ export interface AmendOptions {
 export interface PlanDiff {
   tasksAdded: string[];
   deadlines: { task: string; from: number; to: number }[];
-  /** Chain roles that change hands: task, role, from, to. */
-  handovers: { task: string; role: 'responsiblePerson' | 'responsibleLeader' | 'leadDepartment'; from: string; to: string }[];
+  /** Chain roles that change hands: task, role, from, to (a unit's new head takes over its tasks as departmentHead). */
+  handovers: {
+    task: string;
+    role: 'responsiblePerson' | 'responsibleLeader' | 'leadDepartment' | 'departmentHead';
+    from: string;
+    to: string;
+  }[];
   tasksEdited: string[];
   phasesMoved: string[];
   policyChanged: boolean;
@@ -109,6 +114,16 @@ export function diffPlans(
     const { deadline: _d2, ...restNew } = t;
     if (!isDeepStrictEqual(restOld, restNew)) diff.tasksEdited.push(t.id);
   });
+  // A unit's new head takes over the department's tasks that stay with it.
+  for (const unit of next.units) {
+    const before = old.units.find((u) => u.id === unit.id);
+    if (!before?.head || !unit.head || before.head === unit.head) continue;
+    for (const t of next.tasks) {
+      const was = oldById.get(t.id);
+      if (t.leadDepartment === unit.id && was?.leadDepartment === unit.id)
+        diff.handovers.push({ task: t.id, role: 'departmentHead', from: before.head, to: unit.head });
+    }
+  }
   const ob = planBoundaries(old);
   const nb = planBoundaries(next);
   for (const key of Object.keys(ob) as (keyof typeof ob)[]) {

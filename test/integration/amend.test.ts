@@ -39,6 +39,7 @@ describe('amending a published plan', () => {
     const { r, plan, start, setNow } = await running();
     const next = clone(plan);
     next.tasks[0]!.responsiblePerson = 'p-zhou'; // 赵小红 → 周敏
+    next.units = next.units.map((u) => (u.id === 'jyzx' ? { ...u, head: 'p-wang' } : u)); // 教研教培中心: 孙丽 → 王建国
     next.tasks[1]!.deadline = iso(start + 15 * DAY);
     next.tasks.push({
       id: 't4',
@@ -55,7 +56,10 @@ describe('amending a published plan', () => {
     expect(out.diff).toMatchObject({
       tasksAdded: ['t4'],
       deadlines: [{ task: 't2', from: start + 10 * DAY, to: start + 15 * DAY }],
-      handovers: [{ task: 't1', role: 'responsiblePerson', from: 'p-zhao', to: 'p-zhou' }],
+      handovers: [
+        { task: 't1', role: 'responsiblePerson', from: 'p-zhao', to: 'p-zhou' },
+        { task: 't3', role: 'departmentHead', from: 'p-sun', to: 'p-wang' },
+      ],
       policyChanged: true,
       policyMigrated: false,
     });
@@ -67,6 +71,8 @@ describe('amending a published plan', () => {
     // The new holder is told what they inherit.
     const zhou = await r.queries.inbox('am', 'p-zhou');
     expect(zhou.find((n) => n.kind === 'handover')!.body.zh).toContain('制定质量监测实施方案');
+    const wang = await r.queries.inbox('am', 'p-wang');
+    expect(wang.find((n) => n.kind === 'handover')!.body.zh).toContain('组织统一质量检测');
     // t2's deadline moved and its clock with it; t4 is issued with its clocks running.
     const t2 = await r.queries.task('am', 't2');
     expect(t2.deadlineMs).toBe(start + 15 * DAY);
@@ -83,6 +89,13 @@ describe('amending a published plan', () => {
     expect(rung1.recipients.map((x) => x.id)).toContain('p-zhou');
     expect(rung1.recipients.map((x) => x.id)).not.toContain('p-zhao');
     expect(rung1.rectificationDeadline).toBe(start + 12 * DAY); // P2D, the policy it started with
+    // t3's department changed heads: its rung goes to the new head as department head.
+    const t3 = await r.engine.loadTask('am', 't3');
+    const t3check = Object.entries(t3.timers).find(([id]) => id.includes('.checkpoint.'))![1];
+    await r.engine.fireTimer('am', 't3', t3check.tok);
+    const t3rung = (await r.queries.inbox('am', 'p-wang')).find((n) => n.kind === 'rectification' && n.taskId === 't3')!;
+    expect(t3rung.recipients.find((x) => x.id === 'p-wang')!.roles).toContain('departmentHead');
+    expect(t3rung.recipients.find((x) => x.id === 'p-sun')!.roles).not.toContain('departmentHead');
   });
 
   it('moves running ladders to a new policy only when told to', async () => {
