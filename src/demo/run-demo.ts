@@ -114,16 +114,20 @@ export async function runDemo(rt: Runtime, options: DemoOptions): Promise<{ plan
   out('结果 / outcome:');
   for (const t of await rt.queries.listTasks(planId)) {
     const { record } = await rt.queries.task(planId, t.id);
-    const state =
+    const [zh, en] =
       t.work === 'accepted'
-        ? '已验收 / accepted'
+        ? ['已验收', 'accepted']
         : t.work === 'unfinished'
-          ? '方案结束时未完成 / unfinished when the plan closed'
+          ? ['方案结束时未完成', 'unfinished when the plan closed']
           : t.supervision === 'withReviewer'
-            ? '待验收 / awaiting acceptance'
-            : `逾期第 ${t.rung} 级 / overdue, rung ${t.rung}`;
-    const highest = record.highestRung > 0 ? `，最高督办第 ${record.highestRung} 级 / highest rung ${record.highestRung}` : '';
-    out(`  ${t.id} ${t.title}: ${state}${highest}（退回 ${record.returns.length} 次 / returned ${record.returns.length}×）`);
+            ? ['待验收', 'awaiting acceptance']
+            : [`逾期第 ${t.rung} 级`, `overdue, rung ${t.rung}`];
+    const top = record.highestRung;
+    const returns = record.returns.length;
+    out(
+      `  ${t.id} ${t.title}：${zh}${top > 0 ? `，最高督办第 ${top} 级` : ''}，退回 ${returns} 次 / ` +
+        `${en}${top > 0 ? `, highest rung ${top}` : ''}, returned ${returns}×`,
+    );
   }
   return { planId };
 }

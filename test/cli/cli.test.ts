@@ -97,7 +97,7 @@ describe('duban CLI', () => {
       expect(out).toContain('督办处理通知');
       expect(out).toContain('→ 已结束 / closed');
       // t3 is never done: it climbs to rung 4, then the plan closes with it unfinished.
-      expect(out).toMatch(/t3 .*方案结束时未完成.*最高督办第 4 级/);
+      expect(out).toMatch(/t3 .*方案结束时未完成，最高督办第 4 级/);
       expect(out).toMatch(/t2 .*已验收.*退回 1 次/);
       expect(out).toContain('演示结束 / demo finished.');
     } finally {
