@@ -11,7 +11,9 @@
  * Timers: the start of the next phase, or the end of evaluation.
  * plan.amend (engine only) takes new phase dates from an amendment and re-arms the
  * next boundary.
- * Emitted actions: activateTasks (on publish), phaseChanged { from, to, manual },
+ * plan.suspend / plan.resume (office, with a reason) park the whole plan: its phases
+ * keep their dates, and every task that can be suspended is, until the plan resumes.
+ * Emitted actions: suspendTasks, resumeTasks, activateTasks (on publish), phaseChanged { from, to, manual },
  * phaseProposed { from, to, manual }, phaseRejected { from, to }.
  */
 import { assign, setup } from 'xstate';
@@ -31,6 +33,8 @@ export interface PlanContext {
   approvals: Record<Next, boolean>;
   /** A phase proposed and awaiting approval. */
   proposal: { to: Next; at: number; manual: boolean } | null;
+  /** 挂起: the whole plan parked, since when and why (its tasks' clocks stop with it). */
+  suspension: { at: number; reason: string } | null;
 }
 
 export interface PlanInput extends Timed {
@@ -43,6 +47,8 @@ export type PlanEvent =
   | ({ type: 'plan.advance'; reason: string } & Timed)
   | ({ type: 'plan.phase.approve'; note: string } & Timed)
   | ({ type: 'plan.phase.reject'; note: string } & Timed)
+  | ({ type: 'plan.suspend'; reason: string } & Timed)
+  | ({ type: 'plan.resume'; note: string } & Timed)
   /** An amendment of the running plan moved future phase dates (engine only). */
   | ({ type: 'plan.amend'; boundaries: PlanContext['boundaries']; approvals: PlanContext['approvals'] } & Timed);
 
@@ -83,6 +89,9 @@ function phase<K extends keyof typeof NEXT>(key: K) {
       },
       // Re-entered so the next boundary's timer is armed again for its new date.
       'plan.amend': { target: key, reenter: true, actions: 'amend' as const },
+      // 挂起 / 恢复 the whole plan: its phases keep their dates, its tasks' clocks stop and resume.
+      'plan.suspend': { guard: 'notSuspended' as const, actions: ['suspend' as const, 'suspendTasks' as const] },
+      'plan.resume': { guard: 'suspended' as const, actions: ['resume' as const, 'resumeTasks' as const] },
     },
   };
 }
@@ -99,6 +108,8 @@ export const planMachine = setup({
   guards: {
     needsApproval: ({ context }, params: { to: Next }) => context.approvals[params.to] === true,
     proposalPending: ({ context }) => context.proposal !== null,
+    suspended: ({ context }) => context.suspension !== null,
+    notSuspended: ({ context }) => context.suspension === null,
   },
   actions: {
     activateTasks: () => {},
@@ -109,6 +120,10 @@ export const planMachine = setup({
       proposal: { to: params.to, at: eventTime(event), manual: params.manual },
     })),
     clearProposal: assign(() => ({ proposal: null })),
+    suspend: assign(({ event }) => (event.type === 'plan.suspend' ? { suspension: { at: event.at, reason: event.reason } } : {})),
+    resume: assign(() => ({ suspension: null })),
+    suspendTasks: () => {},
+    resumeTasks: () => {},
     amend: assign(({ event }) => (event.type === 'plan.amend' ? { boundaries: event.boundaries, approvals: event.approvals } : {})),
   },
 }).createMachine({
@@ -118,6 +133,7 @@ export const planMachine = setup({
     boundaries: input.boundaries,
     approvals: { promotion: false, implementation: false, evaluation: false, closed: false, ...input.approvals },
     proposal: null,
+    suspension: null,
   }),
   states: {
     draft: {

@@ -57,6 +57,8 @@ export const PlanCommandSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('plan.advance'), reason: Reason }),
   z.object({ type: z.literal('plan.phase.approve'), note: Note }),
   z.object({ type: z.literal('plan.phase.reject'), note: Reason }),
+  z.object({ type: z.literal('plan.suspend'), reason: Reason }),
+  z.object({ type: z.literal('plan.resume'), note: Note }),
 ]);
 export type PlanCommandInput = z.infer<typeof PlanCommandSchema>;
 export type PlanCommandType = PlanCommandInput['type'];

@@ -115,6 +115,8 @@ export const PLAN_COMMANDS: { [K in PlanCommandType]: { by: PlanActor; label: Te
   'plan.advance': { by: 'office', label: { zh: '推进阶段', en: 'phase advanced' } },
   'plan.phase.approve': { by: 'groupLeader', label: { zh: '批准进入新阶段', en: 'phase approved' } },
   'plan.phase.reject': { by: 'groupLeader', label: { zh: '不同意进入新阶段', en: 'phase not approved' } },
+  'plan.suspend': { by: 'office', label: { zh: '挂起方案', en: 'plan suspended' } },
+  'plan.resume': { by: 'office', label: { zh: '恢复方案', en: 'plan resumed' } },
 };
 
 export const PLAN_COMMAND_TEXT = Object.fromEntries(Object.entries(PLAN_COMMANDS).map(([t, c]) => [t, c.label])) as Record<

@@ -101,7 +101,7 @@ TASK_MIGRATIONS[2] = ({ snap, timers }) => {
 };
 
 export const PLAN_MIGRATIONS: Migrations = {
-  /** v1 → v2: phases may need the group leader's approval; plans stored before asked for none. */
+  /** v1 → v2: phases may need the group leader's approval (plans stored before asked for none); a plan may be suspended. */
   1: ({ snap, timers }) => ({
     snap: {
       ...snap,
@@ -109,6 +109,7 @@ export const PLAN_MIGRATIONS: Migrations = {
         ...snap.context,
         approvals: { promotion: false, implementation: false, evaluation: false, closed: false },
         proposal: null,
+        suspension: null,
       },
     },
     timers,

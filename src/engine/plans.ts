@@ -4,7 +4,7 @@
  * and closed (which ends its open tasks as unfinished, with a notice to the office).
  */
 import { actorLabel, checkCreatePlan, checkPlanEvent, checkRunPlan, ruleText, type Principal } from '../domain/permissions.js';
-import { planNotices, type NoticeFacts } from '../domain/notices.js';
+import { planNotices, taskNoticeFacts, type NoticeFacts } from '../domain/notices.js';
 import type { PlanCommandInput } from '../domain/commands.schema.js';
 import { PlanDefinitionSchema, type PlanDefinition } from '../domain/plan.schema.js';
 import { AlreadyExistsError, EventNotAcceptedError, ForbiddenError, InvalidInputError } from '../errors.js';
@@ -129,12 +129,16 @@ export async function applyToPlan(
   if (!result.handled) throw new EventNotAcceptedError(event.type, planStage(plan.snap), acceptedEvents(plan.snap));
   const pk = core.pk(def.id);
   const taskWrites: Write[] = [];
-  const fanOut = taskFanOut(result.emitted, event.at);
+  const taskNotices: NoticeFacts[] = [];
+  const fanOut = taskFanOut(result.emitted, event as { at: number; reason?: string; note?: string });
   if (fanOut) {
     const tasks = await core.reader.loadTasks(def.id, await core.reader.taskIds(def.id));
     for (const task of tasks) {
       const r = core.stepTask(task, fanOut);
-      if (r.handled) taskWrites.push(taskWrite(pk, def, task, r, fanOut, by, []));
+      if (!r.handled) continue;
+      const facts = r.emitted.map((e) => taskNoticeFacts(def, task.def, r.snapshot.context, e.params, event.at));
+      taskNotices.push(...facts);
+      taskWrites.push(taskWrite(pk, def, task, r, fanOut, by, facts));
     }
   }
   const unfinished = fanOut?.type === 'task.close' ? taskWrites.map((w) => w.id) : [];
@@ -151,5 +155,5 @@ export async function applyToPlan(
     ix: [],
     history: historyEntry(event, by, planStage(plan.snap), planStage(result.snapshot), notices, eventName),
   };
-  return { batch: new Batch(), writes: [planWrite, ...taskWrites], notices };
+  return { batch: new Batch(), writes: [planWrite, ...taskWrites], notices: [...notices, ...taskNotices] };
 }

@@ -63,7 +63,9 @@ export type PlanEmitted =
   | { type: 'activateTasks'; params: undefined }
   | { type: 'phaseChanged'; params: PhaseChanged }
   | { type: 'phaseProposed'; params: PhaseChanged }
-  | { type: 'phaseRejected'; params: { from: PlanStage; to: PlanStage } };
+  | { type: 'phaseRejected'; params: { from: PlanStage; to: PlanStage } }
+  | { type: 'suspendTasks'; params: undefined }
+  | { type: 'resumeTasks'; params: undefined };
 
 export type TokenSource = () => string;
 

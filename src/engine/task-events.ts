@@ -91,11 +91,21 @@ export function plainDeadline(def: PlanDefinition, at: number): DeadlineResolver
       : workingDaysFrom(at, deadline, def.timeZone, def.calendar);
 }
 
-/** The event a plan's step sends to every one of its tasks, if any: publishing activates them, closing ends the open ones. */
-export function taskFanOut(emitted: PlanEmitted[], at: number): TaskSystemEvent | null {
+/**
+ * The event a plan's step sends to every one of its tasks, if any: publishing
+ * activates them, closing ends the open ones, suspending or resuming the plan
+ * suspends or resumes every task that takes it.
+ */
+export function taskFanOut(
+  emitted: PlanEmitted[],
+  event: { at: number; reason?: string; note?: string },
+): TaskSystemEvent | TaskCommandEvent | null {
+  const at = event.at;
   for (const e of emitted) {
     if (e.type === 'activateTasks') return { type: 'task.activate', at };
     if (e.type === 'phaseChanged' && e.params.to === 'closed') return { type: 'task.close', at };
+    if (e.type === 'suspendTasks') return { type: 'task.suspend', at, reason: event.reason ?? '' };
+    if (e.type === 'resumeTasks') return { type: 'task.resume', at, note: event.note ?? '' };
   }
   return null;
 }

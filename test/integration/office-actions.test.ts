@@ -74,4 +74,29 @@ describe('the office on a running task', () => {
     expect(li[0]!.title.zh).toContain('请尽快验收');
     expect((await r.queries.task('ofc', 't2')).record.urged).toMatchObject([{ holder: 'reviewer', by: 'office:office' }]);
   });
+
+  it('suspends the whole plan: every task the department holds is parked and moved on resumption, a submitted one is not', async () => {
+    const start = Date.now() + DAY;
+    const { r, setNow } = await clocked(start);
+    await r.engine.taskEvent('ofc', 't2', { type: 'task.submit', evidence: ['https://e.org'], note: '' }, as('p-zhou'));
+    setNow(start + 3 * DAY);
+    await expect(r.engine.planEvent('ofc', { type: 'plan.suspend', reason: '疫情停课' }, as('p-zhao'))).rejects.toMatchObject({
+      code: 'forbidden',
+    });
+    await r.engine.planEvent('ofc', { type: 'plan.suspend', reason: '疫情停课' }, office);
+    expect((await r.queries.task('ofc', 't1')).supervision).toBe('suspended');
+    expect((await r.queries.task('ofc', 't2')).supervision).toBe('withReviewer');
+    expect((await r.queries.inbox('ofc', 'p-zhao')).map((n) => n.kind)).toContain('suspended');
+    setNow(start + 13 * DAY);
+    await r.engine.planEvent('ofc', { type: 'plan.resume', note: '复课' }, office);
+    const t1 = await r.queries.task('ofc', 't1');
+    expect(t1.supervision).toBe('onTrack');
+    expect(t1.deadlineMs).toBe(start + 20 * DAY);
+    expect((await r.queries.task('ofc', 't2')).deadlineMs).toBe(start + 10 * DAY);
+    const history = await r.queries.history('ofc');
+    expect(history.slice(-2).map((h) => [h.event, h.by])).toEqual([
+      ['plan.suspend', 'office:office'],
+      ['plan.resume', 'office:office'],
+    ]);
+  });
 });
