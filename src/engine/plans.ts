@@ -130,7 +130,7 @@ export async function applyToPlan(
   const pk = core.pk(def.id);
   const taskWrites: Write[] = [];
   const taskNotices: NoticeFacts[] = [];
-  const fanOut = taskFanOut(result.emitted, event as { at: number; reason?: string; note?: string });
+  const fanOut = taskFanOut(result.emitted, event);
   if (fanOut) {
     const tasks = await core.reader.loadTasks(def.id, await core.reader.taskIds(def.id));
     for (const task of tasks) {

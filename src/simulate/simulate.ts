@@ -153,7 +153,7 @@ export function simulate(def: PlanDefinition, options: SimulateOptions = {}): Ti
   const applyPlan = (event: PlanEvent | TimerEvent): void => {
     const r = stepPlan(plan.snap, event, plan.timers, newToken);
     if (!r.handled) return;
-    const fanOut = taskFanOut(r.emitted, event as { at: number; reason?: string; note?: string });
+    const fanOut = taskFanOut(r.emitted, event);
     const entry: TimelineEntry = {
       at: issueTime(event),
       entity: PLAN_ENTITY,
