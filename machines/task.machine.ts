@@ -205,6 +205,17 @@ const noticeOf =
   ({ context, event }: { context: Ctx; event: unknown }) =>
     make(context, event);
 
+/** The notice of a decided extension request, to the department. */
+const decided = (approved: boolean) => ({
+  type: 'notice' as const,
+  params: noticeOf((c) => ({
+    kind: 'extensionDecided',
+    approved,
+    deadline: c.extensionRequest?.deadline ?? c.deadline,
+    requestedAt: c.extensionRequest?.at ?? 0,
+  })),
+});
+
 /** Events that show the task was received: any of them ends the 签收 clock. */
 const received = {
   'task.acknowledge': { target: 'done', actions: 'received' },
@@ -689,36 +700,8 @@ export const taskMachine = setup({
         },
         pending: {
           on: {
-            'task.extension.approve': {
-              target: 'idle',
-              actions: [
-                {
-                  type: 'notice',
-                  params: noticeOf((c) => ({
-                    kind: 'extensionDecided',
-                    approved: true,
-                    deadline: c.extensionRequest?.deadline ?? c.deadline,
-                    requestedAt: c.extensionRequest?.at ?? 0,
-                  })),
-                },
-                'clearRequest',
-              ],
-            },
-            'task.extension.reject': {
-              target: 'idle',
-              actions: [
-                {
-                  type: 'notice',
-                  params: noticeOf((c) => ({
-                    kind: 'extensionDecided',
-                    approved: false,
-                    deadline: c.extensionRequest?.deadline ?? c.deadline,
-                    requestedAt: c.extensionRequest?.at ?? 0,
-                  })),
-                },
-                'clearRequest',
-              ],
-            },
+            'task.extension.approve': { target: 'idle', actions: [decided(true), 'clearRequest'] },
+            'task.extension.reject': { target: 'idle', actions: [decided(false), 'clearRequest'] },
           },
         },
         closed: { type: 'final' },
