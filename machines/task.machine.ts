@@ -205,6 +205,13 @@ const noticeOf =
   ({ context, event }: { context: Ctx; event: unknown }) =>
     make(context, event);
 
+/** The index after `sent` and every later reminder already due at `now`: one notice, never a burst. */
+function pastDue(times: number[], sent: number, now: number): number {
+  let next = sent + 1;
+  while (next < times.length && times[next]! <= now) next++;
+  return next;
+}
+
 /** The notice of a decided extension request, to the department. */
 const decided = (approved: boolean) => ({
   type: 'notice' as const,
@@ -266,12 +273,9 @@ export const taskMachine = setup({
       event.type === 'task.return' || event.type === 'task.deadline.change' ? { deadline: event.deadline } : { deadline: context.deadline },
     ),
     /** Consumes every reminder whose time has come as of this step: one notice, never a burst. */
-    consumeReminder: assign(({ context, event }) => {
-      const now = issueTime(event);
-      let next = context.nextReminder + 1;
-      while (next < context.reminderTimes.length && context.reminderTimes[next]! <= now) next++;
-      return { nextReminder: next };
-    }),
+    consumeReminder: assign(({ context, event }) => ({
+      nextReminder: pastDue(context.reminderTimes, context.nextReminder, issueTime(event)),
+    })),
     climb: assign(({ context, event }) => {
       const rung = context.rung + 1;
       return { rung, rectificationDeadline: graceAfter(context, rung, issueTime(event)) };
@@ -282,12 +286,9 @@ export const taskMachine = setup({
     countReturn: assign(({ context }) => ({ returns: context.returns + 1 })),
     startReview: assign(({ context, event }) => reviewArmed(context, eventTime(event))),
     clearReview: assign(() => reviewCleared),
-    consumeReviewReminder: assign(({ context, event }) => {
-      const now = issueTime(event);
-      let next = context.nextReviewReminder + 1;
-      while (next < context.reviewReminderTimes.length && context.reviewReminderTimes[next]! <= now) next++;
-      return { nextReviewReminder: next };
-    }),
+    consumeReviewReminder: assign(({ context, event }) => ({
+      nextReviewReminder: pastDue(context.reviewReminderTimes, context.nextReviewReminder, issueTime(event)),
+    })),
     climbReview: assign(({ context, event }) => {
       const reviewRung = context.reviewRung + 1;
       const last = reviewRung >= context.policy.review.escalateTo.length;
