@@ -3,6 +3,7 @@
  * mattering. None of that may cause a second or a wrong transition or notice.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { TASK_MACHINE_VERSION } from '../../machines/index.js';
 import type { Principal } from '../../src/domain/permissions.js';
 import { PLAN_ENTITY } from '../../src/store/keys.js';
 import { fixturePlan, iso } from '../helpers/plan-fixture.js';
@@ -141,7 +142,7 @@ describe('timer jobs are safe to repeat, delay and outlive', () => {
     const { queuePrefix, TIMER_QUEUE } = await import('../../src/engine/timer-queue.js');
     const queue = new Queue(TIMER_QUEUE, { connection: { url: rt.url }, prefix: queuePrefix(rt.prefix) });
     await eventually(async () => (await queue.getFailedCount()) === 1, 10_000);
-    await rt.redis.hset(key, 'mv', '1');
+    await rt.redis.hset(key, 'mv', String(TASK_MACHINE_VERSION)); // the cause fixed: the version this build writes
     const t = await eventually(async () => {
       const task = await rt.queries.task('fail', 't1');
       return task.rung === 1 ? task : null;
