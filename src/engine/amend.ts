@@ -36,6 +36,29 @@ export interface AmendOptions {
   migratePolicy?: boolean;
   /** Work out and return the diff; change nothing. */
   dryRun?: boolean;
+  /** Builds the new definition inside the commit, with ops of its own (see AmendDerivation); `input` is then ignored. */
+  derive?: AmendDerivation;
+}
+
+/**
+ * An amendment worked out inside the commit loop from the definition stored then, adding
+ * ops of its own to the same atomic commit: how a personnel change (personnel.ts) applies,
+ * so a change scheduled weeks ahead amends the plan as it is when it applies, and the
+ * check that it is still pending is in the same script as the amendment it makes.
+ * Called on every attempt with a fresh batch; null means there is nothing to do any more.
+ */
+export type AmendDerivation = (context: {
+  current: PlanDefinition;
+  batch: Batch;
+  at: number;
+  rev: number;
+}) => Promise<{ definition: unknown; reason: string; notices: NoticeFacts[] } | null>;
+
+function amendedDefinition(planId: string, input: unknown): PlanDefinition {
+  const next = parsePlanDefinition(input);
+  if (next.id !== planId)
+    throw new InvalidInputError([{ path: 'id', message: `is "${next.id}" but the plan being amended is "${planId}"` }]);
+  return next;
 }
 
 export interface PlanDiff {
@@ -147,10 +170,9 @@ export async function amendPlan(
   by: Principal,
   options: AmendOptions,
 ): Promise<Outcome & { diff: PlanDiff }> {
-  const next = parsePlanDefinition(input);
-  if (next.id !== planId)
-    throw new InvalidInputError([{ path: 'id', message: `is "${next.id}" but the plan being amended is "${planId}"` }]);
-  if (!options.reason.trim()) throw new InvalidInputError([{ path: 'reason', message: '修订须说明理由 / an amendment needs a reason' }]);
+  const given = options.derive ? null : amendedDefinition(planId, input);
+  if (!options.derive && !options.reason.trim())
+    throw new InvalidInputError([{ path: 'reason', message: '修订须说明理由 / an amendment needs a reason' }]);
   const pk = core.pk(planId);
   let diffOut: PlanDiff | null = null;
   let issued: ScheduledTimer[] = [];
@@ -161,6 +183,17 @@ export async function amendPlan(
     const stage = planStage(plan.snap);
     if (stage === 'draft' || stage === 'closed') throw new EventNotAcceptedError('plan.amend', stage, acceptedEvents(plan.snap));
     const at = core.now();
+    const batch = new Batch();
+    let next: PlanDefinition;
+    let reason = options.reason;
+    const ownNotices: NoticeFacts[] = [];
+    if (options.derive) {
+      const derived = await options.derive({ current: old, batch, at, rev: plan.rev + 1 });
+      if (!derived) return null;
+      next = amendedDefinition(planId, derived.definition);
+      reason = derived.reason;
+      ownNotices.push(...derived.notices);
+    } else next = given!;
     const { diff, problems } = diffPlans(old, next, at, options.migratePolicy);
     if (problems.length > 0)
       throw new InvalidInputError(problems, { zh: '修订有误，方案未作任何更改', en: 'The amendment is invalid; nothing was changed' });
@@ -170,7 +203,6 @@ export async function amendPlan(
     const actor = actorLabel(by);
     const writes: Write[] = [];
     const notices: NoticeFacts[] = [];
-    const batch = new Batch();
     const newDef = JSON.stringify(next);
 
     // The plan: its definition, and its phase timer if future dates moved.
@@ -183,7 +215,7 @@ export async function amendPlan(
       planSnap = r.snapshot;
       planTimers = r.timers;
     }
-    const summary = { reason: options.reason, rev, ...diff };
+    const summary = { reason, rev, ...diff };
     writes.push({
       kind: 'plan',
       id: PLAN_ENTITY,
@@ -206,7 +238,7 @@ export async function amendPlan(
       const moved = diff.deadlines.find((d) => d.task === task.def.id);
       const amended: StoredTask = { ...task, def: tdef };
       if (moved) {
-        const change = { type: 'task.deadline.change' as const, at, deadline: moved.to, reason: options.reason };
+        const change = { type: 'task.deadline.change' as const, at, deadline: moved.to, reason };
         const r = core.stepTask(amended, change);
         if (r.handled) {
           writes.push({ ...taskWrite(pk, next, amended, r, change, actor, []), fields });
@@ -214,7 +246,7 @@ export async function amendPlan(
         }
       }
       const entry = historyEntry(
-        { type: 'plan.amend', at, reason: options.reason, rev } as { type: string; at: number },
+        { type: 'plan.amend', at, reason, rev } as { type: string; at: number },
         actor,
         null,
         null,
@@ -261,7 +293,7 @@ export async function amendPlan(
       batch.history(pk.history(id), JSON.stringify(historyEntry({ type: 'task.activate', at }, actor, null, null, [], 'task.activate')));
     }
 
-    notices.push(...amendmentNotices(next, diff, at, options.reason));
+    notices.push(...amendmentNotices(next, diff, at, reason), ...ownNotices);
     return { batch, writes, notices } satisfies Change;
   });
   // New tasks' timers, after the commit; should this fail, the reconciler re-arms them from the timer index.

@@ -22,6 +22,12 @@ export interface PlanKeys {
   notice(noticeId: string): string;
   inbox(personId: string): string;
   openInbox(personId: string): string;
+  /** Personnel changes (人员调整, src/engine/personnel.ts): one hash each, its version the fence that applies it once. */
+  personnelChange(changeId: string): string;
+  /** Every personnel change of the plan, scored by when it was asked for: what the office lists. */
+  personnelChanges: string;
+  /** Pending personnel changes, scored by when they take effect: what the reconciler applies when due. */
+  personnelPending: string;
 }
 
 /** The entity id of a plan itself, beside its tasks' ids. */
@@ -44,6 +50,9 @@ export function keysFor(prefix: string): Keys {
         notice: (noticeId) => `${p}:n:${noticeId}`,
         inbox: (personId) => `${p}:in:${personId}`,
         openInbox: (personId) => `${p}:open:${personId}`,
+        personnelChange: (changeId) => `${p}:pc:${changeId}`,
+        personnelChanges: `${p}:pcs`,
+        personnelPending: `${p}:pcdue`,
       };
     },
   };
