@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import express, { type Express } from 'express';
 import { contentSecurityPolicyHeader, exportLimiters, styleHash } from '../http/security.js';
 import type { Runtime } from '../runtime.js';
+import { importRouter } from './import.routes.js';
 import { REPORT_CSS } from './report-page.js';
 import { reportWebRouter } from './report.routes.js';
 import { webApiRouter } from './web-api.router.js';
@@ -27,6 +28,7 @@ export function mountWeb(app: Express, runtime: Runtime): void {
   // One budget per kind across the ledger, the report and the notices.
   const limits = exportLimiters();
   app.use('/web-api', reportWebRouter(runtime, limits));
+  app.use('/web-api', importRouter(runtime));
   app.use('/web-api', webApiRouter(runtime, limits));
   app.get('/vendor/echarts.min.js', (_req, res) => {
     res.sendFile('echarts.min.js', { root: ECHARTS_DIR, maxAge: '1d' });
