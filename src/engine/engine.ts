@@ -31,7 +31,9 @@ import { stepTask } from './step.js';
 import { taskEvent } from './tasks.js';
 import { fireTimer, reconcile } from './timers.js';
 import { upgradeAll, upgradePlan } from './upgrade.js';
+import type { PlanDirectory } from './plan-directory.js';
 import { verifyTrail, type AuditReport } from './audit.js';
+import { PersonnelChanges } from './personnel.js';
 
 export type { HistoryEntry, Outcome } from './commit.js';
 export { parsePlanDefinition } from './plans.js';
@@ -46,6 +48,8 @@ export interface EngineOptions {
   log?: (line: string) => void;
   /** A timer run later than this after it was due was held up by an outage (default a minute). */
   lateAfterMs?: number;
+  /** The directory plans are admitted to (see plan-directory.ts). */
+  directory?: PlanDirectory;
 }
 
 /**
@@ -60,6 +64,8 @@ export function newToken(): string {
 
 export class Engine {
   readonly keys: Keys;
+  /** Personnel changes (人员调整): asked for, listed, cancelled, applied when due (personnel.ts). */
+  readonly personnel: PersonnelChanges;
   private readonly core: EngineCore;
   private upgraded = false;
 
@@ -78,12 +84,14 @@ export class Engine {
       lateAfterMs: opts.lateAfterMs ?? LATE_AFTER_MS,
       log: opts.log,
       defs,
+      directory: opts.directory,
       reader,
       commit,
       pk,
       newToken,
       stepTask: (task, event) => stepTask(task.snap, event, task.timers, newToken),
     };
+    this.personnel = new PersonnelChanges(this.core);
   }
 
   get redis(): RedisClient {
@@ -145,7 +153,10 @@ export class Engine {
       await upgradeAll(this.core);
       this.upgraded = true;
     }
-    return reconcile(this.core, slackMs);
+    const rearmed = await reconcile(this.core, slackMs);
+    // The reconciler is also the trigger of dated personnel changes (why: personnel.ts).
+    await this.personnel.applyDue();
+    return rearmed;
   }
   /** Checks the plan's hash-chained trail and names the first broken entry of each list. */
   async verifyTrail(planId: string): Promise<AuditReport> {

@@ -11,6 +11,7 @@ import { errorHandler } from './errors.js';
 import { inboxRouter } from './inbox.router.js';
 import { openApiDocument } from './openapi.js';
 import { plansRouter } from './plans.router.js';
+import { personnelRouter } from './personnel.router.js';
 import { reportsRouter } from './reports.router.js';
 import { jsonBodies, passes, securityHeaders, unauthenticatedLimit } from './security.js';
 import { redisAnswers, redisFailuresAsUnavailable, REDIS_UNAVAILABLE, requireRedis } from './redis-ready.js';
@@ -54,12 +55,13 @@ export function createApp(deps: AppDeps): Express {
   // Everything under these needs Redis; the web workspace's static files do not.
   app.use(['/api/v1', '/web-api'], requireRedis(deps.engine.redis));
   // Signing in needs no credential; everything else under /api/v1 does.
-  app.use('/api/v1', sessionRouter(deps.engine, deps.tokens));
+  app.use('/api/v1', sessionRouter(deps.tokens));
   const api = express.Router();
   api.use(authenticate(deps.tokens));
   api.use(tokensRouter(deps.engine, deps.tokens));
   api.use(accountsRouter(deps.engine, deps.tokens));
   api.use(plansRouter(deps.engine, deps.queries));
+  api.use(personnelRouter(deps.engine));
   api.use(reportsRouter(deps.engine));
   api.use(inboxRouter(deps.queries));
   app.use('/api/v1', api);

@@ -8,6 +8,7 @@ import { ReportQuery, SemesterQuery } from './reports.router.js';
 import { PlanDefinitionShape } from '../domain/plan.schema.js';
 import { CreatePlanQuery, TaskListQuery } from './plans.router.js';
 import { IssueTokenBody } from './tokens.router.js';
+import { PersonnelChangeBody } from '../domain/personnel.js';
 
 const json = (schema: z.ZodType) => z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' });
 
@@ -59,6 +60,7 @@ export function openApiDocument() {
         TaskCommand: json(TaskCommandSchema),
         PlanCommand: json(PlanCommandSchema),
         IssueToken: json(IssueTokenBody),
+        PersonnelChange: json(PersonnelChangeBody),
         Error: error,
       },
       responses: {
@@ -141,6 +143,26 @@ export function openApiDocument() {
           summary: 'Verify the hash-chained trail; names the first broken entry (office, admin)',
           parameters: [pathParam('planId')],
           responses: { '200': ok('audit'), ...errors },
+        },
+      },
+      '/plans/{planId}/personnel-changes': {
+        get: {
+          summary: '人员调整: every personnel change of the plan, pending, applied, cancelled or failed (office)',
+          parameters: [pathParam('planId')],
+          responses: { '200': ok('changes'), ...errors },
+        },
+        post: {
+          summary: '人员调整: replace the holder of a role, now (201, an amendment) or from a future date (202, pending) (office)',
+          parameters: [pathParam('planId')],
+          requestBody: body('PersonnelChange'),
+          responses: { '201': ok('applied'), '202': ok('pending'), ...errors },
+        },
+      },
+      '/plans/{planId}/personnel-changes/{changeId}': {
+        delete: {
+          summary: 'Cancel a pending personnel change (office); one that has applied is refused (409)',
+          parameters: [pathParam('planId'), pathParam('changeId')],
+          responses: { '200': ok('change'), ...errors },
         },
       },
       '/plans/{planId}/report': {
