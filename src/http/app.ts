@@ -55,7 +55,7 @@ export function createApp(deps: AppDeps): Express {
   // Everything under these needs Redis; the web workspace's static files do not.
   app.use(['/api/v1', '/web-api'], requireRedis(deps.engine.redis));
   // Signing in needs no credential; everything else under /api/v1 does.
-  app.use('/api/v1', sessionRouter(deps.tokens));
+  app.use('/api/v1', sessionRouter(deps.engine, deps.tokens));
   const api = express.Router();
   api.use(authenticate(deps.tokens));
   api.use(tokensRouter(deps.engine, deps.tokens));
