@@ -1,0 +1,135 @@
+/**
+ * The start-up migration into the directory, for data stored before it existed.
+ *
+ * Plans: a definition stored without `organisation` belongs to `default`; its people
+ * and units are registered in the directory (`adoptLegacyPeople`). Where the
+ * directory already had an id under another name, the plan's person gets `ref` to the
+ * directory id they were given, written into the current definition together with
+ * `organisation` — which also marks the plan as adopted.
+ *
+ * Credentials: a token or session of before named a plan's person (plan + person id);
+ * `legacyPeople` maps each to their directory id, so they keep working as that person
+ * (and only that person). An account of a plan's person moves to the directory
+ * person's account, logins, pending link, sessions and attempts with it; where the
+ * person already had one (they were in two plans), the logins join it and its
+ * password stays. Token lists move to their owner's new name. Each step is
+ * idempotent: a second run finds nothing to do.
+ */
+import { z } from 'zod';
+import type { AuthKeys } from '../auth/auth-keys.js';
+import { directoryIdOf, organisationOf, type PlanDefinition } from '../domain/plan.schema.js';
+import type { Engine } from '../engine/engine.js';
+import type { RedisClient } from '../store/batch.js';
+import type { Directory } from './store.js';
+
+const LegacyAccount = z.object({
+  planId: z.string(),
+  personId: z.string(),
+  logins: z.string(),
+  passwordHash: z.string(),
+  passwordSetAt: z.string(),
+  linkHash: z.string(),
+  createdAt: z.string(),
+  createdBy: z.string(),
+});
+
+/** Adopts every stored plan not adopted yet; returns how many were. */
+export async function adoptStoredPlans(engine: Engine, dir: Directory, auth: AuthKeys, log?: (line: string) => void): Promise<number> {
+  const redis = engine.redis;
+  await dir.ensureDefaultOrg();
+  await moveOfficeTokenLists(redis, auth);
+  let adopted = 0;
+  for (const planId of await redis.zrange(engine.keys.plans, '0', '-1')) {
+    const raw = await redis.hget(engine.pk(planId).plan, 'def');
+    if (!raw) continue;
+    const stored = JSON.parse(raw) as PlanDefinition & { organisation?: string };
+    if (stored.organisation !== undefined) continue;
+    const org = organisationOf(stored);
+    const result = await dir.adoptLegacyPeople(planId, stored, org);
+    const def: PlanDefinition = {
+      ...stored,
+      organisation: org,
+      people: stored.people.map((p) => (result.people[p.id] && result.people[p.id] !== p.id ? { ...p, ref: result.people[p.id] } : p)),
+      units: stored.units.map((u) => (result.units[u.id] && result.units[u.id] !== u.id ? { ...u, ref: result.units[u.id] } : u)),
+    };
+    const links: Record<string, string> = {};
+    for (const p of def.people) links[`${planId}:${p.id}`] = directoryIdOf(p);
+    await redis.hset(auth.legacyPeople, links);
+    await moveAccounts(redis, auth, planId, def);
+    // Written last: a run cut short before this line starts the plan over, harmlessly.
+    await redis.hset(engine.pk(planId).plan, 'def', JSON.stringify(def));
+    adopted += 1;
+  }
+  if (adopted > 0) log?.(`通讯录：已纳入 ${adopted} 个旧方案的人员 / directory: adopted the people of ${adopted} stored plan(s)`);
+  return adopted;
+}
+
+async function moveAccounts(redis: RedisClient, auth: AuthKeys, planId: string, def: PlanDefinition): Promise<void> {
+  const dirIds = new Map(def.people.map((p) => [p.id, directoryIdOf(p)]));
+  for (const oldId of await redis.smembers(auth.planAccounts(planId))) {
+    const parsed = LegacyAccount.safeParse(await redis.hgetall(auth.account(oldId)));
+    const target = parsed.success ? dirIds.get(parsed.data.personId) : undefined;
+    if (!parsed.success || target === undefined) {
+      await redis.srem(auth.planAccounts(planId), oldId);
+      continue;
+    }
+    const old = parsed.data;
+    const logins = z.array(z.string()).parse(JSON.parse(old.logins));
+    const existing = await redis.hgetall(auth.account(target));
+    const tx = redis.multi();
+    if (existing.principal) {
+      const merged = [...new Set([...(JSON.parse(existing.logins ?? '[]') as string[]), ...logins])];
+      tx.hset(auth.account(target), 'logins', JSON.stringify(merged));
+    } else {
+      tx.hset(auth.account(target), {
+        principal: JSON.stringify({ kind: 'person', personId: target }),
+        logins: old.logins,
+        passwordHash: old.passwordHash,
+        passwordSetAt: old.passwordSetAt,
+        linkHash: old.linkHash,
+        createdAt: old.createdAt,
+        createdBy: old.createdBy,
+      });
+      if (old.linkHash) {
+        const link = await redis.get(auth.link(old.linkHash));
+        const ttl = await redis.pttl(auth.link(old.linkHash));
+        if (link && ttl > 0) tx.set(auth.link(old.linkHash), JSON.stringify({ ...JSON.parse(link), accountId: target }), 'PX', ttl);
+      }
+    }
+    for (const login of logins) tx.set(auth.login(login), target);
+    tx.sunionstore(auth.accountSessions(target), auth.accountSessions(target), auth.accountSessions(oldId));
+    tx.del(auth.accountSessions(oldId), auth.account(oldId));
+    tx.srem(auth.planAccounts(planId), oldId);
+    await tx.exec();
+    await moveHash(redis, auth.ownerTokens(`person:${planId}:${old.personId}`), auth.ownerTokens(`person:${target}`));
+    if ((await redis.exists(auth.accountAttempts(target))) === 0 && (await redis.exists(auth.accountAttempts(oldId))) === 1) {
+      await redis.rename(auth.accountAttempts(oldId), auth.accountAttempts(target));
+    }
+  }
+  // Token lists of people who had tokens but no account.
+  for (const [personId, target] of dirIds) {
+    await moveHash(redis, auth.ownerTokens(`person:${planId}:${personId}`), auth.ownerTokens(`person:${target}`));
+  }
+}
+
+/** Office token lists were `office:<name>`: the office of `default` now. */
+async function moveOfficeTokenLists(redis: RedisClient, auth: AuthKeys): Promise<void> {
+  const prefix = auth.ownerTokens('office:');
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 200);
+    cursor = next;
+    for (const key of keys) {
+      const name = key.slice(prefix.length);
+      // A key of today names its organisation: `office:<org>:<name>`, the org an id without ":".
+      if (/^[A-Za-z0-9][A-Za-z0-9_-]{0,39}:/.test(name)) continue;
+      await moveHash(redis, key, auth.ownerTokens(`office:default:${name}`));
+    }
+  } while (cursor !== '0');
+}
+
+async function moveHash(redis: RedisClient, from: string, to: string): Promise<void> {
+  const entries = await redis.hgetall(from);
+  if (Object.keys(entries).length === 0) return;
+  await redis.multi().hset(to, entries).del(from).exec();
+}
