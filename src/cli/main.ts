@@ -12,8 +12,9 @@ import { runDemo } from '../demo/run-demo.js';
 import { mountWorkspace } from './web.js';
 import { auditCommand } from './audit-command.js';
 import { applyCommand, importCommand, simulateCommand, validateCommand } from './plan-commands.js';
+import { reassignCommand } from './personnel-commands.js';
 
-const extraCommands = [validateCommand, applyCommand, importCommand, simulateCommand, auditCommand];
+const extraCommands = [validateCommand, applyCommand, importCommand, simulateCommand, auditCommand, reassignCommand];
 
 const HELP = `duban — 督办:行动计划督办引擎 / action-plan supervision engine
 

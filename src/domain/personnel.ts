@@ -270,7 +270,7 @@ export function amendForPersonnel(
   return { problems, amendment: problems.length === 0 ? { definition: def, replaced, tasks } : null };
 }
 
-/** The change in words, with names from `plan`: 「基础教育办公室负责人由张华改为吴刚」. */
+/** The change in words, with names from `plan`: 「基础教育办公室负责人由张华改为吴刚」, 「…改由吴刚担任」 while its predecessor is not known yet. */
 export function describePersonnelChange(plan: PlanDefinition, change: PersonnelChangeInput, replaced: string | null | undefined): Text {
   const name = (id: string) => plan.people.find((p) => p.id === id)?.name ?? change.person?.name ?? id;
   const role = PERSONNEL_ROLE_TEXT[change.role];
@@ -283,8 +283,10 @@ export function describePersonnelChange(plan: PlanDefinition, change: PersonnelC
       : TASK_ROLES.has(change.role)
         ? { zh: `全部未完成任务的${role.zh}`, en: `${role.en} on every open task` }
         : role;
-  const from = replaced ?? change.from;
+  // `replaced` is known once the change applied (null: the post was vacant); before, only the `from` it names.
+  const from = replaced !== undefined ? replaced : change.from;
   const to = name(change.to);
-  if (!from) return { zh: `${where.zh}由${to}担任（原空缺）`, en: `${where.en}: ${to} (was vacant)` };
+  if (from === null) return { zh: `${where.zh}由${to}担任（原空缺）`, en: `${where.en}: ${to} (was vacant)` };
+  if (from === undefined) return { zh: `${where.zh}改由${to}担任`, en: `${where.en}: to ${to}` };
   return { zh: `${where.zh}由${name(from)}改为${to}`, en: `${where.en}: ${name(from)} → ${to}` };
 }

@@ -5,7 +5,8 @@
  * run, and never once cancelled; bad changes are refused with every problem and
  * nothing changed; only the plan's office may make them.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { reassignCommand } from '../../src/cli/personnel-commands.js';
 import type { Principal } from '../../src/domain/permissions.js';
 import { client } from '../helpers/http.js';
 import { fixturePlan, iso } from '../helpers/plan-fixture.js';
@@ -259,6 +260,38 @@ describe('personnel changes', () => {
     const done = await call('POST', '/api/v1/plans/rs/personnel-changes', { token: director, body: { ...body, reason: '张华调任' } });
     expect(done.status).toBe(201);
     expect((await r.engine.currentDefinition('rs')).units.find((u) => u.id === 'jjb')!.head).toBe('p-zhao');
+  });
+});
+
+describe('duban reassign', () => {
+  it('applies a change now, schedules one from a date, lists them and cancels the pending one, through the API', async () => {
+    const { r, start, setNow } = await running({ api: true });
+    setNow(start + DAY);
+    const token = await r.tokens.issue({ kind: 'office', name: '陈静', org: 'default' });
+    const server = ['--server', `http://127.0.0.1:${r.port!}`, '--token', token];
+    const out: string[] = [];
+    const log = vi.spyOn(console, 'log').mockImplementation((line: string) => void out.push(line));
+    const err = vi.spyOn(console, 'error').mockImplementation((line: string) => void out.push(line));
+    try {
+      const now = ['rs', '--role', 'unitHead', '--unit', 'rsg', '--to', 'p-wu', '--name', '吴刚', '--title', '人事股股长'];
+      expect(await reassignCommand.run([...now, '--reason', '刘强退休', ...server])).toBe(0);
+      expect(out.join('\n')).toContain('人事股负责人由刘强改为吴刚（已生效）');
+      expect(out.join('\n')).toContain('t2 departmentHead: p-liu → p-wu');
+      const later = ['rs', '--role', 'responsibleLeader', '--task', 't3', '--to', 'p-li', '--effective', iso(start + 9 * DAY)];
+      expect(await reassignCommand.run([...later, '--reason', '分工调整', ...server])).toBe(0);
+      expect(out.join('\n')).toContain('已登记，到期生效');
+      const pending = (await r.engine.personnel.list('rs', office)).find((c) => c.status === 'pending')!;
+      expect(await reassignCommand.run(['rs', '--cancel', pending.id, ...server])).toBe(0);
+      out.length = 0;
+      expect(await reassignCommand.run(['rs', '--list', ...server])).toBe(0);
+      expect(out.join('\n')).toMatch(/任务「组织统一质量检测」的责任领导改由李明担任（已撤销）[\s\S]*人事股负责人由刘强改为吴刚（已生效）/);
+      out.length = 0;
+      expect(await reassignCommand.run(['rs', '--role', 'unitHead', '--unit', 'nope', '--to', 'p-li', '--reason', 'x', ...server])).toBe(1);
+      expect(out.join('\n')).toContain('unit: 没有单位「nope」');
+    } finally {
+      log.mockRestore();
+      err.mockRestore();
+    }
   });
 });
 
