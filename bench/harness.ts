@@ -23,7 +23,7 @@ import type { ScheduledTimer } from '../src/engine/scheduler.js';
 import type { Principal } from '../src/domain/permissions.js';
 import { createTimerWorker } from '../workers/timer.worker.js';
 
-export const OFFICE: Principal = { kind: 'office', name: 'bench' };
+export const OFFICE: Principal = { kind: 'office', name: 'bench', org: 'default' };
 
 /** BullMQ's own test (Job.validateOptions): such an id makes add/addBulk throw "Custom Id cannot be integers". */
 export function isIntegerId(id: string): boolean {

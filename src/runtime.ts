@@ -8,6 +8,10 @@ import type { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Express } from 'express';
 import { TokenStore } from './auth/tokens.js';
+import { planDirectory } from './directory/admit.js';
+import { adoptStoredPlans } from './directory/adopt-stored.js';
+import { Directory } from './directory/store.js';
+import { keysFor } from './store/keys.js';
 import { Engine } from './engine/engine.js';
 import { Queries } from './engine/queries.js';
 import { BullTimerScheduler } from './engine/timer-queue.js';
@@ -38,6 +42,8 @@ export interface Runtime {
   engine: Engine;
   queries: Queries;
   tokens: TokenStore;
+  /** Organisations, their units and people (src/directory). */
+  directory: Directory;
   redis: Redis;
   app?: Express;
   server?: Server;
@@ -81,9 +87,12 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     throw err;
   });
   const scheduler = new BullTimerScheduler(queueConnection, opts.prefix, opts.now);
+  // One directory of organisations and people outside plans; plans are admitted to it.
+  const directory = new Directory(redis, keysFor(opts.prefix), opts.now);
   const engine = new Engine({
     redis,
     scheduler,
+    directory: planDirectory(directory),
     prefix: opts.prefix,
     log: opts.log,
     ...(opts.now ? { now: opts.now } : {}),
@@ -91,6 +100,14 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   });
   const queries = new Queries(engine);
   const tokens = new TokenStore(redis, engine.keys, opts.adminToken);
+  // Before any role starts: plans and credentials stored before the directory join it.
+  try {
+    await adoptStoredPlans(engine, directory, tokens.auth, opts.log);
+  } catch (err) {
+    queueConnection.disconnect();
+    redis.disconnect();
+    throw err;
+  }
 
   let server: Server | undefined;
   let worker: Worker | undefined;
@@ -120,6 +137,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     engine,
     queries,
     tokens,
+    directory,
     redis,
     close() {
       closing ??= (async () => {
@@ -164,6 +182,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
         engine,
         queries,
         tokens,
+        directory,
         log: opts.log,
         ...(opts.api.extend ? { extend: (a: Express) => opts.api!.extend!(a, runtime) } : {}),
       });

@@ -1,5 +1,5 @@
 /**
- * Accounts of the people of a plan: the logins they sign in with (phone number,
+ * Accounts of directory people and of organisations' offices: the logins they sign in with (phone number,
  * email, login name) and an Argon2id password hash. The office sets accounts up and
  * resets passwords, but never chooses or sees a password: it issues a one-time
  * sign-in link, and whoever opens it must set the password there before any session
@@ -12,13 +12,19 @@ import type { AuthKeys } from './auth-keys.js';
 import { normaliseLogin } from './logins.js';
 import { hashPassword, PASSWORD_MAX, PASSWORD_MIN, verifyPassword } from './passwords.js';
 import { newSecret, sha256 } from './secrets.js';
+import { StoredPrincipal, type CredentialPrincipal } from './tokens.js';
 
 /** A sign-in link is good for one use within this time. */
 export const LINK_TTL_MS = 2 * 3600_000;
 
+/**
+ * An account as stored: the principal it signs in as (a directory person, or an
+ * office of one organisation), its logins and password. Accounts stored before the
+ * directory were a plan's person's (`planId` + `personId`, id `<plan>:<person>`);
+ * the directory migration moves each to its directory person (`adoptLegacyAccounts`).
+ */
 const StoredAccount = z.object({
-  planId: z.string(),
-  personId: z.string(),
+  principal: z.string().transform((s) => StoredPrincipal.parse(JSON.parse(s))),
   logins: z.string().transform((s) => z.array(z.string()).parse(JSON.parse(s))),
   passwordHash: z.string(),
   passwordSetAt: z.string(),
@@ -27,10 +33,12 @@ const StoredAccount = z.object({
   createdBy: z.string(),
 });
 
+/** Whom an account signs in as: a directory person, or the office of one organisation. */
+export type AccountPrincipal = Extract<CredentialPrincipal, { kind: 'person' | 'office' }>;
+
 export interface Account {
   id: string;
-  planId: string;
-  personId: string;
+  principal: AccountPrincipal;
   logins: string[];
   hasPassword: boolean;
   passwordSetAt: string | null;
@@ -42,7 +50,8 @@ export interface Account {
 
 const LinkRecord = z.object({ accountId: z.string(), issuedBy: z.string(), issuedAt: z.string() });
 
-export const accountIdOf = (planId: string, personId: string): string => `${planId}:${personId}`;
+/** A person's account id is their directory id; an office account's names its organisation (ids have no ":"). */
+export const accountIdOf = (p: AccountPrincipal): string => (p.kind === 'person' ? p.personId : `office:${p.org}:${p.name}`);
 
 export class AccountStore {
   constructor(
@@ -57,7 +66,7 @@ export class AccountStore {
 
   private async raw(id: string) {
     const fields = await this.redis.hgetall(this.keys.account(id));
-    if (!fields.planId) return null;
+    if (!fields.principal) return null;
     return StoredAccount.parse(fields);
   }
 
@@ -66,22 +75,28 @@ export class AccountStore {
     return a ? view(id, a) : null;
   }
 
-  async listForPlan(planId: string): Promise<Account[]> {
-    const ids = (await this.redis.smembers(this.keys.planAccounts(planId))).sort();
-    const out: Account[] = [];
+  /** The accounts of these ids that exist, by id. */
+  async getMany(ids: string[]): Promise<Map<string, Account>> {
+    const out = new Map<string, Account>();
     for (const id of ids) {
       const a = await this.get(id);
-      if (a) out.push(a);
+      if (a) out.set(id, a);
     }
     return out;
   }
 
+  /** The office accounts of one organisation. */
+  async listOffice(org: string): Promise<Account[]> {
+    const ids = (await this.redis.smembers(this.keys.officeAccounts(org))).sort();
+    return [...(await this.getMany(ids)).values()];
+  }
+
   /**
-   * Creates the account of a person, or replaces its logins. A login another account
-   * holds is refused (409) and nothing changes.
+   * Creates the account of a person or an office, or replaces its logins. A login
+   * another account holds is refused (409) and nothing changes.
    */
-  async upsert(planId: string, personId: string, rawLogins: string[], by: string): Promise<Account> {
-    const id = accountIdOf(planId, personId);
+  async upsert(principal: AccountPrincipal, rawLogins: string[], by: string): Promise<Account> {
+    const id = accountIdOf(principal);
     const logins = [...new Set(rawLogins.map(normaliseLogin))];
     const existing = await this.raw(id);
     const taken: string[] = [];
@@ -101,8 +116,7 @@ export class AccountStore {
     const tx = this.redis.multi();
     for (const old of existing?.logins ?? []) if (!logins.includes(old)) tx.del(this.keys.login(old));
     tx.hset(this.keys.account(id), {
-      planId,
-      personId,
+      principal: JSON.stringify(principal),
       logins: JSON.stringify(logins),
       passwordHash: existing?.passwordHash ?? '',
       passwordSetAt: existing?.passwordSetAt ?? '',
@@ -110,7 +124,7 @@ export class AccountStore {
       createdAt: existing?.createdAt ?? this.iso(),
       createdBy: existing?.createdBy ?? by,
     });
-    tx.sadd(this.keys.planAccounts(planId), id);
+    if (principal.kind === 'office') tx.sadd(this.keys.officeAccounts(principal.org), id);
     await tx.exec();
     return (await this.get(id))!;
   }
@@ -197,8 +211,7 @@ export function checkPassword(password: string): void {
 function view(id: string, a: z.infer<typeof StoredAccount>): Account {
   return {
     id,
-    planId: a.planId,
-    personId: a.personId,
+    principal: a.principal.kind === 'person' ? { kind: 'person', personId: a.principal.personId } : (a.principal as AccountPrincipal),
     logins: a.logins,
     hasPassword: a.passwordHash !== '',
     passwordSetAt: a.passwordSetAt || null,

@@ -8,10 +8,14 @@ import type { Keys } from '../store/keys.js';
 export interface AuthKeys {
   /** Hash: the account of a person of a plan. */
   account(accountId: string): string;
+  /** Hash: `<planId>:<plan person id>` → directory person id, for credentials stored before the directory. */
+  legacyPeople: string;
   /** String: a normalised login → account id. */
   login(login: string): string;
-  /** Set: account ids of one plan, for the office's list. */
+  /** Set: account ids of one plan, as stored before the directory (read by the migration only). */
   planAccounts(planId: string): string;
+  /** Set: the office account ids of one organisation. */
+  officeAccounts(org: string): string;
   /** String with TTL: a session's data under the SHA-256 of its id. */
   session(hash: string): string;
   /** Set: session hashes of one account, so a password reset ends them all. */
@@ -37,8 +41,10 @@ export function authKeys(keys: Keys): AuthKeys {
   const p = `${prefixOf(keys)}:auth`;
   return {
     account: (id) => `${p}:acct:${id}`,
+    legacyPeople: `${p}:legacy-people`,
     login: (login) => `${p}:login:${login}`,
     planAccounts: (planId) => `${p}:plan-accts:${planId}`,
+    officeAccounts: (org) => `${p}:office-accts:${org}`,
     session: (hash) => `${p}:sess:${hash}`,
     accountSessions: (id) => `${p}:acct-sess:${id}`,
     link: (hash) => `${p}:link:${hash}`,

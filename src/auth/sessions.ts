@@ -8,7 +8,7 @@ import { z } from 'zod';
 import type { RedisClient } from '../store/batch.js';
 import type { AuthKeys } from './auth-keys.js';
 import { newSecret, sha256 } from './secrets.js';
-import { StoredPrincipal, type CredentialPrincipal } from './tokens.js';
+import { currentPrincipal, StoredPrincipal, type CredentialPrincipal } from './tokens.js';
 
 /** A plain sign-in lasts a working day; "keep me signed in" a month. */
 export const SESSION_TTL_MS = 12 * 3600_000;
@@ -20,7 +20,7 @@ const StoredSession = z.object({
   accountId: z.string().nullable(),
   createdAt: z.number(),
 });
-export type Session = z.infer<typeof StoredSession>;
+export type Session = Omit<z.infer<typeof StoredSession>, 'principal'> & { principal: CredentialPrincipal };
 
 export class SessionStore {
   constructor(
@@ -44,7 +44,9 @@ export class SessionStore {
     const raw = await this.redis.get(this.keys.session(sha256(id)));
     if (!raw) return null;
     const parsed = StoredSession.safeParse(JSON.parse(raw));
-    return parsed.success ? parsed.data : null;
+    if (!parsed.success) return null;
+    const principal = await currentPrincipal(this.redis, this.keys, parsed.data.principal);
+    return principal ? { ...parsed.data, principal } : null;
   }
 
   async end(id: string): Promise<void> {

@@ -6,23 +6,45 @@
  * printed then.
  *
  * Stored versions: v1 (before named tokens) was the bare principal JSON; it still
- * resolves, never expires and is not listed. v2 is `StoredToken` below.
+ * resolves, never expires and is not listed. v2 is `StoredToken` below. Principals
+ * stored before organisations and the directory are read as they are now (see
+ * `StoredPrincipal` and `currentPrincipal`).
  */
 import { timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import type { Principal } from '../domain/permissions.js';
+import { DEFAULT_ORGANISATION } from '../domain/plan.schema.js';
 import type { RedisClient } from '../store/batch.js';
 import type { Keys } from '../store/keys.js';
 import { authKeys, type AuthKeys } from './auth-keys.js';
 import { newSecret, sha256 } from './secrets.js';
 
+/**
+ * A principal as credentials store it. Stored before organisations, an office had no
+ * `org` (it ran the one organisation there was, `default`), and a person was a plan's
+ * person (`planId` + the plan's person id) rather than a directory person: such a
+ * principal keeps its `planId` here and `currentPrincipal` maps it to the directory
+ * person the migration linked it to.
+ */
 export const StoredPrincipal = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('admin') }),
-  z.object({ kind: z.literal('office'), name: z.string() }),
-  z.object({ kind: z.literal('person'), planId: z.string(), personId: z.string() }),
+  z.object({ kind: z.literal('office'), name: z.string(), org: z.string().default(DEFAULT_ORGANISATION) }),
+  z.object({ kind: z.literal('person'), personId: z.string(), planId: z.string().optional() }),
 ]);
-export type CredentialPrincipal = z.infer<typeof StoredPrincipal>;
+export type StoredPrincipalT = z.infer<typeof StoredPrincipal>;
+export type CredentialPrincipal = Exclude<Principal, { kind: 'system' }>;
 
+/**
+ * The principal a stored one acts as today: a plan person of before the directory
+ * becomes the directory person the migration linked (`legacyPeople`); one it never
+ * linked (the plan is gone) acts as no one.
+ */
+export async function currentPrincipal(redis: RedisClient, auth: AuthKeys, stored: StoredPrincipalT): Promise<CredentialPrincipal | null> {
+  if (stored.kind !== 'person') return stored;
+  if (stored.planId === undefined) return { kind: 'person', personId: stored.personId };
+  const personId = await redis.hget(auth.legacyPeople, `${stored.planId}:${stored.personId}`);
+  return personId ? { kind: 'person', personId } : null;
+}
 const StoredToken = z.object({
   v: z.literal(2),
   id: z.string(),
@@ -53,9 +75,9 @@ export function ownerOf(p: CredentialPrincipal): string {
     case 'admin':
       return 'admin';
     case 'office':
-      return `office:${p.name}`;
+      return `office:${p.org}:${p.name}`;
     case 'person':
-      return `person:${p.planId}:${p.personId}`;
+      return `person:${p.personId}`;
   }
 }
 
@@ -110,9 +132,12 @@ export class TokenStore {
     if (!raw) return null;
     const json: unknown = JSON.parse(raw);
     const v2 = StoredToken.safeParse(json);
-    if (v2.success) return v2.data.expiresAt !== null && v2.data.expiresAt <= this.now() ? null : v2.data.principal;
+    if (v2.success) {
+      if (v2.data.expiresAt !== null && v2.data.expiresAt <= this.now()) return null;
+      return currentPrincipal(this.redis, this.auth, v2.data.principal);
+    }
     const v1 = StoredPrincipal.safeParse(json);
-    return v1.success ? v1.data : null;
+    return v1.success ? currentPrincipal(this.redis, this.auth, v1.data) : null;
   }
 
   /** The tokens `owner` holds and that have not expired, oldest first. */

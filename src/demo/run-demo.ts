@@ -27,18 +27,19 @@ export async function runDemo(rt: Runtime, options: DemoOptions): Promise<{ plan
   const stamp = new Date().toISOString().replace(/\D/g, '').slice(2, 14);
   const planId = `demo-${stamp}`;
   const plan = demoPlan(planId, start, beat);
-  await rt.engine.createPlan(plan, { kind: 'office', name: '演示 demo' }, { publish: true });
+  await rt.engine.createPlan(plan, { kind: 'office', name: '演示 demo', org: 'default' }, { publish: true });
 
   const base = `http://127.0.0.1:${rt.port}`;
   const { accounts } = authOf(rt.tokens);
   const tokens: Record<string, string> = {};
   const passwords: Record<string, string> = {};
   for (const p of ['zhang', 'zhao', 'liu', 'sun', 'li', 'wang', 'chen']) {
-    tokens[p] = await rt.tokens.issue({ kind: 'person', planId, personId: p }, { label: 'demo', ttlMs: 86_400_000 });
+    tokens[p] = await rt.tokens.issue({ kind: 'person', personId: p }, { label: 'demo', ttlMs: 86_400_000 });
     // A login is unique on the server, and the demo keeps its data between runs: each run gets its own.
     const login = `${p}-${stamp}`;
-    await accounts.upsert(planId, p, [login], 'office:演示 demo');
-    const { secret } = await accounts.issueLink(accountIdOf(planId, p), 'office:演示 demo');
+    const principal = { kind: 'person', personId: p } as const;
+    await accounts.upsert(principal, [login], 'office:演示 demo');
+    const { secret } = await accounts.issueLink(accountIdOf(principal), 'office:演示 demo');
     passwords[p] = `${p}-${randomBytes(3).toString('hex')}`;
     await accounts.useLink(secret, passwords[p]);
   }

@@ -9,6 +9,9 @@ import { isoDurationProblem, planDateProblem, resolvePlanDate, timeZoneProblem }
 import { DEFAULT_ACKNOWLEDGE, DEFAULT_ESCALATION, DEFAULT_MAX_EXTENSIONS, DEFAULT_REVIEW } from './policy.js';
 import { CALENDAR_NAMES } from './offsets.js';
 
+/** The organisation every plan and office belonged to before there were organisations. */
+export const DEFAULT_ORGANISATION = 'default';
+
 export const Id = z
   .string()
   .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$/, 'must be 1–40 letters, digits, "-" or "_", starting with a letter or digit');
@@ -99,6 +102,8 @@ export const Contacts = z.object({
 
 export const Person = z.object({
   id: Id,
+  /** The person's id in the directory when it differs from the id the plan uses (absent: the same). */
+  ref: Id.optional(),
   name: z.string().min(1),
   title: z.string().optional(),
   unit: Id.optional(),
@@ -107,6 +112,8 @@ export const Person = z.object({
 
 export const Unit = z.object({
   id: Id,
+  /** The unit's id in its organisation's directory when it differs from the plan's (absent: the same). */
+  ref: Id.optional(),
   name: z.string().min(1),
   kind: z.enum(['department', 'school', 'office', 'other']).default('department'),
   /** The unit's head (股室主任 / 校长): may submit the unit's tasks and is on its chain. */
@@ -160,6 +167,8 @@ export const PlanDefinitionShape = z.object({
   title: z.string().min(1),
   /** Who issues notices (发文机关), e.g. "XX区教育局基础教育质量提升工作领导小组办公室". */
   issuer: z.string().min(1),
+  /** The organisation the plan belongs to: only its office runs it. Plans stored before organisations belong to `default`. */
+  organisation: Id.default(DEFAULT_ORGANISATION),
   timeZone: TimeZone.default('Asia/Shanghai'),
   /** Holiday calendar for working-day offsets: mainland China's statutory holidays and make-up days. */
   calendar: z.enum(CALENDAR_NAMES).default('cn-mainland'),
@@ -181,6 +190,17 @@ export type ChainRoleT = z.infer<typeof ChainRole>;
 export type RungActionT = z.infer<typeof RungAction>;
 export type PhaseKeyT = z.infer<typeof PhaseKey>;
 
+/** The directory id of a person or unit of the plan. */
+export const directoryIdOf = (entry: { id: string; ref?: string | undefined }): string => entry.ref ?? entry.id;
+
+/** The plan-local id of the person who is directory person `directoryId` in this plan, or null. */
+export function planPersonOf(plan: Pick<PlanDefinition, 'people'>, directoryId: string): string | null {
+  return plan.people.find((p) => directoryIdOf(p) === directoryId)?.id ?? null;
+}
+
+/** The plan's organisation, for definitions stored before plans had one. */
+export const organisationOf = (plan: { organisation?: string | undefined }): string => plan.organisation ?? DEFAULT_ORGANISATION;
+
 type Issue = { path: (string | number)[]; message: string };
 
 function duplicates<T extends { id: string }>(items: T[], where: string, issues: Issue[]): Set<string> {
@@ -196,6 +216,15 @@ function duplicates<T extends { id: string }>(items: T[], where: string, issues:
 export function checkPlanReferences(plan: PlanDefinition): Issue[] {
   const issues: Issue[] = [];
   const people = duplicates(plan.people, 'people', issues);
+  const identities = new Map<string, number>();
+  plan.people.forEach((p, i) => {
+    const identity = directoryIdOf(p);
+    const first = identities.get(identity);
+    if (first !== undefined && first !== i) {
+      issues.push({ path: ['people', i, 'ref'], message: `people[${first}] is already directory person "${identity}"` });
+    }
+    identities.set(identity, first ?? i);
+  });
   const units = duplicates(plan.units, 'units', issues);
   const areas = duplicates(plan.areas, 'areas', issues);
   duplicates(plan.tasks, 'tasks', issues);

@@ -20,7 +20,7 @@
  */
 import { DateTime } from 'luxon';
 import type { Text } from './i18n.js';
-import type { Principal } from './permissions.js';
+import { checkReadPlan, meIn, type Principal } from './permissions.js';
 import type { PlanDefinition, RungActionT, TaskDefinition } from './plan.schema.js';
 import type { RecordEntry, TaskRecord } from './record.js';
 import { resolvePlanDate } from './time.js';
@@ -142,8 +142,8 @@ export interface AccountabilityReport {
 // ---- who may read it ------------------------------------------------------------
 
 const REPORT_RULE: Text = {
-  zh: '督导结果仅供领导小组及其办公室、责任领导和管理员查看',
-  en: 'Supervision results are for the leadership group and its office, responsible leaders and admins',
+  zh: '督导结果仅供领导小组及其办公室、责任领导查看',
+  en: 'Supervision results are for the leadership group and its office and responsible leaders',
 };
 
 /**
@@ -154,12 +154,14 @@ const REPORT_RULE: Text = {
  * the 通报 is a draft until the leadership group publishes it.
  */
 export function checkReadReport(p: Principal, plan: PlanDefinition): Text | null {
-  if (p.kind !== 'person') return null;
-  if (p.planId !== plan.id) return REPORT_RULE;
+  if (p.kind === 'system') return null;
+  if (p.kind !== 'person') return checkReadPlan(p, plan) === null ? null : REPORT_RULE;
+  const me = meIn(p, plan);
+  if (me === null) return REPORT_RULE;
   const g = plan.leadershipGroup;
   const leaders = new Set([g.leader, ...g.deputies, ...g.members, ...(g.office.director ? [g.office.director] : []), ...g.office.members]);
   for (const t of plan.tasks) leaders.add(t.responsibleLeader);
-  return leaders.has(p.personId) ? null : REPORT_RULE;
+  return leaders.has(me) ? null : REPORT_RULE;
 }
 
 // ---- periods ----------------------------------------------------------------------

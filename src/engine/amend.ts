@@ -24,7 +24,7 @@ import { PLAN_ENTITY } from '../store/keys.js';
 import { historyEntry, newStamp, type Change, type Outcome, type Write } from './commit.js';
 import type { EngineCore } from './core.js';
 import { entityFields, initialTaskSnapshot, planBoundaries, planStage, taskDeadline, taskIndexes, type StoredTask } from './entity.js';
-import { parsePlanDefinition } from './plans.js';
+import { admitToDirectory, keepOrganisation, parsePlanDefinition } from './plans.js';
 import type { ScheduledTimer } from './scheduler.js';
 import { acceptedEvents, stepPlan, stepTask } from './step.js';
 import { taskWrite } from './tasks.js';
@@ -194,6 +194,8 @@ export async function amendPlan(
       reason = derived.reason;
       ownNotices.push(...derived.notices);
     } else next = given!;
+    keepOrganisation(next, options.derive ? next : input, old);
+    await admitToDirectory(core, next, by, !options.dryRun);
     const { diff, problems } = diffPlans(old, next, at, options.migratePolicy);
     if (problems.length > 0)
       throw new InvalidInputError(problems, { zh: '修订有误，方案未作任何更改', en: 'The amendment is invalid; nothing was changed' });

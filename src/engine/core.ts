@@ -8,6 +8,7 @@ import type { Keys, PlanKeys } from '../store/keys.js';
 import type { Committer } from './commit.js';
 import type { Definitions } from './definitions.js';
 import type { StoredTask } from './entity.js';
+import type { PlanDirectory } from './plan-directory.js';
 import type { EntityReader } from './reader.js';
 import type { TimerScheduler } from './scheduler.js';
 import type { StepResult, TaskEmitted, TaskSnapshot, TimerEvent } from './step.js';
@@ -22,6 +23,8 @@ export interface EngineCore {
   lateAfterMs: number;
   log: ((line: string) => void) | undefined;
   defs: Definitions;
+  /** The directory plans are admitted to; absent, plans carry their own people. */
+  directory: PlanDirectory | undefined;
   reader: EntityReader;
   commit: Committer;
   pk(planId: string): PlanKeys;

@@ -6,7 +6,7 @@
 import { actorLabel, checkCreatePlan, checkPlanEvent, checkRunPlan, ruleText, type Principal } from '../domain/permissions.js';
 import { planNotices, taskNoticeFacts, type NoticeFacts } from '../domain/notices.js';
 import type { PlanCommandInput } from '../domain/commands.schema.js';
-import { PlanDefinitionSchema, type PlanDefinition } from '../domain/plan.schema.js';
+import { organisationOf, PlanDefinitionSchema, type PlanDefinition } from '../domain/plan.schema.js';
 import { AlreadyExistsError, EventNotAcceptedError, ForbiddenError, InvalidInputError } from '../errors.js';
 import { Batch } from '../store/batch.js';
 import { PLAN_ENTITY, type PlanKeys } from '../store/keys.js';
@@ -28,11 +28,47 @@ export function parsePlanDefinition(input: unknown): PlanDefinition {
   return parsed.data;
 }
 
+/** An office's new plan belongs to the office's organisation unless it names one (which must then be the same). */
+function withOwnOrganisation(input: unknown, by: Principal): unknown {
+  if (by.kind !== 'office' || typeof input !== 'object' || input === null || Array.isArray(input)) return input;
+  return 'organisation' in input ? input : { ...input, organisation: by.org };
+}
+
+/**
+ * A new definition of an existing plan stays in the plan's organisation: one that
+ * names none is given it, one that names another is refused.
+ */
+export function keepOrganisation(def: PlanDefinition, input: unknown, old: PlanDefinition): void {
+  const named = typeof input === 'object' && input !== null && 'organisation' in input;
+  if (!named) def.organisation = organisationOf(old);
+  else if (def.organisation !== organisationOf(old)) {
+    throw new InvalidInputError([
+      { path: 'organisation', message: `is "${def.organisation}" but the plan belongs to "${organisationOf(old)}": a plan cannot move` },
+    ]);
+  }
+}
+
+/**
+ * Checks a definition's people and units against the directory (400 listing every
+ * problem, nothing stored) and, with `register`, records the new ones there.
+ */
+export async function admitToDirectory(core: EngineCore, def: PlanDefinition, by: Principal, register: boolean): Promise<void> {
+  const problems = (await core.directory?.admit(def, actorLabel(by), { register })) ?? [];
+  if (problems.length > 0) {
+    throw new InvalidInputError(problems, {
+      zh: '方案中的人员或科室与通讯录不符，未保存',
+      en: 'The plan\'s people or units disagree with the directory; nothing was stored',
+    });
+  }
+}
+
 /** Validates and stores a new plan as a draft (all or nothing); publishes it if asked. */
 export async function createPlan(core: EngineCore, input: unknown, by: Principal, options: { publish?: boolean } = {}): Promise<Outcome> {
-  const rule = checkCreatePlan(by);
+  if (checkCreatePlan(by) !== null) throw new ForbiddenError(ruleText(checkCreatePlan(by)!));
+  const def = parsePlanDefinition(withOwnOrganisation(input, by));
+  const rule = checkCreatePlan(by, def.organisation);
   if (rule) throw new ForbiddenError(ruleText(rule));
-  const def = parsePlanDefinition(input);
+  await admitToDirectory(core, def, by, true);
   const pk = core.pk(def.id);
   const at = core.now();
   // Listed first and filtered on read: a plan id in the list whose plan never
@@ -61,6 +97,8 @@ export async function replaceDraft(core: EngineCore, planId: string, input: unkn
     if (planStage(plan.snap) !== 'draft') {
       throw new EventNotAcceptedError('plan.replace', planStage(plan.snap), acceptedEvents(plan.snap));
     }
+    keepOrganisation(def, input, old);
+    await admitToDirectory(core, def, by, true);
     const oldTasks = await core.reader.loadTasks(planId, await core.reader.taskIds(planId));
     const batch = new Batch().expectVersion(pk.plan, plan.ver, plan.cas);
     for (const t of oldTasks) {

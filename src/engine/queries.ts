@@ -5,7 +5,7 @@
 import { describeChain } from '../domain/chain.js';
 import { taskRecord } from '../domain/record.js';
 import { renderNotice, type NoticeFacts } from '../domain/notices.js';
-import type { Principal } from '../domain/permissions.js';
+import { checkReadPlan, meIn, type Principal } from '../domain/permissions.js';
 import { isoInZone } from '../domain/time.js';
 import { ForbiddenError, NotFoundError } from '../errors.js';
 import { Batch } from '../store/batch.js';
@@ -40,13 +40,33 @@ export class Queries {
     return this.engine.redis;
   }
 
-  async listPlans(principal: Principal) {
+  /**
+   * The plans `principal` may read, with the plan-local id they act as in each: a
+   * person's plans are those that name them; an office's, its organisation's; an
+   * admin runs the server and reads none.
+   */
+  async readablePlans(principal: Principal): Promise<{ def: PlanDefinition; me: string | null }[]> {
+    if (principal.kind === 'admin') return [];
     const ids = await this.redis.zrange(this.engine.keys.plans, '0', '-1');
-    const visible = principal.kind === 'person' ? ids.filter((id) => id === principal.planId) : ids;
-    const out = [];
-    for (const id of visible) {
+    const out: { def: PlanDefinition; me: string | null }[] = [];
+    for (const id of ids) {
+      let def: PlanDefinition;
       try {
-        out.push(await this.planSummary(id));
+        def = await this.engine.currentDefinition(id);
+      } catch (err) {
+        if (err instanceof NotFoundError) continue;
+        throw err;
+      }
+      if (checkReadPlan(principal, def) === null) out.push({ def, me: meIn(principal, def) });
+    }
+    return out;
+  }
+
+  async listPlans(principal: Principal) {
+    const out = [];
+    for (const { def } of await this.readablePlans(principal)) {
+      try {
+        out.push(await this.planSummary(def.id));
       } catch (err) {
         if (!(err instanceof NotFoundError)) throw err;
       }
@@ -215,6 +235,27 @@ export class Queries {
     return (await this.notices(planId, ids))
       .map((n) => ({ ...n, acknowledged: n.acknowledgements[personId] !== undefined }))
       .sort((a, b) => b.createdAt - a.createdAt);
+  }
+
+  /**
+   * A directory person's notices across every plan they are in, newest first, each
+   * with the plan it belongs to.
+   */
+  async personInbox(principal: Extract<Principal, { kind: 'person' }>, options: { open?: boolean } = {}) {
+    const all = [];
+    for (const { def, me } of await this.readablePlans(principal)) {
+      if (me === null) continue;
+      for (const n of await this.inbox(def.id, me, options)) all.push({ planTitle: def.title, ...n });
+    }
+    return all.sort((a, b) => b.createdAt - a.createdAt);
+  }
+
+  /** The plan a notice of this person's belongs to, or null. */
+  async planOfNotice(principal: Extract<Principal, { kind: 'person' }>, noticeId: string): Promise<{ planId: string; me: string } | null> {
+    for (const { def, me } of await this.readablePlans(principal)) {
+      if (me !== null && (await this.redis.zscore(this.engine.pk(def.id).inbox(me), noticeId)) !== null) return { planId: def.id, me };
+    }
+    return null;
   }
 
   /** Acknowledges receipt. It does not close anything: only acceptance stops a ladder. */

@@ -3,10 +3,12 @@
  */
 import express, { type Express } from 'express';
 import type { TokenStore } from '../auth/tokens.js';
+import type { Directory } from '../directory/store.js';
 import type { Engine } from '../engine/engine.js';
 import type { Queries } from '../engine/queries.js';
 import { NotFoundError } from '../errors.js';
 import { authenticate } from './auth.js';
+import { directoryRouter } from './directory.router.js';
 import { errorHandler } from './errors.js';
 import { inboxRouter } from './inbox.router.js';
 import { openApiDocument } from './openapi.js';
@@ -23,9 +25,23 @@ export interface AppDeps {
   engine: Engine;
   queries: Queries;
   tokens: TokenStore;
+  /** Organisations and people; absent, tokens and accounts take any organisation id (tests of the HTTP layer alone). */
+  directory?: Directory;
   log?: (line: string) => void;
   /** Extra routes mounted at / before the 404 (the web workspace). */
   extend?: (app: Express) => void;
+}
+
+function organisationLookup(dir: Directory) {
+  return { exists: async (org: string) => (await dir.getOrg(org)) !== null };
+}
+
+function signInNames(dir: Directory) {
+  return {
+    personName: async (id: string) => (await dir.getPerson(id))?.name ?? null,
+    personOrganisation: async (id: string) => (await dir.getPerson(id))?.org ?? null,
+    organisationName: async (org: string) => (await dir.getOrg(org))?.name ?? null,
+  };
 }
 
 export function createApp(deps: AppDeps): Express {
@@ -55,15 +71,17 @@ export function createApp(deps: AppDeps): Express {
   // Everything under these needs Redis; the web workspace's static files do not.
   app.use(['/api/v1', '/web-api'], requireRedis(deps.engine.redis));
   // Signing in needs no credential; everything else under /api/v1 does.
-  app.use('/api/v1', sessionRouter(deps.engine, deps.tokens));
+  const organisations = deps.directory ? organisationLookup(deps.directory) : undefined;
+  app.use('/api/v1', sessionRouter(deps.tokens, deps.directory ? signInNames(deps.directory) : undefined));
   const api = express.Router();
   api.use(authenticate(deps.tokens));
-  api.use(tokensRouter(deps.engine, deps.tokens));
-  api.use(accountsRouter(deps.engine, deps.tokens));
+  api.use(tokensRouter(deps.engine, deps.tokens, organisations));
+  api.use(accountsRouter(deps.engine, deps.tokens, organisations));
   api.use(plansRouter(deps.engine, deps.queries));
   api.use(personnelRouter(deps.engine));
   api.use(reportsRouter(deps.engine));
   api.use(inboxRouter(deps.queries));
+  if (deps.directory) api.use(directoryRouter(deps.directory));
   app.use('/api/v1', api);
   deps.extend?.(app);
 

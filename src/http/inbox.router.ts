@@ -1,7 +1,7 @@
 import { Router, type Response } from 'express';
 import { z } from 'zod';
 import type { Queries } from '../engine/queries.js';
-import { InvalidInputError } from '../errors.js';
+import { InvalidInputError, NotFoundError } from '../errors.js';
 import { principalOf } from './auth.js';
 import { parse } from './parse.js';
 
@@ -17,7 +17,7 @@ function person(res: Response) {
   const p = principalOf(res);
   if (p.kind !== 'person') {
     throw new InvalidInputError([{ path: 'authorization', message: 'an inbox belongs to a person: use a person token' }], {
-      zh: '收件箱属于方案中的个人，请使用个人令牌',
+      zh: '收件箱属于个人：请以本人账号登录或使用个人令牌',
       en: 'An inbox belongs to a person of a plan; use a person token',
     });
   }
@@ -29,11 +29,15 @@ export function inboxRouter(queries: Queries): Router {
   r.get('/inbox', async (req, res) => {
     const me = person(res);
     const { open } = parse(InboxQuery, req.query, 'query');
-    res.json({ planId: me.planId, personId: me.personId, notices: await queries.inbox(me.planId, me.personId, { open }) });
+    res.json({ personId: me.personId, notices: await queries.personInbox(me, { open }) });
   });
   r.post('/inbox/:noticeId/ack', async (req, res) => {
     const me = person(res);
-    res.json(await queries.acknowledge(me.planId, me.personId, req.params.noticeId));
+    const found = await queries.planOfNotice(me, req.params.noticeId);
+    if (!found) {
+      throw new NotFoundError({ zh: `收件箱中没有通知 ${req.params.noticeId}`, en: `No notice ${req.params.noticeId} in your inbox` });
+    }
+    res.json(await queries.acknowledge(found.planId, found.me, req.params.noticeId));
   });
   return r;
 }

@@ -1,12 +1,13 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { PlanCommandSchema, TaskCommandSchema } from '../domain/commands.schema.js';
-import { checkReadPlan, checkRunPlan, ruleText, type Principal } from '../domain/permissions.js';
+import { checkRunPlan, ruleText } from '../domain/permissions.js';
 import type { Engine } from '../engine/engine.js';
 import type { Queries } from '../engine/queries.js';
 import { ForbiddenError } from '../errors.js';
 import { principalOf } from './auth.js';
 import { parse } from './parse.js';
+import { readablePlan } from './plan-access.js';
 
 export const TaskListQuery = z.object({
   state: z.string().optional(),
@@ -38,16 +39,6 @@ export const CreatePlanQuery = z.object({
     .optional(),
 });
 
-/**
- * A person of another plan is refused before anything of this plan is looked up, on
- * reads and writes alike: the same 403 whether a task exists or not, so answers do
- * not tell which plan and task ids exist.
- */
-function mayRead(p: Principal, planId: string) {
-  const rule = checkReadPlan(p, planId);
-  if (rule) throw new ForbiddenError(ruleText(rule));
-}
-
 export function plansRouter(engine: Engine, queries: Queries): Router {
   const r = Router();
 
@@ -62,18 +53,18 @@ export function plansRouter(engine: Engine, queries: Queries): Router {
   });
 
   r.get('/plans/:planId', async (req, res) => {
-    mayRead(principalOf(res), req.params.planId);
+    await readablePlan(engine, principalOf(res), req.params.planId);
     res.json(await queries.planDetail(req.params.planId));
   });
 
   r.put('/plans/:planId', async (req, res) => {
-    mayRead(principalOf(res), req.params.planId);
+    await readablePlan(engine, principalOf(res), req.params.planId);
     await engine.replaceDraft(req.params.planId, req.body, principalOf(res));
     res.json(await queries.planSummary(req.params.planId));
   });
 
   r.post('/plans/:planId/amendments', async (req, res) => {
-    mayRead(principalOf(res), req.params.planId);
+    await readablePlan(engine, principalOf(res), req.params.planId);
     const body = parse(AmendmentBody, req.body, 'body');
     const outcome = await engine.amendPlan(req.params.planId, body.plan, principalOf(res), {
       reason: body.reason,
@@ -84,31 +75,31 @@ export function plansRouter(engine: Engine, queries: Queries): Router {
   });
 
   r.post('/plans/:planId/events', async (req, res) => {
-    mayRead(principalOf(res), req.params.planId);
+    await readablePlan(engine, principalOf(res), req.params.planId);
     const command = parse(PlanCommandSchema, req.body, 'body');
     const outcome = await engine.planEvent(req.params.planId, command, principalOf(res));
     res.json({ ...outcome, plan: await queries.planSummary(req.params.planId) });
   });
 
   r.get('/plans/:planId/history', async (req, res) => {
-    mayRead(principalOf(res), req.params.planId);
+    await readablePlan(engine, principalOf(res), req.params.planId);
     await engine.loadPlan(req.params.planId);
     res.json({ history: await queries.history(req.params.planId) });
   });
 
   r.get('/plans/:planId/tasks', async (req, res) => {
-    mayRead(principalOf(res), req.params.planId);
+    await readablePlan(engine, principalOf(res), req.params.planId);
     const filter = parse(TaskListQuery, req.query, 'query');
     res.json({ tasks: await queries.listTasks(req.params.planId, filter) });
   });
 
   r.get('/plans/:planId/tasks/:taskId', async (req, res) => {
-    mayRead(principalOf(res), req.params.planId);
+    await readablePlan(engine, principalOf(res), req.params.planId);
     res.json(await queries.task(req.params.planId, req.params.taskId));
   });
 
   r.post('/plans/:planId/tasks/:taskId/events', async (req, res) => {
-    mayRead(principalOf(res), req.params.planId);
+    await readablePlan(engine, principalOf(res), req.params.planId);
     const command = parse(TaskCommandSchema, req.body, 'body');
     const outcome = await engine.taskEvent(req.params.planId, req.params.taskId, command, principalOf(res));
     res.json({ ...outcome, task: await queries.task(req.params.planId, req.params.taskId) });
@@ -116,15 +107,14 @@ export function plansRouter(engine: Engine, queries: Queries): Router {
 
   /** The trail's hash chain checked end to end (office and admin: it names entries by content). */
   r.get('/plans/:planId/audit', async (req, res) => {
-    mayRead(principalOf(res), req.params.planId);
-    const { def } = await engine.loadPlan(req.params.planId);
+    const def = await readablePlan(engine, principalOf(res), req.params.planId);
     const rule = checkRunPlan(principalOf(res), def);
     if (rule) throw new ForbiddenError(ruleText(rule));
     res.json(await engine.verifyTrail(req.params.planId));
   });
 
   r.get('/plans/:planId/notices/:noticeId', async (req, res) => {
-    mayRead(principalOf(res), req.params.planId);
+    await readablePlan(engine, principalOf(res), req.params.planId);
     res.json(await queries.notice(req.params.planId, req.params.noticeId));
   });
 

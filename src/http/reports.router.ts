@@ -8,7 +8,7 @@
 import { Router } from 'express';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
-import { checkReadPlan, ruleText, type Principal } from '../domain/permissions.js';
+import type { Principal } from '../domain/permissions.js';
 import type { PlanDefinition } from '../domain/plan.schema.js';
 import { taskRecord, type RecordEntry } from '../domain/record.js';
 import {
@@ -28,6 +28,7 @@ import { planStage, taskState } from '../engine/entity.js';
 import { ForbiddenError, InvalidInputError } from '../errors.js';
 import { principalOf } from './auth.js';
 import { parse } from './parse.js';
+import { readablePlan } from './plan-access.js';
 
 const ReportDate = z
   .string()
@@ -85,9 +86,7 @@ export async function readReportInputs(engine: Engine, planId: string, now: numb
 
 /** Refuses a person of another plan before anything is read, then anyone the report is not for. */
 export async function mayReadReport(engine: Engine, p: Principal, planId: string): Promise<void> {
-  const rule = checkReadPlan(p, planId);
-  if (rule) throw new ForbiddenError(ruleText(rule));
-  const def = await engine.currentDefinition(planId);
+  const def = await readablePlan(engine, p, planId);
   const refusal = checkReadReport(p, def);
   if (refusal) throw new ForbiddenError(refusal);
 }

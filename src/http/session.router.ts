@@ -13,14 +13,12 @@
  */
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
-import type { Account } from '../auth/accounts.js';
 import { cookie, CSRF_COOKIE, SESSION_COOKIE } from '../auth/cookies.js';
 import { authOf } from '../auth/index.js';
 import { normaliseLogin } from '../auth/logins.js';
 import { REMEMBERED_SESSION_TTL_MS, SESSION_TTL_MS } from '../auth/sessions.js';
 import type { CredentialPrincipal, TokenStore } from '../auth/tokens.js';
 import { sha256 } from '../auth/secrets.js';
-import type { Engine } from '../engine/engine.js';
 import { NotFoundError, UnauthenticatedError } from '../errors.js';
 import { authenticate, principalOf, sessionIdOf, sessionOf } from './auth.js';
 import { parse } from './parse.js';
@@ -40,7 +38,14 @@ const BAD_LINK = {
 
 const ipOf = (req: Request): string => req.ip ?? req.socket.remoteAddress ?? 'unknown';
 
-export function sessionRouter(engine: Engine, tokens: TokenStore): Router {
+/** Names the sign-in page shows for an account: the directory's. */
+export interface SignInNames {
+  personName(personId: string): Promise<string | null>;
+  personOrganisation(personId: string): Promise<string | null>;
+  organisationName(org: string): Promise<string | null>;
+}
+
+export function sessionRouter(tokens: TokenStore, names?: SignInNames): Router {
   const { sessions, accounts, guard } = authOf(tokens);
   const r = Router();
 
@@ -53,7 +58,6 @@ export function sessionRouter(engine: Engine, tokens: TokenStore): Router {
     res.json({ principal, csrf });
   }
 
-  const personOf = (a: Account): CredentialPrincipal => ({ kind: 'person', planId: a.planId, personId: a.personId });
 
   r.post('/session', async (req, res) => {
     const body = parse(SignInBody, req.body, 'body');
@@ -93,15 +97,17 @@ export function sessionRouter(engine: Engine, tokens: TokenStore): Router {
       ...(account ? {} : { reason: known ? 'password' : 'unknown' }),
     });
     if (!account) throw new UnauthenticatedError(BAD_PASSWORD);
-    await startSession(req, res, personOf(account), account.id, body.remember);
+    await startSession(req, res, account.principal, account.id, body.remember);
   });
 
   r.get('/session/link/:secret', async (req, res) => {
     const account = await accounts.peekLink(req.params.secret);
     if (!account) throw new NotFoundError(BAD_LINK);
-    const { def } = await engine.loadPlan(account.planId);
-    const person = def.people.find((p) => p.id === account.personId);
-    res.json({ planTitle: def.title, name: person?.name ?? account.personId, logins: account.logins });
+    const p = account.principal;
+    const name = p.kind === 'person' ? ((await names?.personName(p.personId)) ?? p.personId) : p.name;
+    const org = p.kind === 'person' ? await names?.personOrganisation(p.personId) : p.org;
+    const organisation = org ? ((await names?.organisationName(org)) ?? org) : null;
+    res.json({ name, organisation, office: p.kind === 'office', logins: account.logins });
   });
 
   r.post('/session/link', async (req, res) => {
@@ -119,7 +125,7 @@ export function sessionRouter(engine: Engine, tokens: TokenStore): Router {
     });
     if (!account) throw new UnauthenticatedError(BAD_LINK);
     await sessions.endAll(account.id);
-    await startSession(req, res, personOf(account), account.id, body.remember);
+    await startSession(req, res, account.principal, account.id, body.remember);
   });
 
   const signedIn = authenticate(tokens);

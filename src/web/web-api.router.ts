@@ -10,9 +10,10 @@
 import express, { Router, type Request } from 'express';
 import { z } from 'zod';
 import { taskMachine } from '../../machines/index.js';
-import { actorLabel, checkReadPlan, checkTaskEvent, ruleText, type Principal } from '../domain/permissions.js';
+import { actorLabel, checkTaskEvent, ruleText, type Principal } from '../domain/permissions.js';
 import { ForbiddenError, InvalidInputError, NotFoundError } from '../errors.js';
 import { authenticate, principalOf } from '../http/auth.js';
+import { readablePlan } from '../http/plan-access.js';
 import { exportLimiters, type ExportLimits } from '../http/security.js';
 import type { Runtime } from '../runtime.js';
 import { FileStore, MAX_FILE_BYTES, MAX_FILES_PER_TASK } from './files.js';
@@ -33,11 +34,6 @@ const ActionsQuery = z.object({
     .transform((s) => [...new Set(s.split(',').filter(Boolean))])
     .pipe(z.array(z.string().max(40)).min(1).max(500)),
 });
-
-function mayRead(p: Principal, planId: string): void {
-  const rule = checkReadPlan(p, planId);
-  if (rule) throw new ForbiddenError(ruleText(rule));
-}
 
 /** `?lang=en` asks for English; everything else reads Chinese. */
 function langOf(query: unknown): 'zh' | 'en' {
@@ -87,7 +83,7 @@ export function webApiRouter(runtime: Runtime, limits: ExportLimits = exportLimi
   r.use(authenticate(runtime.tokens));
 
   r.get('/plans/:planId/overview', async (req, res) => {
-    mayRead(principalOf(res), req.params.planId);
+    await readablePlan(runtime.engine, principalOf(res), req.params.planId);
     const { plan, def } = await engine.loadPlan(req.params.planId);
     const tasks = await queries.listTasks(req.params.planId);
     // Whether an accepted task's submission came in after its deadline is in its context, not its view.
@@ -122,7 +118,7 @@ export function webApiRouter(runtime: Runtime, limits: ExportLimits = exportLimi
   r.get('/plans/:planId/desk', async (req, res) => {
     const me = principalOf(res);
     const { planId } = req.params;
-    mayRead(me, planId);
+    await readablePlan(runtime.engine, me, planId);
     const candidates = (await queries.listTasks(planId, { open: true })).filter(
       (t) => t.supervision === 'withReviewer' || t.extension === 'pending',
     );
@@ -143,7 +139,7 @@ export function webApiRouter(runtime: Runtime, limits: ExportLimits = exportLimi
 
   r.get('/plans/:planId/actions', async (req, res) => {
     const me = principalOf(res);
-    mayRead(me, req.params.planId);
+    await readablePlan(runtime.engine, me, req.params.planId);
     const ids = ActionsQuery.safeParse(req.query);
     if (!ids.success)
       throw badInput('tasks', 'tasks must list 1–500 task ids, comma-separated', 'tasks 参数须列出 1–500 个任务编号，以逗号分隔');
@@ -187,13 +183,13 @@ export function webApiRouter(runtime: Runtime, limits: ExportLimits = exportLimi
   });
 
   r.get('/plans/:planId/tasks/:taskId/files', async (req, res) => {
-    mayRead(principalOf(res), req.params.planId);
+    await readablePlan(runtime.engine, principalOf(res), req.params.planId);
     const base = `${req.protocol}://${req.get('host')}/web-api/files/${encodeURIComponent(req.params.planId)}`;
     res.json({ files: (await files.list(req.params.planId, req.params.taskId)).map((f) => ({ ...f, url: `${base}/${f.id}` })) });
   });
 
   r.get('/files/:planId/:fileId', async (req, res) => {
-    mayRead(principalOf(res), req.params.planId);
+    await readablePlan(runtime.engine, principalOf(res), req.params.planId);
     const file = await files.get(req.params.planId, req.params.fileId);
     if (!file) throw new NotFoundError({ zh: '没有这个文件', en: 'No such file' });
     // Always a download, never rendered here: an uploaded page must not run on this origin.
@@ -208,7 +204,7 @@ export function webApiRouter(runtime: Runtime, limits: ExportLimits = exportLimi
 
   r.get('/plans/:planId/ledger.xlsx', limits.xlsx);
   r.get('/plans/:planId/ledger.xlsx', async (req, res) => {
-    mayRead(principalOf(res), req.params.planId);
+    await readablePlan(runtime.engine, principalOf(res), req.params.planId);
     const { planId } = req.params;
     const { def } = await engine.loadPlan(planId);
     const ids = (await queries.listTasks(planId)).map((t) => t.id);
@@ -226,7 +222,7 @@ export function webApiRouter(runtime: Runtime, limits: ExportLimits = exportLimi
 
   r.get('/plans/:planId/notices/:noticeId/print', limits.print);
   r.get('/plans/:planId/notices/:noticeId/print', async (req, res) => {
-    mayRead(principalOf(res), req.params.planId);
+    await readablePlan(runtime.engine, principalOf(res), req.params.planId);
     const notice = await queries.notice(req.params.planId, req.params.noticeId);
     const { def } = await engine.loadPlan(req.params.planId);
     res.type('html').send(renderNoticePage(notice, def, langOf(req.query)));

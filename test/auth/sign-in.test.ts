@@ -27,7 +27,7 @@ describe('sign-in', () => {
     rt = await webRuntime();
     s = await seedScenario(rt);
     call = client(rt.port!);
-    office = await rt.tokens.issue({ kind: 'office', name: '陈静' });
+    office = await rt.tokens.issue({ kind: 'office', name: '陈静', org: 'default' });
     admin = await rt.tokens.issue({ kind: 'admin' });
   });
   afterAll(() => rt?.close());
@@ -82,7 +82,7 @@ describe('sign-in', () => {
     expect((await send(b, 'POST', '/api/v1/session/link', { body: { secret, password: 'short' } })).status).toBe(400);
     const used = await send(b, 'POST', '/api/v1/session/link', { body: { secret, password: 'wang-password-1' } });
     expect(used.status).toBe(200);
-    expect(used.json.principal).toEqual({ kind: 'person', planId: s.planId, personId: 'p-wang' });
+    expect(used.json.principal).toEqual({ kind: 'person', personId: 'p-wang' });
     expect((await send(b, 'GET', '/api/v1/me')).json.principal.personId).toBe('p-wang');
 
     const again = await send(browser(), 'POST', '/api/v1/session/link', { body: { secret, password: 'someone-elses-1' } });
@@ -102,7 +102,7 @@ describe('sign-in', () => {
     expect(csrf).not.toMatch(/HttpOnly/);
     expect(res.json.csrf).toBe(b.csrf());
     const me = await send(b, 'GET', '/api/v1/me');
-    expect(me.json.principal).toEqual({ kind: 'person', planId: s.planId, personId: 'p-wang' });
+    expect(me.json.principal).toEqual({ kind: 'person', personId: 'p-wang' });
     expect((await send(b, 'GET', `/web-api/plans/${s.planId}/overview`)).status).toBe(200);
     // The email works as well as the phone number.
     expect((await signIn('WANG@example.org', 'wang-password-1')).res.status).toBe(200);
@@ -120,7 +120,7 @@ describe('sign-in', () => {
     expect((await send(b, 'POST', `/web-api/plans/${s.planId}/tasks/t1/files`, { csrf: null })).status).toBe(403);
     const minted = await send(b, 'POST', '/api/v1/tokens', { body: { kind: 'self', label: '夜间导出', expiresInDays: 7 } });
     expect(minted.status).toBe(201);
-    expect(minted.json.principal).toEqual({ kind: 'person', planId: s.planId, personId: 'p-wang' });
+    expect(minted.json.principal).toEqual({ kind: 'person', personId: 'p-wang' });
   });
 
   it('sign-out ends the session on the server: the old cookie no longer works', async () => {
@@ -183,7 +183,7 @@ describe('sign-in', () => {
     expect((await call('GET', '/api/v1/me', { token })).status).toBe(401);
     expect((await send(b, 'GET', '/api/v1/tokens')).json.tokens.map((t: { label: string }) => t.label)).toEqual(['', '夜间导出']);
 
-    const shortLived = await rt.tokens.issue({ kind: 'person', planId: s.planId, personId: 'p-wang' }, { label: 'brief', ttlMs: 300 });
+    const shortLived = await rt.tokens.issue({ kind: 'person', personId: 'p-wang' }, { label: 'brief', ttlMs: 300 });
     expect((await call('GET', '/api/v1/me', { token: shortLived })).status).toBe(200);
     await new Promise((r) => setTimeout(r, 400));
     const expired = await call('GET', '/api/v1/me', { token: shortLived });
@@ -195,7 +195,7 @@ describe('sign-in', () => {
   });
 
   describe('no principal can act as the group leader (p-wang)', () => {
-    const asWang = () => ({ kind: 'person', planId: s.planId, personId: 'p-wang' });
+    const asWang = () => ({ kind: 'person', personId: 'p-wang' });
 
     it('admins, offices, the plan office director and other people may not mint a token in his name', async () => {
       const chen = s.tokens['p-chen']!; // the plan's office director
@@ -209,7 +209,7 @@ describe('sign-in', () => {
       }
       // Office tokens stay with admins, as before.
       expect((await call('POST', '/api/v1/tokens', { token: office, body: { kind: 'self' } })).status).toBe(403);
-      expect((await call('POST', '/api/v1/tokens', { token: admin, body: { kind: 'office', name: '周强' } })).status).toBe(201);
+      expect((await call('POST', '/api/v1/tokens', { token: admin, body: { kind: 'office', name: '周强', org: 'default' } })).status).toBe(201);
     });
 
     it('the office cannot choose his password, nor sign in with a link without choosing a new one', async () => {
@@ -238,7 +238,7 @@ describe('sign-in', () => {
     it('an API token exchanged for a session acts as its own principal, never a person', async () => {
       const b = browser();
       const res = await send(b, 'POST', '/api/v1/session', { body: { token: office } });
-      expect(res.json.principal).toEqual({ kind: 'office', name: '陈静' });
+      expect(res.json.principal).toEqual({ kind: 'office', name: '陈静', org: 'default' });
       const accept = await send(b, 'POST', `/api/v1/plans/${s.planId}/tasks/t1/events`, { body: { type: 'task.accept' } });
       expect(accept.status).toBe(403);
     });

@@ -10,7 +10,7 @@ import { fixturePlan } from '../helpers/plan-fixture.js';
 import { testRuntime } from '../helpers/runtime.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
-const office: Principal = { kind: 'office', name: 'office' };
+const office: Principal = { kind: 'office', name: 'office', org: 'default' };
 let rt: Awaited<ReturnType<typeof testRuntime>> | undefined;
 afterEach(async () => {
   await rt?.close();
@@ -33,7 +33,7 @@ describe('duban audit verify', () => {
       'audited',
       't1',
       { type: 'task.progress', percent: 30, note: '起草中' },
-      { kind: 'person', planId: 'audited', personId: 'p-zhao' },
+      { kind: 'person', personId: 'p-zhao' },
     );
     const env = { DUBAN_PREFIX: rt.prefix, REDIS_URL: rt.url };
     const ok = audit(['verify', 'audited'], env);

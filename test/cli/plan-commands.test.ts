@@ -101,7 +101,7 @@ describe('duban apply', () => {
   let token: string;
   beforeAll(async () => {
     rt = await testRuntime({ api: true });
-    token = await rt.tokens.issue({ kind: 'office', name: '办公室' });
+    token = await rt.tokens.issue({ kind: 'office', name: '办公室', org: 'default' });
   });
   afterAll(() => rt.close());
 

@@ -330,13 +330,16 @@ describe('the semester report', () => {
 
 describe('who may read the report', () => {
   const plan = planOf({ t1: 10, t2: 10, t3: 10 });
-  const person = (personId: string, planId = 'rpt') => ({ kind: 'person' as const, planId, personId });
-  it('the office, admins, the leadership group and responsible leaders; no department head or responsible person', () => {
-    expect(checkReadReport({ kind: 'office', name: '陈静' }, plan)).toBeNull();
-    expect(checkReadReport({ kind: 'admin' }, plan)).toBeNull();
+  const person = (personId: string) => ({ kind: 'person' as const, personId });
+  it("the plan organisation's office, the leadership group and responsible leaders; no department head, responsible person, admin or other office", () => {
+    expect(checkReadReport({ kind: 'office', name: '陈静', org: 'default' }, plan)).toBeNull();
+    expect(checkReadReport({ kind: 'office', name: '周', org: 'school-2' }, plan)).not.toBeNull();
+    // Admins run the server, not the work: the results of a plan are not theirs to read.
+    expect(checkReadReport({ kind: 'admin' }, plan)).not.toBeNull();
     for (const id of ['p-wang', 'p-li', 'p-sun', 'p-chen']) expect(checkReadReport(person(id), plan)).toBeNull();
     expect(checkReadReport(person('p-zhang'), plan)?.zh).toContain('领导小组');
     expect(checkReadReport(person('p-zhao'), plan)).not.toBeNull();
-    expect(checkReadReport(person('p-wang', 'other'), plan)).not.toBeNull();
+    // Someone the plan does not name, whoever they are elsewhere.
+    expect(checkReadReport(person('p-stranger'), plan)).not.toBeNull();
   });
 });

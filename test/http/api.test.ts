@@ -20,7 +20,7 @@ describe('HTTP API', () => {
     rt = await testRuntime({ api: true });
     call = client(rt.port!);
     admin = (await rt.tokens.ensureAdmin())!;
-    const issued = await call('POST', '/api/v1/tokens', { token: admin, body: { kind: 'office', name: '陈静' } });
+    const issued = await call('POST', '/api/v1/tokens', { token: admin, body: { kind: 'office', name: '陈静', org: 'default' } });
     expect(issued.status).toBe(201);
     office = issued.json.token;
   });
@@ -65,11 +65,17 @@ describe('HTTP API', () => {
     expect(res.json.error.code).toBe('bad_request');
   });
 
-  it('lets only the office or an admin create plans', async () => {
-    const person = await rt.tokens.issue({ kind: 'person', planId: 'api-plan', personId: 'p-zhao' });
+  it("lets only an organisation's office create plans, and only its own organisation's", async () => {
+    const person = await rt.tokens.issue({ kind: 'person', personId: 'p-zhao' });
     const res = await call('POST', '/api/v1/plans', { token: person, body: plan });
     expect(res.status).toBe(403);
-    expect(res.json.error.message_en).toBe('Only the leadership group office or an admin may create plans');
+    expect(res.json.error.message).toBe('只有单位的领导小组办公室可以创建方案（管理员只管理服务器、单位和办公室账号）');
+    // Admins run the server, not the work.
+    expect((await call('POST', '/api/v1/plans', { token: admin, body: plan })).status).toBe(403);
+    const elsewhere = await call('POST', '/api/v1/plans', { token: office, body: { ...plan, organisation: 'school-2' } });
+    expect(elsewhere.status).toBe(403);
+    expect(elsewhere.json.error.message).toBe('办公室只能为本单位创建和管理方案');
+    expect((await call('GET', '/api/v1/plans/api-plan', { token: office })).status).toBe(404);
   });
 
   it('creates, refuses a duplicate, publishes; nobody may mint a token for another person', async () => {
@@ -83,13 +89,13 @@ describe('HTTP API', () => {
     expect(published.json.plan.pendingTimers).toHaveLength(1);
     // Person tokens come from the internal path here (each person would mint their own, signed in).
     for (const p of ['p-zhao', 'p-zhang', 'p-li', 'p-wang', 'p-zhou', 'p-sun'])
-      tok[p] = await rt.tokens.issue({ kind: 'person', planId: 'api-plan', personId: p });
+      tok[p] = await rt.tokens.issue({ kind: 'person', personId: p });
     for (const by of [admin, office]) {
-      const r = await call('POST', '/api/v1/tokens', { token: by, body: { kind: 'person', planId: 'api-plan', personId: 'p-wang' } });
+      const r = await call('POST', '/api/v1/tokens', { token: by, body: { kind: 'person', personId: 'p-wang' } });
       expect(r.status).toBe(403);
       expect(r.json.error.message).toBe('任何人都不能签发代表他人的凭证：个人令牌只能由本人登录后签发');
     }
-    expect((await call('POST', '/api/v1/tokens', { token: tok['p-zhao'], body: { kind: 'office', name: 'x' } })).status).toBe(403);
+    expect((await call('POST', '/api/v1/tokens', { token: tok['p-zhao'], body: { kind: 'office', name: 'x', org: 'default' } })).status).toBe(403);
   });
 
   it('a published plan is no longer a draft to replace', async () => {
@@ -158,7 +164,7 @@ describe('HTTP API', () => {
   it('returns 404 for unknown plans and tasks, and keeps people to their own plan', async () => {
     expect((await call('GET', '/api/v1/plans/nope', { token: office })).status).toBe(404);
     expect((await call('GET', '/api/v1/plans/api-plan/tasks/nope', { token: office })).status).toBe(404);
-    const other = await rt.tokens.issue({ kind: 'person', planId: 'other-plan', personId: 'x' });
+    const other = await rt.tokens.issue({ kind: 'person', personId: 'x' });
     expect((await call('GET', '/api/v1/plans/api-plan', { token: other })).status).toBe(403);
   });
 
@@ -189,7 +195,10 @@ describe('HTTP API', () => {
     const inbox = (await call('GET', '/api/v1/inbox', { token: tok['p-wang'] })).json;
     expect(inbox.notices.map((n: { kind: string }) => n.kind)).toEqual(['phase']);
     const id = inbox.notices[0].id;
-    expect((await call('POST', `/api/v1/inbox/${id}/ack`, { token: tok['p-zhou'] })).status).toBe(403);
+    // Someone else's notice is not in your inbox, whatever plans you share.
+    const other = await call('POST', `/api/v1/inbox/${id}/ack`, { token: tok['p-zhou'] });
+    expect(other.status).toBe(404);
+    expect(other.json.error.message).toBe(`收件箱中没有通知 ${id}`);
     const acked = await call('POST', `/api/v1/inbox/${id}/ack`, { token: tok['p-wang'] });
     expect(acked.status).toBe(200);
     expect(Object.keys(acked.json.acknowledgements)).toEqual(['p-wang']);

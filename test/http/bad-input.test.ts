@@ -26,13 +26,16 @@ describe('bad input over HTTP', () => {
   beforeAll(async () => {
     rt = await webRuntime();
     call = client(rt.port!);
-    office = await rt.tokens.issue({ kind: 'office', name: '陈静' });
-    for (const planId of ['plan-a', 'plan-b']) {
-      const created = await call('POST', '/api/v1/plans?publish=true', { token: office, body: good(planId) });
+    office = await rt.tokens.issue({ kind: 'office', name: '陈静', org: 'default' });
+    // Plan B names someone plan A does not: 马力 is a person of another plan.
+    const b = good('plan-b');
+    b.people.push({ id: 'p-ma', name: '马力', title: '干事', unit: 'jjb' });
+    for (const body of [good('plan-a'), b]) {
+      const created = await call('POST', '/api/v1/plans?publish=true', { token: office, body });
       expect(created.status).toBe(201);
     }
-    for (const p of ['p-zhao', 'p-zhou', 'p-wang']) tok[p] = await rt.tokens.issue({ kind: 'person', planId: 'plan-a', personId: p });
-    tok['b:p-zhao'] = await rt.tokens.issue({ kind: 'person', planId: 'plan-b', personId: 'p-zhao' });
+    for (const p of ['p-zhao', 'p-zhou', 'p-wang']) tok[p] = await rt.tokens.issue({ kind: 'person', personId: p });
+    tok['b:p-ma'] = await rt.tokens.issue({ kind: 'person', personId: 'p-ma' });
   });
   afterAll(() => rt?.close());
 
@@ -162,7 +165,7 @@ describe('bad input over HTTP', () => {
 
   describe('a person of another plan', () => {
     it('gets the same 403 on writes as on reads, for tasks that exist and tasks that do not', async () => {
-      const outsider = tok['b:p-zhao']!;
+      const outsider = tok['b:p-ma']!;
       const read = await call('GET', '/api/v1/plans/plan-a', { token: outsider });
       expect(read.status).toBe(403);
       expect(read.json.error.code).toBe('forbidden');

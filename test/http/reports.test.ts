@@ -18,15 +18,18 @@ describe('the accountability report over HTTP', () => {
   let call: ReturnType<typeof client>;
   let office: string;
   let stranger: string;
-  const as = (personId: string): Principal => ({ kind: 'person', planId: s.planId, personId });
+  const as = (personId: string): Principal => ({ kind: 'person', personId });
   const get = (path: string, token?: string) => fetch(`${rt.base}${path}`, { headers: token ? { Authorization: `Bearer ${token}` } : {} });
 
   beforeAll(async () => {
     ({ rt, scenario: s } = await seededWebRuntime());
     call = client(rt.port!);
-    office = await rt.tokens.issue({ kind: 'office', name: '陈静' });
-    await rt.engine.createPlan(fixturePlan({ id: 'other-plan', start: Date.now() }), { kind: 'office', name: '陈静' }, { publish: true });
-    stranger = await rt.tokens.issue({ kind: 'person', planId: 'other-plan', personId: 'p-wang' });
+    office = await rt.tokens.issue({ kind: 'office', name: '陈静', org: 'default' });
+    // 马力 is in another plan only.
+    const other = fixturePlan({ id: 'other-plan', start: Date.now() });
+    other.people.push({ id: 'p-ma', name: '马力', title: '干事', unit: 'jjb' });
+    await rt.engine.createPlan(other, { kind: 'office', name: '陈静', org: 'default' }, { publish: true });
+    stranger = await rt.tokens.issue({ kind: 'person', personId: 'p-ma' });
     await rt.engine.taskEvent(s.planId, 't2', { type: 'task.submit', evidence: ['https://example.org/t2.pdf'], note: '' }, as('p-zhou'));
     await rt.engine.taskEvent(s.planId, 't2', { type: 'task.accept', note: '同意' }, as('p-li'));
     await rt.engine.taskEvent(s.planId, 't1', { type: 'task.submit', evidence: ['https://example.org/t1.pdf'], note: '' }, as('p-zhao'));
@@ -104,7 +107,7 @@ describe('the accountability report over HTTP', () => {
     expect(head.json.error.message).toContain('督导结果仅供领导小组');
     const strange = await call('GET', `/api/v1/plans/${s.planId}/semester-report`, { token: stranger });
     expect(strange.status).toBe(403);
-    expect(strange.json.error.message).toContain('只能查看本人所在方案');
+    expect(strange.json.error.message).toContain('只能查看本人所在的方案');
     expect((await get(`/web-api/plans/${s.planId}/report.xlsx`, s.tokens['p-zhao'])).status).toBe(403);
     expect((await get(`/web-api/plans/${s.planId}/report/print`, stranger)).status).toBe(403);
     expect((await get(`/web-api/plans/${s.planId}/report.xlsx`)).status).toBe(401);

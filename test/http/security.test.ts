@@ -125,7 +125,7 @@ describe('security basics', () => {
   });
 
   it('keeps the plan-sized limit for a signed-in caller, and answers a body past it with 413, never 500', async () => {
-    const office = await rt.tokens.issue({ kind: 'office', name: '陈静' });
+    const office = await rt.tokens.issue({ kind: 'office', name: '陈静', org: 'default' });
     const auth = { Authorization: `Bearer ${office}` };
     // A megabyte is read and judged as a plan (400 for what it lacks), not refused for its size.
     const big = await json('/api/v1/plans', JSON.stringify({ pad: 'x'.repeat(MB) }), auth);
@@ -140,7 +140,7 @@ describe('security basics', () => {
   });
 
   it('gives a token a small burst of workbooks, then 429 with Retry-After; other tokens are not held up', async () => {
-    const office = await rt.tokens.issue({ kind: 'office', name: '陈静' });
+    const office = await rt.tokens.issue({ kind: 'office', name: '陈静', org: 'default' });
     const xlsx = [`/web-api/plans/${s.planId}/ledger.xlsx`, `/web-api/plans/${s.planId}/report.xlsx`];
     const statuses = [];
     for (let i = 0; i < 6; i++) statuses.push((await get(xlsx[i % 2]!, office)).status);
@@ -161,7 +161,7 @@ describe('security basics', () => {
   });
 
   it('gives a token a burst of printable pages, then 429 with Retry-After', async () => {
-    const office = await rt.tokens.issue({ kind: 'office', name: '陈静' });
+    const office = await rt.tokens.issue({ kind: 'office', name: '陈静', org: 'default' });
     const print = `/web-api/plans/${s.planId}/report/print`;
     for (let i = 0; i < 30; i++) expect((await get(print, office)).status).toBe(200);
     const res = await get(print, office);

@@ -10,7 +10,7 @@ import { fixturePlan, iso } from '../helpers/plan-fixture.js';
 import { testRuntime } from '../helpers/runtime.js';
 
 const DAY = 86_400_000;
-const office: Principal = { kind: 'office', name: 'office' };
+const office: Principal = { kind: 'office', name: 'office', org: 'default' };
 let rt: Awaited<ReturnType<typeof testRuntime>> | undefined;
 afterEach(async () => {
   await rt?.close();
@@ -132,7 +132,7 @@ describe('amending a published plan', () => {
     expect(dry.diff.tasksEdited).toEqual(['t3']);
     expect((await r.queries.planSummary('am')).revision).toBe(1);
     await expect(
-      r.engine.amendPlan('am', next, { kind: 'person', planId: 'am', personId: 'p-zhao' }, { reason: 'x' }),
+      r.engine.amendPlan('am', next, { kind: 'person', personId: 'p-zhao' }, { reason: 'x' }),
     ).rejects.toMatchObject({ code: 'forbidden' });
   });
 });

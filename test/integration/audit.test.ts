@@ -10,8 +10,8 @@ import { PLAN_ENTITY } from '../../src/store/keys.js';
 import { fixturePlan } from '../helpers/plan-fixture.js';
 import { testRuntime } from '../helpers/runtime.js';
 
-const office: Principal = { kind: 'office', name: 'office' };
-const as = (personId: string): Principal => ({ kind: 'person', planId: 'trail', personId });
+const office: Principal = { kind: 'office', name: 'office', org: 'default' };
+const as = (personId: string): Principal => ({ kind: 'person', personId });
 let rt: Awaited<ReturnType<typeof testRuntime>> | undefined;
 afterEach(async () => {
   await rt?.close();

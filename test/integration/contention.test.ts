@@ -8,8 +8,8 @@ import type { Principal } from '../../src/domain/permissions.js';
 import { fixturePlan, iso } from '../helpers/plan-fixture.js';
 import { testRuntime } from '../helpers/runtime.js';
 
-const office: Principal = { kind: 'office', name: 'office' };
-const zhao = (planId: string): Principal => ({ kind: 'person', planId, personId: 'p-zhao' });
+const office: Principal = { kind: 'office', name: 'office', org: 'default' };
+const zhao = (planId: string): Principal => ({ kind: 'person', personId: 'p-zhao' });
 const runtimes: Awaited<ReturnType<typeof testRuntime>>[] = [];
 afterEach(async () => {
   await Promise.all(runtimes.splice(0).map((r) => r.close()));

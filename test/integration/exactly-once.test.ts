@@ -9,8 +9,8 @@ import { PLAN_ENTITY } from '../../src/store/keys.js';
 import { fixturePlan, iso } from '../helpers/plan-fixture.js';
 import { eventually, testRuntime } from '../helpers/runtime.js';
 
-const office: Principal = { kind: 'office', name: 'office' };
-const as = (planId: string, personId: string): Principal => ({ kind: 'person', planId, personId });
+const office: Principal = { kind: 'office', name: 'office', org: 'default' };
+const as = (planId: string, personId: string): Principal => ({ kind: 'person', personId });
 let rt: Awaited<ReturnType<typeof testRuntime>>;
 afterEach(() => rt?.close());
 

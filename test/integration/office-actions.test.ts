@@ -9,8 +9,8 @@ import { fixturePlan } from '../helpers/plan-fixture.js';
 import { testRuntime } from '../helpers/runtime.js';
 
 const DAY = 86_400_000;
-const office: Principal = { kind: 'office', name: 'office' };
-const as = (personId: string): Principal => ({ kind: 'person', planId: 'ofc', personId });
+const office: Principal = { kind: 'office', name: 'office', org: 'default' };
+const as = (personId: string): Principal => ({ kind: 'person', personId });
 let rt: Awaited<ReturnType<typeof testRuntime>> | undefined;
 afterEach(async () => {
   await rt?.close();

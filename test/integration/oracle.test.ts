@@ -21,11 +21,11 @@ describe('engine versus simulator', () => {
     const start = Date.now() + 300;
     const input = fixturePlan({ id: 'oracle', start, phases: [0, 2, 4, 5, 6], deadlines: { t1: 2.5, t2: 3, t3: 2 }, grace: 'PT0.7S' });
     const def = parsePlanDefinition(input);
-    await rt.engine.createPlan(input, { kind: 'office', name: 'o' }, { publish: true });
+    await rt.engine.createPlan(input, { kind: 'office', name: 'o', org: 'default' }, { publish: true });
 
     const performed: ScheduledAction[] = [];
     const act = async (task: string, by: string, command: TaskCommandInput) => {
-      await rt.engine.taskEvent('oracle', task, command, { kind: 'person', planId: 'oracle', personId: by } satisfies Principal);
+      await rt.engine.taskEvent('oracle', task, command, { kind: 'person', personId: by } satisfies Principal);
       const last = (await rt.queries.history('oracle', task)).at(-1)!;
       performed.push({ at: last.at, task, by, command });
     };

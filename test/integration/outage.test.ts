@@ -8,7 +8,7 @@ import type { Principal } from '../../src/domain/permissions.js';
 import { fixturePlan } from '../helpers/plan-fixture.js';
 import { eventually, testRuntime } from '../helpers/runtime.js';
 
-const office: Principal = { kind: 'office', name: 'office' };
+const office: Principal = { kind: 'office', name: 'office', org: 'default' };
 const runtimes: Awaited<ReturnType<typeof testRuntime>>[] = [];
 afterEach(async () => {
   await Promise.all(runtimes.splice(0).map((r) => r.close()));
@@ -24,7 +24,7 @@ describe('after an outage', () => {
     await api.engine.createPlan(fixturePlan({ id: 'outage', start, deadlines: { t1: 1 }, reminders: [], grace: 'PT2S' }), office, {
       publish: true,
     });
-    await api.engine.taskEvent('outage', 't1', { type: 'task.acknowledge' }, { kind: 'person', planId: 'outage', personId: 'p-zhao' });
+    await api.engine.taskEvent('outage', 't1', { type: 'task.acknowledge' }, { kind: 'person', personId: 'p-zhao' });
     // Down for the deadline and what would have been rungs 1 to 3.
     await new Promise((r) => setTimeout(r, 6_500));
     const back = Date.now();

@@ -7,8 +7,8 @@ import type { Principal } from '../../src/domain/permissions.js';
 import { fixturePlan } from '../helpers/plan-fixture.js';
 import { eventually, testRuntime } from '../helpers/runtime.js';
 
-const office: Principal = { kind: 'office', name: 'office' };
-const as = (personId: string): Principal => ({ kind: 'person', planId: 'appr', personId });
+const office: Principal = { kind: 'office', name: 'office', org: 'default' };
+const as = (personId: string): Principal => ({ kind: 'person', personId });
 let rt: Awaited<ReturnType<typeof testRuntime>> | undefined;
 afterEach(async () => {
   await rt?.close();

@@ -10,8 +10,8 @@ import { testRuntime } from '../helpers/runtime.js';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
-const office: Principal = { kind: 'office', name: 'office' };
-const as = (personId: string): Principal => ({ kind: 'person', planId: 'rec', personId });
+const office: Principal = { kind: 'office', name: 'office', org: 'default' };
+const as = (personId: string): Principal => ({ kind: 'person', personId });
 let rt: Awaited<ReturnType<typeof testRuntime>> | undefined;
 afterEach(async () => {
   await rt?.close();

@@ -9,8 +9,8 @@ import { PLAN_ENTITY } from '../../src/store/keys.js';
 import { fixturePlan } from '../helpers/plan-fixture.js';
 import { eventually, testRuntime } from '../helpers/runtime.js';
 
-const office: Principal = { kind: 'office', name: '陈静' };
-const as = (personId: string): Principal => ({ kind: 'person', planId: 'qx-2026', personId });
+const office: Principal = { kind: 'office', name: '陈静', org: 'default' };
+const as = (personId: string): Principal => ({ kind: 'person', personId });
 
 describe('a whole plan on second-scale time', () => {
   let rt: Awaited<ReturnType<typeof testRuntime>>;

@@ -52,7 +52,7 @@ describe('a worker killed mid-run', () => {
       ...base,
       tasks: Array.from({ length: TASKS }, (_, i) => ({ ...template, id: `t${i + 1}`, deadline: iso(start + 2_000 + (i % 10) * 150) })),
     };
-    await rt.engine.createPlan(plan, { kind: 'office', name: 'o' }, { publish: true });
+    await rt.engine.createPlan(plan, { kind: 'office', name: 'o', org: 'default' }, { publish: true });
 
     await new Promise((r) => setTimeout(r, 2_600)); // reminders and first rungs are under way
     children[0]!.kill('SIGKILL');

@@ -22,8 +22,8 @@ import { startRedisServer } from '../../src/infra/redis-server.js';
 import { startRuntime } from '../../src/runtime.js';
 import { dumpPlanKeys, STORED_FIXTURE_PLAN, storedFixturePlan } from './stored-plan.js';
 
-const office: Principal = { kind: 'office', name: 'office' };
-const as = (personId: string): Principal => ({ kind: 'person', planId: STORED_FIXTURE_PLAN, personId });
+const office: Principal = { kind: 'office', name: 'office', org: 'default' };
+const as = (personId: string): Principal => ({ kind: 'person', personId });
 
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'duban-capture-'));

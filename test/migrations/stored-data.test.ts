@@ -25,7 +25,7 @@ const fixtures = readdirSync(dir)
   .filter((f) => /^stored-v\d+\.json$/.test(f))
   .map((f) => ({ file: f, data: JSON.parse(readFileSync(new URL(f, dir), 'utf8')) as Fixture }));
 
-const as = (personId: string): Principal => ({ kind: 'person', planId: STORED_FIXTURE_PLAN, personId });
+const as = (personId: string): Principal => ({ kind: 'person', personId });
 let rt: Awaited<ReturnType<typeof testRuntime>> | undefined;
 afterEach(async () => {
   await rt?.close();

@@ -28,7 +28,7 @@ describe('the reconciler', () => {
     const rt = await testRuntime({ worker: true, reconcileMs: 300 });
     closers.push(() => rt.close());
     await new Promise((r) => setTimeout(r, 1_000)); // the reconciler is running
-    const office = { kind: 'office', name: 'o' } as const;
+    const office = { kind: 'office', name: 'o', org: 'default' } as const;
     await rt.engine.createPlan(fixturePlan({ id: 'lost', start: Date.now(), deadlines: { t1: 2, t2: 2, t3: 2 }, reminders: [] }), office, {
       publish: true,
     });

@@ -78,7 +78,7 @@ describe('Redis down', () => {
     'duban %s exits 0 on SIGTERM while Redis is down, with timers in flight',
     async (role) => {
       rt = await startRuntime({ redisUrl: server.url, prefix: 'down', log: () => undefined });
-      await rt.engine.createPlan(busyPlan('busy', 40), { kind: 'office', name: 'o' }, { publish: true });
+      await rt.engine.createPlan(busyPlan('busy', 40), { kind: 'office', name: 'o', org: 'default' }, { publish: true });
       // start with REDIS_URL runs both roles in one process, without a redis-server of its own.
       const args =
         role === 'worker' ? ['worker', '--concurrency', '8'] : role === 'api' ? ['api', '--port', '0'] : ['start', '--port', '0'];
@@ -103,7 +103,7 @@ describe('Redis down', () => {
       worker: { concurrency: 8, reconcileMs: 500 },
       api: { port: 0 },
     });
-    await rt.engine.createPlan(busyPlan('busy', 40), { kind: 'office', name: 'o' }, { publish: true });
+    await rt.engine.createPlan(busyPlan('busy', 40), { kind: 'office', name: 'o', org: 'default' }, { publish: true });
     await new Promise((r) => setTimeout(r, 1_700));
     process.kill(pid, 'SIGKILL');
     await new Promise((r) => setTimeout(r, 1_000));
@@ -178,8 +178,8 @@ describe('Redis down', () => {
 
   it('a change whose commit times out is applied whole or not at all, and the next change goes through', async () => {
     rt = await startRuntime({ redisUrl: server.url, prefix: 'cas', log: () => undefined, redisTimeoutMs: 500 });
-    const zhao = { kind: 'person', planId: 'cas', personId: 'p-zhao' } as const;
-    await rt.engine.createPlan(fixturePlan({ id: 'cas', start: Date.now() }), { kind: 'office', name: 'o' }, { publish: true });
+    const zhao = { kind: 'person', personId: 'p-zhao' } as const;
+    await rt.engine.createPlan(fixturePlan({ id: 'cas', start: Date.now() }), { kind: 'office', name: 'o', org: 'default' }, { publish: true });
     await rt.engine.taskEvent('cas', 't1', { type: 'task.progress', percent: 10, note: '一' }, zhao);
     const before = await rt.queries.task('cas', 't1');
     const skew = before.version - before.history.length; // one history entry per version, whatever the offset

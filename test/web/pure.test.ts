@@ -78,7 +78,7 @@ describe('machine graph', () => {
 });
 
 describe('allowed actions', () => {
-  const person = (personId: string) => ({ kind: 'person' as const, planId: plan.id, personId });
+  const person = (personId: string) => ({ kind: 'person' as const, personId });
   it('are the events the state takes that the person may send', () => {
     const submitted = snapshotAfter({ type: 'task.activate' }, { type: 'task.submit', evidence: ['https://x.org'], note: '' });
     const now = START + 2;

@@ -16,7 +16,7 @@ describe.skipIf(SKIP_REASON !== null)(`the 督导结果 view${SKIP_REASON ? ` (s
   let rt: WebRuntime;
   let s: Scenario;
   let ws: Workspace;
-  const as = (personId: string): Principal => ({ kind: 'person', planId: s.planId, personId });
+  const as = (personId: string): Principal => ({ kind: 'person', personId });
 
   beforeAll(async () => {
     ({ rt, scenario: s } = await seededWebRuntime());

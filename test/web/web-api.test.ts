@@ -15,7 +15,7 @@ describe('web workspace routes', () => {
   let rt: WebRuntime;
   let s: Scenario;
   const get = (path: string, token?: string) => fetch(`${rt.base}${path}`, { headers: token ? { Authorization: `Bearer ${token}` } : {} });
-  const as = (personId: string): Principal => ({ kind: 'person', planId: s.planId, personId });
+  const as = (personId: string): Principal => ({ kind: 'person', personId });
 
   beforeAll(async () => {
     ({ rt, scenario: s } = await seededWebRuntime());
@@ -132,7 +132,7 @@ describe('web workspace routes', () => {
     const en = await (await get(`/web-api/plans/${s.planId}/notices/${r2.id}/print?lang=en`, s.tokens['p-wang'])).text();
     expect(en).toContain('Rectify by');
     // Another plan's person may not read it.
-    const stranger = await rt.tokens.issue({ kind: 'person', planId: 'other-plan', personId: 'p-x' });
+    const stranger = await rt.tokens.issue({ kind: 'person', personId: 'p-x' });
     expect((await get(`/web-api/plans/${s.planId}/notices/${r2.id}/print`, stranger)).status).toBe(403);
   });
 
@@ -216,10 +216,10 @@ describe('web workspace routes', () => {
         ],
         tasks: base.tasks.map((t) => ({ ...t, deadline: due[t.id]! })),
       },
-      { kind: 'office', name: '陈静' },
+      { kind: 'office', name: '陈静', org: 'default' },
       { publish: true },
     );
-    const office = await rt.tokens.issue({ kind: 'office', name: '陈静' });
+    const office = await rt.tokens.issue({ kind: 'office', name: '陈静', org: 'default' });
 
     const o = await (await get('/web-api/plans/qx-dated/overview', office)).json();
     const tasksIn = (phase: string) =>

@@ -125,7 +125,7 @@ describe.skipIf(SKIP_REASON !== null)(`refused actions in the workspace${SKIP_RE
     await en.waitForSelector('.page[data-ready] .page-dept');
     const cards = [await t1Card(zh), await t1Card(en)];
     // ... when the responsible person submits it: their progress forms are out of date.
-    const zhao: Principal = { kind: 'person', planId: s.planId, personId: 'p-zhao' };
+    const zhao: Principal = { kind: 'person', personId: 'p-zhao' };
     await rt.engine.taskEvent(s.planId, 't1', { type: 'task.submit', evidence: ['https://example.org/t1.pdf'], note: '' }, zhao);
     for (const card of cards) {
       await card.locator('form[data-action="task.progress"] input[name=percent]').fill('90');

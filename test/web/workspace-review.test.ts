@@ -37,7 +37,7 @@ describe.skipIf(SKIP_REASON !== null)(
     beforeAll(async () => {
       ({ rt, scenario: s } = await seededWebRuntime());
       // 人事股's head, for t2.
-      s.tokens['p-liu'] = await rt.tokens.issue({ kind: 'person', planId: s.planId, personId: 'p-liu' });
+      s.tokens['p-liu'] = await rt.tokens.issue({ kind: 'person', personId: 'p-liu' });
       ws = await openWorkspace(rt.base);
     });
     afterAll(async () => {

@@ -11,6 +11,10 @@ import { taskView } from './views/task.js';
 import { noticeView } from './views/notice.js';
 import { reportNavText, reportPrintView, reportView } from './views/report.js';
 import { linkView, signInView } from './views/signin.js';
+import { isOffice, officeHomeView } from './views/office-home.js';
+import { officeImportView } from './views/office-import.js';
+import { officePlanView } from './views/office-plan.js';
+import { officePeopleView } from './views/office-people.js';
 
 const view = document.getElementById('view');
 const topbar = document.getElementById('topbar');
@@ -20,17 +24,16 @@ let session = null;
 
 async function loadSession() {
   const { principal } = await api.me();
-  let planId = principal.kind === 'person' ? principal.planId : null;
-  let plans = [];
-  if (!planId) {
-    // The office and admins belong to no plan: they pick among all of them.
-    ({ plans } = await api.plans());
-    const chosen = getChosenPlan();
-    planId = plans.some((p) => p.id === chosen) ? chosen : (plans[0]?.id ?? null);
-  }
+  // Everyone picks among the plans they may read: a person those that name them
+  // (one identity across plans), an office its organisation's.
+  const { plans } = await api.plans();
+  const chosen = getChosenPlan();
+  const planId = plans.some((p) => p.id === chosen) ? chosen : (plans[0]?.id ?? null);
   const plan = planId ? await api.plan(planId) : null;
   const def = plan?.definition ?? null;
-  const personId = principal.kind === 'person' ? principal.personId : null;
+  // A person principal is a directory person; in this plan they are the person who refers to them.
+  const personId =
+    principal.kind === 'person' ? (def?.people.find((p) => (p.ref ?? p.id) === principal.personId)?.id ?? principal.personId) : null;
   const me = def && personId ? (def.people.find((p) => p.id === personId) ?? { id: personId, name: personId }) : null;
   const g = def?.leadershipGroup;
   const inGroup =
@@ -90,6 +93,13 @@ function renderTopbar() {
     { class: 'nav', 'aria-label': 'main' },
     h('a', { href: '#/leader', class: route.startsWith('#/leader') ? 'active' : null }, t('navLeader')),
     h('a', { href: '#/dept', class: route.startsWith('#/dept') ? 'active' : null }, t('navDept')),
+    isOffice(session)
+      ? h(
+          'a',
+          { href: '#/office', id: 'nav-office', class: route.startsWith('#/office') ? 'active' : null },
+          getLang() === 'zh' ? '办公室工作台' : 'Office',
+        )
+      : null,
     session.isLeader
       ? h('a', { href: '#/report', id: 'nav-report', class: route.startsWith('#/report') ? 'active' : null }, reportNavText())
       : null,
@@ -157,6 +167,10 @@ const ROUTES = [
   [/^#\/notice\/([^/]+)$/, () => noticeView],
   [/^#\/report$/, () => reportView],
   [/^#\/report\/print$/, () => reportPrintView],
+  [/^#\/office$/, () => officeHomeView],
+  [/^#\/office\/import$/, () => officeImportView],
+  [/^#\/office\/plan\/([^/]+)$/, () => officePlanView],
+  [/^#\/office\/people\/([^/]+)$/, () => officePeopleView],
 ];
 
 async function route() {
@@ -176,11 +190,13 @@ async function route() {
   }
   let hash = location.hash || '#/';
   if (hash === '#/' || hash === '#/signin') {
-    hash = session.isLeader ? '#/leader' : '#/dept';
+    // The office lands on its own workspace; everyone else on the view of their role.
+    hash = isOffice(session) ? '#/office' : session.isLeader ? '#/leader' : '#/dept';
     history.replaceState(null, '', hash);
   }
   renderTopbar();
-  if (!session.planId) {
+  // The office's workspace is where a first plan is made: it needs none.
+  if (!session.planId && !hash.startsWith('#/office')) {
     clear(view).append(h('div', { class: 'card' }, t('noPlans')));
     return;
   }

@@ -6,7 +6,7 @@ import { clear, h } from '../util.js';
 
 export async function noticeView(session, el, [noticeId]) {
   const [html, notice] = await Promise.all([api.noticeHtml(session.planId, noticeId), api.notice(session.planId, noticeId)]);
-  const me = session.principal.kind === 'person' ? session.principal.personId : null;
+  const me = session.principal.kind === 'person' ? (session.me?.id ?? null) : null;
   const mayAck = me && notice.recipients.some((r) => r.id === me) && notice.acknowledgements[me] === undefined;
   const paper = h('div', { class: 'paper' });
   // The fragment comes from our own server, which escapes every value it puts in.

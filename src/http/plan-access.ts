@@ -1,0 +1,25 @@
+/**
+ * Who may read a plan, decided before anything of the plan is answered. A person
+ * asking about a plan they are not in gets the same 403 whether it exists or not, so
+ * answers do not tell people which plan ids exist; an office or an admin is told 404
+ * for a plan that does not exist (an office of another organisation learns that an id
+ * is taken, no more).
+ */
+import type { PlanDefinition } from '../domain/plan.schema.js';
+import { checkReadPlan, ruleText, type Principal } from '../domain/permissions.js';
+import type { Engine } from '../engine/engine.js';
+import { ForbiddenError, NotFoundError } from '../errors.js';
+
+/** The plan's current definition, when `p` may read the plan; throws 403 (or 404) otherwise. */
+export async function readablePlan(engine: Engine, p: Principal, planId: string): Promise<PlanDefinition> {
+  let def: PlanDefinition;
+  try {
+    def = await engine.currentDefinition(planId);
+  } catch (err) {
+    if (err instanceof NotFoundError && p.kind === 'person') throw new ForbiddenError(ruleText('readPlan'));
+    throw err;
+  }
+  const rule = checkReadPlan(p, def);
+  if (rule) throw new ForbiddenError(ruleText(rule));
+  return def;
+}
