@@ -53,7 +53,14 @@ export async function bulkPut(dir: Directory, org: string, rows: readonly unknow
   const parsed = rows.map((row, i) => {
     const result = ImportRow.safeParse(row);
     shapeProblems.push(result.success ? [] : zodProblems(result.error).map((p) => under(`people[${i}]`, p)));
-    return result.success ? result.data : null;
+    if (result.success) return result.data;
+    // The row's other fields are still checked against the directory (its unit, its id),
+    // so one answer names every problem; a row with any problem is never written.
+    if (typeof row !== 'object' || row === null) return null;
+    const rest: Record<string, unknown> = { ...row };
+    for (const issue of result.error.issues) if (typeof issue.path[0] === 'string') delete rest[issue.path[0]];
+    const lenient = ImportRow.safeParse(rest);
+    return lenient.success ? lenient.data : null;
   });
   return dir.transact(async () => {
     await dir.requireOrg(org);
