@@ -96,27 +96,43 @@ function documentText(bytes: Buffer, format: Format): string {
 /**
  * Placeholders the importer put where the document is blank ("tbd" = 待定): the plan
  * loads with them, but a plan that names 待定 as a task's leader chases no one, so the
- * office's check refuses them until each is filled.
+ * office's check refuses them until each is filled. Read from the body as sent, so
+ * they are listed beside the schema's own problems, not only once those are fixed.
  */
-function placeholderProblems(def: PlanDefinition): Problem[] {
+function placeholderProblems(input: unknown): Problem[] {
   const problems: Problem[] = [];
-  const person = (id: string | undefined, path: string) => {
+  const plan = (input ?? {}) as { tasks?: unknown; leadershipGroup?: { leader?: unknown }; units?: unknown };
+  const person = (id: unknown, path: string) => {
     if (id === TBD_PERSON.id)
       problems.push({ path, message: `${path}: 原文空白，仍为占位「待定」，请选择人员 / still the placeholder "tbd": choose a person` });
   };
-  const unit = (id: string | undefined, path: string) => {
+  const unit = (id: unknown, path: string) => {
     if (id === TBD_UNIT.id)
       problems.push({ path, message: `${path}: 原文空白，仍为占位「待定单位」，请选择单位 / still the placeholder "tbd": choose a unit` });
   };
-  def.tasks.forEach((t, i) => {
+  const list = (x: unknown): Record<string, unknown>[] =>
+    Array.isArray(x) ? x.filter((e): e is Record<string, unknown> => typeof e === 'object' && e !== null) : [];
+  list(plan.tasks).forEach((t, i) => {
     person(t.responsibleLeader, `tasks[${i}].responsibleLeader`);
     person(t.responsiblePerson, `tasks[${i}].responsiblePerson`);
     unit(t.leadDepartment, `tasks[${i}].leadDepartment`);
-    t.cooperatingUnits.forEach((c, j) => unit(c, `tasks[${i}].cooperatingUnits[${j}]`));
+    (Array.isArray(t.cooperatingUnits) ? (t.cooperatingUnits as unknown[]) : []).forEach((c, j) =>
+      unit(c, `tasks[${i}].cooperatingUnits[${j}]`),
+    );
   });
-  person(def.leadershipGroup.leader, 'leadershipGroup.leader');
-  def.units.forEach((u, i) => person(u.head, `units[${i}].head`));
+  person(plan.leadershipGroup?.leader, 'leadershipGroup.leader');
+  list(plan.units).forEach((u, i) => person(u.head, `units[${i}].head`));
   return problems;
+}
+
+/** The schema's problems (parsePlanDefinition, as creating the plan would find them), or the definition. */
+function parsed(input: unknown): { def: PlanDefinition | null; problems: Problem[] } {
+  try {
+    return { def: parsePlanDefinition(input), problems: [] };
+  } catch (err) {
+    if (err instanceof InvalidInputError) return { def: null, problems: err.problems };
+    throw err;
+  }
 }
 
 export function importRouter(runtime: Runtime): Router {
@@ -150,20 +166,24 @@ export function importRouter(runtime: Runtime): Router {
 
   r.post('/plans/validate', auth, async (req, res) => {
     mayCreate(principalOf(res));
-    const def = parsePlanDefinition(req.body);
-    const problems = placeholderProblems(def);
+    const { def, problems } = parsed(req.body);
+    problems.push(...placeholderProblems(req.body));
     const { replace } = parse(ValidateQuery, req.query, 'query');
-    const existing = await runtime.engine.loadPlan(def.id).then(
-      (loaded) => planStage(loaded.plan.snap),
-      (err: unknown) => {
-        if (err instanceof NotFoundError) return null;
-        throw err;
-      },
-    );
+    const existing =
+      def === null
+        ? null
+        : await runtime.engine.loadPlan(def.id).then(
+            (loaded) => planStage(loaded.plan.snap),
+            (err: unknown) => {
+              if (err instanceof NotFoundError) return null;
+              throw err;
+            },
+          );
     // A draft may be replaced (PUT) by the office that saved it; a published plan only amended.
-    if (existing !== null && !(replace && existing === 'draft'))
+    if (def !== null && existing !== null && !(replace && existing === 'draft'))
       problems.unshift({ path: 'id', message: `id: 已有编号为此的方案，请换一个编号 / a plan with this id already exists: "${def.id}"` });
-    if (problems.length > 0) throw new InvalidInputError(problems, { zh: '方案尚不能发布', en: 'The plan is not ready to publish' });
+    if (def === null || problems.length > 0)
+      throw new InvalidInputError(problems, { zh: '方案尚不能发布，未保存', en: 'The plan is not ready to publish; nothing was stored' });
     res.json({ ok: true, id: def.id, tasks: def.tasks.length });
   });
 

@@ -1,0 +1,54 @@
+// The calls the office's pages make beyond api.js: importing and checking a draft,
+// creating, replacing, publishing, amending and suspending plans, and the accounts
+// of a plan's people. Same session cookie and CSRF header as api.js; a refusal is
+// the same ApiError, so refusals.js explains it the same way.
+import { ApiError } from '../api.js';
+
+const enc = encodeURIComponent;
+
+function csrfToken() {
+  const m = /(?:^|;\s*)duban_csrf=([^;]+)/.exec(document.cookie);
+  return m ? decodeURIComponent(m[1]) : null;
+}
+
+async function request(path, { method = 'GET', body, headers = {} } = {}) {
+  const init = { method, headers: { ...headers }, credentials: 'same-origin' };
+  const csrf = csrfToken();
+  if (method !== 'GET' && csrf) init.headers['X-CSRF-Token'] = csrf;
+  if (body instanceof Blob || body instanceof ArrayBuffer) init.body = body;
+  else if (body !== undefined) {
+    init.headers['Content-Type'] = 'application/json';
+    init.body = JSON.stringify(body);
+  }
+  const res = await fetch(path, init);
+  let payload = null;
+  try {
+    payload = await res.json();
+  } catch {
+    // not JSON: keep the status
+  }
+  if (!res.ok) throw new ApiError(res.status, payload);
+  return payload;
+}
+
+export const officeApi = {
+  /** The document as octet-stream, its name in X-File-Name (URI-encoded). */
+  importDocument: (file, year) =>
+    request(`/web-api/imports${year ? `?year=${enc(year)}` : ''}`, {
+      method: 'POST',
+      body: file,
+      headers: { 'Content-Type': 'application/octet-stream', 'X-File-Name': enc(file.name) },
+    }),
+  validate: (plan, replace = false) => request(`/web-api/plans/validate${replace ? '?replace=true' : ''}`, { method: 'POST', body: plan }),
+  createPlan: (plan, publish) => request(`/api/v1/plans${publish ? '?publish=true' : ''}`, { method: 'POST', body: plan }),
+  replaceDraft: (plan) => request(`/api/v1/plans/${enc(plan.id)}`, { method: 'PUT', body: plan }),
+  planEvent: (planId, event) => request(`/api/v1/plans/${enc(planId)}/events`, { method: 'POST', body: event }),
+  history: (planId) => request(`/api/v1/plans/${enc(planId)}/history`),
+  amend: (planId, body) => request(`/api/v1/plans/${enc(planId)}/amendments`, { method: 'POST', body }),
+  accounts: (planId) => request(`/api/v1/plans/${enc(planId)}/accounts`),
+  setLogins: (planId, personId, logins) =>
+    request(`/api/v1/plans/${enc(planId)}/accounts/${enc(personId)}`, { method: 'PUT', body: { logins } }),
+  issueLink: (planId, personId, reset = false) =>
+    request(`/api/v1/plans/${enc(planId)}/accounts/${enc(personId)}/link`, { method: 'POST', body: { reset } }),
+  signIns: (planId, personId) => request(`/api/v1/plans/${enc(planId)}/accounts/${enc(personId)}/sign-ins`),
+};
