@@ -286,7 +286,7 @@ export function describePersonnelChange(plan: PlanDefinition, change: PersonnelC
   // `replaced` is known once the change applied (null: the post was vacant); before, only the `from` it names.
   const from = replaced !== undefined ? replaced : change.from;
   const to = name(change.to);
-  if (from === null) return { zh: `${where.zh}由${to}担任（原空缺）`, en: `${where.en}: ${to} (was vacant)` };
+  if (from === null) return { zh: `${where.zh}原空缺，由${to}担任`, en: `${where.en}: ${to} (was vacant)` };
   if (from === undefined) return { zh: `${where.zh}改由${to}担任`, en: `${where.en}: to ${to}` };
   return { zh: `${where.zh}由${name(from)}改为${to}`, en: `${where.en}: ${name(from)} → ${to}` };
 }

@@ -108,6 +108,8 @@ export class PersonnelChanges {
       await this.schedule(planId, change);
       return { change: await this.listed(planId, change), applied: false };
     }
+    // A date already past still means from now: the new holder is chased from now, and the record says so.
+    change.effectiveAt = null;
     let applied: PersonnelChange = change;
     const outcome = await this.amend(planId, by, async ({ current, batch, at, rev }) => {
       batch.expectVersion(core.pk(planId).personnelChange(change.id), 0);
@@ -246,7 +248,10 @@ export class PersonnelChanges {
     const words = describePersonnelChange(current, change, amendment.replaced);
     const reason = `人员调整：${words.zh}；${change.reason}`;
     const notices: NoticeFacts[] = [];
-    if (isPlanWideRole(change.role) && amendment.tasks.length > 0) {
+    // The amendment tells whoever takes over a task's chain from someone; a plan-wide role, or a unit head
+    // filling a vacancy, hands over no task of the diff, so the new holder is told here.
+    const amendmentTells = !isPlanWideRole(change.role) && amendment.replaced !== null;
+    if (!amendmentTells && amendment.tasks.length > 0) {
       notices.push({
         id: `personnel.${change.id}.h.${change.to}`,
         planId,

@@ -8,6 +8,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { reassignCommand } from '../../src/cli/personnel-commands.js';
 import type { Principal } from '../../src/domain/permissions.js';
+import type { PlanDefinitionInput } from '../../src/domain/plan.schema.js';
 import { client } from '../helpers/http.js';
 import { fixturePlan, iso } from '../helpers/plan-fixture.js';
 import { testRuntime } from '../helpers/runtime.js';
@@ -21,7 +22,7 @@ afterEach(async () => {
 });
 
 /** A published plan whose three tasks are due ten days in; the clock is the test's. */
-async function running(o: { worker?: boolean; api?: boolean } = {}) {
+async function running(o: { worker?: boolean; api?: boolean; edit?: (plan: PlanDefinitionInput) => void } = {}) {
   const start = Date.now() + DAY;
   let now = start;
   const r = await testRuntime({ now: () => now, worker: o.worker ?? true, reconcileMs: 150, ...(o.api ? { api: true } : {}) });
@@ -34,6 +35,7 @@ async function running(o: { worker?: boolean; api?: boolean } = {}) {
     reminders: [],
     grace: 'P2D',
   });
+  o.edit?.(plan);
   await r.engine.createPlan(plan, office, { publish: true });
   /** Fires the task's timers that are due by the test's clock, as the worker would. */
   const fireDue = async (taskId: string) => {
@@ -97,6 +99,37 @@ describe('personnel changes', () => {
     expect(amended.data!.reason).toBe('人员调整：基础教育办公室负责人由张华改为吴刚；张华调任教研中心');
   });
 
+  it('reaches open tasks only: a closed task keeps the holders its record names; filling a vacant post tells the new holder', async () => {
+    const { r, start, setNow } = await running({
+      worker: false,
+      edit: (plan) => {
+        delete plan.units.find((u) => u.id === 'jyzx')!.head; // 教研教培中心 has no head yet
+      },
+    });
+    setNow(start + DAY);
+    const as = (personId: string): Principal => ({ kind: 'person', personId });
+    await r.engine.taskEvent('rs', 't1', { type: 'task.submit', evidence: ['https://example.org/plan.pdf'], note: '' }, as('p-zhao'));
+    await r.engine.taskEvent('rs', 't1', { type: 'task.accept', note: '' }, as('p-li'));
+
+    const leader = await r.engine.personnel.request(
+      'rs',
+      { role: 'responsibleLeader', from: 'p-li', to: 'p-wang', reason: '李明分工调整' },
+      office,
+    );
+    expect(leader.change).toMatchObject({ status: 'applied', replaced: 'p-li', tasks: ['t2'] });
+    const def = await r.engine.currentDefinition('rs');
+    expect(def.tasks.map((t) => t.responsibleLeader)).toEqual(['p-li', 'p-wang', 'p-wang']);
+    expect((await r.queries.inbox('rs', 'p-wang')).find((n) => n.kind === 'handover')!.tasks).toEqual(['t2']);
+    await expect(
+      r.engine.personnel.request('rs', { role: 'responsiblePerson', task: 't1', to: 'p-zhou', reason: '补记' }, office),
+    ).rejects.toMatchObject({ code: 'invalid_input', problems: [{ path: 'task', message: expect.stringContaining('已结束') }] });
+
+    const head = await r.engine.personnel.request('rs', { role: 'unitHead', unit: 'jyzx', to: 'p-sun', reason: '任命负责人' }, office);
+    expect(head.change).toMatchObject({ replaced: null, tasks: ['t3'] });
+    expect(head.change.text.zh).toBe('教研教培中心负责人原空缺，由孙丽担任（已生效）');
+    expect((await r.queries.inbox('rs', 'p-sun')).find((n) => n.kind === 'handover')!.tasks).toEqual(['t3']);
+  });
+
   it('a dated change applies when its date comes, through the worker, and not before', async () => {
     const { r, start, setNow } = await running();
     setNow(start + DAY);
@@ -154,6 +187,22 @@ describe('personnel changes', () => {
     expect(events.filter((e) => e === 'plan.amended')).toHaveLength(1);
     expect((await r.queries.inbox('rs', 'p-zhou')).filter((n) => n.kind === 'handover')).toHaveLength(1);
     expect(await r.redis.zcard(r.engine.pk('rs').personnelPending)).toBe(0);
+  });
+
+  it('a dated change the plan has outgrown by its date is marked failed with why, and changes nothing', async () => {
+    const { r, start, setNow } = await running({ worker: false });
+    setNow(start + DAY);
+    const later = { role: 'responsiblePerson', task: 't2', from: 'p-zhou', to: 'p-zhao', effective: iso(start + 5 * DAY), reason: '轮岗' };
+    const { change } = await r.engine.personnel.request('rs', later, office);
+    await r.engine.personnel.request('rs', { role: 'responsiblePerson', task: 't2', to: 'p-liu', reason: '周敏借调' }, office);
+    setNow(start + 6 * DAY);
+    expect(await r.engine.personnel.applyDue()).toBe(0);
+    const failed = (await r.engine.personnel.list('rs', office)).find((c) => c.id === change.id)!;
+    expect(failed).toMatchObject({ status: 'failed', problems: [{ path: 'from', message: expect.stringContaining('现为 刘强') }] });
+    expect(failed.text.zh).toContain('未能生效');
+    expect((await r.engine.currentDefinition('rs')).tasks[1]!.responsiblePerson).toBe('p-liu');
+    expect((await planHistory(r)).at(-1)).toMatchObject({ event: 'personnel.failed', by: 'system', data: { change: change.id } });
+    expect(await r.engine.personnel.apply('rs', change.id)).toBe('skipped');
   });
 
   it('a cancelled change never applies, and a cancellation racing the application loses or wins whole', async () => {
@@ -284,7 +333,8 @@ describe('duban reassign', () => {
       expect(await reassignCommand.run(['rs', '--cancel', pending.id, ...server])).toBe(0);
       out.length = 0;
       expect(await reassignCommand.run(['rs', '--list', ...server])).toBe(0);
-      expect(out.join('\n')).toMatch(/任务「组织统一质量检测」的责任领导改由李明担任（已撤销）[\s\S]*人事股负责人由刘强改为吴刚（已生效）/);
+      expect(out.join('\n')).toContain('任务「组织统一质量检测」的责任领导改由李明担任（已撤销）');
+      expect(out.join('\n')).toContain('人事股负责人由刘强改为吴刚（已生效）');
       out.length = 0;
       expect(await reassignCommand.run(['rs', '--role', 'unitHead', '--unit', 'nope', '--to', 'p-li', '--reason', 'x', ...server])).toBe(1);
       expect(out.join('\n')).toContain('unit: 没有单位「nope」');
