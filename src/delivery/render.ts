@@ -14,8 +14,7 @@ import { isoInZone } from '../domain/time.js';
 import { officeDate, officeDateTime, officeDatesIn, withoutSalutation } from '../documents/office-text.js';
 import type { Addressee, MessageFact, NoticeData, OutboundMessage } from './types.js';
 
-export interface RenderOptions {
-  deliveryId: string;
+export interface ContentOptions {
   /** 文号, when one was allocated (src/documents/doc-numbers.ts); else the notice's own number. */
   number?: string | null;
   /** The notice's page in the workspace. */
@@ -23,6 +22,13 @@ export interface RenderOptions {
   /** A person's mobile for @-mentions, from the directory. */
   mobileOf?: (personId: string) => string | undefined;
 }
+
+export interface RenderOptions extends ContentOptions {
+  deliveryId: string;
+}
+
+/** What a notice says to its readers, whichever way it leaves: a message without its delivery, or a document. */
+export type NoticeContent = Omit<OutboundMessage, 'deliveryId'>;
 
 const DAY = 86_400_000;
 
@@ -105,6 +111,11 @@ function data(plan: PlanDefinition, notice: Notice, number: string | null): Noti
 
 /** The one rendering of `notice` for delivery `o.deliveryId`. */
 export function outboundMessage(plan: PlanDefinition, notice: Notice, o: RenderOptions): OutboundMessage {
+  return { deliveryId: o.deliveryId, ...noticeContent(plan, notice, o) };
+}
+
+/** The notice for its readers: the addressees once, its dates as offices write them, its facts, its number. */
+export function noticeContent(plan: PlanDefinition, notice: Notice, o: ContentOptions = {}): NoticeContent {
   const zone = plan.timeZone;
   const moments = [
     notice.deadline,
@@ -122,7 +133,6 @@ export function outboundMessage(plan: PlanDefinition, notice: Notice, o: RenderO
   });
   const number = o.number !== undefined ? o.number : notice.number;
   return {
-    deliveryId: o.deliveryId,
     noticeId: notice.id,
     planId: notice.planId,
     taskId: notice.taskId,
@@ -146,14 +156,14 @@ export function outboundMessage(plan: PlanDefinition, notice: Notice, o: RenderO
 const SEP = { zh: '、', en: ', ' } as const;
 const COLON = { zh: '：', en: ': ' } as const;
 
-export function salutation(m: OutboundMessage, lang: Lang): string {
+export function salutation(m: NoticeContent, lang: Lang): string {
   if (m.addressees.length === 0) return '';
   const names = m.addressees.map((a) => a.name).join(SEP[lang]);
   return lang === 'zh' ? `${names}：` : `To ${names}:`;
 }
 
 /** The mobiles to @, once each. */
-export function mentionMobiles(m: OutboundMessage): string[] {
+export function mentionMobiles(m: NoticeContent): string[] {
   return [...new Set(m.addressees.flatMap((a) => (a.mobile ? [a.mobile] : [])))];
 }
 
@@ -161,12 +171,12 @@ function factLine(f: MessageFact, lang: Lang): string {
   return `${f.label[lang]}${COLON[lang]}${f.value[lang]}`;
 }
 
-function signature(m: OutboundMessage, lang: Lang): string {
+function signature(m: NoticeContent, lang: Lang): string {
   return `${m.issuer}${lang === 'zh' ? '　' : ', '}${officeDate(m.issuedAt, m.zone, lang)}`;
 }
 
 /** Plain text: the Chinese notice, then the English one. For mail's text part and for robots without formatting. */
-export function plainText(m: OutboundMessage): string {
+export function plainText(m: NoticeContent): string {
   const part = (lang: Lang) =>
     [
       m.title[lang],
@@ -195,7 +205,7 @@ export function escapeMarkdown(text: string): string {
  * quotes, lists). DingTalk @-mentions only work when the mobile is also written in the
  * text (`@138…`), so `mentions` appends them.
  */
-export function markdown(m: OutboundMessage, o: { mentions?: readonly string[] } = {}): string {
+export function markdown(m: NoticeContent, o: { mentions?: readonly string[] } = {}): string {
   const e = escapeMarkdown;
   const part = (lang: Lang) =>
     [
@@ -218,7 +228,7 @@ const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;'
 const h = (text: string) => text.replace(/[&<>"']/g, (c) => ESCAPES[c]!);
 
 /** HTML for mail: the Chinese notice, a rule, the English one; inline styles only (mail clients drop <style>). */
-export function html(m: OutboundMessage): string {
+export function html(m: NoticeContent): string {
   const part = (lang: Lang) => `<div lang="${lang === 'zh' ? 'zh-CN' : 'en'}">
 <p style="color:#c00000;font-weight:700;margin:0">${h(m.issuer)}</p>
 ${m.number ? `<p style="margin:4px 0">${h(m.number)}</p>` : ''}
@@ -250,7 +260,7 @@ type PostElement = { tag: 'text'; text: string; style?: string[] } | { tag: 'a';
  * user's language. A custom bot can @ only by open_id or user_id, which Duban does not
  * hold, so the addressees are written by name.
  */
-export function feishuPost(m: OutboundMessage): Record<'zh_cn' | 'en_us', { title: string; content: PostElement[][] }> {
+export function feishuPost(m: NoticeContent): Record<'zh_cn' | 'en_us', { title: string; content: PostElement[][] }> {
   const part = (lang: Lang) => ({
     title: m.title[lang],
     content: [
@@ -269,7 +279,7 @@ export function feishuPost(m: OutboundMessage): Record<'zh_cn' | 'en_us', { titl
 }
 
 /** A Feishu message card: red header for escalations, the facts as fields, English in a note, a button to the notice. */
-export function feishuCard(m: OutboundMessage): Record<string, unknown> {
+export function feishuCard(m: NoticeContent): Record<string, unknown> {
   const md = (t: string) => t.replace(/([*_~`[\]<>])/g, '\\$1');
   return {
     config: { wide_screen_mode: true },

@@ -55,7 +55,8 @@ export function officeDatesIn(text: string, moments: readonly (number | null | u
 
 const CJK = '\\u3000-\\u303f\\u3400-\\u9fff\\uff00-\\uffef\\u201c\\u201d';
 const FULL: Record<string, string> = { ',': '，', ':': '：', ';': '；', '?': '？', '!': '！', '(': '（', ')': '）' };
-const NEXT_TO_CJK = new RegExp(`(?<=[${CJK}])\\s*([,:;?!()])|([,:;?!()])\\s*(?=[${CJK}])`, 'g');
+// Touching a Chinese character on either side; a space after it goes too (full-width marks carry their own).
+const NEXT_TO_CJK = new RegExp(`(?<=[${CJK}])([,:;?!()])[ \\t]?|[ \\t]?([,:;?!()])(?=[${CJK}])`, 'g');
 
 /**
  * Chinese text with full-width punctuation (GB/T 15834): ASCII , : ; ? ! ( ) next to a
@@ -64,11 +65,15 @@ const NEXT_TO_CJK = new RegExp(`(?<=[${CJK}])\\s*([,:;?!()])|([,:;?!()])\\s*(?=[
  * text keep theirs: 17:00, (a), v1.2.
  */
 export function fullWidth(text: string): string {
-  return text
-    .replace(NEXT_TO_CJK, (_m, before: string | undefined, after: string | undefined) => FULL[(before ?? after)!]!)
-    .replace(/[（(]([^（）()]*)\)/g, '（$1）')
-    .replace(/「/g, '“')
-    .replace(/」/g, '”');
+  return (
+    text
+      .replace(NEXT_TO_CJK, (_m, before: string | undefined, after: string | undefined) => FULL[(before ?? after)!]!)
+      // A pair is one width: (2016年） → （2016年）.
+      .replace(/（([^（）()]*)\)/g, '（$1）')
+      .replace(/\(([^（）()]*)）/g, '（$1）')
+      .replace(/「/g, '“')
+      .replace(/」/g, '”')
+  );
 }
 
 /** The text without a leading "name、name：" salutation, when it opens with exactly that; the addressees are written once, above it. */
