@@ -9,11 +9,14 @@
  *   POST /web-api/plans/validate    a plan definition → { ok: true }, or 400 with every problem by path
  *                                   (?replace=true: the office means to replace its own draft of this id)
  *
- * Only the office (whoever may create plans) may use either.
+ * Only the office (whoever may create plans) may use either. The check is the one
+ * creating the plan makes — the schema, the office's organisation, the directory —
+ * plus what a draft must not keep: the importer's 待定 placeholders, an id in use.
  */
 import express, { Router, type Request } from 'express';
 import { z } from 'zod';
-import { checkCreatePlan, ruleText, type Principal } from '../domain/permissions.js';
+import { planDirectory } from '../directory/admit.js';
+import { actorLabel, checkCreatePlan, ruleText, type Principal } from '../domain/permissions.js';
 import type { PlanDefinition } from '../domain/plan.schema.js';
 import { planStage } from '../engine/entity.js';
 import { parsePlanDefinition } from '../engine/plans.js';
@@ -165,9 +168,19 @@ export function importRouter(runtime: Runtime): Router {
   });
 
   r.post('/plans/validate', auth, async (req, res) => {
-    mayCreate(principalOf(res));
+    const me = principalOf(res);
+    mayCreate(me);
     const { def, problems } = parsed(req.body);
     problems.push(...placeholderProblems(req.body));
+    if (def !== null) {
+      // As creating it would: the office's own organisation unless the plan names one, and
+      // its people and units as the directory knows them (a name written differently, …).
+      const named = typeof req.body === 'object' && req.body !== null && 'organisation' in req.body;
+      if (me.kind === 'office' && !named) def.organisation = me.org;
+      const rule = checkCreatePlan(me, def.organisation);
+      if (rule) problems.push({ path: 'organisation', message: `organisation: ${ruleText(rule).zh} / ${ruleText(rule).en}` });
+      else problems.push(...(await planDirectory(runtime.directory).admit(def, actorLabel(me), { register: false })));
+    }
     const { replace } = parse(ValidateQuery, req.query, 'query');
     const existing =
       def === null

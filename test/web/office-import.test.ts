@@ -26,7 +26,7 @@ describe('office import and validate routes', () => {
   beforeAll(async () => {
     rt = await webRuntime();
     s = await seedScenario(rt);
-    office = await rt.tokens.issue({ kind: 'office', name: '陈静' });
+    office = await rt.tokens.issue({ kind: 'office', name: '陈静', org: 'default' });
   });
   afterAll(async () => {
     await rt?.close();
@@ -141,6 +141,12 @@ describe('office import and validate routes', () => {
     expect(res.status).toBe(201);
     expect((await validate(fixed)).status).toBe(400);
     expect((await validate(fixed, office, '?replace=true')).status).toBe(200);
+    // A person the directory knows by another name is named at their path, as creating the plan would.
+    const renamed = { ...structuredClone(fixed), id: 'labour-2028' };
+    renamed.people[0].name = '韩志强';
+    const disagrees = await validate(renamed);
+    expect(disagrees.status).toBe(400);
+    expect(paths(disagrees.json).some((p: string) => p.startsWith('people[0]'))).toBe(true);
     expect((await validate({ ...fixed, id: s.planId }, office, '?replace=true')).status).toBe(400);
   });
 
