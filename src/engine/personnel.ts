@@ -44,7 +44,7 @@ import { amendPlan, type AmendDerivation, type PlanDiff } from './amend.js';
 import { historyEntry, newStamp } from './commit.js';
 import type { EngineCore } from './core.js';
 import { isFinished, planStage, taskState } from './entity.js';
-import { parsePlanDefinition } from './plans.js';
+import { admitToDirectory, parsePlanDefinition } from './plans.js';
 import { acceptedEvents } from './step.js';
 import { formatPath, zodProblems } from './zod-problems.js';
 
@@ -94,7 +94,7 @@ export class PersonnelChanges {
     const now = core.now();
     const effectiveAt = body.effective === undefined ? null : resolvePlanDate(body.effective, def.timeZone, 'start');
     // Checked against the plan now even when dated: a mistake is answered while the office is there to fix it.
-    const { problems } = await this.check(planId, def, body);
+    const { problems, amendment } = await this.check(planId, def, body);
     if (problems.length > 0) throw new InvalidInputError(problems, INVALID);
     const change: PersonnelChange = {
       ...body,
@@ -105,6 +105,8 @@ export class PersonnelChanges {
       requestedAt: now,
     };
     if (effectiveAt !== null && effectiveAt > now) {
+      // The directory is checked too (a new person's name against the directory's), but not written until it applies.
+      await admitToDirectory(core, amendment!.definition, by, false);
       await this.schedule(planId, change);
       return { change: await this.listed(planId, change), applied: false };
     }
