@@ -60,7 +60,7 @@ export type ContactsT = z.infer<typeof Contacts>;
 export const OrganisationInput = z.object({
   id: Id,
   name: Name,
-  kind: z.enum(ORG_KINDS),
+  kind: z.enum(ORG_KINDS, { error: '应为 bureau（教育局）、school（学校）或 other（其他） / must be bureau, school or other' }),
   /** The bureau a school (or a lower bureau) reports to. */
   parent: Id.optional(),
   /** Directory ids of the leaders who see the roll-up of this organisation and its child organisations. */
@@ -79,7 +79,11 @@ export type OrganisationPatchT = z.infer<typeof OrganisationPatch>;
 export const Unit = z.object({
   id: Id,
   name: Name,
-  kind: z.enum(UNIT_KINDS).default('department'),
+  kind: z
+    .enum(UNIT_KINDS, {
+      error: '应为 department（科室）、school（学校）、office（办公室）或 other（其他） / must be department, school, office or other',
+    })
+    .default('department'),
   /** Directory id of the unit's head (股室主任 / 校长), a person of the same organisation. */
   head: Id.optional(),
 });
