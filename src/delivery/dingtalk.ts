@@ -1,9 +1,9 @@
 /**
  * DingTalk custom robots (钉钉自定义机器人), per DingTalk's published docs:
- * - https://open.dingtalk.com/document/orgapp/custom-robot-access — the webhook
+ * - https://open.dingtalk.com/document/group/custom-robot-access — the webhook
  *   (`https://oapi.dingtalk.com/robot/send?access_token=…`), the 加签 security setting,
  *   20 messages a minute per robot (past it the robot is throttled for 10 minutes);
- * - https://open.dingtalk.com/document/orgapp/custom-bot-send-message-type — `markdown`
+ * - https://open.dingtalk.com/document/development/robot-message-type — `markdown`
  *   (`markdown.title`, `markdown.text`) and `at.atMobiles`; a mobile is only @-ed when
  *   it also appears in the text as `@138…`.
  * 加签: timestamp = epoch ms (DingTalk refuses one more than an hour off its clock);

@@ -1,6 +1,6 @@
 /**
  * The DingTalk adapter against a stand-in robot that checks 加签 exactly as DingTalk's
- * custom-robot guide states it (https://open.dingtalk.com/document/orgapp/custom-robot-access):
+ * custom-robot guide states it (https://open.dingtalk.com/document/group/custom-robot-access):
  * `timestamp` (epoch ms, within an hour) and `sign` = urlEncode(Base64(HMAC-SHA256 keyed
  * with the secret over timestamp + "\n" + secret)) on the webhook's query; a wrong one
  * gets DingTalk's own answer, HTTP 200 with errcode 310000.

@@ -73,6 +73,16 @@ describe('document numbers (文号)', () => {
     ]);
   });
 
+  it('(the script alone) refuses an unknown op and writes nothing', async () => {
+    const { readFileSync } = await import('node:fs');
+    const lua = readFileSync(new URL('../../src/documents/doc-numbers.lua', import.meta.url), 'utf8');
+    const keys = ['notices', 'n:2026', 'numbers:2026', 'voids:2026'].map((k) => `${prefix}:docno:{raw}:${k}`);
+    await expect(clients[0]!.eval(lua, 4, ...keys, 'explode')).rejects.toThrow(/unknown op explode/);
+    expect(await clients[0]!.exists(...keys)).toBe(0);
+    expect(await clients[0]!.eval(lua, 4, ...keys, 'allocate', 'n1', 2026)).toEqual([2026, 1, 1]);
+    expect(await clients[0]!.eval(lua, 4, ...keys, 'allocate', 'n1', 2026)).toEqual([2026, 1, 0]);
+  });
+
   it('refuses a 机关代字 that would break the number’s form', () => {
     expect(DocNumberSeriesSchema.safeParse({ id: 'x', prefix: 'X教督〔' }).success).toBe(false);
     expect(formatDocNumber('督办', 2026, 12)).toBe('督办〔2026〕12号');
