@@ -186,6 +186,15 @@ describe.skipIf(SKIP_REASON !== null)(`the office's workspace${SKIP_REASON ? ` (
     expect(await page.textContent('tr[data-person="p5"] .sign-ins')).toContain('登录链接');
   });
 
+  it('lists its organisation’s people from the directory, the imported plan’s among them', async () => {
+    await open(page, '#/office', '.page[data-ready] .office-home');
+    await page.click('#go-org-people');
+    await page.waitForSelector('.page[data-ready] #org-people');
+    const names = await page.locator('#org-people tbody tr td:first-child').allTextContents();
+    expect(names).toEqual(expect.arrayContaining(['韩志远', '许嘉', '唐悦']));
+    expect(await page.textContent('#org-people tr[data-person="p5"]')).toContain('教研室');
+  });
+
   it('raised no script errors on any page', () => {
     expect(ws.pageErrors).toEqual([]);
   });

@@ -14,7 +14,7 @@ import { linkView, signInView } from './views/signin.js';
 import { isOffice, officeHomeView } from './views/office-home.js';
 import { officeImportView } from './views/office-import.js';
 import { officePlanView } from './views/office-plan.js';
-import { officePeopleView } from './views/office-people.js';
+import { officeOrgPeopleView, officePeopleView } from './views/office-people.js';
 
 const view = document.getElementById('view');
 const topbar = document.getElementById('topbar');
@@ -170,6 +170,7 @@ const ROUTES = [
   [/^#\/office$/, () => officeHomeView],
   [/^#\/office\/import$/, () => officeImportView],
   [/^#\/office\/plan\/([^/]+)$/, () => officePlanView],
+  [/^#\/office\/people$/, () => officeOrgPeopleView],
   [/^#\/office\/people\/([^/]+)$/, () => officePeopleView],
 ];
 

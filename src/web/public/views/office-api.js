@@ -50,5 +50,7 @@ export const officeApi = {
     request(`/api/v1/plans/${enc(planId)}/accounts/${enc(personId)}`, { method: 'PUT', body: { logins } }),
   issueLink: (planId, personId, reset = false) =>
     request(`/api/v1/plans/${enc(planId)}/accounts/${enc(personId)}/link`, { method: 'POST', body: { reset } }),
+  orgPeople: (org) => request(`/api/v1/organisations/${enc(org)}/people`),
+  orgUnits: (org) => request(`/api/v1/organisations/${enc(org)}/units`),
   signIns: (planId, personId) => request(`/api/v1/plans/${enc(planId)}/accounts/${enc(personId)}/sign-ins`),
 };

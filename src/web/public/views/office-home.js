@@ -47,9 +47,16 @@ export async function officeHomeView(session, target) {
         'div',
         { class: 'toolbar' },
         h('h1', {}, ox('办公室工作台', 'Office workspace')),
-        mayImport(session.principal)
-          ? h('a', { class: 'button primary', href: '#/office/import', id: 'go-import' }, ox('导入方案文档', 'Import a plan document'))
-          : null,
+        h(
+          'div',
+          { class: 'action-row' },
+          session.principal.org
+            ? h('a', { class: 'button', href: '#/office/people', id: 'go-org-people' }, ox('本单位人员', 'Our people'))
+            : null,
+          mayImport(session.principal)
+            ? h('a', { class: 'button primary', href: '#/office/import', id: 'go-import' }, ox('导入方案文档', 'Import a plan document'))
+            : null,
+        ),
       ),
       plans.length > 0
         ? h('ul', { class: 'office-plans', id: 'office-plans' }, cards)

@@ -250,3 +250,76 @@ function attemptsTable(attempts, zone) {
     ),
   );
 }
+
+/**
+ * 本单位人员 (#/office/people): the office's organisation's people as the directory
+ * holds them — one identity each, whatever plans they are in — with their unit and
+ * contacts. Changing them is the directory's (duban directory, the address-book import).
+ */
+export async function officeOrgPeopleView(session, target) {
+  const org = session.principal.org;
+  if (!org) {
+    clear(target).append(
+      h('p', { class: 'card muted' }, ox('只有单位办公室有本单位人员名录。', 'Only an organisation’s office has its people list.')),
+    );
+    return;
+  }
+  const [{ people }, { units }] = await Promise.all([officeApi.orgPeople(org), officeApi.orgUnits(org)]);
+  const unitName = (id) => units.find((u) => u.id === id)?.name ?? id ?? '';
+  clear(target).append(
+    h(
+      'div',
+      { class: 'office office-org-people', dataset: { org } },
+      h(
+        'div',
+        { class: 'toolbar' },
+        h('h1', {}, ox('本单位人员', 'Our people')),
+        h('a', { href: '#/office', class: 'link-button' }, ox('返回办公室工作台', 'Back to the office')),
+      ),
+      h(
+        'p',
+        { class: 'muted' },
+        ox(
+          `通讯录中的人员：每人一个身份，无论参加几个方案。共 ${people.length} 人。`,
+          `The directory's people: one identity each, whatever plans they are in. ${people.length} in all.`,
+        ),
+      ),
+      h(
+        'table',
+        { class: 'table', id: 'org-people' },
+        h(
+          'thead',
+          {},
+          h(
+            'tr',
+            {},
+            [
+              ox('姓名', 'Name'),
+              ox('职务', 'Title'),
+              ox('科室', 'Unit'),
+              ox('电话', 'Phone'),
+              ox('邮箱', 'Email'),
+              ox('状态', 'State'),
+            ].map((x) => h('th', {}, x)),
+          ),
+        ),
+        h(
+          'tbody',
+          {},
+          people.map((p) =>
+            h(
+              'tr',
+              { dataset: { person: p.id, active: String(p.active) } },
+              h('td', {}, p.name),
+              h('td', {}, p.title ?? ''),
+              h('td', {}, unitName(p.unit)),
+              h('td', {}, p.contacts?.phone ?? ''),
+              h('td', {}, p.contacts?.email ?? ''),
+              h('td', {}, p.active ? ox('在职', 'active') : ox('已离开', 'left')),
+            ),
+          ),
+        ),
+      ),
+    ),
+  );
+}
