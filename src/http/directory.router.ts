@@ -15,7 +15,7 @@
  */
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
-import { actorLabel } from '../domain/permissions.js';
+import { actorLabel, type Principal } from '../domain/permissions.js';
 import { Id } from '../domain/plan.schema.js';
 import {
   accessTo,
@@ -59,12 +59,19 @@ const refuse = (rule: DirectoryRule): never => {
 export function directoryRouter(directory: Directory): Router {
   const r = Router();
 
+  /** The organisation a person principal belongs to; none once they have left (deactivated). */
+  async function personOrgOf(p: Principal): Promise<string | null> {
+    if (p.kind !== 'person') return null;
+    const me = await directory.getPerson(p.personId);
+    return me?.active ? me.org : null;
+  }
+
   /** The organisation of the request and what the caller may do with it. */
   async function orgOf(req: Request, res: Response): Promise<{ org: OrganisationT; access: DirectoryAccess }> {
     const { org: id } = parse(OrgParams, req.params, 'params');
     const p = principalOf(res);
     const org = await directory.getOrg(id);
-    const personOrg = p.kind === 'person' ? ((await directory.getPerson(p.personId))?.org ?? null) : null;
+    const personOrg = await personOrgOf(p);
     if (!org) {
       // Only those who may see every organisation learn that one does not exist.
       if (p.kind === 'admin' || p.kind === 'system') throw new NotFoundError({ zh: `没有组织 ${id}`, en: `No organisation ${id}` });
@@ -90,7 +97,7 @@ export function directoryRouter(directory: Directory): Router {
   r.get('/organisations', async (_req, res) => {
     const p = principalOf(res);
     const all = await directory.listOrgs();
-    const personOrg = p.kind === 'person' ? ((await directory.getPerson(p.personId))?.org ?? null) : null;
+    const personOrg = await personOrgOf(p);
     res.json({ organisations: all.filter((o) => accessTo(p, o, personOrg) !== null) });
   });
 

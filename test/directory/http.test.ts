@@ -222,5 +222,13 @@ describe('the directory API', () => {
       const write = await call('PUT', '/api/v1/organisations/qx-bureau/people/p-zhao', { token: t.person, body: { name: '赵小红' } });
       expect(write.status).toBe(403);
     });
+
+    it('sees nothing once they have left', async () => {
+      await call('PUT', '/api/v1/organisations/qx-bureau/people/p-left', { token: t.bureau, body: { name: '冯离' } });
+      const token = await rt.tokens.issue({ kind: 'person', personId: 'p-left' });
+      expect((await call('GET', '/api/v1/organisations/qx-bureau/people', { token })).status).toBe(200);
+      await call('DELETE', '/api/v1/organisations/qx-bureau/people/p-left', { token: t.bureau });
+      expect((await call('GET', '/api/v1/organisations/qx-bureau/people', { token })).status).toBe(403);
+    });
   });
 });
