@@ -156,6 +156,25 @@ describe.skipIf(SKIP_REASON !== null)(`the office's workspace${SKIP_REASON ? ` (
     await page.waitForSelector('.office-plan #amend-reason');
   });
 
+  it('replaces a task’s responsible person; a change that changes nothing is named beside its field', async () => {
+    await page.click('#reassign-new summary');
+    const form = page.locator('#reassign');
+    await form.locator('select[name=role]').selectOption('responsiblePerson');
+    await form.locator('select[name=task]').selectOption('t2');
+    await form.locator('select[name=to]').selectOption('p5');
+    await form.locator('textarea[name=reason]').fill('工作调整');
+    await form.locator('button[type=submit]').click();
+    await page.waitForSelector('#reassign [data-path="to"] .has-problem-note');
+    expect(await page.textContent('#reassign [data-path="to"] .has-problem-note')).toContain('唐悦');
+
+    await form.locator('select[name=to]').selectOption('p4');
+    await form.locator('button[type=submit]').click();
+    await page.waitForSelector('#personnel-changes tr[data-status="applied"]');
+    expect(await page.textContent('#personnel-changes tr[data-status="applied"]')).toContain('唐悦 → 罗晨');
+    expect((await rt.engine.loadPlan(PLAN)).def.tasks[1]!.responsiblePerson).toBe('p4');
+    expect(await page.textContent('tr[data-task="t2"]')).toContain('罗晨');
+  });
+
   it('sets up a person’s login and issues a one-time link, shown once, that the person signs in with', async () => {
     await open(page, `#/office/people/${PLAN}`, '.page[data-ready] #office-people');
     const row = page.locator('tr[data-person="p5"]');

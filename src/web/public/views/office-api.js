@@ -45,6 +45,8 @@ export const officeApi = {
   planEvent: (planId, event) => request(`/api/v1/plans/${enc(planId)}/events`, { method: 'POST', body: event }),
   history: (planId) => request(`/api/v1/plans/${enc(planId)}/history`),
   amend: (planId, body) => request(`/api/v1/plans/${enc(planId)}/amendments`, { method: 'POST', body }),
+  personnelChanges: (planId) => request(`/api/v1/plans/${enc(planId)}/personnel-changes`),
+  requestPersonnelChange: (planId, body) => request(`/api/v1/plans/${enc(planId)}/personnel-changes`, { method: 'POST', body }),
   accounts: (planId) => request(`/api/v1/plans/${enc(planId)}/accounts`),
   setLogins: (planId, personId, logins) =>
     request(`/api/v1/plans/${enc(planId)}/accounts/${enc(personId)}`, { method: 'PUT', body: { logins } }),

@@ -2,10 +2,19 @@
 // form beside the document's numbered lines — every blank, missing item and defect
 // the importer found marked on its field and its source line — fixes it, has the
 // server check it, then saves it as a draft or publishes it.
-import { refusalNode } from '../refusals.js';
+import { fullWidth, refusalNode } from '../refusals.js';
 import { clear, h } from '../util.js';
 import { officeApi } from './office-api.js';
 import { kindName, ox, pathLabel, planEditor, problemText } from './office-form.js';
+
+/** A report item as a sentence: the field by its name rather than its path, full-width punctuation in Chinese. */
+function reportText(item) {
+  const said = ox(item.zh, item.en);
+  // The importer leads with the path and its field's name in brackets: the label says both.
+  const named =
+    item.path && said.startsWith(item.path) ? `${pathLabel(item.path)}${said.slice(item.path.length).replace(/^ ?\([^)]*\)/, '')}` : said;
+  return ox(fullWidth(named).replace(/"([^"]*)"/g, '「$1」'), named);
+}
 
 /** The kinds that need the office's hand before the plan can run. */
 const NEEDS_WORK = new Set(['blank', 'missing', 'defect']);
@@ -141,7 +150,7 @@ function showReview(review, imported) {
             ' ',
             h('span', { class: 'report-path' }, pathLabel(item.path)),
           ),
-          h('div', { class: 'report-text' }, ox(item.zh, item.en)),
+          h('div', { class: 'report-text' }, reportText(item)),
           item.text ? h('div', { class: 'report-quote' }, `「${item.text.trim()}」`) : null,
         ),
       ),

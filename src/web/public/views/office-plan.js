@@ -9,7 +9,7 @@ import { C, L, SEP } from '../i18n.js';
 import { refusalNode } from '../refusals.js';
 import { clear, fmtDeadline, fmtTime, h, lightDot, lightOf } from '../util.js';
 import { officeApi } from './office-api.js';
-import { ox, planEditor, problemText } from './office-form.js';
+import { ox, planEditor, problemMessage, problemText } from './office-form.js';
 
 /** What a plan's stage is called on the office's pages. */
 export function stageName(stage) {
@@ -53,7 +53,12 @@ function reasonForm({ id, label, fieldLabel, required, danger, onSubmit }) {
 }
 
 export async function officePlanView(session, target, [planId]) {
-  const [plan, { tasks }, { history }] = await Promise.all([api.plan(planId), api.tasks(planId), officeApi.history(planId)]);
+  const [plan, { tasks }, { history }, { changes }] = await Promise.all([
+    api.plan(planId),
+    api.tasks(planId),
+    officeApi.history(planId),
+    officeApi.personnelChanges(planId),
+  ]);
   const def = plan.definition;
   const zone = def.timeZone;
   const rerender = () => officePlanView(session, target, [planId]).then(() => (target.dataset.ready = 'true'));
@@ -244,6 +249,7 @@ export async function officePlanView(session, target, [planId]) {
       head,
       planActions,
       taskTable,
+      plan.stage === 'draft' || plan.stage === 'closed' ? null : reassignCard(def, planId, zone, changes, rerender),
       plan.stage === 'draft' || plan.stage === 'closed' ? null : amendCard(def, planId, zone, rerender),
     ),
   );
@@ -388,5 +394,173 @@ function diffNode(diff, def, zone) {
         )
       : h('p', { class: 'muted' }, ox('没有任何变化。', 'Nothing changes.')),
     h('p', { class: 'muted small' }, ox(`预览时间 ${fmtTime(Date.now(), zone)}`, `Previewed at ${fmtTime(Date.now(), zone)}`)),
+  );
+}
+
+/** The roles a personnel change replaces the holder of, and what each needs to name. */
+const PERSONNEL_ROLES = {
+  responsiblePerson: { text: ['责任人', 'responsible person'], names: 'task' },
+  responsibleLeader: { text: ['责任领导', 'responsible leader'], names: 'task' },
+  unitHead: { text: ['单位负责人', 'unit head'], names: 'unit' },
+  groupLeader: { text: ['领导小组组长', 'group leader'], names: null },
+  groupDeputy: { text: ['领导小组副组长', 'deputy group leader'], names: 'from' },
+  groupMember: { text: ['领导小组成员', 'leadership group member'], names: 'from' },
+  officeDirector: { text: ['领导小组办公室主任', 'office director'], names: null },
+};
+const roleText = (role) => ox(...(PERSONNEL_ROLES[role]?.text ?? [role, role]));
+const CHANGE_STATUS = {
+  pending: ['待生效', 'pending'],
+  applied: ['已生效', 'applied'],
+  cancelled: ['已取消', 'cancelled'],
+  failed: ['未能生效', 'failed'],
+};
+
+/**
+ * 人员调整: the office replaces the holder of a role — a task's responsible person or
+ * leader, a unit's head, the group leader, a deputy or member, the office director —
+ * now or from a date. The server applies it as an amendment: open tasks follow the new
+ * holder, who is told what they inherit. Problems are shown beside the field they name.
+ */
+function reassignCard(def, planId, zone, changes, rerender) {
+  const personName = (id) => def.people.find((p) => p.id === id)?.name ?? id;
+  const options = (list, label) => list.map((x) => h('option', { value: x.id }, label(x)));
+  const role = h(
+    'select',
+    { name: 'role' },
+    Object.keys(PERSONNEL_ROLES).map((r) => h('option', { value: r }, roleText(r))),
+  );
+  const task = h(
+    'select',
+    { name: 'task' },
+    options(def.tasks, (t) => `${t.id} · ${t.title}`),
+  );
+  const unit = h(
+    'select',
+    { name: 'unit' },
+    options(def.units, (u) => u.name),
+  );
+  const from = h(
+    'select',
+    { name: 'from' },
+    options(def.people, (p) => p.name),
+  );
+  const to = h(
+    'select',
+    { name: 'to' },
+    options(def.people, (p) => `${p.name}${p.title ? ` · ${p.title}` : ''}`),
+  );
+  const effective = h('input', { type: 'date', name: 'effective' });
+  const reason = h('textarea', { name: 'reason', rows: '2', required: true, maxlength: '4000' });
+  const fields = {};
+  const field = (name, label, control) =>
+    (fields[name] = h('label', { class: 'field', dataset: { path: name } }, h('span', {}, label), control));
+  const row = h(
+    'div',
+    { class: 'field-row' },
+    field('role', ox('调整的职务', 'Role'), role),
+    field('task', ox('任务', 'Task'), task),
+    field('unit', ox('单位', 'Unit'), unit),
+    field('from', ox('被替换的人', 'Replacing'), from),
+    field('to', ox('新任人员', 'New holder'), to),
+    field('effective', ox('生效日期（空则立即生效）', 'From (empty: now)'), effective),
+  );
+  const showFor = () => {
+    const names = PERSONNEL_ROLES[role.value].names;
+    for (const name of ['task', 'unit', 'from']) fields[name].hidden = names !== name;
+  };
+  role.addEventListener('change', showFor);
+  showFor();
+  const message = h('div', { id: 'reassign-message', role: 'status' });
+  const submit = h('button', { type: 'submit', class: 'primary' }, ox('提交人员调整', 'Make the change'));
+  const form = h(
+    'form',
+    {
+      id: 'reassign',
+      onsubmit: async (e) => {
+        e.preventDefault();
+        clear(message);
+        for (const el of form.querySelectorAll('.field-note')) el.remove();
+        const names = PERSONNEL_ROLES[role.value].names;
+        const body = { role: role.value, to: to.value, reason: reason.value };
+        if (names) body[names] = { task, unit, from }[names].value;
+        if (effective.value) body.effective = effective.value;
+        submit.disabled = true;
+        try {
+          const out = await officeApi.requestPersonnelChange(planId, body);
+          if (out.applied) await rerender();
+          else {
+            message.className = 'form-ok';
+            message.textContent = ox(
+              `已登记，将于 ${fmtTime(out.change.effectiveAt, zone)} 生效。`,
+              `Recorded; it takes effect ${fmtTime(out.change.effectiveAt, zone)}.`,
+            );
+          }
+        } catch (err) {
+          message.className = 'form-error';
+          const problems = err?.body?.error?.problems;
+          if (err?.status === 400 && Array.isArray(problems)) {
+            for (const p of problems) {
+              const at = fields[p.path] ?? (p.path === 'reason' ? reason.parentElement : null);
+              if (at) at.append(h('span', { class: 'field-note has-problem-note' }, problemMessage(p)));
+            }
+          }
+          message.append(refusalNode(err));
+        } finally {
+          submit.disabled = false;
+        }
+      },
+    },
+    row,
+    h('label', { class: 'field' }, h('span', {}, ox('调整理由', 'Why')), reason),
+    h('div', { class: 'action-row' }, submit),
+    message,
+  );
+  const list =
+    changes.length === 0
+      ? null
+      : h(
+          'table',
+          { class: 'table small', id: 'personnel-changes' },
+          h(
+            'thead',
+            {},
+            h(
+              'tr',
+              {},
+              [ox('职务', 'Role'), ox('调整', 'Change'), ox('生效', 'From'), ox('状态', 'State'), ox('理由', 'Why')].map((x) =>
+                h('th', {}, x),
+              ),
+            ),
+          ),
+          h(
+            'tbody',
+            {},
+            changes.map((c) =>
+              h(
+                'tr',
+                { dataset: { change: c.id, status: c.status } },
+                h('td', {}, `${roleText(c.role)}${c.task ? ` · ${c.task}` : ''}`),
+                h('td', {}, `${c.replaced ? personName(c.replaced) : c.from ? personName(c.from) : ''} → ${personName(c.to)}`),
+                h('td', {}, c.effectiveAt ? fmtTime(c.effectiveAt, zone) : fmtTime(c.appliedAt ?? c.requestedAt, zone)),
+                h('td', {}, ox(...(CHANGE_STATUS[c.status] ?? [c.status, c.status]))),
+                h('td', {}, c.reason),
+              ),
+            ),
+          ),
+        );
+  return h(
+    'div',
+    { class: 'card', id: 'reassign-card' },
+    h('h2', {}, ox('人员调整', 'Personnel changes')),
+    h(
+      'p',
+      { class: 'muted small' },
+      ox(
+        '新任人员接手未完成的任务，此后的提醒和通知发给新任人员；已发出的通知不变，记录保留谁在何时担任。',
+        'The new holder takes over open tasks and gets the reminders and notices from then on; notices already sent stay as they were; the record keeps who held what when.',
+      ),
+    ),
+    list,
+    h('details', { id: 'reassign-new' }, h('summary', {}, ox('新的人员调整', 'A new change')), form),
   );
 }
