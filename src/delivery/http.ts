@@ -1,8 +1,8 @@
 /**
  * One JSON POST with a deadline, for the robot and webhook channels, and the reading
  * of an HTTP answer every channel shares: 2xx is the platform's to judge (its body
- * carries its own code), 408, 425, 429 and 5xx are worth another try, other 4xx are
- * not. A timeout or a broken connection is `retry`: the request may or may not have
+ * carries its own code), 408, 425, 429 and 5xx are worth another try, other 4xx and
+ * redirects are not. A timeout or a broken connection is `retry`: the request may or may not have
  * arrived, and the idempotency key is what makes another try safe.
  */
 import type { Text } from '../domain/i18n.js';
@@ -27,7 +27,9 @@ export async function postJson(
       headers: { 'content-type': 'application/json; charset=utf-8', ...o.headers },
       body,
       signal,
-      redirect: 'error',
+      // A redirect is answered, not followed: a signed notice goes only where it was addressed,
+      // and a moved webhook is for the office to fix (byStatus: failed, with the Location).
+      redirect: 'manual',
     });
     const text = await res.text();
     let json: unknown = null;
@@ -81,6 +83,15 @@ export function byStatus(channel: ChannelKind, res: Extract<HttpOutcome, { ok: t
     };
   }
   if (answer.code !== undefined) return null;
+  if (s >= 300 && s < 400) {
+    const to = res.headers.get('location') ?? '';
+    return {
+      status: 'failed',
+      channel,
+      reason: { zh: `地址已迁移（HTTP ${s}），请更新为：${to}`, en: `the address has moved (HTTP ${s}); update it to: ${to}` },
+      answer,
+    };
+  }
   return { status: 'failed', channel, reason: { zh: `对方拒绝（HTTP ${s}）`, en: `refused (HTTP ${s})` }, answer };
 }
 

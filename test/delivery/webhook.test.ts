@@ -16,6 +16,7 @@ const filed = new Map<string, string>();
 
 beforeAll(async () => {
   oa = await startStandIn((req) => {
+    if (req.url === '/moved') return { status: 308, json: {}, headers: { location: 'https://oa.example.gov.cn/duban' } };
     const ts = String(req.headers['x-duban-timestamp'] ?? '');
     const given = Buffer.from(String(req.headers['x-duban-signature'] ?? ''));
     const wanted = Buffer.from(`sha256=${createHmac('sha256', SECRET).update(`${ts}.${req.body}`).digest('hex')}`);
@@ -69,6 +70,14 @@ describe('generic webhook (a bureau’s OA)', () => {
     const result = await webhookChannel().send(message(), target('another-secret-0123456789'));
     expect(result).toMatchObject({ status: 'failed', answer: { httpStatus: 401 } });
     expect(result.status === 'failed' && result.answer?.raw).toContain('invalid signature');
+  });
+
+  it('does not follow a redirect with a signed notice: failed, with where the address moved to', async () => {
+    oa.mode = 'normal';
+    const result = await webhookChannel().send(message(), { ...target(), url: `${oa.base}/moved` });
+    expect(result).toMatchObject({ status: 'failed', answer: { httpStatus: 308 } });
+    expect(result.status === 'failed' && result.reason.zh).toContain('https://oa.example.gov.cn/duban');
+    expect(oa.received.at(-1)!.url).toBe('/moved');
   });
 
   it('is told to retry on a 500', async () => {
