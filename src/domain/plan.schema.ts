@@ -140,6 +140,24 @@ export const Area = z.object({ id: Id, title: z.string().min(1) });
 
 export const Milestone = z.object({ title: z.string().min(1), due: PlanDate });
 
+export const RECURRENCE_EVERY = ['week', 'month', 'quarter', 'semester', 'schoolYear', 'year'] as const;
+
+/**
+ * A duty that recurs ("每季度召开一次推进会", "每学期开展1次"): `times` rounds per `every`,
+ * `text` the phrase as the document writes it. The task's deadline is its first round.
+ */
+export const Recurrence = z.object({
+  every: z.enum(RECURRENCE_EVERY),
+  times: z.number().int().min(1).default(1),
+  text: z.string(),
+});
+
+/**
+ * A task for a group of units below ("各学校完成配套方案"): `group` as written, `units` the
+ * units it becomes one task each for when cascaded (分解下达); empty until someone lists them.
+ */
+export const Cascade = z.object({ group: z.string().min(1), units: z.array(Id).default([]) });
+
 export const Task = z.object({
   id: Id,
   area: Id.optional(),
@@ -151,6 +169,8 @@ export const Task = z.object({
   cooperatingUnits: z.array(Id).default([]),
   deadline: PlanDate,
   milestones: z.array(Milestone).default([]),
+  recurrence: Recurrence.optional(),
+  cascade: Cascade.optional(),
 });
 
 export const Indicator = z.object({
@@ -160,6 +180,20 @@ export const Indicator = z.object({
   comparison: z.enum(['>=', '>', '<=', '<', '=']),
   unit: z.string().optional(),
   due: PlanDate.optional(),
+  /** The starting value the plan states ("2021年达标率40%"), with its year when given. */
+  baseline: z.object({ value: z.number(), year: z.number().int().optional() }).optional(),
+  /** Yearly targets on the way (40% → 70% → 100%), years ascending. */
+  path: z
+    .array(z.object({ year: z.number().int(), value: z.number() }))
+    .refine((p) => p.every((step, i) => i === 0 || step.year > p[i - 1]!.year), 'path years must be ascending')
+    .default([]),
+  /** A target written as a range ("12~15名"): min ≤ max; `target` is then the min. */
+  range: z
+    .object({ min: z.number(), max: z.number() })
+    .refine((r) => r.min <= r.max, 'range.min must not exceed range.max')
+    .optional(),
+  /** The target as the document writes it. */
+  text: z.string().optional(),
 });
 
 export const PlanDefinitionShape = z.object({
@@ -176,6 +210,8 @@ export const PlanDefinitionShape = z.object({
   people: z.array(Person).min(1),
   leadershipGroup: LeadershipGroup,
   phases: z.array(Phase).length(4),
+  /** The plan's whole span when the document states one ("用三年时间(2024—2026年)", "十四五期间"). */
+  period: z.object({ start: PlanDate, end: PlanDate }).optional(),
   areas: z.array(Area).default([]),
   tasks: z.array(Task).min(1).max(5000),
   goals: z.array(Indicator).default([]),
@@ -272,6 +308,13 @@ export function checkPlanReferences(plan: PlanDefinition): Issue[] {
     }
     if (end !== null) previousEnd = end;
   });
+
+  if (plan.period) {
+    const start = resolve(plan.period.start, 'start', ['period', 'start']);
+    const end = resolve(plan.period.end, 'end', ['period', 'end']);
+    if (start !== null && end !== null && end <= start)
+      issues.push({ path: ['period', 'end'], message: 'period.end is before period.start' });
+  }
 
   plan.tasks.forEach((t, i) => {
     if (t.area !== undefined && !areas.has(t.area)) issues.push({ path: ['tasks', i, 'area'], message: `no area "${t.area}"` });

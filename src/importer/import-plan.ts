@@ -293,3 +293,14 @@ function uncovered(plan: PlanDefinitionInput, report: Report): void {
     );
   }
 }
+
+export interface ImportAllResult {
+  /** One draft per plan the document holds (none for a text that is not a plan). */
+  drafts: ImportResult[];
+  /** About the document as a whole: where it was split, why it is not a plan. */
+  report: ImportReportItem[];
+}
+
+export function importPlanDocuments(text: string, options: ImportOptions): ImportAllResult {
+  return { drafts: [importPlanDocument(text, options)], report: [] };
+}
