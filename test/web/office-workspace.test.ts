@@ -40,6 +40,11 @@ describe.skipIf(SKIP_REASON !== null)(`the office's workspace${SKIP_REASON ? ` (
     expect(new URL(page.url()).hash).toBe('#/office');
     expect(await page.textContent('#nav-office')).toBe('办公室工作台');
     expect(await page.textContent('.office-home')).toContain('还没有方案');
+    // The zh/en switch reaches the office's pages too.
+    await page.click('#lang-toggle');
+    await expect.poll(() => page.textContent('.office-home h1')).toBe('Office workspace');
+    await page.click('#lang-toggle');
+    await expect.poll(() => page.textContent('.office-home h1')).toBe('办公室工作台');
     await page.click('#go-import');
     await page.waitForSelector('#import-file');
   });
@@ -173,6 +178,7 @@ describe.skipIf(SKIP_REASON !== null)(`the office's workspace${SKIP_REASON ? ` (
     expect(await page.textContent('#personnel-changes tr[data-status="applied"]')).toContain('唐悦 → 罗晨');
     expect((await rt.engine.loadPlan(PLAN)).def.tasks[1]!.responsiblePerson).toBe('p4');
     expect(await page.textContent('tr[data-task="t2"]')).toContain('罗晨');
+    await page.screenshot({ path: `${ARTIFACTS}office-plan.png`, fullPage: true });
   });
 
   it('sets up a person’s login and issues a one-time link, shown once, that the person signs in with', async () => {
