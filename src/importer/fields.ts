@@ -101,7 +101,8 @@ export function findFieldBlocks(src: SourceText, limits: readonly number[]): Fie
       const stop = s.slice(valueStart, limit).search(/[。\n]/);
       valueEnd = stop < 0 ? limit : valueStart + stop;
     }
-    const near = current !== null && s.slice(current.end, l.index).trim() === '';
+    // Fields of one task may be run together or written as sentences ("责任单位:X。完成时限:Y。").
+    const near = current !== null && /^[\s。;;,,]*$/.test(s.slice(current.end, l.index));
     // "牵头单位:A;责任单位:B" — a second unit label next to the first names more units
     // of the same task, not a new task: they cooperate.
     const extraUnits =
@@ -121,7 +122,33 @@ export function findFieldBlocks(src: SourceText, limits: readonly number[]): Fie
       blocks.push(current);
     }
   });
-  return blocks.sort((a, b) => a.start - b.start);
+  return mergeAdjacent(
+    s,
+    blocks.sort((a, b) => a.start - b.start),
+  );
+}
+
+/**
+ * "(牵头单位:A;配合单位:B)完成时限:2024年6月底前。": a parenthetical block and the labelled
+ * fields right after it (nothing but punctuation between, no kind twice) are one task's.
+ */
+function mergeAdjacent(s: string, blocks: FieldBlock[]): FieldBlock[] {
+  const out: FieldBlock[] = [];
+  for (const b of blocks) {
+    const prev = out[out.length - 1];
+    if (
+      prev &&
+      prev.parenthetical !== b.parenthetical &&
+      /^[\s。;;,,]*$/.test(s.slice(prev.end, b.start)) &&
+      !b.fields.some((f) => prev.fields.some((g) => g.kind === f.kind))
+    ) {
+      prev.fields.push(...b.fields);
+      prev.end = b.end;
+      continue;
+    }
+    out.push(b);
+  }
+  return out;
 }
 
 function hit(src: SourceText, kind: FieldKind, label: string, start: number, valueStart: number, valueEnd: number): FieldHit {

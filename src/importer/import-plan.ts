@@ -16,8 +16,10 @@ import { findFieldBlocks } from './fields.js';
 import { extractIndicators } from './indicators.js';
 import { extractLeadership } from './leadership.js';
 import { findHeadings } from './outline.js';
+import { derivePhases, findPeriod } from './period.js';
 import { extractPhases } from './phases.js';
 import { Registry } from './registry.js';
+import { layoutDocument, noticeIssuer } from './split.js';
 import { Report, type ImportReportItem } from './report.js';
 import { buildSourceText, type SourceText } from './source-text.js';
 import { layoutTasks } from './task-layout.js';
@@ -29,6 +31,16 @@ export interface ImportOptions {
   /** Year for dates written without one ("8月底前"), when the document does not say. */
   year?: number;
   timeZone?: string;
+}
+
+/** What a plan inherits from the document around it (a collection's header, a notice's preamble). */
+interface Context {
+  /** A year written in the header, for dates the plan writes without one. */
+  year?: number;
+  /** The body that issues the plan ("XX县教育局关于印发《…》的通知"). */
+  issuer?: string;
+  /** The draft's id, when a document holds several plans. */
+  id?: string;
 }
 
 export interface SourceRef {
@@ -46,7 +58,9 @@ const BOILERPLATE = /会员分享|在线阅读|下载|网站|文档网|文库|�
 
 /** The title: an early short line that names a plan (方案, 计划…), minus a file extension. */
 function findTitle(text: string): { title: string; line: number } | null {
-  const lines = text.split(/\r?\n/).slice(0, 6);
+  const all = text.split(/\r?\n/);
+  const first = all.findIndex((l) => l.trim() !== '');
+  const lines = all.slice(0, Math.max(0, first) + 6);
   for (const [i, raw] of lines.entries()) {
     const line = raw
       .trim()
@@ -105,7 +119,7 @@ function documentNotes(src: SourceText, report: Report): void {
   }
 }
 
-export function importPlanDocument(text: string, options: ImportOptions): ImportResult {
+function importOne(text: string, options: ImportOptions, context: Context = {}): ImportResult & { signals: Signals } {
   const report = new Report();
   const src = buildSourceText(text);
   const registry = new Registry();
@@ -140,6 +154,13 @@ export function importPlanDocument(text: string, options: ImportOptions): Import
 
   const leadership = extractLeadership(src, registry, report);
   const phases = extractPhases(src, report);
+  const period = findPeriod(src, found?.line ?? null);
+  if (period && phases.lines.every((l) => l === null)) {
+    // The span replaces the "no phases" line with derived windows.
+    const at = report.items.findIndex((r) => r.kind === 'missing' && r.path === 'phases');
+    if (at >= 0) report.items.splice(at, 1);
+    derivePhases(period, phases.phases, phases.lines, report);
+  }
   const start = phases.phases[0]?.start;
   const planStart = start && /^\d{4}-\d{2}-\d{2}$/.test(start) && !phases.defective.has(0) ? start : undefined;
   const documentYear = firstYear(src.norm);
@@ -147,6 +168,7 @@ export function importPlanDocument(text: string, options: ImportOptions): Import
   if (options.year !== undefined) years.option = options.year;
   if (planStart !== undefined) years.planStart = planStart;
   if (documentYear !== undefined) years.documentYear = documentYear;
+  else if (context.year !== undefined) years.documentYear = context.year;
   let effectiveStart = planStart ?? (options.year !== undefined ? `${options.year}-01-01` : undefined);
   if (effectiveStart === undefined && documentYear !== undefined) {
     effectiveStart = `${documentYear}-01-01`;
@@ -192,7 +214,8 @@ export function importPlanDocument(text: string, options: ImportOptions): Import
 
   const organisation = findOrganisation(src.norm);
   let issuer = '';
-  if (leadership.name) issuer = leadership.hasOffice ? `${leadership.name}办公室` : leadership.name;
+  if (context.issuer) issuer = context.issuer;
+  else if (leadership.name) issuer = leadership.hasOffice ? `${leadership.name}办公室` : leadership.name;
   else if (organisation) issuer = organisation;
   if (issuer === '') {
     report.add(
@@ -210,7 +233,7 @@ export function importPlanDocument(text: string, options: ImportOptions): Import
   if (registry.people.length === 0) registry.tbdPerson();
   registry.placeholdersLast();
   const plan: PlanDefinitionInput = {
-    id: planId(options.sourceName),
+    id: context.id ?? planId(options.sourceName),
     title,
     issuer,
     timeZone: options.timeZone ?? 'Asia/Shanghai',
@@ -227,6 +250,7 @@ export function importPlanDocument(text: string, options: ImportOptions): Import
       },
     },
     phases: phases.phases,
+    ...(period ? { period: { start: period.start, end: period.end } } : {}),
     areas: built.areas,
     tasks: built.tasks,
     goals: goals.goals,
@@ -245,7 +269,25 @@ export function importPlanDocument(text: string, options: ImportOptions): Import
 
   const sources = sourceMap(registry, phases.lines, built.lines, goals.lines, escalation.lines, leadership.line, found?.line ?? null);
   uncovered(plan, report);
-  return { plan, report: report.items, sources };
+  const signals = {
+    title: found !== null,
+    fielded: slots.filter((x) => x.block !== null).length,
+    goals: goals.goals.length,
+    phases: phases.lines.filter((l) => l !== null).length,
+  };
+  return { plan, report: report.items, sources, signals };
+}
+
+/** Enough of a plan to draft: a plan's title, or responsibility fields, goals or phase windows. */
+function looksLikePlan(signals: Signals): boolean {
+  return signals.title || signals.fielded > 0 || signals.goals >= 2 || signals.phases >= 2;
+}
+
+interface Signals {
+  title: boolean;
+  fielded: number;
+  goals: number;
+  phases: number;
 }
 
 function sourceMap(
@@ -297,10 +339,111 @@ function uncovered(plan: PlanDefinitionInput, report: Report): void {
 export interface ImportAllResult {
   /** One draft per plan the document holds (none for a text that is not a plan). */
   drafts: ImportResult[];
-  /** About the document as a whole: where it was split, why it is not a plan. */
+  /** About the document as a whole: where it was split, what was left out, why it is not a plan. */
   report: ImportReportItem[];
 }
 
+/** The lines of `from`–`to` only, others blank, so every line keeps its number. */
+function keepLines(lines: readonly string[], from: number, to: number, drop: ReadonlySet<number>): string {
+  return lines.map((l, i) => (i >= from && i < to && !drop.has(i) ? l : '')).join('\n');
+}
+
+/**
+ * Every plan of a document: one draft each, with its own report, line numbers those of
+ * the whole document. A text that is not a plan (an essay, a notice of a meeting, a site
+ * header) gives no draft and a report item that says so.
+ */
 export function importPlanDocuments(text: string, options: ImportOptions): ImportAllResult {
-  return { drafts: [importPlanDocument(text, options)], report: [] };
+  const lines = text
+    .replace(/^\uFEFF/, '')
+    .replace(/\r\n?/g, '\n')
+    .split('\n');
+  const layout = layoutDocument(lines);
+  const report = new Report();
+  const site = new Set(layout.siteLines);
+  if (site.size > 0) {
+    const shown = layout.siteLines.slice(0, 8).map((i) => i + 1);
+    report.add(
+      'found',
+      '',
+      shown[0]!,
+      `第 ${shown.join('、')}${site.size > shown.length ? ' 等' : ''} 行是网站导航、版权或附件标记,未导入`,
+      `lines ${shown.join(', ')}${site.size > shown.length ? ' and more' : ''} are site navigation, copyright or attachment marks; not imported`,
+    );
+  }
+  const base = planId(options.sourceName);
+  const several = layout.segments.length > 1;
+  const preambleLines = layout.preamble ? lines.slice(layout.preamble[0], layout.preamble[1]) : [];
+  const context: Context = {};
+  const year = firstYear(preambleLines.join('\n'));
+  if (year !== undefined) context.year = year;
+  const issuer = noticeIssuer(preambleLines);
+  if (issuer !== null) context.issuer = issuer;
+
+  const drafts: ImportResult[] = [];
+  const segments = layout.segments.length > 0 ? layout.segments : [{ from: 0, to: lines.length, titleLine: -1 }];
+  if (several) {
+    report.add(
+      'found',
+      '',
+      segments[0]!.from + 1,
+      `原文包含 ${segments.length} 个方案(标题在第 ${segments.map((x) => x.from + 1).join('、')} 行),各自生成草稿和报告`,
+      `the document holds ${segments.length} plans (titles at lines ${segments.map((x) => x.from + 1).join(', ')}); each has its own draft and report`,
+    );
+  } else if (layout.preamble && layout.segments.length === 1) {
+    report.add(
+      'found',
+      '',
+      layout.preamble[0] + 1,
+      `第 ${layout.preamble[0] + 1}–${layout.preamble[1]} 行是方案正文前的文件头(通知、网页标题等),未作为方案内容导入`,
+      `lines ${layout.preamble[0] + 1}–${layout.preamble[1]} precede the plan (a notice, a page header) and are not read as part of it`,
+    );
+  }
+  segments.forEach((seg, k) => {
+    const own = keepLines(lines, seg.from, seg.to, site);
+    const result = importOne(own, options, { ...context, ...(several ? { id: `${base}-${k + 1}` } : {}) });
+    const { signals, ...draft } = result;
+    if (!looksLikePlan(signals)) {
+      const line = seg.from + 1;
+      report.add(
+        'found',
+        '',
+        line,
+        `第 ${line}–${seg.to} 行不是方案:没有方案标题,也没有责任字段、目标指标或阶段安排,未生成草稿`,
+        `lines ${line}–${seg.to} are not a plan: no plan title, no responsibility fields, goals or phases; no draft was made`,
+      );
+      return;
+    }
+    drafts.push(draft);
+  });
+  if (drafts.length === 0 && layout.segments.length === 0) {
+    // Already reported above as not a plan.
+  }
+  return { drafts, report: report.items };
+}
+
+/**
+ * The single-draft form (the web import desk): the first plan of the document, with the
+ * document-level items (several plans, not a plan) at the head of its report.
+ */
+export function importPlanDocument(text: string, options: ImportOptions): ImportResult {
+  const all = importPlanDocuments(text, options);
+  const first = all.drafts[0];
+  if (first) {
+    const more =
+      all.drafts.length > 1
+        ? [
+            {
+              kind: 'found' as const,
+              path: '',
+              line: null,
+              zh: `原文共有 ${all.drafts.length} 个方案,此处只导入第一个;用 duban import 文件 -o 目录/ 导入全部`,
+              en: `the document holds ${all.drafts.length} plans; only the first is imported here (duban import FILE -o DIR/ imports all)`,
+            },
+          ]
+        : [];
+    return { ...first, report: [...all.report, ...more, ...first.report] };
+  }
+  const { signals: _signals, ...draft } = importOne(text, options);
+  return { ...draft, report: [...all.report, ...draft.report] };
 }

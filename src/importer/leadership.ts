@@ -37,7 +37,7 @@ const WORDS: Record<Role, { zh: string; en: string }> = {
   director: { zh: '办公室主任', en: 'office director' },
 };
 
-const GROUP_WORDS = /组\s?长|成\s?员|领导小组|办公室/;
+const GROUP_WORDS = /组\s?长|成\s?员|领导小组|工作小组|办公室/;
 
 /** Sentences (by 。 and line ends) of `s` as [start, end) ranges. */
 function sentences(s: string): Array<[number, number]> {
@@ -57,7 +57,7 @@ function findPassage(s: string): [number, number] | null {
   const all = sentences(s);
   const first = all.findIndex(([a, b]) => {
     const t = s.slice(a, b);
-    return /领导小组/.test(t) && /组\s?长|成\s?员|成立/.test(t);
+    return (/领导小组|工作小组/.test(t) && /组\s?长|成\s?员|成立/.test(t)) || /^\s*组\s?长\s*:/.test(t);
   });
   if (first < 0) return null;
   let last = first;
@@ -133,8 +133,12 @@ export function extractLeadership(src: SourceText, registry: Registry, report: R
   for (const m of text.matchAll(
     /(?:由)?([^,,。;:由、]{1,40}?(?:、[^,,。;:由、]{1,20}?)*)(?:兼任|担任|任|为)(副组长|组长|成员|办公室主任)/g,
   )) {
-    const subject = m[1] ?? '';
-    const at = from + m.index + m[0].indexOf(subject);
+    // "成立以校长为组长": the group is being set up "with" (以/由) the post; the words
+    // before it ("学校成立以") are not part of who leads.
+    const raw = m[1] ?? '';
+    const lead = /^(?:[^,,。;:、]{0,12}?成立)?(?:以|由)/.exec(raw);
+    const subject = lead ? raw.slice(lead[0].length) : raw;
+    const at = from + m.index + m[0].indexOf(raw) + (lead ? lead[0].length : 0);
     mentions.push({ role: ROLE_OF[m[2]!]!, value: src.orig.slice(at, at + subject.length), at, stated: true });
   }
   // 组长为X: only at a clause start, so "各年级组长为成员" is not read as "组长为 成员".

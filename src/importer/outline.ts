@@ -118,8 +118,9 @@ export function headingAt(headings: readonly Heading[], i: number): Heading | nu
 }
 
 const SECTION_WORDS = {
-  tasks: /任务|措施|举措|行动(?!目标)|职责分工|重点工作|工作内容|实施内容/,
-  notTasks: /步骤|阶段|要求|保障|目标|思想|原则|意义|背景|组织领导|领导小组/,
+  // "二、工作目标与主要举措", "三、目标任务": a heading with task words is a task section, 目标 or not.
+  tasks: /任务|措施|举措|行动(?!目标)|职责分工|重点工作|主要工作|工作内容|实施内容|工作安排|活动安排|具体做法|攻坚|内容/,
+  notTasks: /步骤|阶段|要求|保障|思想|原则|意义|背景|组织领导|领导小组/,
 };
 
 /** True for a section whose children are areas or tasks (三、主要任务和职责分工). */

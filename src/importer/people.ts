@@ -100,6 +100,13 @@ export function parsePerson(raw: string): PersonMention {
       if (isName(who)) return { ...base, name: who, title };
     }
   }
+  // "县教育局局长孟凡军": a body and a post before the name.
+  for (const title of TITLES) {
+    const at = compact.lastIndexOf(title);
+    if (at <= 0) continue;
+    const who = compact.slice(at + title.length);
+    if (isName(who)) return { ...base, name: who, title: compact.slice(0, at + title.length) };
+  }
   if (isName(compact) && !COLLECTIVE.test(compact)) return { ...base, name: compact };
   if (COLLECTIVE.test(compact)) return { ...base, collective: true, title: compact };
   // A post without a name: "分管副局长", "教学副校长".
@@ -108,8 +115,24 @@ export function parsePerson(raw: string): PersonMention {
 
 /** Splits a list of names or units: "党支部、教导处、办公室", "李雨归副校长、赵贵强副校长". */
 export function splitList(value: string): string[] {
-  return value
-    .split(/[、,\uFF0C;\uFF1B]|\s{2,}/)
+  // Separators outside brackets only: "各县(市、区)教育局" is one unit.
+  const parts: string[] = [];
+  let depth = 0;
+  let cur = '';
+  for (let i = 0; i < value.length; i++) {
+    const ch = value[i]!;
+    if (ch === '(' || ch === '\uFF08') depth += 1;
+    if ((ch === ')' || ch === '\uFF09') && depth > 0) depth -= 1;
+    const gap = /\s/.test(ch) && (/\s/.test(value[i + 1] ?? '') || /[)\uFF09]/.test(value[i - 1] ?? ''));
+    if (depth === 0 && (/[、,\uFF0C;\uFF1B]/.test(ch) || gap)) {
+      parts.push(cur);
+      cur = '';
+      continue;
+    }
+    cur += ch;
+  }
+  parts.push(cur);
+  return parts
     .map((s) =>
       s
         .trim()

@@ -124,8 +124,11 @@ export function extractPhases(src: SourceText, report: Report): PhasesResult {
   const slots = new Map<PhaseKeyT, Candidate>();
   // Words first; a phase without key words, or a clash, falls back to its position.
   const byOrder = found.length === PHASE_KEYS.length;
+  // Four windows in date order are the four phases in order, whatever their names say
+  // ("全面推进阶段" then "深化提升阶段"): the plan's phases run launch → evaluation.
+  const chronological = byOrder && found.every((c, i) => i === 0 || c.range.start > found[i - 1]!.range.start);
   found.forEach((c, i) => {
-    let key = c.key;
+    let key = chronological ? PHASE_KEYS[i]! : c.key;
     if (key === null || slots.has(key)) {
       const fallback = byOrder ? PHASE_KEYS[i]! : PHASE_KEYS.find((k) => !slots.has(k));
       if (fallback === undefined || slots.has(fallback)) {
@@ -155,15 +158,28 @@ export function extractPhases(src: SourceText, report: Report): PhasesResult {
   const phases: PhaseDraft[] = [];
   const lines: Array<number | null> = [];
   const defective = new Set<number>();
+  const none = slots.size === 0;
+  if (none) {
+    // One line, not four: the document has no phases at all.
+    report.add(
+      'missing',
+      'phases',
+      null,
+      '原文没有分阶段安排(启动、推进、全面实施、总结评估阶段的起止时间),请补充',
+      'the document gives no phases (the dates of the launch, promotion, implementation and evaluation phases): add them',
+    );
+  }
   PHASE_KEYS.forEach((key, i) => {
     const c = slots.get(key);
     if (c === undefined) {
       phases.push({ key, name: DEFAULT_NAMES[key], start: '', end: '' });
       lines.push(null);
-      report.missing(`phases[${i}]`, null, {
-        zh: `${WORDS_ZH[key]}阶段(${key})的起止时间`,
-        en: `the dates of the ${key} phase (${DEFAULT_NAMES[key]})`,
-      });
+      if (!none) {
+        report.missing(`phases[${i}]`, null, {
+          zh: `${WORDS_ZH[key]}阶段(${key})的起止时间`,
+          en: `the dates of the ${key} phase (${DEFAULT_NAMES[key]})`,
+        });
+      }
       return;
     }
     phases.push({ key, name: c.name, start: c.range.start, end: c.range.end });

@@ -1,10 +1,11 @@
 /**
- * Recurring duties: "每学期…1次", "每学年开展一次", "每季度通报". The plan schema has no
- * recurrence, so the importer dates the first round and reports the rest.
+ * Recurring duties: "每学期…1次", "每学年开展一次", "每季度通报", "每半年召开一次". The task
+ * gets `recurrence` (every, times, the phrase as written) and its first round as deadline.
  */
 import { addDays, iso, lastDay } from './dates.js';
+import { chineseNumber } from './numerals.js';
 
-export type RecurrenceUnit = 'semester' | 'school-year' | 'year' | 'quarter' | 'month' | 'week';
+export type RecurrenceUnit = 'semester' | 'schoolYear' | 'year' | 'quarter' | 'month' | 'week';
 
 export interface Recurrence {
   unit: RecurrenceUnit;
@@ -14,12 +15,16 @@ export interface Recurrence {
   atStart: boolean;
   index: number;
   text: string;
+  /** Rounds per period: "每学期开展2次" → 2; 1 unless a count of times (次, 回, 场, 轮) is written. */
+  times: number;
 }
 
-const RECUR = /每(个)?(学期|学年|年度|年|季度|月|周)/g;
+const RECUR = /每(个)?(半年|学期|学年|年度|年(?!级)|季度|月|周|星期)/g;
 const UNIT: Record<string, RecurrenceUnit> = {
+  半年: 'semester',
+  星期: 'week',
   学期: 'semester',
-  学年: 'school-year',
+  学年: 'schoolYear',
   年度: 'year',
   年: 'year',
   季度: 'quarter',
@@ -35,7 +40,9 @@ export function findRecurrences(s: string): Recurrence[] {
     if (unit === undefined) continue;
     // Up to the end of the clause: 每学期秋季开学 / 每学期…举办1次 / 每学年要开展1次.
     const clause = s.slice(m.index, m.index + 40).split(/[。;;,,\n]/)[0] ?? '';
-    const r: Recurrence = { unit, atStart: /开学|初/.test(clause), index: m.index, text: clause };
+    const count = /(?:不少于|至少|不低于)?\s*(\d{1,2}|[一两二三四五六七八九十])\s*(?:次|回|场|轮)/.exec(clause);
+    const times = count ? (chineseNumber(count[1] ?? '') ?? 1) : 1;
+    const r: Recurrence = { unit, atStart: /开学|初/.test(clause), index: m.index, text: clause, times: Math.max(1, times) };
     if (/秋季|秋学期/.test(clause)) r.season = 'autumn';
     else if (/春季|春学期/.test(clause)) r.season = 'spring';
     out.push(r);
@@ -64,7 +71,7 @@ export function firstOccurrence(r: Recurrence, planStart: string): string {
       const earliest = r.atStart ? planStart : addDays(planStart, 90);
       return candidates.sort().find((d) => d >= earliest) ?? iso(y + 1, 7, 31);
     }
-    case 'school-year':
+    case 'schoolYear':
       for (let year = y; year <= y + 2; year++) candidates.push(iso(year, 8, 31));
       return candidates.find((d) => d >= addDays(planStart, 182)) ?? iso(y + 1, 8, 31);
     case 'year':
@@ -85,7 +92,7 @@ export function firstOccurrence(r: Recurrence, planStart: string): string {
 
 export const RECURRENCE_WORDS: Record<RecurrenceUnit, { zh: string; en: string }> = {
   semester: { zh: '每学期', en: 'each semester' },
-  'school-year': { zh: '每学年', en: 'each school year' },
+  schoolYear: { zh: '每学年', en: 'each school year' },
   year: { zh: '每年', en: 'each year' },
   quarter: { zh: '每季度', en: 'each quarter' },
   month: { zh: '每月', en: 'each month' },

@@ -179,21 +179,25 @@ export function deadlineFor(task: TaskInput, i: number, dl: FieldHit | undefined
       );
     else report.missing(path, line, WORDS.deadline);
   }
-  for (const r of recurrences) {
-    const rLine = lineOf(src, r.index);
-    const w = RECURRENCE_WORDS[r.unit];
+  if (recurrence) {
+    task.recurrence = { every: recurrence.unit, times: recurrence.times, text: recurrence.text };
+    const rLine = lineOf(src, recurrence.index);
+    const w = RECURRENCE_WORDS[recurrence.unit];
     const first =
       dated.length === 0 && task.deadline !== ''
-        ? { zh: `草稿取首次期限 ${task.deadline}`, en: `the draft dates the first round ${task.deadline}` }
-        : { zh: '期限取原文所写日期', en: 'the deadline is the date the document gives' };
+        ? {
+            zh: `,草稿以首次期限 ${task.deadline} 为完成时限(推定)`,
+            en: `; the draft's deadline is the first round, ${task.deadline} (derived)`,
+          }
+        : { zh: '', en: '' };
+    const times = recurrence.times > 1 ? { zh: `${recurrence.times} 次`, en: ` ${recurrence.times} times` } : { zh: '', en: '' };
     report.add(
       'recurring',
-      path,
+      `tasks[${i}].recurrence`,
       rLine,
-      `tasks[${i}] 为周期性任务:"${r.text}"(第 ${rLine} 行,${w.zh});方案格式没有"重复"字段,${first.zh},以后各次需另行安排(可作为节点 milestones 或新任务)`,
-      `tasks[${i}] recurs ${w.en}: "${r.text}" (line ${rLine}); the plan format has no recurrence, so ${first.en}; add later rounds as milestones or tasks`,
+      `tasks[${i}] 为周期性任务:"${recurrence.text}"(第 ${rLine} 行,${w.zh}${times.zh})${first.zh}`,
+      `tasks[${i}] recurs ${w.en}${times.en}: "${recurrence.text}" (line ${rLine})${first.en}`,
     );
-    task.duties = [task.duties, `〔周期性任务 / recurring: ${w.zh} ${w.en} — "${r.text}"〕`].filter((x) => x !== '').join('\n');
   }
   if (task.deadline !== '' && !isRealDate(task.deadline)) {
     report.add(
