@@ -23,6 +23,13 @@ const Env = z.object({
   DUBAN_SHUTDOWN_MS: z.coerce.number().int().min(0).default(5_000),
   /** A timer that runs this long after it was due (an outage held it up) issues its step now, with periods counted from now. */
   DUBAN_LATE_AFTER_MS: z.coerce.number().int().min(1_000).default(60_000),
+  /**
+   * Behind a reverse proxy (nginx, a load balancer): which proxies to trust for the
+   * client's address in X-Forwarded-For, as Express takes it — a hop count ("1"),
+   * "loopback", or addresses. Unset, the socket's address is the client's, so
+   * per-address sign-in limits cannot be dodged with a forged header.
+   */
+  DUBAN_TRUST_PROXY: z.string().optional(),
   /** Where `duban apply` sends plans, and the token it uses. */
   DUBAN_SERVER: z.string().url().default('http://127.0.0.1:3000'),
   DUBAN_TOKEN: z.string().optional(),

@@ -23,7 +23,7 @@ import { startReconciler, type Reconciler } from '../workers/reconciler.worker.j
 export interface RuntimeOptions {
   redisUrl: string;
   prefix: string;
-  api?: { port: number; extend?: (app: Express, runtime: Runtime) => void };
+  api?: { port: number; extend?: (app: Express, runtime: Runtime) => void; trustProxy?: string };
   worker?: { concurrency: number; reconcileMs: number; lockMs?: number; stalledMs?: number };
   adminToken?: string;
   log: (line: string) => void;
@@ -183,6 +183,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
         queries,
         tokens,
         directory,
+        ...(opts.api.trustProxy !== undefined ? { trustProxy: opts.api.trustProxy } : {}),
         log: opts.log,
         ...(opts.api.extend ? { extend: (a: Express) => opts.api!.extend!(a, runtime) } : {}),
       });

@@ -13,8 +13,18 @@ import { mountWorkspace } from './web.js';
 import { auditCommand } from './audit-command.js';
 import { applyCommand, importCommand, simulateCommand, validateCommand } from './plan-commands.js';
 import { reassignCommand } from './personnel-commands.js';
+import { orgCommand, peopleCommand } from './directory-commands.js';
 
-const extraCommands = [validateCommand, applyCommand, importCommand, simulateCommand, auditCommand, reassignCommand];
+const extraCommands = [
+  validateCommand,
+  applyCommand,
+  importCommand,
+  simulateCommand,
+  auditCommand,
+  reassignCommand,
+  orgCommand,
+  peopleCommand,
+];
 
 const HELP = `duban — 督办:行动计划督办引擎 / action-plan supervision engine
 
@@ -25,7 +35,7 @@ const HELP = `duban — 督办:行动计划督办引擎 / action-plan supervisio
 ${extraCommands.map((c) => `  ${c.usage}`).join('\n')}
 
 环境变量 / environment: REDIS_URL, PORT, DUBAN_ADMIN_TOKEN, DUBAN_DATA_DIR, DUBAN_WORKER_CONCURRENCY, DUBAN_RECONCILE_MS,
-  DUBAN_REDIS_TIMEOUT_MS, DUBAN_SHUTDOWN_MS, DUBAN_LATE_AFTER_MS, DUBAN_SERVER, DUBAN_TOKEN (for apply)
+  DUBAN_REDIS_TIMEOUT_MS, DUBAN_SHUTDOWN_MS, DUBAN_LATE_AFTER_MS, DUBAN_TRUST_PROXY, DUBAN_SERVER, DUBAN_TOKEN (for apply)
 每个命令都支持 --help / every command takes --help.`;
 
 const COMMAND_HELP: Record<string, string> = {
@@ -138,7 +148,15 @@ async function serve(command: 'start' | 'api' | 'worker', argv: string[]): Promi
       lateAfterMs: config.DUBAN_LATE_AFTER_MS,
       shutdownMs: config.DUBAN_SHUTDOWN_MS,
       ...(config.DUBAN_ADMIN_TOKEN ? { adminToken: config.DUBAN_ADMIN_TOKEN } : {}),
-      ...(command !== 'worker' ? { api: { port: config.PORT, extend: mountWorkspace } } : {}),
+      ...(command !== 'worker'
+        ? {
+            api: {
+              port: config.PORT,
+              extend: mountWorkspace,
+              ...(config.DUBAN_TRUST_PROXY !== undefined ? { trustProxy: config.DUBAN_TRUST_PROXY } : {}),
+            },
+          }
+        : {}),
       ...(command !== 'api'
         ? {
             worker: {

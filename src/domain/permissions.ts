@@ -34,7 +34,7 @@ export function actorLabel(p: Principal): string {
 const RULES = {
   createPlan: {
     zh: '只有单位的领导小组办公室可以创建方案（管理员只管理服务器、单位和办公室账号）',
-    en: 'Only an organisation\'s leadership group office may create plans (admins run the server, organisations and office credentials)',
+    en: "Only an organisation's leadership group office may create plans (admins run the server, organisations and office credentials)",
   },
   otherOrganisation: {
     zh: '办公室只能为本单位创建和管理方案',
@@ -42,11 +42,11 @@ const RULES = {
   },
   runPlan: {
     zh: '只有本方案所属单位的领导小组办公室可以发布、修改方案或手动推进阶段',
-    en: 'Only the leadership group office of the plan\'s organisation may publish or edit the plan or advance its phase',
+    en: "Only the leadership group office of the plan's organisation may publish or edit the plan or advance its phase",
   },
   readPlan: {
     zh: '只能查看本人所在的方案，或本单位办公室管理的方案',
-    en: 'You may only read plans you belong to, or, as an office, your organisation\'s plans',
+    en: "You may only read plans you belong to, or, as an office, your organisation's plans",
   },
   work: {
     zh: '只有责任人或责任股室负责人可以签收、报告进展或提交该任务',
@@ -67,7 +67,7 @@ const RULES = {
   },
   manageAccounts: {
     zh: '只有本单位的领导小组办公室可以设置账号、发放登录链接或重置密码',
-    en: 'Only the organisation\'s leadership group office may set up accounts, issue sign-in links or reset passwords',
+    en: "Only the organisation's leadership group office may set up accounts, issue sign-in links or reset passwords",
   },
   approvePhase: { zh: '只有领导小组组长可以批准或否决进入新阶段', en: 'Only the group leader may approve or reject a proposed phase' },
 } satisfies Record<string, Text>;

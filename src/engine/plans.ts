@@ -57,7 +57,7 @@ export async function admitToDirectory(core: EngineCore, def: PlanDefinition, by
   if (problems.length > 0) {
     throw new InvalidInputError(problems, {
       zh: '方案中的人员或科室与通讯录不符，未保存',
-      en: 'The plan\'s people or units disagree with the directory; nothing was stored',
+      en: "The plan's people or units disagree with the directory; nothing was stored",
     });
   }
 }

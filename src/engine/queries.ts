@@ -14,7 +14,7 @@ import { PLAN_ENTITY } from '../store/keys.js';
 import type { Engine, HistoryEntry } from './engine.js';
 import { planStage, taskState, type StoredTask } from './entity.js';
 import { timerName, type Timers } from './step.js';
-import type { PlanDefinition } from '../domain/plan.schema.js';
+import { organisationOf, type PlanDefinition } from '../domain/plan.schema.js';
 
 export interface TaskFilter {
   state?: string;
@@ -58,6 +58,20 @@ export class Queries {
         throw err;
       }
       if (checkReadPlan(principal, def) === null) out.push({ def, me: meIn(principal, def) });
+    }
+    return out;
+  }
+
+  /** The summaries of every plan of these organisations, by organisation. */
+  async plansOfOrganisations(orgs: readonly string[]): Promise<Map<string, Awaited<ReturnType<Queries['planSummary']>>[]>> {
+    const out = new Map(orgs.map((o) => [o, [] as Awaited<ReturnType<Queries['planSummary']>>[]]));
+    for (const id of await this.redis.zrange(this.engine.keys.plans, '0', '-1')) {
+      try {
+        const loaded = await this.engine.loadPlan(id);
+        out.get(organisationOf(loaded.def))?.push(await this.summarize(loaded));
+      } catch (err) {
+        if (!(err instanceof NotFoundError)) throw err;
+      }
     }
     return out;
   }

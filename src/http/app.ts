@@ -15,6 +15,7 @@ import { openApiDocument } from './openapi.js';
 import { plansRouter } from './plans.router.js';
 import { personnelRouter } from './personnel.router.js';
 import { reportsRouter } from './reports.router.js';
+import { rollupRouter } from './rollup.router.js';
 import { jsonBodies, passes, securityHeaders, unauthenticatedLimit } from './security.js';
 import { redisAnswers, redisFailuresAsUnavailable, REDIS_UNAVAILABLE, requireRedis } from './redis-ready.js';
 import { tokensRouter } from './tokens.router.js';
@@ -27,6 +28,8 @@ export interface AppDeps {
   tokens: TokenStore;
   /** Organisations and people; absent, tokens and accounts take any organisation id (tests of the HTTP layer alone). */
   directory?: Directory;
+  /** Express's "trust proxy": a hop count, "loopback" or addresses (DUBAN_TRUST_PROXY). */
+  trustProxy?: string;
   log?: (line: string) => void;
   /** Extra routes mounted at / before the 404 (the web workspace). */
   extend?: (app: Express) => void;
@@ -48,6 +51,7 @@ export function createApp(deps: AppDeps): Express {
   const app = express();
   const log = deps.log ?? ((line: string) => console.error(line));
   app.disable('x-powered-by');
+  if (deps.trustProxy !== undefined) app.set('trust proxy', /^\d+$/.test(deps.trustProxy) ? Number(deps.trustProxy) : deps.trustProxy);
   app.use(securityHeaders());
   app.use(['/api/v1', '/web-api'], unauthenticatedLimit());
   // Before any route parses a body: a large one is read only from a caller the one
@@ -81,7 +85,10 @@ export function createApp(deps: AppDeps): Express {
   api.use(personnelRouter(deps.engine));
   api.use(reportsRouter(deps.engine));
   api.use(inboxRouter(deps.queries));
-  if (deps.directory) api.use(directoryRouter(deps.directory));
+  if (deps.directory) {
+    api.use(directoryRouter(deps.directory));
+    api.use(rollupRouter(deps.directory, deps.queries));
+  }
   app.use('/api/v1', api);
   deps.extend?.(app);
 

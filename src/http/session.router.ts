@@ -58,7 +58,6 @@ export function sessionRouter(tokens: TokenStore, names?: SignInNames): Router {
     res.json({ principal, csrf });
   }
 
-
   r.post('/session', async (req, res) => {
     const body = parse(SignInBody, req.body, 'body');
     const ip = ipOf(req);

@@ -10,7 +10,7 @@
 import express, { Router, type Request } from 'express';
 import { z } from 'zod';
 import { taskMachine } from '../../machines/index.js';
-import { actorLabel, checkTaskEvent, ruleText, type Principal } from '../domain/permissions.js';
+import { actorLabel, checkTaskEvent, ruleText } from '../domain/permissions.js';
 import { ForbiddenError, InvalidInputError, NotFoundError } from '../errors.js';
 import { authenticate, principalOf } from '../http/auth.js';
 import { readablePlan } from '../http/plan-access.js';

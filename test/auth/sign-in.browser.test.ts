@@ -8,21 +8,20 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { authOf } from '../../src/auth/index.js';
 import { accountIdOf } from '../../src/auth/accounts.js';
 import { openWorkspace, SKIP_REASON, type Workspace } from '../web/browser.js';
-import { seedScenario, type Scenario } from '../web/scenario.js';
+import { seedScenario } from '../web/scenario.js';
 import { webRuntime, type WebRuntime } from '../web/web-runtime.js';
 
 if (SKIP_REASON) console.warn(`[test/auth/sign-in.browser] skipped: ${SKIP_REASON}`);
 
 describe.skipIf(SKIP_REASON !== null)(`signing in with a password in the browser${SKIP_REASON ? ` (skipped: ${SKIP_REASON})` : ''}`, () => {
   let rt: WebRuntime;
-  let s: Scenario;
   let ws: Workspace;
 
   beforeAll(async () => {
     rt = await webRuntime();
-    s = await seedScenario(rt);
+    await seedScenario(rt);
     const { accounts } = authOf(rt.tokens);
-    await accounts.upsert(s.planId, 'p-wang', ['13900000001', 'wang'], 'office:陈静');
+    await accounts.upsert({ kind: 'person', personId: 'p-wang' }, ['13900000001', 'wang'], 'office:陈静');
     ws = await openWorkspace(rt.base);
   });
   afterAll(async () => {
@@ -31,7 +30,7 @@ describe.skipIf(SKIP_REASON !== null)(`signing in with a password in the browser
   });
 
   it('a one-time link asks for a new password, then signs the person in; it does not work twice', async () => {
-    const { secret } = await authOf(rt.tokens).accounts.issueLink(accountIdOf(s.planId, 'p-wang'), 'office:陈静');
+    const { secret } = await authOf(rt.tokens).accounts.issueLink(accountIdOf({ kind: 'person', personId: 'p-wang' }), 'office:陈静');
     const page = await ws.blank('link');
     await page.goto(`${rt.base}/#/link/${secret}`);
     await page.waitForSelector('#new-password');

@@ -209,7 +209,9 @@ describe('sign-in', () => {
       }
       // Office tokens stay with admins, as before.
       expect((await call('POST', '/api/v1/tokens', { token: office, body: { kind: 'self' } })).status).toBe(403);
-      expect((await call('POST', '/api/v1/tokens', { token: admin, body: { kind: 'office', name: '周强', org: 'default' } })).status).toBe(201);
+      expect((await call('POST', '/api/v1/tokens', { token: admin, body: { kind: 'office', name: '周强', org: 'default' } })).status).toBe(
+        201,
+      );
     });
 
     it('the office cannot choose his password, nor sign in with a link without choosing a new one', async () => {

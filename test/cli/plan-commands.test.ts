@@ -113,7 +113,7 @@ describe('duban apply', () => {
     const updated = await dubanAsync(['apply', EXAMPLE, '--publish'], env);
     expect(updated.status, updated.stderr).toBe(0);
     expect(updated.stdout).toContain('draft updated');
-    const plans = await rt.queries.listPlans({ kind: 'admin' });
+    const plans = await rt.queries.listPlans({ kind: 'office', name: '办公室', org: 'default' });
     expect(plans.map((p) => [p.id, p.stage])).toEqual([['jcjy-2023', 'launch']]);
     // Published now: applying again is an amendment, which needs a reason.
     const again = await dubanAsync(['apply', EXAMPLE], env);

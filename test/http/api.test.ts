@@ -95,7 +95,9 @@ describe('HTTP API', () => {
       expect(r.status).toBe(403);
       expect(r.json.error.message).toBe('任何人都不能签发代表他人的凭证：个人令牌只能由本人登录后签发');
     }
-    expect((await call('POST', '/api/v1/tokens', { token: tok['p-zhao'], body: { kind: 'office', name: 'x', org: 'default' } })).status).toBe(403);
+    expect(
+      (await call('POST', '/api/v1/tokens', { token: tok['p-zhao'], body: { kind: 'office', name: 'x', org: 'default' } })).status,
+    ).toBe(403);
   });
 
   it('a published plan is no longer a draft to replace', async () => {

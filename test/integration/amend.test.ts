@@ -131,8 +131,8 @@ describe('amending a published plan', () => {
     const dry = await r.engine.amendPlan('am', next, office, { reason: '改标题', dryRun: true });
     expect(dry.diff.tasksEdited).toEqual(['t3']);
     expect((await r.queries.planSummary('am')).revision).toBe(1);
-    await expect(
-      r.engine.amendPlan('am', next, { kind: 'person', personId: 'p-zhao' }, { reason: 'x' }),
-    ).rejects.toMatchObject({ code: 'forbidden' });
+    await expect(r.engine.amendPlan('am', next, { kind: 'person', personId: 'p-zhao' }, { reason: 'x' })).rejects.toMatchObject({
+      code: 'forbidden',
+    });
   });
 });

@@ -9,7 +9,7 @@ import { fixturePlan, iso } from '../helpers/plan-fixture.js';
 import { testRuntime } from '../helpers/runtime.js';
 
 const office: Principal = { kind: 'office', name: 'office', org: 'default' };
-const zhao = (planId: string): Principal => ({ kind: 'person', personId: 'p-zhao' });
+const zhao: Principal = { kind: 'person', personId: 'p-zhao' };
 const runtimes: Awaited<ReturnType<typeof testRuntime>>[] = [];
 afterEach(async () => {
   await Promise.all(runtimes.splice(0).map((r) => r.close()));
@@ -23,7 +23,7 @@ describe('a busy task', () => {
     const before = (await rt.engine.loadTask('busy', 't1')).ver;
     const results = await Promise.allSettled(
       Array.from({ length: 1000 }, (_, i) =>
-        rt.engine.taskEvent('busy', 't1', { type: 'task.progress', percent: i % 101, note: `#${i}` }, zhao('busy')),
+        rt.engine.taskEvent('busy', 't1', { type: 'task.progress', percent: i % 101, note: `#${i}` }, zhao),
       ),
     );
     const refused = results.filter((r) => r.status === 'rejected').map((r) => String(r.reason));
@@ -42,9 +42,7 @@ describe('a busy task', () => {
     runtimes.push(a, b, c);
     await a.engine.createPlan(fixturePlan({ id: 'busy3', start: Date.now() }), office, { publish: true });
     const send = (rt: typeof a, n: number) =>
-      Array.from({ length: n }, (_, i) =>
-        rt.engine.taskEvent('busy3', 't1', { type: 'task.progress', percent: i % 101, note: '' }, zhao('busy3')),
-      );
+      Array.from({ length: n }, (_, i) => rt.engine.taskEvent('busy3', 't1', { type: 'task.progress', percent: i % 101, note: '' }, zhao));
     const results = await Promise.allSettled([...send(a, 100), ...send(b, 100), ...send(c, 100)]);
     expect(results.filter((r) => r.status === 'rejected')).toEqual([]);
     expect((await a.queries.history('busy3', 't1')).filter((h) => h.event === 'task.progress')).toHaveLength(300);
@@ -61,17 +59,17 @@ describe('Redis losing its last writes', () => {
     await a.engine.createPlan(fixturePlan({ id: 'rollback', start }), office, { publish: true });
     const key = a.engine.pk('rollback').task('t1');
     // A acknowledges the task: it now remembers the task as it committed it.
-    await a.engine.taskEvent('rollback', 't1', { type: 'task.acknowledge' }, zhao('rollback'));
+    await a.engine.taskEvent('rollback', 't1', { type: 'task.acknowledge' }, zhao);
     const saved = await a.redis.dumpBuffer(key);
     // A moves the deadline; Redis then loses that write (AOF everysec, a failover)…
     const moved = start + 7_200_000;
     await a.engine.taskEvent('rollback', 't1', { type: 'task.deadline.change', deadline: iso(moved), reason: '延期' }, office);
     await a.redis.restore(key, 0, saved, 'REPLACE');
     // …and B writes the same version number with other content.
-    await b.engine.taskEvent('rollback', 't1', { type: 'task.progress', percent: 60, note: 'B 的进展' }, zhao('rollback'));
+    await b.engine.taskEvent('rollback', 't1', { type: 'task.progress', percent: 60, note: 'B 的进展' }, zhao);
     const rewritten = await a.engine.loadTask('rollback', 't1');
     // A's next event must build on what Redis holds (B's progress), not on its stale copy.
-    await a.engine.taskEvent('rollback', 't1', { type: 'task.progress', percent: 70, note: 'A 的进展' }, zhao('rollback'));
+    await a.engine.taskEvent('rollback', 't1', { type: 'task.progress', percent: 70, note: 'A 的进展' }, zhao);
     const task = await a.engine.loadTask('rollback', 't1');
     expect(task.ver).toBe(rewritten.ver + 1);
     const history = await a.queries.history('rollback', 't1');

@@ -11,7 +11,7 @@ import type { Principal } from '../../src/domain/permissions.js';
 import { migrate, UnknownMachineVersionError } from '../../src/engine/migrations.js';
 import { PLAN_ENTITY } from '../../src/store/keys.js';
 import { testRuntime } from '../helpers/runtime.js';
-import { loadPlanKeys, STORED_FIXTURE_PLAN, STORED_TASKS, type DumpedKey } from './stored-plan.js';
+import { loadPlanKeys, STORED_TASKS, type DumpedKey } from './stored-plan.js';
 
 interface Fixture {
   machines: { plan: number; task: number };

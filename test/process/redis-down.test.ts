@@ -179,7 +179,11 @@ describe('Redis down', () => {
   it('a change whose commit times out is applied whole or not at all, and the next change goes through', async () => {
     rt = await startRuntime({ redisUrl: server.url, prefix: 'cas', log: () => undefined, redisTimeoutMs: 500 });
     const zhao = { kind: 'person', personId: 'p-zhao' } as const;
-    await rt.engine.createPlan(fixturePlan({ id: 'cas', start: Date.now() }), { kind: 'office', name: 'o', org: 'default' }, { publish: true });
+    await rt.engine.createPlan(
+      fixturePlan({ id: 'cas', start: Date.now() }),
+      { kind: 'office', name: 'o', org: 'default' },
+      { publish: true },
+    );
     await rt.engine.taskEvent('cas', 't1', { type: 'task.progress', percent: 10, note: '一' }, zhao);
     const before = await rt.queries.task('cas', 't1');
     const skew = before.version - before.history.length; // one history entry per version, whatever the offset

@@ -93,12 +93,15 @@ describe('allowed actions', () => {
       'task.submit',
       'task.extension.request',
     ]);
-    expect(allowedActions({ kind: 'admin' }, plan, task, assigned, now)).toEqual([
+    expect(allowedActions({ kind: 'office', name: '陈静', org: 'default' }, plan, task, assigned, now)).toEqual([
       'task.deadline.change',
       'task.urge',
       'task.cancel',
       'task.suspend',
     ]);
+    // Admins run the server, not the work; an office of another organisation runs none of this plan.
+    expect(allowedActions({ kind: 'admin' }, plan, task, assigned, now)).toEqual([]);
+    expect(allowedActions({ kind: 'office', name: '周', org: 'school-2' }, plan, task, assigned, now)).toEqual([]);
     // Past the deadline, an extension is no longer offered.
     const late = snapshotAfter({ type: 'task.activate' });
     expect(allowedActions(person('p-zhao'), plan, task, late, late.context.deadline + 1)).not.toContain('task.extension.request');

@@ -37,7 +37,7 @@ export class ApiError extends Error {
   }
 }
 
-async function request(path, { method = 'GET', body, headers = {}, raw = false } = {}) {
+export async function request(path, { method = 'GET', body, headers = {}, raw = false } = {}) {
   const init = { method, headers: { ...headers }, credentials: 'same-origin' };
   const csrf = csrfToken();
   if (!SAFE.has(method) && csrf) init.headers['X-CSRF-Token'] = csrf;

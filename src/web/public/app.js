@@ -1,6 +1,6 @@
 // The workspace shell: sign-in, the plan and person the session acts for, the top
 // bar, and a hash router (#/leader, #/dept, #/task/t1, #/notice/<id>).
-import { api, getChosenPlan, hasSession, setChosenPlan } from './api.js';
+import { api, getChosenPlan, hasSession, request, setChosenPlan } from './api.js';
 import { getLang, initialLang, L, paren, setLabels, setLang, t } from './i18n.js';
 import { refusalNode } from './refusals.js';
 import { clear, h } from './util.js';
@@ -12,6 +12,8 @@ import { noticeView } from './views/notice.js';
 import { reportNavText, reportPrintView, reportView } from './views/report.js';
 import { linkView, signInView } from './views/signin.js';
 import { isOffice, officeHomeView } from './views/office-home.js';
+import { adminView } from './views/admin.js';
+import { rollupView } from './views/rollup.js';
 import { officeImportView } from './views/office-import.js';
 import { officePlanView } from './views/office-plan.js';
 import { officeOrgPeopleView, officePeopleView } from './views/office-people.js';
@@ -39,15 +41,18 @@ async function loadSession() {
   const inGroup =
     g && personId ? [g.leader, ...g.deputies, ...g.members, g.office?.director, ...(g.office?.members ?? [])].includes(personId) : false;
   const leadsTasks = def && personId ? def.tasks.some((task) => task.responsibleLeader === personId) : false;
+  // Roll-ups the caller may see: an organisation's office and leaders, and its parent's.
+  const { organisations: rollups } = principal.kind === 'admin' ? { organisations: [] } : await request('/api/v1/rollup');
   session = {
     principal,
+    rollups: rollups.length,
     plans,
     planId,
     plan,
     def,
     me,
     zone: def?.timeZone ?? 'Asia/Shanghai',
-    isLeader: principal.kind !== 'person' || inGroup || leadsTasks,
+    isLeader: principal.kind === 'office' || inGroup || leadsTasks,
     headOf: def && personId ? def.units.filter((u) => u.head === personId).map((u) => u.id) : [],
     personName: (id) => def?.people.find((p) => p.id === id)?.name ?? id,
     /** Who did something, as history records it: a person id, `office:<name>`, `admin` or `system`. */
@@ -88,11 +93,27 @@ function renderTopbar() {
     return;
   }
   const route = location.hash;
+  const admin = session.principal.kind === 'admin';
   const nav = h(
     'nav',
     { class: 'nav', 'aria-label': 'main' },
-    h('a', { href: '#/leader', class: route.startsWith('#/leader') ? 'active' : null }, t('navLeader')),
-    h('a', { href: '#/dept', class: route.startsWith('#/dept') ? 'active' : null }, t('navDept')),
+    // Admins run the server, not the work: their one page is the administration.
+    admin
+      ? h(
+          'a',
+          { href: '#/admin', id: 'nav-admin', class: route.startsWith('#/admin') ? 'active' : null },
+          getLang() === 'zh' ? '系统管理' : 'Administration',
+        )
+      : null,
+    admin ? null : h('a', { href: '#/leader', class: route.startsWith('#/leader') ? 'active' : null }, t('navLeader')),
+    admin ? null : h('a', { href: '#/dept', class: route.startsWith('#/dept') ? 'active' : null }, t('navDept')),
+    session.rollups > 0
+      ? h(
+          'a',
+          { href: '#/rollup', id: 'nav-rollup', class: route.startsWith('#/rollup') ? 'active' : null },
+          getLang() === 'zh' ? '汇总' : 'Roll-up',
+        )
+      : null,
     isOffice(session)
       ? h(
           'a',
@@ -168,6 +189,8 @@ const ROUTES = [
   [/^#\/report$/, () => reportView],
   [/^#\/report\/print$/, () => reportPrintView],
   [/^#\/office$/, () => officeHomeView],
+  [/^#\/admin$/, () => adminView],
+  [/^#\/rollup$/, () => rollupView],
   [/^#\/office\/import$/, () => officeImportView],
   [/^#\/office\/plan\/([^/]+)$/, () => officePlanView],
   [/^#\/office\/people$/, () => officeOrgPeopleView],
@@ -192,12 +215,21 @@ async function route() {
   let hash = location.hash || '#/';
   if (hash === '#/' || hash === '#/signin') {
     // The office lands on its own workspace; everyone else on the view of their role.
-    hash = isOffice(session) ? '#/office' : session.isLeader ? '#/leader' : '#/dept';
+    hash =
+      session.principal.kind === 'admin'
+        ? '#/admin'
+        : isOffice(session)
+          ? '#/office'
+          : !session.planId && session.rollups > 0
+            ? '#/rollup'
+            : session.isLeader
+              ? '#/leader'
+              : '#/dept';
     history.replaceState(null, '', hash);
   }
   renderTopbar();
   // The office's workspace is where a first plan is made: it needs none.
-  if (!session.planId && !hash.startsWith('#/office')) {
+  if (!session.planId && !/^#\/(office|admin|rollup)/.test(hash)) {
     clear(view).append(h('div', { class: 'card' }, t('noPlans')));
     return;
   }

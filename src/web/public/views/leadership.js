@@ -44,7 +44,12 @@ export async function leadershipView(session, el) {
       desk && (reviewer || desk.review.length > 0) ? reviewCard(session, desk, rerender) : null,
       desk && desk.extensions.length > 0 ? extensionCard(session, desk, rerender) : null,
       planHead(session, counts, plan.counts),
-      inbox ? inboxCard(session, inbox.notices.filter((n) => n.planId === planId)) : null,
+      inbox
+        ? inboxCard(
+            session,
+            inbox.notices.filter((n) => n.planId === planId),
+          )
+        : null,
       h(
         'section',
         { class: 'card', id: 'timeline' },
