@@ -23,7 +23,17 @@ import { Batch } from '../store/batch.js';
 import { PLAN_ENTITY } from '../store/keys.js';
 import { historyEntry, newStamp, type Change, type Outcome, type Write } from './commit.js';
 import type { EngineCore } from './core.js';
-import { entityFields, initialTaskSnapshot, planBoundaries, planStage, taskDeadline, taskIndexes, type StoredTask } from './entity.js';
+import {
+  entityFields,
+  initialTaskSnapshot,
+  isFinished,
+  planBoundaries,
+  planStage,
+  taskDeadline,
+  taskIndexes,
+  taskState,
+  type StoredTask,
+} from './entity.js';
 import { admitToDirectory, keepOrganisation, parsePlanDefinition } from './plans.js';
 import type { ScheduledTimer } from './scheduler.js';
 import { acceptedEvents, stepPlan, stepTask } from './step.js';
@@ -295,7 +305,9 @@ export async function amendPlan(
       batch.history(pk.history(id), JSON.stringify(historyEntry({ type: 'task.activate', at }, actor, null, null, [], 'task.activate')));
     }
 
-    notices.push(...amendmentNotices(next, diff, at, reason), ...ownNotices);
+    // A closed task is nobody's to inherit: its record keeps the holders it had.
+    const closed = new Set(tasks.filter((t) => isFinished(taskState(t.snap).work)).map((t) => t.def.id));
+    notices.push(...amendmentNotices(next, diff, at, reason, closed), ...ownNotices);
     return { batch, writes, notices } satisfies Change;
   });
   // New tasks' timers, after the commit; should this fail, the reconciler re-arms them from the timer index.
@@ -305,7 +317,7 @@ export async function amendPlan(
 }
 
 /** Who is told of an amendment: the new holders (what they inherit), and the chains of tasks added or moved. */
-function amendmentNotices(plan: PlanDefinition, diff: PlanDiff, at: number, reason: string): NoticeFacts[] {
+function amendmentNotices(plan: PlanDefinition, diff: PlanDiff, at: number, reason: string, closed: ReadonlySet<string>): NoticeFacts[] {
   const stamp = at.toString(36);
   const out: NoticeFacts[] = [];
   const base = {
@@ -320,6 +332,7 @@ function amendmentNotices(plan: PlanDefinition, diff: PlanDiff, at: number, reas
   const task = (id: string): TaskDefinition => plan.tasks.find((t) => t.id === id)!;
   const inherited = new Map<string, string[]>();
   for (const h of diff.handovers) {
+    if (closed.has(h.task)) continue;
     const t = task(h.task);
     const people = h.role === 'leadDepartment' ? resolveRecipients(plan, t, ['departmentHead']).map((r) => r.id) : [h.to];
     for (const p of people) inherited.set(p, [...(inherited.get(p) ?? []), h.task]);

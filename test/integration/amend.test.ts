@@ -98,6 +98,36 @@ describe('amending a published plan', () => {
     expect(t3rung.recipients.find((x) => x.id === 'p-sun')!.roles).not.toContain('departmentHead');
   });
 
+  it("tells a unit's new head only of its open tasks: an accepted one stays with whom it was done", async () => {
+    const { r, plan, start, setNow } = await running();
+    setNow(start + DAY);
+    // 基础教育办公室 has t1 (accepted) and t4 (open).
+    await r.engine.taskEvent(
+      'am',
+      't1',
+      { type: 'task.submit', evidence: ['https://example.org/t1.pdf'], note: '' },
+      { kind: 'person', personId: 'p-zhao' },
+    );
+    await r.engine.taskEvent('am', 't1', { type: 'task.accept', note: '' }, { kind: 'person', personId: 'p-li' });
+    const withT4 = clone(plan);
+    withT4.tasks.push({
+      id: 't4',
+      title: '建立质量监测数据平台',
+      responsibleLeader: 'p-li',
+      leadDepartment: 'jjb',
+      responsiblePerson: 'p-zhao',
+      deadline: iso(start + 30 * DAY),
+    });
+    await r.engine.amendPlan('am', withT4, office, { reason: '增加任务' });
+    const next = clone(withT4);
+    next.units = next.units.map((u) => (u.id === 'jjb' ? { ...u, head: 'p-zhou' } : u)); // 张华 → 周敏
+    await r.engine.amendPlan('am', next, office, { reason: '人员调整' });
+    const handover = (await r.queries.inbox('am', 'p-zhou')).filter((n) => n.kind === 'handover');
+    expect(handover).toHaveLength(1);
+    expect(handover[0]!.body.zh).toContain('建立质量监测数据平台');
+    expect(handover[0]!.body.zh).not.toContain('制定质量监测实施方案');
+  });
+
   it('moves running ladders to a new policy only when told to', async () => {
     const { r, plan, start, setNow } = await running();
     const next = clone(plan);
