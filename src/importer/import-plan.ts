@@ -22,7 +22,7 @@ import { Registry } from './registry.js';
 import { layoutDocument, noticeIssuer } from './split.js';
 import { Report, type ImportReportItem } from './report.js';
 import { buildSourceText, type SourceText } from './source-text.js';
-import { layoutTasks } from './task-layout.js';
+import { layoutTasks, recurringDutySlots } from './task-layout.js';
 import { buildTasks } from './tasks.js';
 
 export interface ImportOptions {
@@ -190,7 +190,8 @@ function importOne(text: string, options: ImportOptions, context: Context = {}):
   const limits = headings.map((h) => h.index);
   const blocks = findFieldBlocks(src, limits);
   const consumed: Array<[number, number]> = leadership.range ? [leadership.range] : [];
-  const slots = layoutTasks(src, headings, blocks, consumed);
+  const measures = layoutTasks(src, headings, blocks, consumed);
+  const slots = [...measures, ...recurringDutySlots(src, measures)].sort((a, b) => a.textStart - b.textStart);
   const built = buildTasks(slots, {
     src,
     registry,

@@ -36,7 +36,8 @@ const MARKS: Array<{ level: Heading['level']; re: RegExp; bounded: boolean; numb
 ];
 
 /** Labels that end a heading's title when a page dump runs the body into it. */
-const FIELD_WORDS = '责任领导|分管领导|责任股室|责任科室|责任部门|负责部门|责任单位|牵头单位|责任人|配合单位|主要职责和完成时限|完成时限';
+const FIELD_WORDS =
+  '责任领导|分管领导|责任股室|责任科室|责任部门|负责部门|负责处室|负责股室|责任单位|牵头单位|责任人|配合单位|主要职责和完成时限|完成时限';
 const TITLE_STOP = new RegExp(
   `副?\\s?组\\s*长\\s*:|成\\s*员\\s*:|(${FIELD_WORDS})\\s*:|\\((?=\\s*(${FIELD_WORDS})\\s*:)|第[一二三四五六七八九十]阶段`,
 );

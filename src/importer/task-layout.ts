@@ -26,7 +26,50 @@ export interface TaskSlot {
   titleFrom: Heading | null;
   area: Heading | null;
   /** Why the task has no fields at all, if so. */
-  orphan?: 'no-fields' | 'after-last-block';
+  orphan?: 'no-fields' | 'after-last-block' | 'recurring-duty';
+  /** The clause that is the whole task, for a recurring duty outside the measures. */
+  dutyTitle?: string;
+}
+
+const DUTY =
+  /每(?:个)?(?:半年|学期|学年|年度|年(?!级)|季度|月|周|星期)(?:对[^,,;;。]{1,15})?(?:都|要|至少|定期)?(?:召开|开展|组织|举办|举行|通报|听取|督导|督查|检查|调度|研究|部署|发布|评估|考核|公布|报告|汇报)/;
+
+/**
+ * Recurring duties written outside the measures ("县教育局每季度召开一次推进会" under
+ * 保障措施): each clause becomes a task of its own with the clause as its title.
+ */
+export function recurringDutySlots(src: SourceText, slots: readonly TaskSlot[]): TaskSlot[] {
+  const s = src.norm;
+  const out: TaskSlot[] = [];
+  const inside = (i: number) =>
+    slots.some((x) => i >= (x.heading?.index ?? x.textStart) && i < x.textEnd) ||
+    slots.some((x) => x.block && i >= x.block.start && i < x.block.end);
+  for (const m of s.matchAll(/[^。;;\n]+/g)) {
+    const clause = m[0];
+    const d = DUTY.exec(clause);
+    if (!d) continue;
+    const at = m.index + d.index;
+    if (inside(at)) continue;
+    // From the clause's subject ("县教育局") to its end, without the numbering or a heading title before it.
+    const start = Math.max(m.index + clause.lastIndexOf(',', d.index) + 1, m.index + clause.lastIndexOf(',', d.index) + 1, m.index);
+    const end = m.index + clause.length;
+    const title = src.orig
+      .slice(start, end)
+      .replace(/^[\s(（]*[一二三四五六七八九十\d]{1,3}[)）、.]\s*/, '')
+      .replace(/[,，]\s*$/, '')
+      .trim();
+    out.push({
+      textStart: start,
+      textEnd: end,
+      block: null,
+      heading: null,
+      titleFrom: null,
+      area: null,
+      orphan: 'recurring-duty',
+      dutyTitle: title.length > 40 ? `${title.slice(0, 40)}…` : title,
+    });
+  }
+  return out;
 }
 
 /** A section heading too generic to be an area (三、主要任务和职责分工, 三、主要措施). */

@@ -89,7 +89,10 @@ export function buildTasks(slots: readonly TaskSlot[], ctx: TaskContext): TasksR
 
     let title: string;
     let duties: string;
-    if (slot.heading) {
+    if (slot.dutyTitle !== undefined) {
+      title = slot.dutyTitle;
+      duties = body;
+    } else if (slot.heading) {
       title = slot.heading.title;
       duties = body;
     } else if (slot.titleFrom) {
@@ -139,6 +142,15 @@ export function buildTasks(slots: readonly TaskSlot[], ctx: TaskContext): TasksR
         `tasks[${i}] "${title}" (line ${line}) has no responsibility fields in the document (leader, department, deadline)`,
       );
     }
+    if (slot.orphan === 'recurring-duty') {
+      report.add(
+        'found',
+        `tasks[${i}]`,
+        line,
+        `第 ${line} 行的周期性工作"${title}"不在编号举措中,已作为单独任务导入`,
+        `the recurring duty "${title}" (line ${line}) is outside the numbered measures; imported as a task of its own`,
+      );
+    }
     if (slot.orphan === 'after-last-block') {
       report.add(
         'missing',
@@ -182,6 +194,18 @@ export function buildTasks(slots: readonly TaskSlot[], ctx: TaskContext): TasksR
     }
     const uniqueCoop = [...new Set(coop)].filter((u) => u !== task.leadDepartment);
     if (uniqueCoop.length > 0) task.cooperatingUnits = uniqueCoop;
+    // "责任单位:各学校": one task per school when cascaded (分解下达); the schools are listed later.
+    const leadName = registry.unitName(task.leadDepartment) ?? '';
+    if (/^各(?!级)[\u4e00-\u9fa5()（）、]{0,12}(?:学校|中小学|中学|小学|幼儿园|园所|中心学校|中心校|学区|校)$/.test(leadName)) {
+      task.cascade = { group: leadName, units: [] };
+      report.add(
+        'found',
+        p('cascade'),
+        lines.get(p('leadDepartment')) ?? line,
+        `${p('cascade')}:任务由"${leadName}"承担,可分解下达到每所学校;草稿未列出具体学校,请在 cascade.units 中补充`,
+        `${p('cascade')}: the task falls to "${leadName}" and can be cascaded to each school; list them in cascade.units`,
+      );
+    }
     const unit = task.leadDepartment === 'tbd' ? undefined : task.leadDepartment;
     task.responsiblePerson = personRef(field('person'), p('responsiblePerson'), WORDS.responsiblePerson, line, unit, ctx);
 
