@@ -54,5 +54,9 @@ export const officeApi = {
     request(`/api/v1/plans/${enc(planId)}/accounts/${enc(personId)}/link`, { method: 'POST', body: { reset } }),
   orgPeople: (org) => request(`/api/v1/organisations/${enc(org)}/people`),
   orgUnits: (org) => request(`/api/v1/organisations/${enc(org)}/units`),
+  putPerson: (org, id, person) => request(`/api/v1/organisations/${enc(org)}/people/${enc(id)}`, { method: 'PUT', body: person }),
+  deactivate: (org, id) => request(`/api/v1/organisations/${enc(org)}/people/${enc(id)}`, { method: 'DELETE' }),
+  putUnit: (org, id, unit) => request(`/api/v1/organisations/${enc(org)}/units/${enc(id)}`, { method: 'PUT', body: unit }),
+  importPeople: (org, csv) => request(`/api/v1/organisations/${enc(org)}/people/import`, { method: 'POST', body: { csv } }),
   signIns: (planId, personId) => request(`/api/v1/plans/${enc(planId)}/accounts/${enc(personId)}/sign-ins`),
 };

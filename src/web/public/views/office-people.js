@@ -256,7 +256,24 @@ function attemptsTable(attempts, zone) {
  * holds them — one identity each, whatever plans they are in — with their unit and
  * contacts. Changing them is the directory's (duban directory, the address-book import).
  */
-export async function officeOrgPeopleView(session, target) {
+/** An address book as text: UTF-8, or the GB18030 that Excel writes for Chinese CSV. */
+async function fileText(file) {
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  const utf8 = new TextDecoder('utf-8').decode(bytes);
+  return utf8.includes('\uFFFD') ? new TextDecoder('gb18030').decode(bytes) : utf8;
+}
+
+function labelled(label, input) {
+  return h('label', { class: 'field' }, h('span', {}, label), input);
+}
+
+/**
+ * 本单位人员 (#/office/people): the organisation's directory — one identity per person,
+ * whatever plans they are in. The office adds and edits people and units, imports its
+ * address book (all rows or none, every bad row named by its line) and marks people who
+ * left (never deleted: records name them).
+ */
+export async function officeOrgPeopleView(session, target, _params, _query, flash = null) {
   const org = session.principal.org;
   if (!org) {
     clear(target).append(
@@ -266,6 +283,148 @@ export async function officeOrgPeopleView(session, target) {
   }
   const [{ people }, { units }] = await Promise.all([officeApi.orgPeople(org), officeApi.orgUnits(org)]);
   const unitName = (id) => units.find((u) => u.id === id)?.name ?? id ?? '';
+  const status = h('div', { class: 'office-status', role: 'status' }, flash);
+  const rerender = (next) => officeOrgPeopleView(session, target, [], null, next);
+  const failed = (err) => clear(status).append(h('div', { class: 'card error-box' }, refusalNode(err)));
+  const done = (zh, en) => h('p', { class: 'card ok' }, ox(zh, en));
+  const unitOptions = (selected) => [
+    h('option', { value: '' }, ox('（无）', '(none)')),
+    ...units.map((u) => h('option', { value: u.id, selected: u.id === selected }, u.name)),
+  ];
+
+  // Add or edit a person: the same id edits them.
+  const f = {
+    id: h('input', { name: 'id', required: true, placeholder: 'p-wu' }),
+    name: h('input', { name: 'name', required: true }),
+    title: h('input', { name: 'title' }),
+    unit: h('select', { name: 'unit' }, unitOptions('')),
+    phone: h('input', { name: 'phone', inputmode: 'tel' }),
+    email: h('input', { name: 'email', type: 'email' }),
+  };
+  const edit = (p) => {
+    f.id.value = p.id;
+    f.name.value = p.name;
+    f.title.value = p.title ?? '';
+    f.unit.value = p.unit ?? '';
+    f.phone.value = p.contacts?.phone ?? '';
+    f.email.value = p.contacts?.email ?? '';
+    f.name.focus();
+  };
+  const personForm = h(
+    'form',
+    {
+      class: 'card',
+      id: 'person-form',
+      onsubmit: async (e) => {
+        e.preventDefault();
+        const contacts = {
+          ...(f.phone.value.trim() ? { phone: f.phone.value.trim() } : {}),
+          ...(f.email.value.trim() ? { email: f.email.value.trim() } : {}),
+        };
+        const body = {
+          name: f.name.value.trim(),
+          ...(f.title.value.trim() ? { title: f.title.value.trim() } : {}),
+          ...(f.unit.value ? { unit: f.unit.value } : {}),
+          ...(Object.keys(contacts).length ? { contacts } : {}),
+        };
+        try {
+          await officeApi.putPerson(org, f.id.value.trim(), body);
+          await rerender(done(`已保存：${body.name}`, `Saved: ${body.name}`));
+        } catch (err) {
+          failed(err);
+        }
+      },
+    },
+    h('h2', {}, ox('添加或修改人员', 'Add or edit a person')),
+    labelled(ox('编号', 'Id'), f.id),
+    labelled(ox('姓名', 'Name'), f.name),
+    labelled(ox('职务', 'Title'), f.title),
+    labelled(ox('科室', 'Unit'), f.unit),
+    labelled(ox('手机', 'Mobile'), f.phone),
+    labelled(ox('邮箱', 'Email'), f.email),
+    h('button', { type: 'submit', class: 'primary' }, ox('保存', 'Save')),
+  );
+
+  const file = h('input', { type: 'file', id: 'address-book', accept: '.csv,.txt,text/csv' });
+  const importForm = h(
+    'form',
+    {
+      class: 'card',
+      id: 'import-people',
+      onsubmit: async (e) => {
+        e.preventDefault();
+        if (!file.files?.[0]) return;
+        try {
+          const result = await officeApi.importPeople(org, await fileText(file.files[0]));
+          const n = (k) => result.rows.filter((r) => r.outcome === k).length;
+          await rerender(
+            done(
+              `通讯录已导入：新增 ${n('created')} 人，更新 ${n('updated')} 人，未变 ${n('unchanged')} 人。`,
+              `Imported: ${n('created')} added, ${n('updated')} updated, ${n('unchanged')} unchanged.`,
+            ),
+          );
+        } catch (err) {
+          failed(err);
+        }
+      },
+    },
+    h('h2', {}, ox('导入通讯录', 'Import the address book')),
+    h(
+      'p',
+      { class: 'muted small' },
+      ox(
+        'CSV 文件，列名：姓名、职务、科室、手机、邮箱（可选：编号）。有一行出错则整份不导入，并逐行说明。',
+        'A CSV with columns 姓名, 职务, 科室, 手机, 邮箱 (optionally 编号). One bad row and nothing is imported; each problem names its line.',
+      ),
+    ),
+    file,
+    h('button', { type: 'submit' }, ox('导入', 'Import')),
+  );
+
+  const u = {
+    id: h('input', { name: 'unit-id', required: true, placeholder: 'jjb' }),
+    name: h('input', { name: 'unit-name', required: true }),
+    head: h(
+      'select',
+      { name: 'unit-head' },
+      h('option', { value: '' }, ox('（暂无）', '(none yet)')),
+      people.filter((p) => p.active).map((p) => h('option', { value: p.id }, p.name)),
+    ),
+  };
+  const unitForm = h(
+    'form',
+    {
+      class: 'card',
+      id: 'unit-form',
+      onsubmit: async (e) => {
+        e.preventDefault();
+        try {
+          await officeApi.putUnit(org, u.id.value.trim(), { name: u.name.value.trim(), ...(u.head.value ? { head: u.head.value } : {}) });
+          await rerender(done(`已保存科室：${u.name.value.trim()}`, `Unit saved: ${u.name.value.trim()}`));
+        } catch (err) {
+          failed(err);
+        }
+      },
+    },
+    h('h2', {}, ox('科室与负责人', 'Units and their heads')),
+    h(
+      'ul',
+      { class: 'org-units' },
+      units.map((x) =>
+        h(
+          'li',
+          { dataset: { unit: x.id } },
+          `${x.name}（${x.id}）`,
+          x.head ? ` · ${ox('负责人', 'head')} ${people.find((p) => p.id === x.head)?.name ?? x.head}` : '',
+        ),
+      ),
+    ),
+    labelled(ox('编号', 'Id'), u.id),
+    labelled(ox('名称', 'Name'), u.name),
+    labelled(ox('负责人', 'Head'), u.head),
+    h('button', { type: 'submit' }, ox('保存科室', 'Save the unit')),
+  );
+
   clear(target).append(
     h(
       'div',
@@ -284,6 +443,7 @@ export async function officeOrgPeopleView(session, target) {
           `The directory's people: one identity each, whatever plans they are in. ${people.length} in all.`,
         ),
       ),
+      status,
       h(
         'table',
         { class: 'table', id: 'org-people' },
@@ -300,6 +460,7 @@ export async function officeOrgPeopleView(session, target) {
               ox('电话', 'Phone'),
               ox('邮箱', 'Email'),
               ox('状态', 'State'),
+              '',
             ].map((x) => h('th', {}, x)),
           ),
         ),
@@ -316,10 +477,39 @@ export async function officeOrgPeopleView(session, target) {
               h('td', {}, p.contacts?.phone ?? ''),
               h('td', {}, p.contacts?.email ?? ''),
               h('td', {}, p.active ? ox('在职', 'active') : ox('已离开', 'left')),
+              h(
+                'td',
+                {},
+                h('button', { type: 'button', class: 'link-button', dataset: { edit: p.id }, onclick: () => edit(p) }, ox('修改', 'Edit')),
+                p.active
+                  ? h(
+                      'button',
+                      {
+                        type: 'button',
+                        class: 'link-button',
+                        dataset: { leave: p.id },
+                        onclick: async () => {
+                          if (!confirm(ox(`确认 ${p.name} 已离开本单位？其记录保留。`, `Mark ${p.name} as left? Their records stay.`)))
+                            return;
+                          try {
+                            await officeApi.deactivate(org, p.id);
+                            await rerender(done(`${p.name} 已标记为离开`, `${p.name} marked as left`));
+                          } catch (err) {
+                            failed(err);
+                          }
+                        },
+                      },
+                      ox('已离开', 'Left'),
+                    )
+                  : null,
+              ),
             ),
           ),
         ),
       ),
+      personForm,
+      importForm,
+      unitForm,
     ),
   );
 }
