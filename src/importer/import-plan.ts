@@ -191,7 +191,8 @@ function importOne(text: string, options: ImportOptions, context: Context = {}):
   const blocks = findFieldBlocks(src, limits);
   const consumed: Array<[number, number]> = leadership.range ? [leadership.range] : [];
   const measures = layoutTasks(src, headings, blocks, consumed);
-  const slots = [...measures, ...recurringDutySlots(src, measures)].sort((a, b) => a.textStart - b.textStart);
+  // Recurring duties outside the measures come after them, so the measures keep their numbers.
+  const slots = [...measures, ...recurringDutySlots(src, measures)];
   const built = buildTasks(slots, {
     src,
     registry,

@@ -71,7 +71,7 @@ describe('recurring duties', () => {
     const r = findRecurrences('每学期秋季开学。每学年开展一次检测,每季度通报');
     expect(r.map((x) => [x.unit, x.season, x.atStart, x.text])).toEqual([
       ['semester', 'autumn', true, '每学期秋季开学'],
-      ['school-year', undefined, false, '每学年开展一次检测'],
+      ['schoolYear', undefined, false, '每学年开展一次检测'],
       ['quarter', undefined, false, '每季度通报'],
     ]);
   });
