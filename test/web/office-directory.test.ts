@@ -70,6 +70,19 @@ describe.skipIf(SKIP_REASON !== null)(`the office's directory${SKIP_REASON ? ` (
     expect((await rt.directory.getPerson(gao.id))?.active).toBe(false);
   });
 
+  it("names the organisation's leaders, who then see its roll-up", async () => {
+    const lin = (await rt.directory.listPeople('hx-school')).find((p) => p.name === '林芳')!;
+    await page.check(`#leaders-form input[value="${lin.id}"]`);
+    await page.click('#leaders-form button[type=submit]');
+    await page.waitForSelector('.office-status .ok');
+    expect((await rt.directory.getOrg('hx-school'))?.leaders).toEqual([lin.id]);
+    const leader = await ws.signIn(await rt.tokens.issue({ kind: 'person', personId: lin.id }), 'leader', {
+      ready: '.page[data-ready] .page-rollup',
+    });
+    expect(new URL(leader.url()).hash).toBe('#/rollup');
+    expect(await leader.textContent('.rollup h2')).toContain('河西小学');
+  });
+
   it('raised no script errors', () => {
     expect(ws.pageErrors).toEqual([]);
   });

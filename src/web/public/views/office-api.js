@@ -54,6 +54,8 @@ export const officeApi = {
     request(`/api/v1/plans/${enc(planId)}/accounts/${enc(personId)}/link`, { method: 'POST', body: { reset } }),
   orgPeople: (org) => request(`/api/v1/organisations/${enc(org)}/people`),
   orgUnits: (org) => request(`/api/v1/organisations/${enc(org)}/units`),
+  organisation: (org) => request(`/api/v1/organisations/${enc(org)}`),
+  setLeaders: (org, leaders) => request(`/api/v1/organisations/${enc(org)}`, { method: 'PATCH', body: { leaders } }),
   putPerson: (org, id, person) => request(`/api/v1/organisations/${enc(org)}/people/${enc(id)}`, { method: 'PUT', body: person }),
   deactivate: (org, id) => request(`/api/v1/organisations/${enc(org)}/people/${enc(id)}`, { method: 'DELETE' }),
   putUnit: (org, id, unit) => request(`/api/v1/organisations/${enc(org)}/units/${enc(id)}`, { method: 'PUT', body: unit }),

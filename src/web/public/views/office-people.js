@@ -281,7 +281,11 @@ export async function officeOrgPeopleView(session, target, _params, _query, flas
     );
     return;
   }
-  const [{ people }, { units }] = await Promise.all([officeApi.orgPeople(org), officeApi.orgUnits(org)]);
+  const [{ people }, { units }, { organisation }] = await Promise.all([
+    officeApi.orgPeople(org),
+    officeApi.orgUnits(org),
+    officeApi.organisation(org),
+  ]);
   const unitName = (id) => units.find((u) => u.id === id)?.name ?? id ?? '';
   const status = h('div', { class: 'office-status', role: 'status' }, flash);
   const rerender = (next) => officeOrgPeopleView(session, target, [], null, next);
@@ -425,6 +429,37 @@ export async function officeOrgPeopleView(session, target, _params, _query, flas
     h('button', { type: 'submit' }, ox('保存科室', 'Save the unit')),
   );
 
+  // The organisation's leaders see its roll-up (and, for a bureau, its schools').
+  const leaderBoxes = people
+    .filter((p) => p.active)
+    .map((p) => h('input', { type: 'checkbox', name: 'leader', value: p.id, checked: organisation.leaders.includes(p.id) }));
+  const leadersForm = h(
+    'form',
+    {
+      class: 'card',
+      id: 'leaders-form',
+      onsubmit: async (e) => {
+        e.preventDefault();
+        try {
+          await officeApi.setLeaders(
+            org,
+            leaderBoxes.filter((b) => b.checked).map((b) => b.value),
+          );
+          await rerender(done('已保存本单位领导', 'Leaders saved'));
+        } catch (err) {
+          failed(err);
+        }
+      },
+    },
+    h('h2', {}, ox('本单位领导（可查看汇总）', 'Leaders (see the roll-up)')),
+    h(
+      'div',
+      { class: 'checks' },
+      leaderBoxes.map((b) => h('label', {}, b, ' ', people.find((p) => p.id === b.value)?.name ?? b.value)),
+    ),
+    h('button', { type: 'submit' }, ox('保存', 'Save')),
+  );
+
   clear(target).append(
     h(
       'div',
@@ -510,6 +545,7 @@ export async function officeOrgPeopleView(session, target, _params, _query, flas
       personForm,
       importForm,
       unitForm,
+      leadersForm,
     ),
   );
 }
