@@ -2,34 +2,9 @@
 // creating, replacing, publishing, amending and suspending plans, and the accounts
 // of a plan's people. Same session cookie and CSRF header as api.js; a refusal is
 // the same ApiError, so refusals.js explains it the same way.
-import { ApiError } from '../api.js';
+import { request } from '../api.js';
 
 const enc = encodeURIComponent;
-
-function csrfToken() {
-  const m = /(?:^|;\s*)duban_csrf=([^;]+)/.exec(document.cookie);
-  return m ? decodeURIComponent(m[1]) : null;
-}
-
-async function request(path, { method = 'GET', body, headers = {} } = {}) {
-  const init = { method, headers: { ...headers }, credentials: 'same-origin' };
-  const csrf = csrfToken();
-  if (method !== 'GET' && csrf) init.headers['X-CSRF-Token'] = csrf;
-  if (body instanceof Blob || body instanceof ArrayBuffer) init.body = body;
-  else if (body !== undefined) {
-    init.headers['Content-Type'] = 'application/json';
-    init.body = JSON.stringify(body);
-  }
-  const res = await fetch(path, init);
-  let payload = null;
-  try {
-    payload = await res.json();
-  } catch {
-    // not JSON: keep the status
-  }
-  if (!res.ok) throw new ApiError(res.status, payload);
-  return payload;
-}
 
 export const officeApi = {
   /** The document as octet-stream, its name in X-File-Name (URI-encoded). */
