@@ -32,7 +32,7 @@ export type NoticeKind =
 
 /** A notice as rendered for its readers: its facts, numbered, addressed by name, in words. */
 export interface Notice extends Omit<NoticeFacts, 'phase' | 'recipients'> {
-  /** 整改通知书 number, for rungs: 〔plan〕task-rung. */
+  /** 文号 of a rung's notice, once its organisation's series issued one (src/documents/notice-numbers.ts); else null. */
   number: string | null;
   issuer: string;
   recipients: Recipient[];
@@ -274,12 +274,12 @@ export function planNotices(
   return out;
 }
 
-/** A notice as its reader sees it: numbered, addressed by name, in Chinese and English. */
-export function renderNotice(plan: PlanDefinition, facts: NoticeFacts): Notice {
+/** A notice as its reader sees it: numbered (`number`: the 文号 issued to it, if any), addressed by name, in Chinese and English. */
+export function renderNotice(plan: PlanDefinition, facts: NoticeFacts, number: string | null = null): Notice {
   const zone = plan.timeZone;
   const recipients = facts.recipients.map((r) => ({ ...r, name: plan.people.find((p) => p.id === r.id)?.name ?? r.id }));
   const { phase: _phase, ...rest } = facts;
-  const base = { ...rest, recipients, issuer: plan.issuer, number: null as string | null };
+  const base = { ...rest, recipients, issuer: plan.issuer, number };
   if (facts.kind === 'handover') {
     const titles = (facts.tasks ?? []).map((id) => `「${plan.tasks.find((t) => t.id === id)?.title ?? id}」`);
     return {
@@ -492,7 +492,6 @@ export function renderNotice(plan: PlanDefinition, facts: NoticeFacts): Notice {
   const rectifyText = facts.rectificationDeadline === null ? null : formatPlanTime(facts.rectificationDeadline, zone);
   return {
     ...base,
-    number: `督办〔${plan.id}〕${facts.taskId}-${n}号`,
     title: disciplinary
       ? {
           zh: `督办处理通知：「${title}」经${ordinalZh(n - 1)}次整改仍未完成（${action.zh}）`,

@@ -236,7 +236,7 @@ export class Queries {
       if (!h.doc) return [];
       const acks: Record<string, number> = {};
       for (const [field, value] of Object.entries(h)) if (field.startsWith('ack:')) acks[field.slice(4)] = Number(value);
-      return [{ ...renderNotice(def, JSON.parse(h.doc) as NoticeFacts), acknowledgements: acks }];
+      return [{ ...renderNotice(def, JSON.parse(h.doc) as NoticeFacts, h.docno ?? null), acknowledgements: acks }];
     });
   }
 

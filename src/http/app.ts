@@ -9,6 +9,9 @@ import type { Queries } from '../engine/queries.js';
 import { NotFoundError } from '../errors.js';
 import { authenticate } from './auth.js';
 import { directoryRouter } from './directory.router.js';
+import { docSeriesRouter, documentsWebRouter } from './documents.router.js';
+import { calendarApiRouter, calendarFeedRouter } from './calendar.router.js';
+import { NoticeNumbers } from '../documents/notice-numbers.js';
 import { errorHandler } from './errors.js';
 import { inboxRouter } from './inbox.router.js';
 import { openApiDocument } from './openapi.js';
@@ -16,7 +19,7 @@ import { plansRouter } from './plans.router.js';
 import { personnelRouter } from './personnel.router.js';
 import { reportsRouter } from './reports.router.js';
 import { rollupRouter } from './rollup.router.js';
-import { jsonBodies, passes, securityHeaders, unauthenticatedLimit } from './security.js';
+import { exportLimiters, jsonBodies, passes, securityHeaders, unauthenticatedLimit } from './security.js';
 import { redisAnswers, redisFailuresAsUnavailable, REDIS_UNAVAILABLE, requireRedis } from './redis-ready.js';
 import { tokensRouter } from './tokens.router.js';
 import { accountsRouter } from './accounts.router.js';
@@ -74,6 +77,10 @@ export function createApp(deps: AppDeps): Express {
 
   // Everything under these needs Redis; the web workspace's static files do not.
   app.use(['/api/v1', '/web-api'], requireRedis(deps.engine.redis));
+  // The phone's calendar sends only the feed's URL: no credential but its secret.
+  app.use(calendarFeedRouter(deps.engine, deps.queries));
+  const numbers = new NoticeNumbers(deps.engine.redis, deps.engine.keys);
+  app.use('/web-api', documentsWebRouter({ engine: deps.engine, queries: deps.queries, tokens: deps.tokens, numbers }, exportLimiters()));
   // Signing in needs no credential; everything else under /api/v1 does.
   const organisations = deps.directory ? organisationLookup(deps.directory) : undefined;
   app.use('/api/v1', sessionRouter(deps.tokens, deps.directory ? signInNames(deps.directory) : undefined));
@@ -85,6 +92,8 @@ export function createApp(deps: AppDeps): Express {
   api.use(personnelRouter(deps.engine));
   api.use(reportsRouter(deps.engine));
   api.use(inboxRouter(deps.queries));
+  api.use(calendarApiRouter(deps.engine));
+  api.use(docSeriesRouter(numbers));
   if (deps.directory) {
     api.use(directoryRouter(deps.directory));
     api.use(rollupRouter(deps.directory, deps.queries));

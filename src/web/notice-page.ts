@@ -6,6 +6,9 @@
  * layout must be the same wherever it is printed — and escaped here, once.
  */
 import { DateTime } from 'luxon';
+import { noticeContent } from '../delivery/render.js';
+import { fullWidth, officeDateTime } from '../documents/office-text.js';
+import { numberText, type NumberLine } from '../documents/notice-numbers.js';
 import type { Notice } from '../domain/notices.js';
 import type { PlanDefinition } from '../domain/plan.schema.js';
 import { formatPlanTime } from '../domain/time.js';
@@ -49,8 +52,17 @@ export function documentDate(at: number, zone: string, lang: 'zh' | 'en'): strin
 
 export type NoticeWithAcks = Notice & { acknowledgements: Record<string, number> };
 
-export function renderNoticePage(notice: NoticeWithAcks, plan: PlanDefinition, lang: 'zh' | 'en'): string {
+/**
+ * `numberLine` is the document's 文号 as src/documents/notice-numbers.ts decided it
+ * (issued, or 文号未设置); without it the notice's own number, if any. The title, the
+ * text and the dates are the .docx's (src/documents/notice-docx.ts): one rendering,
+ * the addressees once, dates as offices write them.
+ */
+export function renderNoticePage(notice: NoticeWithAcks, plan: PlanDefinition, lang: 'zh' | 'en', numberLine?: NumberLine): string {
   const zone = plan.timeZone;
+  const content = noticeContent(plan, notice);
+  const text = (s: string) => (lang === 'zh' ? fullWidth(s) : s);
+  const number = numberLine ? numberText(numberLine, lang) : notice.number;
   const task = notice.taskId ? plan.tasks.find((t) => t.id === notice.taskId) : undefined;
   const department = task ? (plan.units.find((u) => u.id === task.leadDepartment)?.name ?? task.leadDepartment) : null;
   // Full-width punctuation in Chinese (written as escapes so no editor folds it to ASCII).
@@ -63,7 +75,7 @@ export function renderNoticePage(notice: NoticeWithAcks, plan: PlanDefinition, l
     facts.push([T[notice.kind === 'rectification' ? 'task' : 'taskPlain'][lang], `${escapeHtml(task.title)}${paren(escapeHtml(task.id))}`]);
   if (department) facts.push([T.department[lang], escapeHtml(department)]);
   const rectification = notice.kind === 'rectification';
-  const time = (ms: number) => escapeHtml(formatPlanTime(ms, zone));
+  const time = (ms: number) => escapeHtml(officeDateTime(ms, zone, lang));
   if (notice.deadline !== null) facts.push([T[rectification ? 'deadline' : 'deadlinePlain'][lang], time(notice.deadline)]);
   if (notice.rung !== null) facts.push([T[notice.kind === 'reviewOverdue' ? 'reviewRung' : 'rung'][lang], escapeHtml(String(notice.rung))]);
   if (notice.reviewDeadline !== undefined)
@@ -87,12 +99,12 @@ export function renderNoticePage(notice: NoticeWithAcks, plan: PlanDefinition, l
   return `<article class="notice-doc" lang="${lang === 'zh' ? 'zh-CN' : 'en'}" data-notice="${escapeHtml(notice.id)}">
   <header class="nd-head">
     <div class="nd-issuer">${escapeHtml(notice.issuer)}</div>
-    ${notice.number ? `<div class="nd-number">${escapeHtml(notice.number)}</div>` : ''}
+    ${number ? `<div class="nd-number${numberLine?.state === 'unset' ? ' nd-unset' : ''}">${escapeHtml(number)}</div>` : ''}
     <hr class="nd-rule">
   </header>
-  <h1 class="nd-title">${escapeHtml(notice.title[lang])}</h1>
+  <h1 class="nd-title">${escapeHtml(text(content.title[lang]))}</h1>
   <p class="nd-to">${addressees}${colon}</p>
-  <div class="nd-body"><p>${escapeHtml(notice.body[lang])}</p></div>
+  <div class="nd-body"><p>${escapeHtml(text(content.body[lang]))}</p></div>
   ${facts.length > 0 ? `<table class="nd-facts"><tbody>${facts.map(([k, v]) => `<tr><th scope="row">${k}</th><td>${v}</td></tr>`).join('')}</tbody></table>` : ''}
   <div class="nd-sign">
     <div class="nd-seal" aria-hidden="true"></div>

@@ -2,8 +2,8 @@
  * The workspace's own JSON and file routes under /web-api: what the pages need
  * beyond /api/v1 — phase windows, the lights and stage matrices and the phase
  * roll-up, a leader's desk (submissions and extension requests waiting on them),
- * the buttons a person may press, evidence uploads, the ledger and the printable
- * notice. The same bearer tokens through the same middleware as /api/v1
+ * the buttons a person may press, evidence uploads and the ledger (the printable
+ * notice: src/http/documents.router.ts). The same bearer tokens through the same middleware as /api/v1
  * (src/http/auth.ts), the same typed errors (the app's error handler turns them
  * into statuses).
  */
@@ -21,7 +21,6 @@ import { LABELS } from '../domain/labels.js';
 import { taskCommandForms } from '../domain/task-commands.js';
 import { buildLedger } from './ledger.js';
 import { activeStateIds, machineGraph } from './machine-graph.js';
-import { renderNoticePage } from './notice-page.js';
 import { departmentPhaseMatrix, phaseRollup, phaseWindows, stageMatrix } from './overview.js';
 import { buildDesk } from './desk.js';
 import { planStage, taskState } from '../engine/entity.js';
@@ -220,13 +219,7 @@ export function webApiRouter(runtime: Runtime, limits: ExportLimits = exportLimi
     res.send(xlsx);
   });
 
-  r.get('/plans/:planId/notices/:noticeId/print', limits.print);
-  r.get('/plans/:planId/notices/:noticeId/print', async (req, res) => {
-    await readablePlan(runtime.engine, principalOf(res), req.params.planId);
-    const notice = await queries.notice(req.params.planId, req.params.noticeId);
-    const { def } = await engine.loadPlan(req.params.planId);
-    res.type('html').send(renderNoticePage(notice, def, langOf(req.query)));
-  });
+  // The printable notice is served with its .docx by src/http/documents.router.ts, which numbers it.
 
   return r;
 }

@@ -305,7 +305,7 @@ describe('notice page', () => {
     expect(html).toContain('<p class="nd-to">赵小红、张华：</p>');
     expect(html).toContain('请整改 &amp; 提交');
     expect(html).toContain('制定质量监测实施方案（t1）');
-    expect(html).toContain('<strong class="nd-new-deadline">2026-03-08 08:00');
+    expect(html).toContain('<strong class="nd-new-deadline">2026年3月8日8时');
     expect(html).toContain('<div class="nd-date">2026年3月1日</div>');
     expect(html).toMatch(/张华（股室负责人）：已签收/);
     expect(html).toMatch(/赵小红（责任人）：未签收/);
@@ -326,9 +326,9 @@ describe('notice page', () => {
       'zh',
     );
     expect(overdue).toContain('<th scope="row">验收督办次数</th><td>1</td>');
-    expect(overdue).toContain('<th scope="row">验收时限</th><td><strong class="nd-review-deadline">2026-03-02 08:00</strong></td>');
+    expect(overdue).toContain('<th scope="row">验收时限</th><td><strong class="nd-review-deadline">2026年3月2日8时</strong></td>');
     expect(overdue).toContain('<th scope="row">下一次督办</th>');
-    expect(overdue).toContain('<th scope="row">原定发出时间</th><td>2026-03-02 08:00（系统中断后迟发，期限自发出之时起算）</td>');
+    expect(overdue).toContain('<th scope="row">原定发出时间</th><td>2026年3月2日8时（系统中断后迟发，期限自发出之时起算）</td>');
     expect(overdue).not.toContain('整改时限');
     const decided = renderNoticePage(
       {
@@ -343,7 +343,7 @@ describe('notice page', () => {
       plan,
       'zh',
     );
-    expect(decided).toContain('<th scope="row">申请延至</th><td>2026-03-06 08:00</td>');
+    expect(decided).toContain('<th scope="row">申请延至</th><td>2026年3月6日8时</td>');
     expect(decided).toContain('<th scope="row">审批结果</th><td>不同意延期，原时限不变</td>');
     expect(decided).toContain('<th scope="row">完成时限</th>');
     expect(
