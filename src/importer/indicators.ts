@@ -52,11 +52,14 @@ function subjectBefore(s: string, at: number, breaks = CLAUSE_BREAK): { text: st
     /^(?:\s|\([一二三四五六七八九十\d]{1,3}\)|[一二三四五六七八九十]{1,3}、|\d{1,2}[.、]|(?:到|至|截至)?\d{4}年(?:底|末)?(?:前)?|确保|力争|努力|争取|使得?|实现|全年)+/.exec(
       text,
     );
+  let year: number | undefined;
   if (lead) {
     i += lead[0].length;
     text = text.slice(lead[0].length);
+    // "2024年达到30%", "2024年覆盖率达到30%": a year heading the clause is the value's year (a path's step).
+    const leadYear = /(\d{4})年(?:底|末)?(?:前)?$/.exec(lead[0]);
+    if (leadYear && !/^(?:起|以来|开始|以后|之后)/.test(text)) year = Number(leadYear[1]);
   }
-  let year: number | undefined;
   const trailing = /(\d{4})年(?:底|末)?$/.exec(text);
   if (trailing) {
     year = Number(trailing[1]);
@@ -140,8 +143,10 @@ export function extractIndicators(src: SourceText, ctx: YearContext, report: Rep
     const after = s[end] ?? '';
     const unit = m[4];
     if (unit === undefined && /[年月日届级]/.test(after)) continue; // "达到2025年" is a date
-    if (unit === undefined && m[3] === undefined) continue; // a bare number is rarely a target
     const verb = m[1] ?? '';
+    // A bare number is rarely a target, except a coefficient or ratio held under or over a bound ("差异系数均小于0.25").
+    if (unit === undefined && m[3] === undefined && !/\./.test(m[2] ?? '') && !/^均|小于|低于|大于|高于|不超过|不高于|控制在/.test(verb))
+      continue;
     // "提升"/"下降" without a target form ("提高到", "至") are changes: only in percentage points.
     if (/^(提高|提升|增加|增长|降低|下降|减少|保持)$/.test(verb) && unit !== '个百分点' && verb !== '保持') continue;
     const sentenceStart = Math.max(s.lastIndexOf('。', m.index - 1), s.lastIndexOf('\n', m.index - 1)) + 1;

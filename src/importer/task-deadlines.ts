@@ -198,6 +198,18 @@ export function deadlineFor(task: TaskInput, i: number, dl: FieldHit | undefined
       `tasks[${i}] 为周期性任务:"${recurrence.text}"(第 ${rLine} 行,${w.zh}${times.zh})${first.zh}`,
       `tasks[${i}] recurs ${w.en}${times.en}: "${recurrence.text}" (line ${rLine})${first.en}`,
     );
+    // The schema keeps one recurrence per task; a second duty of the task is reported, not dropped.
+    for (const other of recurrences.slice(1)) {
+      const oLine = lineOf(src, other.index);
+      const ow = RECURRENCE_WORDS[other.unit];
+      report.add(
+        'recurring',
+        `tasks[${i}].recurrence`,
+        oLine,
+        `tasks[${i}] 另有周期性工作:"${other.text}"(第 ${oLine} 行,${ow.zh});草稿的 recurrence 只记第一项,如需分别督办请拆为单独任务`,
+        `tasks[${i}] has another recurring duty: "${other.text}" (line ${oLine}, ${ow.en}); the draft's recurrence holds only the first — split it into a task of its own to supervise it separately`,
+      );
+    }
   }
   if (task.deadline !== '' && !isRealDate(task.deadline)) {
     report.add(

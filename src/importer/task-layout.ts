@@ -52,7 +52,9 @@ export function recurringDutySlots(src: SourceText, slots: readonly TaskSlot[]):
     if (inside(at)) continue;
     // From the clause's subject ("县教育局") to its end, without the numbering or a heading title before it.
     const start = Math.max(m.index + clause.lastIndexOf(',', d.index) + 1, m.index + clause.lastIndexOf(',', d.index) + 1, m.index);
-    const end = m.index + clause.length;
+    // A following clause with a number of its own is a target beside the duty ("…评选,培养骨干教师30人以上"), not its title.
+    const next = clause.indexOf(',', d.index + d[0].length);
+    const end = m.index + (next >= 0 && /\d/.test(clause.slice(next)) ? next : clause.length);
     const title = src.orig
       .slice(start, end)
       .replace(/^[\s(（]*[一二三四五六七八九十\d]{1,3}[)）、.]\s*/, '')

@@ -96,6 +96,13 @@ export function writePlanYaml(plan: PlanDefinitionInput, report: readonly Import
       t.before.commentBefore = append(t.before.commentBefore, ` ${MARK[item.kind]}: ${item.zh}`);
     }
   }
+  // A recurring task's deadline is its first round: marked where the reader looks for the date.
+  for (const item of report) {
+    const task = /^(tasks\[\d+\])\.recurrence$/.exec(item.path);
+    if (item.kind !== 'recurring' || !task || item.line === null) continue;
+    const deadline = target(doc, parsePath(`${task[1]}.deadline`)).inline;
+    if (deadline) inline.set(deadline, [...(inline.get(deadline) ?? []), `${MARK.recurring.split(' /')[0]}(第 ${item.line} 行)`]);
+  }
   for (const [node, notes] of inline) node.comment = ` ${[...new Set(notes)].join(';')}`;
   return doc.toString({ lineWidth: 0 });
 }

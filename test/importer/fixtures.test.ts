@@ -42,14 +42,20 @@ describe('county plan: labelled fields, dated phases, goals and a ladder', () =>
     expect(sources['phases[2]']).toEqual({ line: 41 });
   });
 
-  it('reads two areas and four tasks with their responsibility fields', () => {
+  it('reads two areas, four measures and the two recurring duties outside them', () => {
     expect(plan.areas?.map((a) => a.title)).toEqual(['建设书香校园', '提升阅读教学质量']);
+    // 每年开展…评选 (line 5, under the goals) and 教育局每学期…督查 (line 44) are duties of
+    // their own: they follow the numbered measures, which keep their numbers.
     expect(plan.tasks.map((t) => t.title)).toEqual([
       '完善学校图书馆（室）配置',
       '开展校园读书节活动',
       '推进整本书阅读教学改革',
       '建立阅读素养监测制度',
+      '每年开展县级阅读示范校评选',
+      '教育局每学期对各校工作进行督查',
     ]);
+    expect(items(report, 'found', 'tasks[4]')[0]?.line).toBe(5);
+    expect(items(report, 'found', 'tasks[5]')[0]?.line).toBe(44);
     const [t1, t2, t3, t4] = plan.tasks;
     expect(person(t1!.responsibleLeader)?.name).toBe('周文华');
     expect(unit(t1!.leadDepartment)).toBe('基础教育股');
@@ -86,8 +92,8 @@ describe('county plan: labelled fields, dated phases, goals and a ladder', () =>
     expect(t1!.milestones).toEqual([{ title: '完成配置', due: '2024-08-31' }]);
     // 每学年一次: recurring; first school year ending at least six months after 2023-09-01.
     expect(t2!.deadline).toBe('2024-08-31');
-    expect(items(report, 'recurring', 'tasks[1].deadline')[0]?.line).toBe(25);
-    expect(t2!.duties).toContain('周期性任务');
+    expect(items(report, 'recurring', 'tasks[1].recurrence')[0]?.line).toBe(25);
+    expect(t2!.recurrence).toEqual({ every: 'schoolYear', times: 1, text: '每学年一次' });
     // 8月底前 (year from the plan's first phase, 2023-09 → next August) and 计划实施末期.
     expect(t3!.deadline).toBe('2024-08-31');
     expect(t3!.milestones).toEqual([{ title: '形成成果', due: '2024-07-31' }]);
@@ -101,10 +107,19 @@ describe('county plan: labelled fields, dated phases, goals and a ladder', () =>
   });
 
   it('reads measurable goals with comparison, unit and date', () => {
+    // `text` keeps the target as written, for the office to check against the source.
     expect(plan.goals).toEqual([
-      { id: 'g1', title: '全县中小学图书馆标准化建设比例', target: 100, comparison: '>=', unit: '%', due: '2025-12-31' },
-      { id: 'g2', title: '校际阅读测评成绩差异系数', target: 0.25, comparison: '<', due: '2025-12-31' },
-      { id: 'g3', title: '培养县级阅读指导骨干教师', target: 30, comparison: '>=', unit: '人', due: '2025-12-31' },
+      { id: 'g1', title: '全县中小学图书馆标准化建设比例', target: 100, comparison: '>=', unit: '%', due: '2025-12-31', text: '达100%' },
+      { id: 'g2', title: '校际阅读测评成绩差异系数', target: 0.25, comparison: '<', due: '2025-12-31', text: '均小于0.25' },
+      {
+        id: 'g3',
+        title: '培养县级阅读指导骨干教师',
+        target: 30,
+        comparison: '>=',
+        unit: '人',
+        due: '2025-12-31',
+        text: '培养县级阅读指导骨干教师30人以上',
+      },
     ]);
     expect(items(report, 'assumed', 'goals[2].due')[0]?.line).toBe(5);
   });
@@ -192,13 +207,16 @@ describe('school plan: ① numbering, parenthetical fields, prose leadership gro
     expect(items(withYear.report, 'assumed', 'tasks[3].deadline')[0]?.en).toContain('the year option');
   });
 
-  it('reads goals including a 30% → 60% → 90% path', () => {
+  it('reads goals including a 30% → 60% → 90% path, kept as one indicator', () => {
     expect(plan.goals?.map((g) => [g.title, g.comparison, g.target, g.unit, g.due])).toEqual([
       ['学生体质健康测试优良率', '>=', 60, '%', '2026-12-31'],
       ['家校共育课程覆盖率', '>=', 80, '%', '2026-12-31'],
-      ['家校共育课程覆盖率', '>=', 30, '%', '2024-12-31'],
-      ['家校共育课程覆盖率', '>=', 60, '%', '2025-12-31'],
       ['家校共育课程覆盖率', '>=', 90, '%', '2026-12-31'],
+    ]);
+    expect(plan.goals?.[2]?.path).toEqual([
+      { year: 2024, value: 30 },
+      { year: 2025, value: 60 },
+      { year: 2026, value: 90 },
     ]);
   });
 

@@ -45,7 +45,9 @@ describe('writePlanYaml', () => {
     const loaded = parsePlanText(writePlanYaml(filled, []), { file: 'filled.yaml' });
     expect(loaded.ok ? [] : formatProblems(loaded.problems)).toEqual([]);
     if (loaded.ok) {
-      expect(loaded.plan.tasks).toHaveLength(4);
+      // Four measures and the two recurring duties outside them (lines 5 and 44).
+      expect(loaded.plan.tasks).toHaveLength(6);
+      expect(loaded.plan.tasks[1]!.recurrence).toEqual({ every: 'schoolYear', times: 1, text: '每学年一次' });
       expect(loaded.plan.goals[1]).toMatchObject({ target: 0.25, comparison: '<' });
       expect(loaded.warnings).toEqual([]);
     }
