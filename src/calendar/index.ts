@@ -10,6 +10,8 @@ export {
   addWorkingDays,
   subtractWorkingDays,
   shiftWorkingDays,
+  setCalendarYear,
+  unsetCalendarYear,
   type DayInfo,
   type DayKind,
   type ShiftResult,

@@ -60,6 +60,33 @@ export function buildCalendar(name: string, years: Readonly<Record<number, Holid
   return { name, holidays, workdays, officialYears };
 }
 
+/**
+ * Sets (or replaces) one year of a calendar in place: its days off and make-up
+ * working days, and marks it official. How a notice an administrator loaded
+ * (src/calendar/loaded-years.ts) joins the built-in table without a new release:
+ * every later lookup in this process answers from it.
+ */
+export function setCalendarYear(calendar: WorkingCalendar, yearNumber: number, year: Pick<HolidayYear, 'holidays' | 'workdays'>): void {
+  const holidays = calendar.holidays as Map<string, string>;
+  const workdays = calendar.workdays as Map<string, string>;
+  const prefix = `${yearNumber}-`;
+  for (const map of [holidays, workdays]) for (const date of [...map.keys()]) if (date.startsWith(prefix)) map.delete(date);
+  for (const [first, last, label] of year.holidays) {
+    for (let t = toDay(first); t <= toDay(last); t += DAY_MS) if (fromDay(t).startsWith(prefix)) holidays.set(fromDay(t), label);
+  }
+  for (const [date, label] of year.workdays) if (date.startsWith(prefix)) workdays.set(date, label);
+  (calendar.officialYears as Set<number>).add(yearNumber);
+}
+
+/** Takes a loaded year out again (tests; a process that must forget what it read). */
+export function unsetCalendarYear(calendar: WorkingCalendar, yearNumber: number): void {
+  const prefix = `${yearNumber}-`;
+  for (const map of [calendar.holidays, calendar.workdays] as Map<string, string>[]) {
+    for (const date of [...map.keys()]) if (date.startsWith(prefix)) map.delete(date);
+  }
+  (calendar.officialYears as Set<number>).delete(yearNumber);
+}
+
 /** Mainland China, from the State Council notices in china-holidays.ts. */
 export const CHINA_MAINLAND: WorkingCalendar = buildCalendar('中国大陆 / mainland China', CHINA_HOLIDAYS);
 

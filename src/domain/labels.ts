@@ -121,6 +121,7 @@ export const NOTICE_KIND_TEXT: Record<NoticeKind, Text> = {
   resumed: { zh: '任务恢复', en: 'task resumed' },
   handover: { zh: '工作交接', en: 'handover' },
   amended: { zh: '方案修订', en: 'plan amended' },
+  indicatorOffPath: { zh: '指标偏离进度', en: 'indicator off its path' },
 };
 
 export const LABELS = {

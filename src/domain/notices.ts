@@ -28,7 +28,8 @@ export type NoticeKind =
   | 'suspended'
   | 'resumed'
   | 'handover'
-  | 'amended';
+  | 'amended'
+  | 'indicatorOffPath';
 
 /** A notice as rendered for its readers: its facts, numbered, addressed by name, in words. */
 export interface Notice extends Omit<NoticeFacts, 'phase' | 'recipients'> {
@@ -101,6 +102,11 @@ export interface NoticeFacts {
   /** For extension notices: the date asked for, and whether it was granted. */
   requestedDeadline?: number;
   approved?: boolean;
+  /** For an indicator off its path (src/domain/indicators.ts): which, at which checkpoint, and the value then reported. */
+  indicator?: string;
+  checkpoint?: { key: string; at: number; value: number; kind: 'path' | 'due'; year?: number };
+  actual?: number | null;
+  asOf?: number | null;
 }
 
 const bare = (recipients: Recipient[]) => recipients.map(({ id, roles }) => ({ id, roles }));
@@ -280,6 +286,7 @@ export function renderNotice(plan: PlanDefinition, facts: NoticeFacts, number: s
   const recipients = facts.recipients.map((r) => ({ ...r, name: plan.people.find((p) => p.id === r.id)?.name ?? r.id }));
   const { phase: _phase, ...rest } = facts;
   const base = { ...rest, recipients, issuer: plan.issuer, number };
+  if (facts.kind === 'indicatorOffPath') return { ...base, ...indicatorNoticeText(plan, facts, recipients) };
   if (facts.kind === 'handover') {
     const titles = (facts.tasks ?? []).map((id) => `「${plan.tasks.find((t) => t.id === id)?.title ?? id}」`);
     return {
@@ -524,4 +531,50 @@ export function buildTaskNotice(plan: PlanDefinition, task: TaskDefinition, ctx:
 
 export function buildPhaseNotice(plan: PlanDefinition, change: PhaseChanged, at: number, unfinished: string[] = []): Notice {
   return renderNotice(plan, phaseNoticeFacts(plan, change, at, unfinished));
+}
+
+/** The words of an indicator-off-path notice: rung 1 at its checkpoint, then one rung per grace period while it stays off. */
+function indicatorNoticeText(plan: PlanDefinition, facts: NoticeFacts, recipients: Recipient[]): { title: Text; body: Text } {
+  const zone = plan.timeZone;
+  const ind = plan.goals.find((g) => g.id === facts.indicator);
+  const title = ind?.title ?? facts.indicator ?? '';
+  const unit = ind?.unit ?? '';
+  const cp = facts.checkpoint!;
+  const where =
+    cp.kind === 'due'
+      ? { zh: `完成时限（${formatPlanTime(cp.at, zone)}）`, en: `its due date (${formatPlanTime(cp.at, zone)})` }
+      : {
+          zh: `${cp.year ?? ''}年度节点（${formatPlanTime(cp.at, zone)}）`,
+          en: `its ${cp.year ?? ''} checkpoint (${formatPlanTime(cp.at, zone)})`,
+        };
+  const actual =
+    facts.actual === null || facts.actual === undefined
+      ? { zh: '尚未报送实际值', en: 'no actual value has been reported' }
+      : {
+          zh: `报送的实际值为 ${facts.actual}${unit}（截至 ${formatPlanTime(facts.asOf ?? facts.createdAt, zone, 'startOfDay')}）`,
+          en: `the value reported is ${facts.actual}${unit} (as of ${formatPlanTime(facts.asOf ?? facts.createdAt, zone, 'startOfDay')})`,
+        };
+  const n = facts.rung ?? 1;
+  const action = facts.action ? RUNG_ACTION_TEXT[facts.action] : null;
+  const names = recipients.map((r) => r.name);
+  const rectify = facts.rectificationDeadline === null ? null : formatPlanTime(facts.rectificationDeadline, zone);
+  const next = rectify
+    ? {
+        zh: `请于 ${rectify} 前采取措施并报送新的实际值，届时仍未达到进度将进一步督办升级。`,
+        en: ` Act and report a new value by ${rectify}, or the matter escalates further.`,
+      }
+    : { zh: '报领导小组研究处理。', en: ' The matter goes to the leadership group.' };
+  return {
+    title:
+      n === 1
+        ? { zh: `指标偏离进度：「${title}」未达到${where.zh}要求`, en: `Indicator off its path: "${title}" is short of ${where.en}` }
+        : {
+            zh: `指标督办第${ordinalZh(n)}级：「${title}」仍未达到进度要求${action ? `（${action.zh}）` : ''}`,
+            en: `Indicator escalation, rung ${n}: "${title}" is still off its path${action ? ` (${action.en})` : ''}`,
+          },
+    body: {
+      zh: `${names.join('、')}：方案「${plan.title}」的指标「${title}」在${where.zh}应达到 ${cp.value}${unit}，${actual.zh}，未达到进度要求。${n > 1 ? `经第${ordinalZh(n - 1)}次督办仍未达到，${action?.zh ?? '督办升级'}。` : '请分析原因、落实整改措施。'}${next.zh}`,
+      en: `To ${names.join(', ')}: the indicator "${title}" of "${plan.title}" should have reached ${cp.value}${unit} at ${where.en}; ${actual.en}.${n > 1 ? ` It is still off its path after rung ${n - 1}: ${action?.en ?? 'escalated'}.` : ' Please find the cause and act on it.'}${next.en}`,
+    },
+  };
 }

@@ -173,6 +173,9 @@ export const Task = z.object({
   cascade: Cascade.optional(),
 });
 
+/** How often an indicator's actual values are reported. */
+export const INDICATOR_CADENCES = ['month', 'quarter', 'semester', 'year'] as const;
+
 export const Indicator = z.object({
   id: Id,
   title: z.string().min(1),
@@ -182,9 +185,9 @@ export const Indicator = z.object({
   due: PlanDate.optional(),
   /** The starting value the plan states ("2021年达标率40%"), with its year when given. */
   baseline: z.object({ value: z.number(), year: z.number().int().optional() }).optional(),
-  /** Yearly targets on the way (40% → 70% → 100%), years ascending. */
+  /** Yearly targets on the way (40% → 70% → 100%), years ascending; each is checked at its year's end, or at `at` when given. */
   path: z
-    .array(z.object({ year: z.number().int(), value: z.number() }))
+    .array(z.object({ year: z.number().int(), value: z.number(), at: PlanDate.optional() }))
     .refine((p) => p.every((step, i) => i === 0 || step.year > p[i - 1]!.year), 'path years must be ascending')
     .default([]),
   /** A target written as a range ("12~15名"): min ≤ max; `target` is then the min. */
@@ -194,6 +197,14 @@ export const Indicator = z.object({
     .optional(),
   /** The target as the document writes it. */
   text: z.string().optional(),
+  /** The unit that reports actual values (its head and people); absent: the office's unit, else the first unit. */
+  department: Id.optional(),
+  /** The responsible leader told when the indicator is off its path; absent: the group leader. */
+  leader: Id.optional(),
+  /** How often actual values are reported (default each semester: 春季 from 1 March, 秋季 from 1 September). */
+  cadence: z.enum(INDICATOR_CADENCES).optional(),
+  /** How far behind its path it may be and still be yellow, in its own unit; absent: a tenth of the span to its target. */
+  tolerance: z.number().min(0).optional(),
 });
 
 export const PlanDefinitionShape = z.object({
@@ -221,6 +232,7 @@ export const PlanDefinitionShape = z.object({
 export type PlanDefinition = z.infer<typeof PlanDefinitionShape>;
 export type PlanDefinitionInput = z.input<typeof PlanDefinitionShape>;
 export type TaskDefinition = z.infer<typeof Task>;
+export type IndicatorDefinition = z.infer<typeof Indicator>;
 export type EscalationPolicyT = z.infer<typeof EscalationPolicy>;
 export type ChainRoleT = z.infer<typeof ChainRole>;
 export type RungActionT = z.infer<typeof RungAction>;
@@ -327,6 +339,11 @@ export function checkPlanReferences(plan: PlanDefinition): Issue[] {
   });
   plan.goals.forEach((g, i) => {
     if (g.due !== undefined) resolve(g.due, 'end', ['goals', i, 'due']);
+    unit(g.department, ['goals', i, 'department']);
+    person(g.leader, ['goals', i, 'leader']);
+    g.path.forEach((step, j) => {
+      if (step.at !== undefined) resolve(step.at, 'end', ['goals', i, 'path', j, 'at']);
+    });
   });
   plan.escalation.rungs.forEach((r, i) => {
     const last = i === plan.escalation.rungs.length - 1;

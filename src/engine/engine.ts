@@ -34,6 +34,8 @@ import { upgradeAll, upgradePlan } from './upgrade.js';
 import type { PlanDirectory } from './plan-directory.js';
 import { verifyTrail, type AuditReport } from './audit.js';
 import { PersonnelChanges } from './personnel.js';
+import { Indicators } from './indicators.js';
+import { CalendarYears } from '../calendar/loaded-years.js';
 
 export type { HistoryEntry, Outcome } from './commit.js';
 export { parsePlanDefinition } from './plans.js';
@@ -50,6 +52,8 @@ export interface EngineOptions {
   lateAfterMs?: number;
   /** The directory plans are admitted to (see plan-directory.ts). */
   directory?: PlanDirectory;
+  /** How long a process counts with the loaded holiday years it read before reading them again (default 5 s). */
+  calendarTtlMs?: number;
 }
 
 /**
@@ -66,6 +70,10 @@ export class Engine {
   readonly keys: Keys;
   /** Personnel changes (人员调整): asked for, listed, cancelled, applied when due (personnel.ts). */
   readonly personnel: PersonnelChanges;
+  /** Indicators (指标): values reported, statuses, the off-path ladder swept by the reconciler (indicators.ts). */
+  readonly indicators: Indicators;
+  /** Holiday years an admin loaded (src/calendar/loaded-years.ts), read through before every operation that counts working days. */
+  readonly calendarYears: CalendarYears;
   private readonly core: EngineCore;
   private upgraded = false;
 
@@ -92,6 +100,8 @@ export class Engine {
       stepTask: (task, event) => stepTask(task.snap, event, task.timers, newToken),
     };
     this.personnel = new PersonnelChanges(this.core);
+    this.indicators = new Indicators(this.core);
+    this.calendarYears = new CalendarYears(opts.redis, opts.prefix ?? 'dn', opts.calendarTtlMs);
   }
 
   get redis(): RedisClient {
@@ -126,29 +136,30 @@ export class Engine {
   // ---- changes ----------------------------------------------------------------
 
   createPlan(input: unknown, by: Principal, options: { publish?: boolean } = {}): Promise<Outcome> {
-    return createPlan(this.core, input, by, options);
+    return this.calendarYears.fresh().then(() => createPlan(this.core, input, by, options));
   }
   replaceDraft(planId: string, input: unknown, by: Principal): Promise<Outcome> {
-    return replaceDraft(this.core, planId, input, by);
+    return this.calendarYears.fresh().then(() => replaceDraft(this.core, planId, input, by));
   }
   /** Amends a published plan as one revision (see amend.ts); `dryRun` only returns the diff. */
   amendPlan(planId: string, input: unknown, by: Principal, options: AmendOptions): Promise<Outcome & { diff: PlanDiff }> {
-    return amendPlan(this.core, planId, input, by, options);
+    return this.calendarYears.fresh().then(() => amendPlan(this.core, planId, input, by, options));
   }
   planEvent(planId: string, command: PlanCommandInput, by: Principal): Promise<Outcome> {
-    return planEvent(this.core, planId, command, by);
+    return this.calendarYears.fresh().then(() => planEvent(this.core, planId, command, by));
   }
   taskEvent(planId: string, taskId: string, command: TaskCommandInput, by: Principal): Promise<Outcome> {
-    return taskEvent(this.core, planId, taskId, command, by);
+    return this.calendarYears.fresh().then(() => taskEvent(this.core, planId, taskId, command, by));
   }
   fireTimer(planId: string, entity: string, tok: string): Promise<'fired' | 'stale'> {
-    return fireTimer(this.core, planId, entity, tok);
+    return this.calendarYears.fresh().then(() => fireTimer(this.core, planId, entity, tok));
   }
   /**
    * Re-arms due timers whose jobs went missing. The first run in a process also
    * rewrites entities stored by earlier machine versions (see upgrade.ts).
    */
   async reconcile(slackMs?: number): Promise<number> {
+    await this.calendarYears.fresh();
     if (!this.upgraded) {
       await upgradeAll(this.core);
       this.upgraded = true;
@@ -156,6 +167,8 @@ export class Engine {
     const rearmed = await reconcile(this.core, slackMs);
     // The reconciler is also the trigger of dated personnel changes (why: personnel.ts).
     await this.personnel.applyDue();
+    // And of the indicators' off-path ladders (why: indicators.ts).
+    await this.indicators.sweep();
     return rearmed;
   }
   /** Checks the plan's hash-chained trail and names the first broken entry of each list. */

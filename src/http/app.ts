@@ -14,6 +14,8 @@ import { calendarApiRouter, calendarFeedRouter } from './calendar.router.js';
 import { NoticeNumbers } from '../documents/notice-numbers.js';
 import { errorHandler } from './errors.js';
 import { inboxRouter } from './inbox.router.js';
+import { indicatorsRouter } from './indicators.router.js';
+import { calendarYearsRouter } from '../calendar/routes.js';
 import { openApiDocument } from './openapi.js';
 import { plansRouter } from './plans.router.js';
 import { personnelRouter } from './personnel.router.js';
@@ -92,6 +94,8 @@ export function createApp(deps: AppDeps): Express {
   api.use(personnelRouter(deps.engine));
   api.use(reportsRouter(deps.engine));
   api.use(inboxRouter(deps.queries));
+  api.use(indicatorsRouter(deps.engine));
+  api.use(calendarYearsRouter(deps.engine));
   api.use(calendarApiRouter(deps.engine));
   api.use(docSeriesRouter(numbers));
   if (deps.directory) {

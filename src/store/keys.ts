@@ -28,6 +28,10 @@ export interface PlanKeys {
   personnelChanges: string;
   /** Pending personnel changes, scored by when they take effect: what the reconciler applies when due. */
   personnelPending: string;
+  /** An indicator's record (src/engine/indicators.ts): values and ladders, with a version and stamp like every entity. */
+  indicator(indicatorId: string): string;
+  /** An indicator's hash-chained history: every value reported and every rung sent. */
+  indicatorHistory(indicatorId: string): string;
 }
 
 /** The entity id of a plan itself, beside its tasks' ids. */
@@ -53,6 +57,8 @@ export function keysFor(prefix: string): Keys {
         personnelChange: (changeId) => `${p}:pc:${changeId}`,
         personnelChanges: `${p}:pcs`,
         personnelPending: `${p}:pcdue`,
+        indicator: (indicatorId) => `${p}:g:${indicatorId}`,
+        indicatorHistory: (indicatorId) => `${p}:gh:${indicatorId}`,
       };
     },
   };
