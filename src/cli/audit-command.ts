@@ -12,7 +12,7 @@ import { Engine } from '../engine/engine.js';
 import type { TimerScheduler } from '../engine/scheduler.js';
 import { LOCK_FILE } from '../infra/local-redis.js';
 import { PLAN_ENTITY } from '../store/keys.js';
-import type { CliCommand } from './plan-commands.js';
+import type { CliCommand } from './command.js';
 
 const USAGE = 'duban audit verify PLAN [--redis URL]';
 const HELP = `  核验方案留痕的哈希链，指出第一条被改动、插入或删除的记录。 / Verifies the plan's hash-chained trail and names the first entry edited, inserted or deleted.

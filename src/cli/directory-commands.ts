@@ -11,45 +11,15 @@
  */
 import { readFile } from 'node:fs/promises';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { loadConfig } from '../config.js';
 import type { ImportResult } from '../directory/import.js';
 import type { OrganisationT, PersonT } from '../directory/schema.js';
-import type { CliCommand } from './plan-commands.js';
-
-class CliError extends Error {}
+import { apiClient, CliError, command } from './command.js';
 
 const CONNECTION = {
   server: { type: 'string' },
   token: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
-
-interface Answer {
-  error?: { message: string; message_en: string; problems?: { path: string; message: string }[] };
-}
-
-/** A JSON call to the server's API with the token of `--token` or DUBAN_TOKEN. */
-function apiOf(values: { server?: string | undefined; token?: string | undefined }) {
-  const config = loadConfig();
-  const server = (values.server ?? config.DUBAN_SERVER).replace(/\/$/, '');
-  const token = values.token ?? config.DUBAN_TOKEN;
-  if (!token) throw new CliError('缺少令牌：用 --token 或 DUBAN_TOKEN / no token: pass --token or set DUBAN_TOKEN');
-  return async <T>(method: string, path: string, body?: unknown): Promise<T> => {
-    const res = await fetch(`${server}/api/v1${path}`, {
-      method,
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    }).catch((err: unknown) => {
-      throw new CliError(`无法连接服务器 / cannot reach ${server}: ${(err as Error).message}`);
-    });
-    const json = (await res.json().catch(() => ({}))) as T & Answer;
-    if (res.status >= 300) {
-      for (const p of json.error?.problems ?? []) console.error(`  ${p.message}`);
-      throw new CliError(`${res.status}：${json.error?.message ?? '请求失败'} / ${json.error?.message_en ?? 'failed'}`);
-    }
-    return json;
-  };
-}
 
 /**
  * The text of an address book: UTF-8 (with or without a byte-order mark), or GB18030
@@ -64,27 +34,6 @@ export function decodeAddressBook(bytes: Uint8Array): string {
 }
 
 const KIND_LABELS: Record<OrganisationT['kind'], string> = { bureau: '教育局', school: '学校', other: '其他' };
-
-/** Runs `run`, turning failures into a message and exit code 1, and --help into `help`. */
-function command(name: string, usage: string, help: string, run: (argv: string[]) => Promise<void>): CliCommand {
-  return {
-    name,
-    usage,
-    async run(argv) {
-      if (argv.length === 0 || argv.includes('--help') || argv.includes('-h')) {
-        console.log(`${usage}\n${help}`);
-        return argv.length === 0 ? 1 : 0;
-      }
-      try {
-        await run(argv);
-        return 0;
-      } catch (err) {
-        console.error(err instanceof CliError ? err.message : `错误 / error: ${(err as Error).message}`);
-        return 1;
-      }
-    },
-  };
-}
 
 type Values = Record<string, string | boolean | (string | boolean)[] | undefined>;
 
@@ -109,7 +58,7 @@ export const orgCommand = command(
   --token T        令牌 / token (default DUBAN_TOKEN)`,
   async (argv) => {
     const { values, positionals } = args(argv, { name: { type: 'string' }, kind: { type: 'string' }, parent: { type: 'string' } });
-    const api = apiOf({ server: text(values.server), token: text(values.token) });
+    const api = apiClient({ server: text(values.server), token: text(values.token) });
     const [action, id] = positionals;
     if (action === 'list') {
       const { organisations } = await api<{ organisations: OrganisationT[] }>('GET', '/organisations');
@@ -128,6 +77,7 @@ export const orgCommand = command(
     const { organisation } = await api<{ organisation: OrganisationT }>('POST', '/organisations', body);
     console.log(`✓ 已创建组织 / created: ${organisation.id} ${organisation.name}（${KIND_LABELS[organisation.kind]}）`);
   },
+  { argsRequired: true },
 );
 
 export const peopleCommand = command(
@@ -143,7 +93,7 @@ export const peopleCommand = command(
     const { values, positionals } = args(argv, { org: { type: 'string' } });
     const org = text(values.org);
     if (!org) throw new CliError('缺少 --org：哪个组织？ / missing --org: which organisation?');
-    const api = apiOf({ server: text(values.server), token: text(values.token) });
+    const api = apiClient({ server: text(values.server), token: text(values.token) });
     const base = `/organisations/${encodeURIComponent(org)}/people`;
     const [action, file] = positionals;
     if (action === 'list') {
@@ -170,4 +120,5 @@ export const peopleCommand = command(
       console.log(`  未导入的列 / columns not kept: ${result.ignoredColumns.join('、')}`);
     }
   },
+  { argsRequired: true },
 );

@@ -35,7 +35,8 @@ const HELP = `duban — 督办:行动计划督办引擎 / action-plan supervisio
 ${extraCommands.map((c) => `  ${c.usage}`).join('\n')}
 
 环境变量 / environment: REDIS_URL, PORT, DUBAN_ADMIN_TOKEN, DUBAN_DATA_DIR, DUBAN_WORKER_CONCURRENCY, DUBAN_RECONCILE_MS,
-  DUBAN_REDIS_TIMEOUT_MS, DUBAN_SHUTDOWN_MS, DUBAN_LATE_AFTER_MS, DUBAN_TRUST_PROXY, DUBAN_SERVER, DUBAN_TOKEN (for apply)
+  DUBAN_REDIS_TIMEOUT_MS, DUBAN_SHUTDOWN_MS, DUBAN_LATE_AFTER_MS, DUBAN_TRUST_PROXY, DUBAN_SERVER, DUBAN_TOKEN (for apply),
+  DUBAN_SMTP_URL, DUBAN_MAIL_FROM, DUBAN_DELIVERY_ATTEMPTS, DUBAN_DELIVERY_BACKOFF_MS, DUBAN_DELIVERY_TIMEOUT_MS, DUBAN_PUBLIC_URL
 每个命令都支持 --help / every command takes --help.`;
 
 const COMMAND_HELP: Record<string, string> = {
@@ -147,6 +148,14 @@ async function serve(command: 'start' | 'api' | 'worker', argv: string[]): Promi
       redisTimeoutMs: config.DUBAN_REDIS_TIMEOUT_MS,
       lateAfterMs: config.DUBAN_LATE_AFTER_MS,
       shutdownMs: config.DUBAN_SHUTDOWN_MS,
+      delivery: {
+        maxAttempts: config.DUBAN_DELIVERY_ATTEMPTS,
+        backoffMs: config.DUBAN_DELIVERY_BACKOFF_MS,
+        timeoutMs: config.DUBAN_DELIVERY_TIMEOUT_MS,
+        ...(config.DUBAN_SMTP_URL ? { smtpUrl: config.DUBAN_SMTP_URL } : {}),
+        ...(config.DUBAN_MAIL_FROM ? { mailFrom: config.DUBAN_MAIL_FROM } : {}),
+        ...(config.DUBAN_PUBLIC_URL ? { publicUrl: config.DUBAN_PUBLIC_URL } : {}),
+      },
       ...(config.DUBAN_ADMIN_TOKEN ? { adminToken: config.DUBAN_ADMIN_TOKEN } : {}),
       ...(command !== 'worker'
         ? {

@@ -4,10 +4,7 @@
  * `--effective`), lists a plan's changes (`--list`) or cancels a pending one (`--cancel`).
  */
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../config.js';
-import type { CliCommand } from './plan-commands.js';
-
-class CliError extends Error {}
+import { apiClient, CliError, command } from './command.js';
 
 interface Answer {
   error?: { message: string; message_en: string; problems?: { path: string; message: string }[] };
@@ -72,26 +69,9 @@ async function run(argv: string[]): Promise<void> {
   const { values: v, positionals } = parsed;
   const plan = positionals[0];
   if (!plan) throw new CliError('缺少方案编号 / missing the plan id (PLAN)');
-  const config = loadConfig();
-  const server = (v.server ?? config.DUBAN_SERVER).replace(/\/$/, '');
-  const token = v.token ?? config.DUBAN_TOKEN;
-  if (!token) throw new CliError('缺少令牌：用 --token 或 DUBAN_TOKEN / no token: pass --token or set DUBAN_TOKEN');
-  const base = `${server}/api/v1/plans/${encodeURIComponent(plan)}/personnel-changes`;
-  const call = async (method: string, url: string, body?: unknown) => {
-    const res = await fetch(url, {
-      method,
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    }).catch((err: unknown) => {
-      throw new CliError(`无法连接服务器 / cannot reach ${server}: ${(err as Error).message}`);
-    });
-    const json = (await res.json().catch(() => ({}))) as Answer;
-    if (res.status >= 300) {
-      for (const p of json.error?.problems ?? []) console.error(`  ${p.path}: ${p.message}`);
-      throw new CliError(`${res.status}: ${json.error?.message ?? ''} / ${json.error?.message_en ?? 'failed'}`);
-    }
-    return json;
-  };
+  const api = apiClient({ server: v.server, token: v.token });
+  const base = `/plans/${encodeURIComponent(plan)}/personnel-changes`;
+  const call = (method: string, path: string, body?: unknown) => api<Answer>(method, path, body);
   const line = (c: Listed) => `  ${c.id}  ${c.text.zh}\n  ${' '.repeat(c.id.length)}  ${c.text.en}`;
 
   if (v.list) {
@@ -131,20 +111,4 @@ async function run(argv: string[]): Promise<void> {
   for (const h of answer.diff?.handovers ?? []) console.log(`  ~ ${h.task} ${h.role}: ${h.from} → ${h.to}`);
 }
 
-export const reassignCommand: CliCommand = {
-  name: 'reassign',
-  usage: USAGE,
-  async run(argv) {
-    if (argv.includes('--help') || argv.includes('-h')) {
-      console.log(`${USAGE}\n${HELP}`);
-      return 0;
-    }
-    try {
-      await run(argv);
-      return 0;
-    } catch (err) {
-      console.error(err instanceof CliError ? err.message : `错误 / error: ${(err as Error).message}`);
-      return 1;
-    }
-  },
-};
+export const reassignCommand = command('reassign', USAGE, HELP, run);

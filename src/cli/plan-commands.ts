@@ -2,26 +2,21 @@
  * Plan-file commands: validate, apply, import, simulate. Each prints what is wrong
  * in one line (Chinese / English) and exits non-zero on failure.
  */
-import { writeFile } from 'node:fs/promises';
-import { basename } from 'node:path';
+import { mkdir, stat, writeFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { loadConfig } from '../config.js';
+import { CliError, command } from './command.js';
 import type { PlanDiff } from '../engine/amend.js';
 import type { PlanDefinition } from '../domain/plan.schema.js';
 import { resolvePlanDate } from '../domain/time.js';
-import { formatReport, importPlanDocument, readDocument, writePlanYaml } from '../importer/index.js';
+import { formatReport, importPlanDocuments, readDocument, writePlanYaml } from '../importer/index.js';
 import { formatProblems, readPlanFile } from '../plan-files/index.js';
 import { formatIcs, formatJson, formatTable } from '../simulate/format.js';
 import { actionsFor, simulate, type Lateness } from '../simulate/simulate.js';
 
 /** A command beside start/api/worker: its name, one usage line, and a run that returns the exit code. */
-export interface CliCommand {
-  name: string;
-  usage: string;
-  run(argv: string[]): Promise<number>;
-}
-
-class CliError extends Error {}
+export type { CliCommand } from './command.js';
 
 /** Prints `label…` on stderr only if `work` takes longer than a moment. */
 async function withProgress<T>(label: string, work: () => Promise<T> | T): Promise<T> {
@@ -51,26 +46,6 @@ async function loadPlan(file: string | undefined): Promise<PlanDefinition> {
     throw new CliError(`${file}: 方案有 ${result.problems.length} 处问题 / the plan has ${result.problems.length} problem(s)`);
   }
   return result.plan;
-}
-
-function command(name: string, usage: string, help: string, run: (argv: string[]) => Promise<void>): CliCommand {
-  return {
-    name,
-    usage,
-    async run(argv) {
-      if (argv.includes('--help') || argv.includes('-h')) {
-        console.log(`${usage}\n${help}`);
-        return 0;
-      }
-      try {
-        await run(argv);
-        return 0;
-      } catch (err) {
-        console.error(err instanceof CliError ? err.message : `错误 / error: ${(err as Error).message}`);
-        return 1;
-      }
-    },
-  };
 }
 
 export const validateCommand = command(
@@ -179,12 +154,25 @@ export const applyCommand = command(
   },
 );
 
+/** `-o DIR/` or an existing folder: one draft and one report per plan go there. */
+async function isFolder(out: string): Promise<boolean> {
+  if (/[\\/]$/.test(out)) return true;
+  return stat(out).then(
+    (st) => st.isDirectory(),
+    () => false,
+  );
+}
+
+const countLine = (tasks: number, items: number) => `${tasks} 项任务，${items} 条报告 / ${tasks} tasks, ${items} report items`;
+
 export const importCommand = command(
   'import',
-  'duban import DOC [--year YYYY] [-o plan.yaml]',
+  'duban import DOC [--year YYYY] [-o plan.yaml | -o DIR/]',
   `  从 .txt / .md / .docx 方案文档生成方案草稿和问题报告。 / Drafts a plan file from a .txt, .md or .docx plan document, with a report of what could not be resolved.
   --year YYYY    未写年份的日期所属年份 / the year for dates written without one
-  -o FILE        写入草稿 / write the draft here (default: standard output)`,
+  -o FILE        写入草稿 / write the draft here (default: standard output)
+  -o DIR/        文档含多个方案时，每个方案在此目录写一份草稿（方案编号.yaml）和一份报告（方案编号.report.txt）
+                 / one draft (ID.yaml) and one report (ID.report.txt) per plan of the document, in this folder`,
   async (argv) => {
     const { values, positionals } = args(argv, { year: { type: 'string' }, out: { type: 'string', short: 'o' } });
     const doc = positionals[0];
@@ -196,17 +184,45 @@ export const importCommand = command(
     const text = await withProgress(`读取 / reading ${doc}`, () => readDocument(doc)).catch((err: unknown) => {
       throw new CliError(`无法读取 / cannot read ${doc}: ${(err as Error).message}`);
     });
-    const result = await withProgress('提取 / extracting', () =>
-      importPlanDocument(text.text, { sourceName: basename(doc), ...(year !== undefined ? { year } : {}) }),
+    const sourceName = basename(doc);
+    const all = await withProgress('提取 / extracting', () =>
+      importPlanDocuments(text.text, { sourceName, ...(year !== undefined ? { year } : {}) }),
     );
-    const yaml = writePlanYaml(result.plan, result.report, { sources: result.sources, sourceName: basename(doc) });
-    if (values.out) await writeFile(String(values.out), yaml);
+    if (all.drafts.length === 0) {
+      // Nothing is written: the document-level items say why (an essay, a meeting notice, a site header).
+      if (all.report.length > 0) console.error(formatReport(all.report, 'both'));
+      throw new CliError(
+        `${sourceName} 不是方案文档：没有找到方案标题、任务责任、目标指标或阶段安排，未生成草稿 / ${sourceName} is not a plan: no plan title, responsibilities, goals or phases were found; nothing was written`,
+      );
+    }
+    const out = values.out === undefined ? undefined : String(values.out);
+    const folder = out !== undefined && (await isFolder(out));
+    const drafts = all.drafts.map((d) => ({ ...d, report: [...all.report, ...d.report] }));
+    if (drafts.length > 1 && !folder) {
+      const titles = drafts.map((d) => `「${d.plan.title}」`).join('、');
+      throw new CliError(
+        `${sourceName} 含 ${drafts.length} 个方案（${titles}），一个文件写不下：请用 -o 目录/ 为每个方案各写一份草稿和报告，未写入任何文件` +
+          ` / ${sourceName} holds ${drafts.length} plans; give a folder (-o DIR/) for one draft and one report each. Nothing was written`,
+      );
+    }
+    if (folder) {
+      await mkdir(out, { recursive: true });
+      for (const d of drafts) {
+        const id = d.plan.id ?? 'plan';
+        const yamlPath = join(out, `${id}.yaml`);
+        const reportPath = join(out, `${id}.report.txt`);
+        await writeFile(yamlPath, writePlanYaml(d.plan, d.report, { sources: d.sources, sourceName }));
+        await writeFile(reportPath, `${formatReport(d.report, 'both')}\n`);
+        console.error(`✓ 「${d.plan.title}」：${countLine(d.plan.tasks?.length ?? 0, d.report.length)} → ${yamlPath}, ${reportPath}`);
+      }
+      return;
+    }
+    const result = drafts[0]!;
+    const yaml = writePlanYaml(result.plan, result.report, { sources: result.sources, sourceName });
+    if (out !== undefined) await writeFile(out, yaml);
     else process.stdout.write(yaml);
     console.error(formatReport(result.report, 'both'));
-    console.error(
-      `✓ ${result.plan.tasks?.length ?? 0} 项任务,${result.report.length} 条报告 / ${result.plan.tasks?.length ?? 0} tasks, ${result.report.length} report items` +
-        (values.out ? ` → ${String(values.out)}` : ''),
-    );
+    console.error(`✓ ${countLine(result.plan.tasks?.length ?? 0, result.report.length)}` + (out !== undefined ? ` → ${out}` : ''));
   },
 );
 

@@ -20,7 +20,8 @@ export async function testRuntime(o: TestRuntimeOptions = {}, prefix = testPrefi
   const runtime = await startRuntime({
     redisUrl: url,
     prefix,
-    log: () => undefined,
+    // DUBAN_TEST_LOG=1 prints the runtime's log lines (errors behind a 500, for one).
+    log: process.env.DUBAN_TEST_LOG ? (line: string) => console.error(line) : () => undefined,
     ...(o.api ? { api: { port: 0 } } : {}),
     ...(o.worker ? { worker: { concurrency: 20, reconcileMs: o.reconcileMs ?? 1_000, lockMs: 2_000, stalledMs: 1_000 } } : {}),
     ...(o.now ? { now: o.now } : {}),
