@@ -64,15 +64,15 @@ export function yearNoticeProblems(year: number, body: z.infer<typeof YearNotice
   const off = new Set<string>();
   body.holidays.forEach(([first, last], i) => {
     // 元旦 may start on 31 December of the year before (2023's did): only the last day must be in the year.
-    if (!inYear(last)) problems.push({ path: `holidays.${i}.1`, message: `${last} 不在 ${year} 年 / is not in ${year}` });
-    if (last < first) problems.push({ path: `holidays.${i}.1`, message: `${last} 早于 ${first} / is before ${first}` });
+    if (!inYear(last)) problems.push({ path: `holidays[${i}][1]`, message: `${last} 不在 ${year} 年 / is not in ${year}` });
+    if (last < first) problems.push({ path: `holidays[${i}][1]`, message: `${last} 早于 ${first} / is before ${first}` });
     for (let t = Date.parse(`${first}T00:00:00Z`); t <= Date.parse(`${last}T00:00:00Z`) && last >= first; t += 86_400_000) {
       off.add(new Date(t).toISOString().slice(0, 10));
     }
   });
   body.workdays.forEach((w, i) => {
     const date = typeof w === 'string' ? w : w[0];
-    const path = typeof w === 'string' ? `workdays.${i}` : `workdays.${i}.0`;
+    const path = typeof w === 'string' ? `workdays[${i}]` : `workdays[${i}][0]`;
     if (!inYear(date)) problems.push({ path, message: `${date} 不在 ${year} 年 / is not in ${year}` });
     const weekday = new Date(`${date}T00:00:00Z`).getUTCDay();
     if (weekday !== 0 && weekday !== 6) problems.push({ path, message: `${date} 不是周末，无需调休上班 / is not a Saturday or Sunday` });
