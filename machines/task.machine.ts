@@ -46,10 +46,12 @@ import { eventTime, until, type Timed } from './clock.js';
 /**
  * v2: submitted tasks leave the department's clocks; task.close ends open tasks.
  * v3: the reviewer's clock, 签收时限, extension requests, work states grouped by
- * phase, late timers issue their step now. src/engine/migrations.ts brings older
- * snapshots forward.
+ * phase, late timers issue their step now.
+ * v4: task.complete — a parent (a recurring duty, a task with milestones, a cascade
+ * closed when every unit is done) is accepted when its parts are (src/engine/children.ts).
+ * src/engine/migrations.ts brings older snapshots forward.
  */
-export const TASK_MACHINE_VERSION = 3;
+export const TASK_MACHINE_VERSION = 4;
 
 /**
  * A timer run well after it was due (held up by an outage) carries `firedAt`: the
@@ -110,8 +112,11 @@ export interface TaskInput extends Timed {
 /** A command as the machine takes it: a new deadline is resolved to epoch ms by the engine. */
 type Resolved<C> = C extends { deadline: unknown } ? Omit<C, 'deadline'> & { deadline: number } : C;
 export type TaskCommandEvent = Resolved<TaskCommandInput> & Timed;
-/** Events only the engine sends: the plan was published, or it closed. */
-export type TaskSystemEvent = ({ type: 'task.activate' } & Timed) | ({ type: 'task.close' } & Timed);
+/**
+ * Events only the engine sends: the plan was published, or it closed; or (task.complete)
+ * every part of a parent task was accepted, which accepts the parent.
+ */
+export type TaskSystemEvent = ({ type: 'task.activate' } & Timed) | ({ type: 'task.close' } & Timed) | ({ type: 'task.complete' } & Timed);
 export type TaskEvent = TaskCommandEvent | TaskSystemEvent;
 
 /** `late`: the time the notice was due, when it is issued late (after an outage). */
@@ -364,6 +369,14 @@ export const taskMachine = setup({
     'task.close': {
       guard: not(stateIn('#task.supervision.closed')),
       target: ['#task.work.unfinished', '#task.supervision.closed', '#task.acknowledgement.done', '#task.extension.closed'],
+      actions: ['clearRequest', 'clearSuspension'],
+    },
+    // A parent whose parts are all accepted is accepted with them (src/engine/children.ts).
+    // A parent is never issued itself — nobody holds it, so no clock of its runs — and
+    // it is closed, like any task, when the plan closes with a part still open.
+    'task.complete': {
+      guard: not(stateIn('#task.supervision.closed')),
+      target: ['#task.work.accepted', '#task.supervision.closed', '#task.acknowledgement.done', '#task.extension.closed'],
       actions: ['clearRequest', 'clearSuspension'],
     },
     // 撤销: the leadership group (through its office) withdraws the task; every clock stops, the record stays.

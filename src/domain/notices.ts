@@ -4,6 +4,7 @@
  * Ids are deterministic — (task, deadline, rung) — which is what makes a notice
  * exactly-once under duplicate jobs: the store creates an id at most once.
  */
+import { taskTitleOf } from './children.js';
 import type { PhaseChanged, TaskContext, TaskNotice } from '../../machines/index.js';
 import { resolveRecipients, type Recipient } from './chain.js';
 import type { Text } from './i18n.js';
@@ -288,7 +289,7 @@ export function renderNotice(plan: PlanDefinition, facts: NoticeFacts, number: s
   const base = { ...rest, recipients, issuer: plan.issuer, number };
   if (facts.kind === 'indicatorOffPath') return { ...base, ...indicatorNoticeText(plan, facts, recipients) };
   if (facts.kind === 'handover') {
-    const titles = (facts.tasks ?? []).map((id) => `「${plan.tasks.find((t) => t.id === id)?.title ?? id}」`);
+    const titles = (facts.tasks ?? []).map((id) => `「${taskTitleOf(plan, id)}」`);
     return {
       ...base,
       title: { zh: `工作交接：您接手 ${titles.length} 项任务`, en: `Handover: you take over ${titles.length} task(s)` },
@@ -328,7 +329,7 @@ export function renderNotice(plan: PlanDefinition, facts: NoticeFacts, number: s
         ? { zh: `「${plan.title}」已结束${how.zh}`, en: `"${plan.title}" has closed${how.en}` }
         : { zh: `「${plan.title}」进入${to.zh}${how.zh}`, en: `"${plan.title}" entered its ${to.en} phase${how.en}` };
     const left = facts.unfinished ?? [];
-    const titles = left.map((id) => plan.tasks.find((t) => t.id === id)?.title ?? id);
+    const titles = left.map((id) => taskTitleOf(plan, id));
     const leftText =
       change.to !== 'closed'
         ? { zh: '', en: '' }
@@ -340,7 +341,7 @@ export function renderNotice(plan: PlanDefinition, facts: NoticeFacts, number: s
             };
     return { ...base, title, body: { zh: `${when}，${title.zh}。${leftText.zh}`, en: `At ${when}, ${title.en}.${leftText.en}` } };
   }
-  const title = plan.tasks.find((t) => t.id === facts.taskId)?.title ?? facts.taskId ?? '';
+  const title = facts.taskId ? taskTitleOf(plan, facts.taskId) : '';
   const deadlineText = formatPlanTime(facts.deadline!, zone);
   const lateNote =
     facts.late === undefined

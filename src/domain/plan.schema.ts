@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { isoDurationProblem, planDateProblem, resolvePlanDate, timeZoneProblem } from './time.js';
 import { DEFAULT_ACKNOWLEDGE, DEFAULT_ESCALATION, DEFAULT_MAX_EXTENSIONS, DEFAULT_REVIEW } from './policy.js';
 import { CALENDAR_NAMES } from './offsets.js';
+import { checkChildren } from './children.js';
 
 /** The organisation every plan and office belonged to before there were organisations. */
 export const DEFAULT_ORGANISATION = 'default';
@@ -156,7 +157,40 @@ export const Recurrence = z.object({
  * A task for a group of units below ("各学校完成配套方案"): `group` as written, `units` the
  * units it becomes one task each for when cascaded (分解下达); empty until someone lists them.
  */
-export const Cascade = z.object({ group: z.string().min(1), units: z.array(Id).default([]) });
+export const Cascade = z.object({
+  group: z.string().min(1),
+  units: z.array(Id).default([]),
+  /**
+   * When the parent is done (src/engine/children.ts): `all` (absent) when every unit's
+   * task is accepted — the lead department then holds no clock of its own; `summary`
+   * when the lead department's own summary is accepted, chased like any task.
+   */
+  closeWhen: z.enum(['all', 'summary']).optional(),
+  /** Each unit's task is due this long before the parent's deadline (absent: on it). */
+  leadTime: Offset.optional(),
+});
+
+/** Month-day, 01-01 … 12-31. */
+const MonthDay = z.string().regex(/^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, 'must be MM-DD, e.g. 03-01');
+
+/**
+ * The school calendar for 每学期 duties: spring from `spring` (about 1 March), autumn
+ * from `autumn` (about 1 September), each to the day before the next starts; or the
+ * semesters written out (`terms`), which then are the only ones.
+ */
+export const Semesters = z.object({
+  spring: MonthDay.optional(),
+  autumn: MonthDay.optional(),
+  terms: z.array(z.object({ id: Id, name: z.string().optional(), start: PlanDate, end: PlanDate })).optional(),
+});
+
+/**
+ * 协办: each cooperating unit of a task owes its part to the lead department, due
+ * `leadTime` before the task's deadline. Absent, cooperating units are named and not
+ * supervised (as for every plan written before): making each one a supervised
+ * contribution changes who is chased, so a plan says so.
+ */
+export const Cooperation = z.object({ leadTime: Offset });
 
 export const Task = z.object({
   id: Id,
@@ -227,6 +261,10 @@ export const PlanDefinitionShape = z.object({
   tasks: z.array(Task).min(1).max(5000),
   goals: z.array(Indicator).default([]),
   escalation: EscalationPolicy.default(DEFAULT_ESCALATION),
+  /** The school calendar of 每学期 duties (default: spring from 03-01, autumn from 09-01). */
+  semesters: Semesters.optional(),
+  /** 协办: cooperating units' contributions are supervised (see Cooperation). */
+  cooperation: Cooperation.optional(),
 });
 
 export type PlanDefinition = z.infer<typeof PlanDefinitionShape>;
@@ -345,6 +383,13 @@ export function checkPlanReferences(plan: PlanDefinition): Issue[] {
       if (step.at !== undefined) resolve(step.at, 'end', ['goals', i, 'path', j, 'at']);
     });
   });
+  plan.semesters?.terms?.forEach((term, i) => {
+    const start = resolve(term.start, 'start', ['semesters', 'terms', i, 'start']);
+    const end = resolve(term.end, 'end', ['semesters', 'terms', i, 'end']);
+    if (start !== null && end !== null && end <= start)
+      issues.push({ path: ['semesters', 'terms', i, 'end'], message: `semesters.terms[${i}].end is before its start` });
+  });
+  issues.push(...checkChildren(plan));
   plan.escalation.rungs.forEach((r, i) => {
     const last = i === plan.escalation.rungs.length - 1;
     if (!last && r.grace === undefined) {

@@ -283,6 +283,10 @@ export function taskRecord(plan: PlanDefinition, task: TaskDefinition, ctx: Task
         rec.cancelled = { at: h.at, by: h.by, reason: str(d.reason) };
         endOverdue(h.at);
         break;
+      case 'task.complete':
+        // A parent accepted with its parts (src/engine/children.ts): the parts carry whether they were on time.
+        rec.acceptedAt = h.at;
+        break;
       case 'task.close': {
         rec.unfinished = true;
         const sub = pending();

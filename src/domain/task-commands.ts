@@ -130,6 +130,7 @@ export type SystemEventType =
   | 'plan.replaced'
   | 'task.activate'
   | 'task.close'
+  | 'task.complete'
   | 'timer.checkpoint'
   | 'timer.rungGrace'
   | 'notice.acknowledge'
@@ -141,6 +142,7 @@ export const SYSTEM_EVENT_TEXT: Record<SystemEventType, Text> = {
   'plan.replaced': { zh: '修改方案', en: 'plan replaced' },
   'task.activate': { zh: '任务下达', en: 'task issued' },
   'task.close': { zh: '方案结束，任务未完成', en: 'plan closed with the task unfinished' },
+  'task.complete': { zh: '各分项均已验收，任务完成', en: 'every part accepted: the task is done' },
   'timer.checkpoint': { zh: '到期检查（提醒或逾期）', en: 'checkpoint (reminder or overdue)' },
   'timer.rungGrace': { zh: '整改期满，督办升级', en: 'rectification period over: escalation' },
   'notice.acknowledge': { zh: '签收通知', en: 'notice acknowledged' },

@@ -12,6 +12,8 @@
  * amendment says `migratePolicy`. What it may not: remove a task (撤销 it instead — its
  * record stays), change a date already past, the time zone or the calendar.
  */
+import { isPart, parentKind, taskDefinitionOf } from '../domain/children.js';
+import { publishWrites, takesFanOut } from './children.js';
 import { isDeepStrictEqual } from 'node:util';
 import type { PlanContext } from '../../machines/index.js';
 import { resolveRecipients } from '../domain/chain.js';
@@ -244,7 +246,8 @@ export async function amendPlan(
     const tasks = await core.reader.loadTasks(planId, await core.reader.taskIds(planId));
     const byId = new Map(next.tasks.map((t) => [t.id, t]));
     for (const task of tasks) {
-      const tdef = byId.get(task.def.id)!;
+      // A part follows its parent's new definition (a unit's new head holds its part); one the plan no longer makes keeps its own.
+      const tdef = byId.get(task.def.id) ?? (isPart(task.def) ? (taskDefinitionOf(next, task.def.id) ?? task.def) : task.def);
       const polrev = diff.policyMigrated ? rev : task.polrev;
       const fields = { def: JSON.stringify(tdef), rev, polrev };
       const moved = diff.deadlines.find((d) => d.task === task.def.id);
@@ -280,10 +283,19 @@ export async function amendPlan(
 
     // New tasks: written and issued in the same commit.
     issued = [];
+    const withParts = diff.tasksAdded.map((id) => byId.get(id)!).filter((t) => parentKind(next, t) !== null);
+    if (withParts.length > 0) {
+      const parts = publishWrites(core, next, rev, at, actor, batch, withParts);
+      writes.push(...parts.writes.map((w) => ({ ...w, fields: { ...w.fields, rev, polrev: rev } })));
+      notices.push(...parts.notices);
+    }
     for (const id of diff.tasksAdded) {
       const tdef = byId.get(id)!;
       const snap = initialTaskSnapshot(next, tdef, at);
-      const r = stepTask(snap, { type: 'task.activate', at }, {}, core.newToken);
+      // A container is not issued: nobody holds it (children.ts).
+      const r = takesFanOut(next, tdef, { type: 'task.activate' })
+        ? stepTask(snap, { type: 'task.activate', at }, {}, core.newToken)
+        : { snapshot: snap, timers: {} };
       const ix = taskIndexes(next, tdef, r.snapshot);
       batch.expectVersion(pk.task(id), 0);
       batch.hset(pk.task(id), {

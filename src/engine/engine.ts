@@ -30,6 +30,7 @@ import type { TimerScheduler } from './scheduler.js';
 import { stepTask } from './step.js';
 import { taskEvent } from './tasks.js';
 import { fireTimer, reconcile } from './timers.js';
+import { issueDueParts } from './children.js';
 import { upgradeAll, upgradePlan } from './upgrade.js';
 import type { PlanDirectory } from './plan-directory.js';
 import { verifyTrail, type AuditReport } from './audit.js';
@@ -165,6 +166,8 @@ export class Engine {
       this.upgraded = true;
     }
     const rearmed = await reconcile(this.core, slackMs);
+    // The reconciler also issues the parts of tasks whose time has come (children.ts).
+    await issueDueParts(this.core);
     // The reconciler is also the trigger of dated personnel changes (why: personnel.ts).
     await this.personnel.applyDue();
     // And of the indicators' off-path ladders (why: indicators.ts).

@@ -100,6 +100,12 @@ TASK_MIGRATIONS[2] = ({ snap, timers }) => {
   };
 };
 
+/**
+ * v3 → v4: the machine only gained task.complete (a parent accepted with its parts);
+ * no state or context changed, so a v3 snapshot is a v4 snapshot as it stands.
+ */
+TASK_MIGRATIONS[3] = (stored) => stored;
+
 export const PLAN_MIGRATIONS: Migrations = {
   /** v1 → v2: phases may need the group leader's approval (plans stored before asked for none); a plan may be suspended. */
   1: ({ snap, timers }) => ({

@@ -16,6 +16,7 @@ import type { EngineCore } from './core.js';
 import { acceptedEvents, stepPlan, timerName, type TimerEvent } from './step.js';
 import { taskFanOut } from './task-events.js';
 import { taskWrite } from './tasks.js';
+import { publishWrites, takesFanOut } from './children.js';
 import { zodProblems } from './zod-problems.js';
 import { issueTime, type PlanEvent } from '../../machines/index.js';
 
@@ -169,15 +170,23 @@ export async function applyToPlan(
   const taskWrites: Write[] = [];
   const taskNotices: NoticeFacts[] = [];
   const fanOut = taskFanOut(result.emitted, event);
+  const batch = new Batch();
   if (fanOut) {
     const tasks = await core.reader.loadTasks(def.id, await core.reader.taskIds(def.id));
     for (const task of tasks) {
+      if (!takesFanOut(def, task.def, fanOut)) continue;
       const r = core.stepTask(task, fanOut);
       if (!r.handled) continue;
       const facts = r.emitted.map((e) => taskNoticeFacts(def, task.def, r.snapshot.context, e.params, event.at));
       taskNotices.push(...facts);
       taskWrites.push(taskWrite(pk, def, task, r, fanOut, by, facts));
     }
+  }
+  // Publication makes the tasks' parts (recurring duties, milestones, cascades, 协办): children.ts.
+  if (fanOut?.type === 'task.activate') {
+    const parts = publishWrites(core, def, plan.rev, fanOut.at, by, batch);
+    taskWrites.push(...parts.writes);
+    taskNotices.push(...parts.notices);
   }
   const unfinished = fanOut?.type === 'task.close' ? taskWrites.map((w) => w.id) : [];
   const notices: NoticeFacts[] = [];
@@ -193,5 +202,5 @@ export async function applyToPlan(
     ix: [],
     history: historyEntry(event, by, planStage(plan.snap), planStage(result.snapshot), notices, eventName),
   };
-  return { batch: new Batch(), writes: [planWrite, ...taskWrites], notices: [...notices, ...taskNotices] };
+  return { batch, writes: [planWrite, ...taskWrites], notices: [...notices, ...taskNotices] };
 }

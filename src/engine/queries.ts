@@ -14,6 +14,7 @@ import { PLAN_ENTITY } from '../store/keys.js';
 import type { Engine, HistoryEntry } from './engine.js';
 import { planStage, taskState, type StoredTask } from './entity.js';
 import { timerName, type Timers } from './step.js';
+import { partOf, partsRollup } from './children-queries.js';
 import { organisationOf, type PlanDefinition } from '../domain/plan.schema.js';
 
 export interface TaskFilter {
@@ -193,6 +194,8 @@ export class Queries {
       progress: ctx.progress,
       returns: ctx.returns,
       version: t.ver,
+      /** A part of another task (an occurrence, milestone, unit's or cooperating unit's part): its parent and kind. */
+      partOf: partOf(t.def),
     };
   }
 
@@ -207,6 +210,8 @@ export class Queries {
       chain: describeChain(def, t.def),
       pendingTimers: pendingTimers(t.timers, def.timeZone),
       record: taskRecord(def, t.def, t.snap.context, history, Date.now()),
+      /** A parent's parts rolled up: who is done, who is late (children-queries.ts). */
+      parts: await partsRollup(this.engine, def, t, Date.now()),
       history,
     };
   }

@@ -15,6 +15,7 @@ import type { EngineCore } from './core.js';
 import { taskIndexes, taskState, type StoredTask } from './entity.js';
 import { acceptedEvents, timerName, type StepResult, type TaskEmitted, type TaskSnapshot, type TimerEvent } from './step.js';
 import { futureDeadline, toTaskEvent } from './task-events.js';
+import { withParent } from './children.js';
 import { issueTime, type TaskCommandEvent, type TaskEvent } from '../../machines/index.js';
 
 /** A person's (or the office's) command on a task. Deadlines are plan dates, resolved in the plan's zone. */
@@ -36,7 +37,8 @@ export async function taskEvent(
     if (refused) throw refused;
     const change = applyToTask(core, def, task, event, actorLabel(by));
     if (!change) throw new EventNotAcceptedError(event.type, taskState(task.snap), acceptedEvents(task.snap));
-    return change;
+    // A part's last acceptance accepts its parent in the same commit (children.ts).
+    return withParent(core, def, task, change, actorLabel(by));
   });
 }
 

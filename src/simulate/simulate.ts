@@ -6,10 +6,12 @@
 import { issueTime, type PlanEvent, type TaskEvent } from '../../machines/index.js';
 import type { TaskCommandInput } from '../domain/commands.schema.js';
 import { buildPhaseNotice, buildTaskNotice, type Notice } from '../domain/notices.js';
-import type { PlanDefinition } from '../domain/plan.schema.js';
+import type { PlanDefinition, TaskDefinition } from '../domain/plan.schema.js';
 import { resolvePlanDate } from '../domain/time.js';
-import { initialPlanSnapshot, initialTaskSnapshot, planStage, taskDeadline, taskState } from '../engine/entity.js';
-import { stepPlan, stepTask, timerName, type PlanSnapshot, type TimerEvent, type Timers } from '../engine/step.js';
+import { isPart, parentKind, partsDone } from '../domain/children.js';
+import { partsAtPublish, takesFanOut } from '../engine/children.js';
+import { initialPlanSnapshot, initialTaskSnapshot, isFinished, planStage, taskDeadline, taskState } from '../engine/entity.js';
+import { stepPlan, stepTask, timerName, type PlanSnapshot, type TaskSnapshot, type TimerEvent, type Timers } from '../engine/step.js';
 import { plainDeadline, taskFanOut, toTaskEvent } from '../engine/task-events.js';
 import { PLAN_ENTITY } from '../store/keys.js';
 
@@ -64,7 +66,8 @@ export interface Scenario {
 }
 
 const DAY = 86_400_000;
-const pick = <T>(table: Record<string, T> | undefined, id: string): T | undefined => table?.[id] ?? table?.['*'];
+/** The pseudo timer of a draft part's issue time. */
+const ISSUE = 'xstate.after.issue' as const;
 
 /**
  * Turns a scenario into actions, as the API would receive them: a task on time is
@@ -74,10 +77,21 @@ const pick = <T>(table: Record<string, T> | undefined, id: string): T | undefine
 export function actionsFor(def: PlanDefinition, scenario: Scenario | Lateness = {}, issuedAt?: number): ScheduledAction[] {
   const keys = ['ack', 'late', 'review', 'extend', 'returns'];
   const sc: Scenario = Object.keys(scenario).some((k) => keys.includes(k)) ? scenario : { late: scenario as Lateness };
-  const issued = issuedAt ?? resolvePlanDate(def.phases[0]!.start, def.timeZone, 'start')!;
+  const published = issuedAt ?? resolvePlanDate(def.phases[0]!.start, def.timeZone, 'start')!;
   const actions: ScheduledAction[] = [];
   const evidence = ['https://example.org/evidence'];
+  // Whoever holds work does it: every task but a container, and every part (a part not named follows its parent's scenario).
+  const work: { t: TaskDefinition; issued: number; key: string }[] = [];
   for (const t of def.tasks) {
+    if (parentKind(def, t) !== 'container') work.push({ t, issued: published, key: t.id });
+    for (const { part } of partsAtPublish(def, published)) {
+      if (part.parent !== t.id) continue;
+      const named = [sc.ack, sc.late, sc.review, sc.extend, sc.returns].some((table) => table?.[part.id] !== undefined);
+      work.push({ t: part, issued: Math.max(published, part.issueAt), key: named ? part.id : t.id });
+    }
+  }
+  for (const { t, issued, key } of work) {
+    const pick = <T>(table: Record<string, T> | undefined, _id: string): T | undefined => table?.[t.id] ?? table?.[key] ?? table?.['*'];
     const worker = t.responsiblePerson;
     const reviewer = t.responsibleLeader;
     let deadline = taskDeadline(def, t);
@@ -126,7 +140,9 @@ export function simulate(def: PlanDefinition, options: SimulateOptions = {}): Ti
   let tokens = 0;
   const newToken = () => `s${(++tokens).toString(36)}`;
   let plan: Entity<PlanSnapshot> = { snap: initialPlanSnapshot(def, publishAt), timers: {} };
-  const tasks = new Map(def.tasks.map((t) => [t.id, { def: t, snap: initialTaskSnapshot(def, t, publishAt), timers: {} }]));
+  const tasks = new Map<string, { def: TaskDefinition; snap: TaskSnapshot; timers: Timers }>(
+    def.tasks.map((t) => [t.id, { def: t, snap: initialTaskSnapshot(def, t, publishAt), timers: {} }]),
+  );
   const timeline: TimelineEntry[] = [];
   const eventName = (type: string) => (type.startsWith('xstate.after.') ? `timer.${timerName(type)}` : type);
 
@@ -146,7 +162,27 @@ export function simulate(def: PlanDefinition, options: SimulateOptions = {}): Ti
     });
     t.snap = r.snapshot;
     t.timers = r.timers;
+    completeParent(t.def, issueTime(event));
     return true;
+  };
+
+  /** A container is accepted with its last part, as the engine's withParent (children.ts). */
+  const completeParent = (part: TaskDefinition, at: number): void => {
+    if (!isPart(part) || !isFinished(taskState(tasks.get(part.id)!.snap).work)) return;
+    const parent = tasks.get(part.parent);
+    if (!parent || parentKind(def, parent.def) !== 'container' || isFinished(taskState(parent.snap).work)) return;
+    const works = [...tasks.values()].filter((x) => isPart(x.def) && x.def.parent === part.parent).map((x) => taskState(x.snap).work);
+    if (partsDone(works)) applyTask(part.parent, { type: 'task.complete', at });
+  };
+
+  /** Publication's parts, as the engine's publishWrites (children.ts). */
+  const createParts = (at: number): void => {
+    for (const { part, issue } of partsAtPublish(def, at)) {
+      const draft = initialTaskSnapshot(def, part, at);
+      tasks.set(part.id, { def: part, snap: draft, timers: {} });
+      if (issue) applyTask(part.id, { type: 'task.activate', at });
+      else timeline.push({ at, entity: part.id, event: 'task.created', from: null, to: taskState(draft), notices: [] });
+    }
   };
 
   /** The plan's step and its fan-out to the tasks, as the engine's applyToPlan. */
@@ -164,7 +200,10 @@ export function simulate(def: PlanDefinition, options: SimulateOptions = {}): Ti
     };
     timeline.push(entry);
     plan = { snap: r.snapshot, timers: r.timers };
-    const reached = fanOut ? def.tasks.filter((t) => applyTask(t.id, fanOut)).map((t) => t.id) : [];
+    const reached = fanOut
+      ? [...tasks.keys()].sort().filter((id) => takesFanOut(def, tasks.get(id)!.def, fanOut) && applyTask(id, fanOut))
+      : [];
+    if (fanOut?.type === 'task.activate') createParts(fanOut.at);
     const unfinished = fanOut?.type === 'task.close' ? reached : [];
     for (const em of r.emitted)
       if (em.type === 'phaseChanged') entry.notices.push(buildPhaseNotice(def, em.params, issueTime(event), unfinished));
@@ -181,8 +220,14 @@ export function simulate(def: PlanDefinition, options: SimulateOptions = {}): Ti
     };
     consider(PLAN_ENTITY, plan.timers);
     for (const [id, t] of tasks) consider(id, t.timers);
+    // A draft part is issued at its time while the plan runs (the engine's sweep, children.ts).
+    const running = planStage(plan.snap) !== 'closed' && plan.snap.context.suspension === null;
+    for (const [id, t] of tasks) {
+      if (running && isPart(t.def) && taskState(t.snap).work === 'draft' && (!next || t.def.issueAt < next.at))
+        next = { at: t.def.issueAt, entity: id, type: ISSUE };
+    }
     const action = pending[0];
-    const due = next as { at: number; entity: string; type: TimerEvent['type'] } | null;
+    const due = next;
     if (action && (!due || action.at <= due.at)) {
       if (action.at > until) break;
       pending.shift();
@@ -192,7 +237,8 @@ export function simulate(def: PlanDefinition, options: SimulateOptions = {}): Ti
     if (!due || due.at > until) break;
     const out = options.outage;
     const firedAt = out && due.at >= out.from && due.at < out.to ? out.to : due.at;
-    if (due.entity === PLAN_ENTITY) applyPlan({ type: due.type, at: due.at, firedAt });
+    if (due.type === ISSUE) applyTask(due.entity, { type: 'task.activate', at: firedAt });
+    else if (due.entity === PLAN_ENTITY) applyPlan({ type: due.type, at: due.at, firedAt });
     else applyTask(due.entity, { type: due.type, at: due.at, firedAt });
   }
   return timeline;
