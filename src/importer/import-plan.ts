@@ -418,9 +418,6 @@ export function importPlanDocuments(text: string, options: ImportOptions): Impor
     }
     drafts.push(draft);
   });
-  if (drafts.length === 0 && layout.segments.length === 0) {
-    // Already reported above as not a plan.
-  }
   return { drafts, report: report.items };
 }
 

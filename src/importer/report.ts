@@ -4,6 +4,7 @@
  * draft is only as trustworthy as its report: blanks and defects of the document are
  * listed here rather than quietly filled.
  */
+import { fullWidth } from '../documents/office-text.js';
 
 export type ReportKind =
   /** The document has the field but leaves it empty (责任领导:<nothing>). */
@@ -87,14 +88,22 @@ const KIND_ZH: Record<ReportKind, string> = {
   found: '已识别',
 };
 
-/** One line per item, sorted by source line: `line 12 [blank] tasks[3]…: … / …`. */
+/** Chinese as users read it: full-width punctuation, quotations in “”. */
+export function reportZh(zh: string): string {
+  return fullWidth(zh).replace(/"([^"]*)"/g, '“$1”');
+}
+
+/**
+ * One line per item, sorted by source line, Chinese first: `第 12 行 [空白] …（全角） / …`;
+ * `en` gives `line 12 [blank] …`.
+ */
 export function formatReport(items: readonly ImportReportItem[], lang: 'en' | 'zh' | 'both' = 'both'): string {
   return [...items]
     .sort((a, b) => (a.line ?? 0) - (b.line ?? 0))
     .map((i) => {
-      const where = i.line === null ? '' : lang === 'zh' ? `第 ${i.line} 行 ` : `line ${i.line} `;
-      const kind = lang === 'zh' ? `[${KIND_ZH[i.kind]}]` : `[${i.kind}]`;
-      const text = lang === 'en' ? i.en : lang === 'zh' ? i.zh : `${i.zh} / ${i.en}`;
+      const where = i.line === null ? '' : lang === 'en' ? `line ${i.line} ` : `第 ${i.line} 行 `;
+      const kind = lang === 'en' ? `[${i.kind}]` : `[${KIND_ZH[i.kind]}]`;
+      const text = lang === 'en' ? i.en : lang === 'zh' ? reportZh(i.zh) : `${reportZh(i.zh)} / ${i.en}`;
       return `${where}${kind} ${text}`;
     })
     .join('\n');

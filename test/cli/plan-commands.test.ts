@@ -3,7 +3,7 @@
  * simulate a timeline (table, JSON, iCalendar), apply to a running server.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { parse, stringify } from 'yaml';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -58,6 +58,78 @@ describe('duban import', () => {
     expect(r.status, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/\d+ tasks, \d+ report items/);
     expect(readFileSync(out, 'utf8')).toContain('tasks:');
+  });
+
+  // Two short plans on one page, each under its own title with its own 一、.
+  const twoPlans = [
+    '南溪县教育局工作方案汇编',
+    '南溪县中小学劳动教育推进方案',
+    '一、工作目标',
+    '到2025年，劳动教育实践基地达到10个。',
+    '二、主要任务',
+    '1.开设劳动课程。2025年6月底前每校开足劳动课。（责任单位：基教股）',
+    '南溪县校园安全隐患排查方案',
+    '一、主要任务',
+    '1.排查校舍隐患。2024年9月底前完成全面排查。（责任单位：安全股）',
+    '2.整改消防设施。2024年12月底前整改到位。（责任单位：后勤股）',
+  ].join('\n');
+
+  it('writes one draft and one report per plan into a folder, with a line for each', () => {
+    const doc = join(tmp, 'nanxi-two.txt');
+    writeFileSync(doc, twoPlans);
+    const dir = join(tmp, 'drafts');
+    const r = duban(['import', doc, '-o', `${dir}/`]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(readdirSync(dir).sort()).toEqual(['nanxi-two-1.report.txt', 'nanxi-two-1.yaml', 'nanxi-two-2.report.txt', 'nanxi-two-2.yaml']);
+    const first = parse(readFileSync(join(dir, 'nanxi-two-1.yaml'), 'utf8')) as { id: string; title: string; tasks: { title: string }[] };
+    const second = parse(readFileSync(join(dir, 'nanxi-two-2.yaml'), 'utf8')) as { id: string; title: string; tasks: { title: string }[] };
+    expect([first.id, first.title, first.tasks.map((t) => t.title)]).toEqual([
+      'nanxi-two-1',
+      '南溪县中小学劳动教育推进方案',
+      ['开设劳动课程'],
+    ]);
+    expect([second.id, second.title, second.tasks.map((t) => t.title)]).toEqual([
+      'nanxi-two-2',
+      '南溪县校园安全隐患排查方案',
+      ['排查校舍隐患', '整改消防设施'],
+    ]);
+    // Each report is its plan's, Chinese first with full-width punctuation, English after it.
+    const report = readFileSync(join(dir, 'nanxi-two-2.report.txt'), 'utf8');
+    expect(report).toMatch(/^第 \d+ 行 \[/m);
+    expect(report).toContain('原文包含 2 个方案');
+    expect(report).not.toMatch(/[\u4e00-\u9fa5][,:;]/);
+    expect(report).toContain(' / ');
+    const lines = r.stderr.split('\n').filter((l) => l.startsWith('✓'));
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(
+      /^✓ 「南溪县中小学劳动教育推进方案」：1 项任务，\d+ 条报告 \/ 1 tasks, \d+ report items → .*nanxi-two-1\.yaml/,
+    );
+    expect(lines[1]).toMatch(/2 项任务.*nanxi-two-2\.yaml/);
+  });
+
+  it('asks for a folder when a document with several plans is given one file, and writes nothing', () => {
+    const doc = join(tmp, 'nanxi-two.txt');
+    writeFileSync(doc, twoPlans);
+    const out = join(tmp, 'one.yaml');
+    const r = duban(['import', doc, '-o', out]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(
+      /^nanxi-two\.txt 含 2 个方案（「南溪县中小学劳动教育推进方案」、「南溪县校园安全隐患排查方案」）.*-o 目录\/.* \/ .*holds 2 plans.*-o DIR\//m,
+    );
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('writes nothing for a text that is not a plan, and says why', () => {
+    const doc = join(tmp, 'essay.txt');
+    writeFileSync(
+      doc,
+      ['谈谈读书', '读书使人明理。古人说，书犹药也，善读之可以医愚。', '我们每天读一点书，日积月累，自然会有收获。'].join('\n'),
+    );
+    const dir = join(tmp, 'essay-drafts');
+    const r = duban(['import', doc, '-o', `${dir}/`]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/^essay\.txt 不是方案文档：.* \/ essay\.txt is not a plan/m);
+    expect(existsSync(dir)).toBe(false);
   });
 
   it('says what is wrong with a missing document', () => {
