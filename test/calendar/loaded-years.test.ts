@@ -138,7 +138,7 @@ describe('holiday years loaded without a release', () => {
     const engine = new (await import('../../src/engine/engine.js')).Engine({
       redis: rt.redis,
       prefix: rt.prefix,
-      scheduler: { arm: () => Promise.resolve(), disarm: () => Promise.resolve() },
+      scheduler: { arm: () => Promise.resolve(), disarm: () => Promise.resolve(), ensure: () => Promise.resolve(0) },
       calendarTtlMs: 0,
     });
     await engine.reconcile();
