@@ -100,6 +100,14 @@ export const api = {
         'X-File-Type': file.type || 'application/octet-stream',
       },
     }),
+  /** The signed-in person's calendar feed: whether there is one; a new URL (shown once); revoking it. */
+  calendarFeed: () => request('/api/v1/calendar-feed'),
+  makeCalendarFeed: () => request('/api/v1/calendar-feed', { method: 'POST' }),
+  revokeCalendarFeed: () => request('/api/v1/calendar-feed', { method: 'DELETE', raw: true }),
+  /** The organisation's 文号 series (its office only). */
+  docSeries: (org) => request(`/api/v1/organisations/${enc(org)}/doc-series`),
+  setDocSeries: (org, prefix) => request(`/api/v1/organisations/${enc(org)}/doc-series`, { method: 'PUT', body: { prefix } }),
+  noticeDocxPath: (planId, noticeId) => `/web-api/plans/${enc(planId)}/notices/${enc(noticeId)}.docx?lang=${getLang()}`,
   noticeHtml: async (planId, noticeId) =>
     (await request(`/web-api/plans/${enc(planId)}/notices/${enc(noticeId)}/print?lang=${getLang()}`, { raw: true })).text(),
   /** A file behind the session, as a Blob, to save under a name of our choosing. */

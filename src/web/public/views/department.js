@@ -7,6 +7,7 @@ import { actionForms } from '../actions.js';
 import { api } from '../api.js';
 import { C, L, SEMI, SEP, t } from '../i18n.js';
 import { clear, fmtDeadline, fmtTime, h, lightDot, lightOf, relative } from '../util.js';
+import { inboxCard, openNotices } from './inbox.js';
 
 const SUMMARY = [
   ['red', 'lightRed'],
@@ -24,7 +25,8 @@ export async function departmentView(session, el, _params, query) {
   const { tasks } = await api.tasks(session.planId, filter);
   // The full task (history, record) only where the card shows more than the list has.
   const needsDetail = (task) => task.returns > 0 || task.supervision === 'withReviewer' || task.extension === 'pending';
-  const [allowed, detailed] = await Promise.all([
+  // A department head's landing page: the notices waiting for their signature come first.
+  const [allowed, detailed, notices] = await Promise.all([
     tasks.length > 0
       ? api.actions(
           session.planId,
@@ -32,6 +34,7 @@ export async function departmentView(session, el, _params, query) {
         )
       : { tasks: {} },
     Promise.all(tasks.filter(needsDetail).map((task) => api.task(session.planId, task.id))),
+    openNotices(session),
   ]);
   const detail = new Map(detailed.map((task) => [task.id, task]));
   const counts = Object.fromEntries(SUMMARY.map(([light]) => [light, tasks.filter((task) => lightOf(task.supervision) === light).length]));
@@ -71,6 +74,7 @@ export async function departmentView(session, el, _params, query) {
             )
           : null,
       ),
+      notices ? inboxCard(session, notices) : null,
       tasks.length === 0
         ? h('section', { class: 'card muted' }, t('noTasks'))
         : h(

@@ -5,8 +5,9 @@
 import { actionForms } from '../actions.js';
 import { api, saveBlob } from '../api.js';
 import { disposeCharts, rungChart, statusChart, timelineChart } from '../charts.js';
-import { C, getLang, L, paren, pick, SEMI, t } from '../i18n.js';
+import { C, getLang, L, paren, SEMI, t } from '../i18n.js';
 import { clear, duration, fmtDeadline, fmtTime, h, lightDot, lightOf } from '../util.js';
+import { inboxCard, openNotices } from './inbox.js';
 
 const LIGHTS = ['red', 'yellow', 'green', 'awaiting', 'done', 'idle'];
 const OUTCOMES = ['done', 'late', 'open', 'unfinished'];
@@ -15,10 +16,10 @@ export async function leadershipView(session, el) {
   await session.refreshPlan();
   const { plan, planId, zone } = session;
   const person = session.principal.kind === 'person';
-  const [overview, { tasks }, inbox, desk] = await Promise.all([
+  const [overview, { tasks }, notices, desk] = await Promise.all([
     api.overview(planId),
     api.tasks(planId),
-    person ? api.inbox(true) : Promise.resolve(null),
+    openNotices(session),
     person ? api.desk(planId) : Promise.resolve(null),
   ]);
   const counts = Object.fromEntries(LIGHTS.map((l) => [l, 0]));
@@ -44,12 +45,7 @@ export async function leadershipView(session, el) {
       desk && (reviewer || desk.review.length > 0) ? reviewCard(session, desk, rerender) : null,
       desk && desk.extensions.length > 0 ? extensionCard(session, desk, rerender) : null,
       planHead(session, counts, plan.counts),
-      inbox
-        ? inboxCard(
-            session,
-            inbox.notices.filter((n) => n.planId === planId),
-          )
-        : null,
+      notices ? inboxCard(session, notices) : null,
       h(
         'section',
         { class: 'card', id: 'timeline' },
@@ -210,53 +206,6 @@ function extensionCard(session, desk, rerender) {
       }),
     ),
   );
-}
-
-function inboxCard(session, notices) {
-  const list = h('ul', { class: 'inbox-list' });
-  const card = h(
-    'section',
-    { class: 'card', id: 'inbox' },
-    h('h2', {}, t('inbox'), h('span', { class: 'count' }, String(notices.length))),
-    list,
-  );
-  if (notices.length === 0) list.append(h('li', { class: 'muted' }, t('inboxEmpty')));
-  for (const n of notices) {
-    const ackButton = h('button', { type: 'button', class: 'primary small', dataset: { ack: n.id } }, t('acknowledge'));
-    const kind = n.kind === 'rectification' && n.rung ? `${t('rungN', { n: n.rung })} ${L('noticeKind', n.kind)}` : L('noticeKind', n.kind);
-    const item = h(
-      'li',
-      { class: `notice-item kind-${n.kind}`, dataset: { notice: n.id } },
-      h(
-        'div',
-        { class: 'notice-main' },
-        h('span', { class: `chip kind-${n.kind}` }, kind, n.late ? ` · ${t('lateIssued')}` : ''),
-        h('a', { href: `#/notice/${encodeURIComponent(n.id)}` }, pick(n.title)),
-        h(
-          'div',
-          { class: 'muted small' },
-          fmtTime(n.createdAt, session.zone),
-          n.rectificationDeadline ? ` · ${t('rectificationDeadline')}${C()}${fmtDeadline(n.rectificationDeadline, session.zone)}` : '',
-          n.reviewDeadline ? ` · ${t('reviewDeadline')}${C()}${fmtDeadline(n.reviewDeadline, session.zone)}` : '',
-          n.requestedDeadline ? ` · ${t('requestedDeadline')}${C()}${fmtDeadline(n.requestedDeadline, session.zone)}` : '',
-        ),
-      ),
-      ackButton,
-    );
-    ackButton.addEventListener('click', async () => {
-      ackButton.disabled = true;
-      try {
-        await api.ack(n.id);
-        item.classList.add('acked');
-        ackButton.replaceWith(h('span', { class: 'chip done' }, t('acknowledged')));
-      } catch (err) {
-        ackButton.disabled = false;
-        alert(err.message);
-      }
-    });
-    list.append(item);
-  }
-  return card;
 }
 
 /** Departments × stages: each task in the stage its own machine is in, those behind the plan's phase marked. */

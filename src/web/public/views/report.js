@@ -194,6 +194,22 @@ function periodCard(session, report, semester, go, pq) {
       xlsx.disabled = false;
     }
   });
+  // 下载通报: the 督导结果通报 as Word, a draft (草稿) an office numbers when it issues it.
+  const docx = h('button', { type: 'button', id: 'report-docx' }, getLang() === 'zh' ? '下载通报' : 'Download bulletin');
+  docx.addEventListener('click', async () => {
+    docx.disabled = true;
+    try {
+      const blob = await api.blob(`/web-api/plans/${enc(session.planId)}/bulletin.docx?${pq ? `${pq}&` : ''}lang=${getLang()}`);
+      saveBlob(
+        blob,
+        `${session.planId}-${getLang() === 'zh' ? '督导结果通报' : 'bulletin'}-${report.period.fromDate}_${report.period.lastDate}.docx`,
+      );
+    } catch (err) {
+      alert(err.message);
+    } finally {
+      docx.disabled = false;
+    }
+  });
   return h(
     'section',
     { class: 'card', id: 'report-head' },
@@ -205,6 +221,7 @@ function periodCard(session, report, semester, go, pq) {
         'div',
         { class: 'toolbar-controls' },
         xlsx,
+        docx,
         h('a', { class: 'button', id: 'report-print', href: `#/report/print${pq ? `?${pq}` : ''}` }, tr('print')),
       ),
     ),
