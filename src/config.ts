@@ -30,6 +30,19 @@ const Env = z.object({
    * per-address sign-in limits cannot be dodged with a forged header.
    */
   DUBAN_TRUST_PROXY: z.string().optional(),
+  /** Mail for notices (the `email` route): smtp://user:pass@host:587 or smtps://…:465, and the sender. */
+  DUBAN_SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://')
+    .optional(),
+  DUBAN_MAIL_FROM: z.string().optional(),
+  /** Tries of one delivery before it is failed, and the first backoff (each further try waits twice as long). */
+  DUBAN_DELIVERY_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(6),
+  DUBAN_DELIVERY_BACKOFF_MS: z.coerce.number().int().min(10).default(30_000),
+  /** How long one request to a robot, webhook or mail server may take. */
+  DUBAN_DELIVERY_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
+  /** The workspace's public address, for the link in each message. */
+  DUBAN_PUBLIC_URL: z.string().url().optional(),
   /** Where `duban apply` sends plans, and the token it uses. */
   DUBAN_SERVER: z.string().url().default('http://127.0.0.1:3000'),
   DUBAN_TOKEN: z.string().optional(),

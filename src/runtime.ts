@@ -19,6 +19,12 @@ import { createApp } from './http/app.js';
 import { connectFailFast, isRedisUnavailable, reportOutages } from './infra/redis-clients.js';
 import { createTimerWorker } from '../workers/timer.worker.js';
 import { startReconciler, type Reconciler } from '../workers/reconciler.worker.js';
+import { createDeliveryWorker, startDeliverySweep, type DeliverySweep } from '../workers/delivery.worker.js';
+import { ChannelStore } from './delivery/channel-store.js';
+import { createSender } from './delivery/sender.js';
+import { buildChannels } from './delivery/setup.js';
+import { Outbox } from './engine/outbox.js';
+import { BullDeliveryQueue } from './engine/outbox-queue.js';
 
 export interface RuntimeOptions {
   redisUrl: string;
@@ -36,6 +42,22 @@ export interface RuntimeOptions {
   connectMs?: number;
   /** How long close() lets requests and jobs in flight finish before cutting connections (default 5 s). */
   shutdownMs?: number;
+  /** Notices leaving the app (src/delivery): mail server, tries and backoff. */
+  delivery?: DeliveryOptions;
+}
+
+export interface DeliveryOptions {
+  /** DUBAN_SMTP_URL and DUBAN_MAIL_FROM; without both, email deliveries fail saying so. */
+  smtpUrl?: string;
+  mailFrom?: string;
+  maxAttempts?: number;
+  backoffMs?: number;
+  /** Per request to a channel (default 10 s); a sender's lease is twice this and five seconds. */
+  timeoutMs?: number;
+  /** How often the sweep re-queues due deliveries whose job is missing (default: the reconciler's period). */
+  sweepMs?: number;
+  /** The workspace's public address, for links in messages (https://duban.example.org). */
+  publicUrl?: string;
 }
 
 export interface Runtime {
@@ -44,6 +66,10 @@ export interface Runtime {
   tokens: TokenStore;
   /** Organisations, their units and people (src/directory). */
   directory: Directory;
+  /** Notices' deliveries (src/engine/outbox.ts) and the organisations' channels (src/delivery). */
+  outbox: Outbox;
+  channelStore: ChannelStore;
+  deliveryQueue: BullDeliveryQueue;
   redis: Redis;
   app?: Express;
   server?: Server;
@@ -87,6 +113,8 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     throw err;
   });
   const scheduler = new BullTimerScheduler(queueConnection, opts.prefix, opts.now);
+  // Every role commits notices, so every role queues their deliveries; only workers send them.
+  const deliveryQueue = new BullDeliveryQueue(queueConnection, opts.prefix, opts.now);
   // One directory of organisations and people outside plans; plans are admitted to it.
   const directory = new Directory(redis, keysFor(opts.prefix), opts.now);
   const engine = new Engine({
@@ -97,7 +125,10 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     log: opts.log,
     ...(opts.now ? { now: opts.now } : {}),
     ...(opts.lateAfterMs !== undefined ? { lateAfterMs: opts.lateAfterMs } : {}),
+    outbox: deliveryQueue,
   });
+  const outbox = new Outbox(redis, (planId) => engine.pk(planId));
+  const channelStore = new ChannelStore(redis, engine.keys, opts.now);
   const queries = new Queries(engine);
   const tokens = new TokenStore(redis, engine.keys, opts.adminToken);
   // Before any role starts: plans and credentials stored before the directory join it.
@@ -112,6 +143,9 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   let server: Server | undefined;
   let worker: Worker | undefined;
   let reconciler: Reconciler | undefined;
+  let deliveryWorker: Worker | undefined;
+  let deliverySweep: DeliverySweep | undefined;
+  let closeChannels: (() => void) | undefined;
 
   /** In order: stop taking requests and finish those in flight, stop the workers, close the queue. */
   const stopRoles = async (redisUp: boolean) => {
@@ -121,15 +155,21 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     }
     // Jobs in flight are left to finish only while Redis is there to record them.
     await worker?.close(!redisUp);
+    await deliveryWorker?.close(!redisUp);
     await reconciler?.close();
+    await deliverySweep?.close();
+    closeChannels?.();
     await scheduler.close();
+    await deliveryQueue.close();
   };
 
   /** What is left after the bound: cut every connection, and let nothing keep the process waiting. */
   const cutConnections = () => {
     server?.closeAllConnections();
     worker?.disconnect().catch(() => undefined);
+    deliveryWorker?.disconnect().catch(() => undefined);
     scheduler.queue.disconnect().catch(() => undefined);
+    deliveryQueue.queue.disconnect().catch(() => undefined);
   };
 
   let closing: Promise<void> | undefined;
@@ -138,6 +178,9 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     queries,
     tokens,
     directory,
+    outbox,
+    channelStore,
+    deliveryQueue,
     redis,
     close() {
       closing ??= (async () => {
@@ -175,6 +218,53 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
         if (!isRedisUnavailable(err)) opts.log(`timer worker: ${err.message}`);
       });
       reconciler = startReconciler({ engine, connection: redis, prefix: opts.prefix, everyMs: opts.worker.reconcileMs, log: opts.log });
+
+      // Deliveries go out from the worker role, beside the timers.
+      const d = opts.delivery ?? {};
+      const timeoutMs = d.timeoutMs ?? 10_000;
+      const built = buildChannels({ smtpUrl: d.smtpUrl, mailFrom: d.mailFrom, timeoutMs, now: opts.now });
+      closeChannels = () => built.close();
+      const sender = createSender({
+        redis,
+        pk: (planId) => engine.pk(planId),
+        outbox,
+        channelStore,
+        channels: built.channels,
+        definition: (planId) => engine.currentDefinition(planId),
+        contact: async (id) => (await directory.getPerson(id))?.contacts ?? null,
+        leaseMs: 2 * timeoutMs + 5_000,
+        ...(opts.now ? { now: opts.now } : {}),
+        ...(d.maxAttempts !== undefined ? { maxAttempts: d.maxAttempts } : {}),
+        ...(d.backoffMs !== undefined ? { backoffMs: d.backoffMs } : {}),
+        ...(d.publicUrl
+          ? {
+              link: (planId: string, noticeId: string) =>
+                `${d.publicUrl!.replace(/\/$/, '')}/#/notice/${encodeURIComponent(planId)}/${encodeURIComponent(noticeId)}`,
+            }
+          : {}),
+        log: opts.log,
+      });
+      deliveryWorker = createDeliveryWorker({
+        sender,
+        connection: { url: opts.redisUrl, maxRetriesPerRequest: null, connectionName: 'duban:delivery' },
+        prefix: opts.prefix,
+        concurrency: opts.worker.concurrency,
+        ...(opts.worker.lockMs ? { lockDuration: opts.worker.lockMs } : {}),
+        ...(opts.worker.stalledMs ? { stalledInterval: opts.worker.stalledMs } : {}),
+      });
+      deliveryWorker.on('error', (err) => {
+        if (!isRedisUnavailable(err)) opts.log(`delivery worker: ${err.message}`);
+      });
+      deliverySweep = startDeliverySweep({
+        outbox,
+        queue: deliveryQueue,
+        plans: () => redis.zrange(engine.keys.plans, '0', '-1'),
+        connection: redis,
+        prefix: opts.prefix,
+        everyMs: d.sweepMs ?? opts.worker.reconcileMs,
+        ...(opts.now ? { now: opts.now } : {}),
+        log: opts.log,
+      });
     }
 
     if (opts.api) {
@@ -183,6 +273,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
         queries,
         tokens,
         directory,
+        delivery: { outbox, channels: channelStore, queue: deliveryQueue, ...(opts.now ? { now: opts.now } : {}) },
         ...(opts.api.trustProxy !== undefined ? { trustProxy: opts.api.trustProxy } : {}),
         log: opts.log,
         ...(opts.api.extend ? { extend: (a: Express) => opts.api!.extend!(a, runtime) } : {}),

@@ -241,6 +241,39 @@ export const Indicator = z.object({
   tolerance: z.number().min(0).optional(),
 });
 
+/** A time of day in the plan's zone, HH:mm (24-hour). */
+export const TimeOfDay = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time of day, HH:mm (24-hour), like 22:00');
+
+/**
+ * Where a plan's notices go besides the inbox (src/delivery, src/engine/outbox.ts).
+ * Channel endpoints and secrets are not here — people of the plan read its definition —
+ * but registered by the organisation's office and named by id; `email` is the server's
+ * own mail, to each recipient's address in the directory.
+ */
+export const DeliveryRoute = z.object({
+  /** Recipients in any of these roles (of the notice) are routed. */
+  roles: z.array(ChainRole).min(1),
+  /** Only notices of tasks whose lead department is one of these (for a notice without a task: the recipient's unit). */
+  units: z.array(Id).min(1).optional(),
+  /** A channel the organisation registered (a group robot: one message for all its addressees), or `email`. */
+  channel: Id,
+});
+
+export const QuietHours = z.object({
+  /** No push from this time of day … */
+  from: TimeOfDay,
+  /** … until this one (the next day when it is earlier than `from`); what was held goes then. */
+  to: TimeOfDay,
+  /** Escalation rungs (整改通知书) go at once even in quiet hours. */
+  allowRungs: z.boolean().default(false),
+});
+
+export const DeliverySection = z.object({
+  routes: z.array(DeliveryRoute).min(1).max(50),
+  quietHours: QuietHours.optional(),
+});
+export type DeliverySectionT = z.infer<typeof DeliverySection>;
+
 export const PlanDefinitionShape = z.object({
   id: Id,
   title: z.string().min(1),
@@ -265,6 +298,8 @@ export const PlanDefinitionShape = z.object({
   semesters: Semesters.optional(),
   /** 协办: cooperating units' contributions are supervised (see Cooperation). */
   cooperation: Cooperation.optional(),
+  /** Channels notices leave by, per role and department, and quiet hours; absent, notices stay in the inbox. */
+  delivery: DeliverySection.optional(),
 });
 
 export type PlanDefinition = z.infer<typeof PlanDefinitionShape>;
@@ -383,6 +418,10 @@ export function checkPlanReferences(plan: PlanDefinition): Issue[] {
       if (step.at !== undefined) resolve(step.at, 'end', ['goals', i, 'path', j, 'at']);
     });
   });
+  plan.delivery?.routes.forEach((r, i) => r.units?.forEach((u, j) => unit(u, ['delivery', 'routes', i, 'units', j])));
+  if (plan.delivery?.quietHours && plan.delivery.quietHours.from === plan.delivery.quietHours.to) {
+    issues.push({ path: ['delivery', 'quietHours', 'to'], message: 'is the same time as quietHours.from: quiet hours would be the whole day or none' });
+  }
   plan.semesters?.terms?.forEach((term, i) => {
     const start = resolve(term.start, 'start', ['semesters', 'terms', i, 'start']);
     const end = resolve(term.end, 'end', ['semesters', 'terms', i, 'end']);

@@ -11,13 +11,16 @@
  */
 import { randomBytes } from 'node:crypto';
 import { issueTime } from '../../machines/index.js';
+import { planDeliveries, type PlannedDelivery } from '../delivery/routes.js';
 import type { NoticeFacts } from '../domain/notices.js';
+import type { PlanDefinition } from '../domain/plan.schema.js';
 import type { RecordEntry } from '../domain/record.js';
 import { ConflictError, EventNotAcceptedError, RefusedError } from '../errors.js';
 import { Batch, type RedisClient } from '../store/batch.js';
 import type { PlanKeys } from '../store/keys.js';
 import { entityFields, isFinished, planStage, taskState, type StoredEntity, type StoredTask } from './entity.js';
 import type { EntityReader } from './reader.js';
+import { outboxRecord, type DeliveryScheduler } from './outbox.js';
 import type { ScheduledTimer, TimerScheduler } from './scheduler.js';
 import type { PlanSnapshot, TaskSnapshot, Timers } from './step.js';
 
@@ -61,6 +64,8 @@ export interface CommitterDeps {
   reader: EntityReader;
   pk: (planId: string) => PlanKeys;
   log?: ((line: string) => void) | undefined;
+  /** Queues the deliveries a commit recorded (the outbox); absent, they wait for the sweep. */
+  outbox?: DeliveryScheduler | undefined;
 }
 
 export class Committer {
@@ -121,11 +126,16 @@ export class Committer {
     const { batch, writes, notices } = change;
     const planId = writes[0] ? planIdFromKey(writes[0].key) : (notices[0]?.planId ?? null);
     const stamps = writes.map(() => newStamp());
+    const deliveries = new Map<string, PlannedDelivery[]>();
     if (planId) {
       const pk = this.deps.pk(planId);
       writes.forEach((w, i) => addWrite(batch, pk, w, stamps[i]!));
+      const def = notices.length > 0 ? await this.routing(planId, writes) : null;
       for (const n of notices) {
         const people = n.recipients.map((r) => r.id);
+        // The outbox: written by the script only when this commit creates the notice.
+        const planned = def ? planDeliveries(def, n) : [];
+        deliveries.set(n.id, planned);
         batch.notice(
           pk.notice(n.id),
           JSON.stringify(n),
@@ -133,6 +143,7 @@ export class Committer {
           n.id,
           people.map((p) => pk.inbox(p)),
           people.map((p) => pk.openInbox(p)),
+          outboxRecord(pk, planned),
         );
       }
     }
@@ -143,12 +154,41 @@ export class Committer {
     }
     writes.forEach((w, i) => this.remember(w, stamps[i]!));
     if (planId) await this.schedule(planId, writes, firing);
+    if (planId)
+      await this.queueDeliveries(
+        planId,
+        result.createdNotices.flatMap((id) => deliveries.get(id) ?? []),
+      );
     const first = writes[0];
     return {
       version: first ? first.before.ver + 1 : 0,
       state: first ? (first.kind === 'plan' ? planStage(first.snap) : taskState(first.snap)) : null,
       notices: result.createdNotices,
     };
+  }
+
+  /**
+   * The definition whose `delivery` routes a commit's notices follow: the one the commit
+   * writes (an amendment), else the plan's current one; none for a plan not stored yet.
+   */
+  private async routing(planId: string, writes: Write[]): Promise<PlanDefinition | null> {
+    const written = writes.find((w) => w.kind === 'plan' && typeof w.fields?.def === 'string');
+    if (written) return JSON.parse(written.fields!.def as string) as PlanDefinition;
+    try {
+      return (await this.deps.reader.loadPlan(planId)).def;
+    } catch {
+      return null;
+    }
+  }
+
+  /** Queues the deliveries this commit created, after it: a failure leaves them to the sweep, not lost. */
+  private async queueDeliveries(planId: string, planned: PlannedDelivery[]): Promise<void> {
+    if (planned.length === 0 || !this.deps.outbox) return;
+    try {
+      await this.deps.outbox.enqueue(planned.map((d) => ({ planId, id: d.id, notBefore: d.notBefore })));
+    } catch (err) {
+      this.deps.log?.(`could not queue ${planned.length} deliveries, the sweep will: ${String(err)}`);
+    }
   }
 
   private remember(w: Write, cas: string): void {

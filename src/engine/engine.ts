@@ -27,6 +27,7 @@ import type { StoredPlan, StoredTask } from './entity.js';
 import { createPlan, planEvent, replaceDraft } from './plans.js';
 import { EntityReader } from './reader.js';
 import type { TimerScheduler } from './scheduler.js';
+import type { DeliveryScheduler } from './outbox.js';
 import { stepTask } from './step.js';
 import { taskEvent } from './tasks.js';
 import { fireTimer, reconcile } from './timers.js';
@@ -53,6 +54,8 @@ export interface EngineOptions {
   lateAfterMs?: number;
   /** The directory plans are admitted to (see plan-directory.ts). */
   directory?: PlanDirectory;
+  /** Queues the deliveries commits record (outbox.ts); absent, the delivery sweep finds them. */
+  outbox?: DeliveryScheduler;
   /** How long a process counts with the loaded holiday years it read before reading them again (default 5 s). */
   calendarTtlMs?: number;
 }
@@ -83,7 +86,7 @@ export class Engine {
     const pk = (planId: string) => keys.plan(planId);
     const defs = new Definitions(opts.redis, pk);
     const reader = new EntityReader(opts.redis, pk, defs);
-    const commit = new Committer({ redis: opts.redis, scheduler: opts.scheduler, reader, pk, log: opts.log });
+    const commit = new Committer({ redis: opts.redis, scheduler: opts.scheduler, reader, pk, log: opts.log, outbox: opts.outbox });
     this.keys = keys;
     this.core = {
       redis: opts.redis,

@@ -9,6 +9,7 @@ import type { Queries } from '../engine/queries.js';
 import { NotFoundError } from '../errors.js';
 import { authenticate } from './auth.js';
 import { directoryRouter } from './directory.router.js';
+import { deliveriesRouter, type DeliveryDeps } from './deliveries.router.js';
 import { docSeriesRouter, documentsWebRouter } from './documents.router.js';
 import { calendarApiRouter, calendarFeedRouter } from './calendar.router.js';
 import { NoticeNumbers } from '../documents/notice-numbers.js';
@@ -36,6 +37,8 @@ export interface AppDeps {
   /** Express's "trust proxy": a hop count, "loopback" or addresses (DUBAN_TRUST_PROXY). */
   trustProxy?: string;
   log?: (line: string) => void;
+  /** Channels and deliveries (src/delivery, src/engine/outbox.ts); absent, their routes are not mounted. */
+  delivery?: Omit<DeliveryDeps, 'engine' | 'queries'>;
   /** Extra routes mounted at / before the 404 (the web workspace). */
   extend?: (app: Express) => void;
 }
@@ -90,6 +93,8 @@ export function createApp(deps: AppDeps): Express {
   api.use(authenticate(deps.tokens));
   api.use(tokensRouter(deps.engine, deps.tokens, organisations));
   api.use(accountsRouter(deps.engine, deps.tokens, organisations));
+  // Before plansRouter: its notice route answers here with the notice's deliveries.
+  if (deps.delivery) api.use(deliveriesRouter({ engine: deps.engine, queries: deps.queries, ...deps.delivery }));
   api.use(plansRouter(deps.engine, deps.queries));
   api.use(personnelRouter(deps.engine));
   api.use(reportsRouter(deps.engine));

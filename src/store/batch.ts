@@ -18,7 +18,19 @@ function commitCommand(redis: RedisClient): CommitCommand {
   return (client.dubanCommit as CommitCommand).bind(redis);
 }
 
-type Op = (string | number | number[])[];
+type OpArg = string | number | OpArg[];
+type Op = OpArg[];
+
+/** A notice's deliveries, recorded only when the notice is newly created (the transactional outbox). */
+export interface OutboxRecord {
+  /** Sorted set of deliveries still to go, by when they may go. */
+  due: string;
+  /** Every delivery of the plan, by its notice's time. */
+  all: string;
+  /** The notice's deliveries. */
+  index: string;
+  deliveries: { key: string; doc: string; notBefore: number; member: string; status: 'queued' | 'held' }[];
+}
 
 /** The script refused a malformed batch before writing anything: a defect in the caller, never the client's input. */
 export class CommitRefusedError extends Error {}
@@ -110,10 +122,23 @@ export class Batch {
     this.ops.push(['ack', this.k(key), field, this.v(String(at)), this.k(openKey), member, this.k(historyKey), this.v(entry)]);
     return this;
   }
-  /** Creates the notice at `key` unless it exists, then files `member` in the given inboxes. */
-  notice(key: string, doc: string, score: number, member: string, inboxes: string[], openInboxes: string[]): this {
+  /**
+   * Creates the notice at `key` unless it exists, then files `member` in the given
+   * inboxes and, only then, records its `outbox` deliveries (see commit.lua).
+   */
+  notice(key: string, doc: string, score: number, member: string, inboxes: string[], openInboxes: string[], outbox?: OutboxRecord): this {
     finiteScore(score, `notice ${member}`);
-    this.ops.push(['notice', this.k(key), this.v(doc), score, member, inboxes.map((i) => this.k(i)), openInboxes.map((i) => this.k(i))]);
+    const op: Op = ['notice', this.k(key), this.v(doc), score, member, inboxes.map((i) => this.k(i)), openInboxes.map((i) => this.k(i))];
+    if (outbox && outbox.deliveries.length > 0) {
+      for (const d of outbox.deliveries) finiteScore(d.notBefore, `delivery ${d.member}`);
+      op.push([
+        this.k(outbox.due),
+        this.k(outbox.all),
+        this.k(outbox.index),
+        outbox.deliveries.map((d) => [this.k(d.key), this.v(d.doc), d.notBefore, d.member, d.status]),
+      ]);
+    }
+    this.ops.push(op);
     return this;
   }
 

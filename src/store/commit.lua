@@ -12,12 +12,18 @@
 --             {'del', k}, {'sadd', k, member}, {'srem', k, member},
 --             {'zadd', k, score, member}, {'zrem', k, member}, {'rpush', k, v},
 --             {'hist', k, v},
---             {'notice', k, v, score, member, {inboxK...}, {openK...}},
+--             {'notice', k, v, score, member, {inboxK...}, {openK...}, outbox?},
 --             {'ack', noticeK, field, v(time), openK, member, histK, v(entry)} }
 --   Large values (snapshots, history, notices) travel in ARGV so they are not
 --   escaped inside the JSON and decoded again.
 --   'notice' writes the notice hash only if it does not exist yet, and only then
 --   files it in its recipients' inboxes: a notice is created at most once.
+--   Its optional outbox { dueK, allK, indexK, { {k, v(doc), notBefore, member, status}, ... } }
+--   records the notice's deliveries in that same branch (the transactional outbox,
+--   src/engine/outbox.ts): each delivery hash gets doc, status (queued|held),
+--   attempts 0 and notBefore; its id joins the due set (score notBefore), the plan's
+--   list of deliveries (score: the notice's) and the notice's index. A notice that
+--   already existed records none: its deliveries were recorded when it was created.
 --   'hist' appends a history entry (a JSON object) chained to the one before it:
 --   the stored entry is the object with ,"prev":P,"hash":H added before its closing
 --   brace, where P is the previous entry's hash ('' for the first) and
@@ -96,6 +102,19 @@ for i, op in ipairs(batch.o) do
     else
       for _, k in ipairs(op[6]) do if not isKey(k) then bad = 'notice inbox key unknown' end end
       for _, k in ipairs(op[7]) do if not isKey(k) then bad = 'notice inbox key unknown' end end
+      local ob = op[8]
+      if ob ~= nil then
+        if type(ob) ~= 'table' or not isKey(ob[1]) or not isKey(ob[2]) or not isKey(ob[3]) or type(ob[4]) ~= 'table' then
+          bad = 'notice outbox malformed'
+        else
+          for _, d in ipairs(ob[4]) do
+            if type(d) ~= 'table' or not isKey(d[1]) or not isObject(d[2]) or not isScore(d[3]) or not isMember(d[4])
+              or (d[5] ~= 'queued' and d[5] ~= 'held') then
+              bad = 'notice outbox delivery malformed'
+            end
+          end
+        end
+      end
     end
   else
     bad = 'unknown op ' .. tostring(name)
@@ -150,6 +169,15 @@ for _, op in ipairs(batch.o) do
     if redis.call('HSETNX', key, 'doc', ARGV[op[3]]) == 1 then
       for _, k in ipairs(op[6]) do redis.call('ZADD', KEYS[k], op[4], op[5]) end
       for _, k in ipairs(op[7]) do redis.call('SADD', KEYS[k], op[5]) end
+      local ob = op[8]
+      if ob ~= nil then
+        for _, d in ipairs(ob[4]) do
+          redis.call('HSET', KEYS[d[1]], 'doc', ARGV[d[2]], 'status', d[5], 'attempts', 0, 'notBefore', d[3])
+          redis.call('ZADD', KEYS[ob[1]], d[3], d[4])
+          redis.call('ZADD', KEYS[ob[2]], op[4], d[4])
+          redis.call('SADD', KEYS[ob[3]], d[4])
+        end
+      end
       result[#result + 1] = op[5]
     end
   end

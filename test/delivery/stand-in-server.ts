@@ -26,13 +26,20 @@ export interface StandIn {
   received: Received[];
   /** Requests the handler accepted (answered with the platform's success). */
   accepted: Received[];
+  /** Accepted requests whose answer reached a sender still connected: what the sender could have recorded. */
+  confirmed: Received[];
   mode: Mode;
   close(): Promise<void>;
 }
 
-export async function startStandIn(handle: (req: Received) => Answer & { accepted?: boolean }): Promise<StandIn> {
+export async function startStandIn(
+  handle: (req: Received) => Answer & { accepted?: boolean },
+  /** `delayMs`: answer this long after the request arrived (a slow platform: a sender killed meanwhile never hears). */
+  o: { delayMs?: number } = {},
+): Promise<StandIn> {
   const received: Received[] = [];
   const accepted: Received[] = [];
+  const confirmed: Received[] = [];
   const state = { mode: 'normal' as Mode };
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -50,9 +57,18 @@ export async function startStandIn(handle: (req: Received) => Answer & { accepte
         res.writeHead(500, { 'content-type': 'text/html' }).end('<html><body>502 Bad Gateway</body></html>');
         return;
       }
-      const a = handle(r);
-      if (a.accepted) accepted.push(r);
-      res.writeHead(a.status ?? 200, { 'content-type': 'application/json; charset=utf-8', ...a.headers }).end(JSON.stringify(a.json));
+      const answer = () => {
+        const a = handle(r);
+        if (a.accepted) accepted.push(r);
+        if (req.socket.destroyed) return;
+        res
+          .writeHead(a.status ?? 200, { 'content-type': 'application/json; charset=utf-8', ...a.headers })
+          .end(JSON.stringify(a.json), () => {
+            if (a.accepted) confirmed.push(r);
+          });
+      };
+      if (o.delayMs) setTimeout(answer, o.delayMs);
+      else answer();
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -61,6 +77,7 @@ export async function startStandIn(handle: (req: Received) => Answer & { accepte
     base: `http://127.0.0.1:${port}`,
     received,
     accepted,
+    confirmed,
     get mode() {
       return state.mode;
     },
