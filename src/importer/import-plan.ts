@@ -271,6 +271,8 @@ function importOne(text: string, options: ImportOptions, context: Context = {}):
 
   const sources = sourceMap(registry, phases.lines, built.lines, goals.lines, escalation.lines, leadership.line, found?.line ?? null);
   uncovered(plan, report);
+  // After the safety net, which the per-task lines satisfy; the summary line covers `tasks` as a whole.
+  report.summarizeAbsentFields(built.tasks.length);
   const signals = {
     title: found !== null,
     fielded: slots.filter((x) => x.block !== null).length,

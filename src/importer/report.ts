@@ -42,8 +42,18 @@ export const FIELD_WORDS = {
   deadline: { zh: '完成时限', en: 'deadline' },
 };
 
+/** A task field no task of the plan states, for the one summary line that replaces a line per task. */
+interface AbsentField {
+  task: number;
+  field: string;
+  what: { zh: string; en: string };
+  placeholder: string | undefined;
+}
+
 export class Report {
   readonly items: ImportReportItem[] = [];
+  /** Items `missing()` wrote for a task's field, with what summarizing them needs. */
+  private readonly absent = new Map<ImportReportItem, AbsentField>();
 
   add(kind: ReportKind, path: string, line: number | null, zh: string, en: string): void {
     this.items.push({ kind, path, line, zh, en });
@@ -76,6 +86,45 @@ export class Report {
       `${path}:${where.zh}未写明${what.zh}${fill.zh}`,
       `${path}: ${where.en} does not state ${what.en}${fill.en}`,
     );
+    const task = /^tasks\[(\d+)\]\.(\w+)$/.exec(path);
+    if (task) this.absent.set(this.items[this.items.length - 1]!, { task: Number(task[1]), field: task[2]!, what, placeholder });
+  }
+
+  /**
+   * A field missing from every one of the plan's `taskCount` tasks is the genre's, not a
+   * slip (a school plan names departments, never a 责任人): one line says so in place of a
+   * line per task. A field missing from some tasks keeps its line per task.
+   */
+  summarizeAbsentFields(taskCount: number): void {
+    if (taskCount < 2) return;
+    const byField = new Map<string, Array<[ImportReportItem, AbsentField]>>();
+    for (const [item, a] of this.absent) byField.set(a.field, [...(byField.get(a.field) ?? []), [item, a]]);
+    for (const list of byField.values()) {
+      if (new Set(list.map(([, a]) => a.task)).size !== taskCount) continue;
+      const { what, placeholder } = list[0]![1];
+      const lines = list
+        .map(([i]) => i.line)
+        .filter((l): l is number => l !== null)
+        .sort((a, b) => a - b);
+      const shown = lines.slice(0, 6);
+      const more = lines.length > shown.length;
+      const fill = placeholder
+        ? { zh: `,草稿均暂填 "${placeholder}",请统一补充`, en: `; the draft uses "${placeholder}" in each until they are filled` }
+        : { zh: ',请逐项补充', en: '; fill them in' };
+      const summary: ImportReportItem = {
+        kind: 'missing',
+        path: 'tasks',
+        line: lines[0] ?? null,
+        zh: `全部 ${taskCount} 项任务均未写明${what.zh}(任务在第 ${shown.join('、')} 行${more ? '等' : ''})${fill.zh}`,
+        en: `none of the ${taskCount} tasks states its ${what.en} (tasks at lines ${shown.join(', ')}${more ? ' and more' : ''})${fill.en}`,
+      };
+      const at = this.items.indexOf(list[0]![0]);
+      const drop = new Set(list.map(([i]) => i));
+      const kept = this.items.filter((i) => !drop.has(i));
+      kept.splice(Math.min(at, kept.length), 0, summary);
+      this.items.splice(0, this.items.length, ...kept);
+      for (const [i] of list) this.absent.delete(i);
+    }
   }
 }
 

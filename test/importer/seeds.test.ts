@@ -169,7 +169,10 @@ describe.skipIf(!existsSync(SCHOOL))('seed: school three-year plan (skipped: ../
     // One line for the whole missing schedule rather than one per template phase.
     expect(report.filter((r) => r.kind === 'missing' && /^phases(\[\d\])?$/.test(r.path)).map((r) => r.path)).toEqual(['phases']);
     expect(plan.phases.every((p) => p.start === '' && p.end === '')).toBe(true);
-    expect(items(report, 'missing', 'tasks[0].responsibleLeader')[0]?.line).toBe(8);
+    // No measure names a 责任领导: one line for the plan, not eighteen.
+    expect(report.filter((r) => /^tasks\[\d+\]\.responsibleLeader$/.test(r.path))).toEqual([]);
+    expect(items(report, 'missing', 'tasks').find((r) => r.zh.includes('责任领导'))).toMatchObject({ line: 8 });
+    expect(items(report, 'missing', 'tasks').find((r) => r.zh.includes('责任领导'))?.zh).toMatch(/^全部 18 项任务均未写明责任领导/);
     expect(items(report, 'missing', 'tasks[0].deadline')[0]?.line).toBe(8);
     expect(report.some((r) => r.path === 'title' && r.kind === 'missing')).toBe(true);
   });
