@@ -174,7 +174,8 @@ export function extractIndicators(src: SourceText, ctx: YearContext, report: Rep
       c.title = subjectBefore(s, baseIndex).text;
       c.index = Math.min(c.index, baseIndex);
     }
-    if (c.change) c.title = c.title.replace(/^(?:较|比)(?:上年|去年|\d{4}年)?/, '');
+    // "较上年下降2个百分点", "近视率较上年下降…": the comparison is not part of the subject.
+    if (c.change) c.title = c.title.replace(/^(?:较|比)(?:上年|去年|上一年|\d{4}年)?|(?:较|比)(?:上年|去年|上一年|\d{4}年)?$/g, '');
     found.push(c);
   }
   for (const m of s.matchAll(COUNT_TAIL)) {

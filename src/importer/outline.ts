@@ -42,11 +42,15 @@ const TITLE_STOP = new RegExp(
   `副?\\s?组\\s*长\\s*:|成\\s*员\\s*:|(${FIELD_WORDS})\\s*:|\\((?=\\s*(${FIELD_WORDS})\\s*:)|第[一二三四五六七八九十]阶段`,
 );
 
+/** "(二)质量提升行动 3.加强教研": a section's short title, then its first measure on the same line. */
+const GLUED_AFTER = new RegExp(`^[ \\t\u3000]*(?:\\(${CN}\\)|${CN}、)[\u4e00-\u9fa5“”]{2,16}[ \\t\u3000]*$`);
+
 function boundaryBefore(s: string, i: number): 'line' | 'sentence' | null {
   let j = i - 1;
   while (j >= 0 && s[j] === ' ') j--;
   if (j < 0 || s[j] === '\n') return 'line';
-  return /[。;!?:)”」]/.test(s[j] ?? '') ? 'sentence' : null;
+  if (/[。;!?:)”」]/.test(s[j] ?? '')) return 'sentence';
+  return GLUED_AFTER.test(s.slice(s.lastIndexOf('\n', i - 1) + 1, i)) ? 'sentence' : null;
 }
 
 export function findHeadings(src: SourceText): Heading[] {

@@ -107,6 +107,8 @@ export function parsePerson(raw: string): PersonMention {
     const who = compact.slice(at + title.length);
     if (isName(who)) return { ...base, name: who, title: compact.slice(0, at + title.length) };
   }
+  // "成立以校长为组长": a post alone ("校长", "局长") names a role, not a person.
+  if (TITLES.includes(compact)) return { ...base, title: compact };
   if (isName(compact) && !COLLECTIVE.test(compact)) return { ...base, name: compact };
   if (COLLECTIVE.test(compact)) return { ...base, collective: true, title: compact };
   // A post without a name: "分管副局长", "教学副校长".

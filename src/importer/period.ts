@@ -26,7 +26,7 @@ export function findPeriod(src: SourceText, titleLine: number | null): PlanPerio
     a <= b && b - a <= 15 ? { start: iso(a, 1, 1), end: iso(b, 12, 31), line: lineOf(src, index), text } : null;
   // "用三年时间(2024—2026年)", "利用3年时间,即2024—2026年".
   const use =
-    /用\s*[一二三四五六七八九十两\d]{1,2}\s*年(?:左右的?)?时间[^。;\n]{0,6}?\(?\s*(20\d\d)\s*年?\s*(?:—+|–|-|~|至|到)\s*(20\d\d)\s*年?/.exec(
+    /用\s*[一二三四五六七八九十两\d]{1,2}\s*年(?:左右的?)?时间[^。;\n]{0,6}?\(?\s*(20\d\d)\s*年?\s*(?:—+|–|-|~|至|到)\s*(20\d\d)\s*年?\)?/.exec(
       s,
     );
   if (use) return make(Number(use[1]), Number(use[2]), use.index, use[0]);
