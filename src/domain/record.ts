@@ -38,8 +38,11 @@ export interface RungReached {
   rung: number;
   at: number;
   noticeId: string;
-  /** The notice's document number (文号). */
-  number: string;
+  /**
+   * The notice's document number (文号) in its organisation's series, or null until the
+   * notice is first printed or downloaded as a document (which allocates it).
+   */
+  number: string | null;
   /** The deadline the task had missed. */
   deadline: number;
   /** When the notice was due, if issued late after an outage. */
@@ -108,16 +111,19 @@ export interface TaskRecord {
   finishedOnTime: boolean | null;
 }
 
-/** The number (文号) a rung's notice carries. */
-export function rectificationNumber(plan: PlanDefinition, taskId: string, rung: number): string {
-  return `督办〔${plan.id}〕${taskId}-${rung}号`;
-}
-
 const supervisionOf = (state: unknown): string => (state as { supervision?: string } | null)?.supervision ?? '';
 const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');
 
-export function taskRecord(plan: PlanDefinition, task: TaskDefinition, ctx: TaskContext, history: RecordEntry[], now: number): TaskRecord {
+/** `numbers`: the 文号 issued so far, by notice id (src/documents/notice-numbers.ts). */
+export function taskRecord(
+  plan: PlanDefinition,
+  task: TaskDefinition,
+  ctx: TaskContext,
+  history: RecordEntry[],
+  now: number,
+  numbers: ReadonlyMap<string, string> = new Map(),
+): TaskRecord {
   const original = ctx.originalDeadline ?? ctx.deadline;
   const rec: TaskRecord = {
     taskId: task.id,
@@ -181,7 +187,7 @@ export function taskRecord(plan: PlanDefinition, task: TaskDefinition, ctx: Task
           rung,
           at: h.at,
           noticeId: id,
-          number: rectificationNumber(plan, task.id, rung),
+          number: numbers.get(id) ?? null,
           deadline,
           ...(late !== undefined ? { late } : {}),
         });

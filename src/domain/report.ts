@@ -511,7 +511,8 @@ export interface SemesterReport {
     rung: number;
     action: RungActionT | null;
     at: number;
-    number: string;
+    /** 文号, once the notice has been issued as a document; null before. */
+    number: string | null;
     late: boolean;
   }[];
   extensions: {

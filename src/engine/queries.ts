@@ -10,6 +10,7 @@ import { isoInZone } from '../domain/time.js';
 import { ForbiddenError, NotFoundError } from '../errors.js';
 import { Batch } from '../store/batch.js';
 import { INDEX } from '../store/index-names.js';
+import { NUMBER_FIELD } from '../documents/notice-numbers.js';
 import { PLAN_ENTITY } from '../store/keys.js';
 import type { Engine, HistoryEntry } from './engine.js';
 import { planStage, taskState, type StoredTask } from './entity.js';
@@ -199,6 +200,16 @@ export class Queries {
     };
   }
 
+  /** The 文号 issued so far to the rung notices of these history entries, by notice id. */
+  private async issuedNumbers(planId: string, history: HistoryEntry[]): Promise<Map<string, string>> {
+    const ids = history.flatMap((h) => h.notices ?? []).filter((id) => /\.r\d+$/.test(id));
+    if (ids.length === 0) return new Map();
+    const pipeline = this.redis.pipeline();
+    for (const id of ids) pipeline.hget(this.engine.pk(planId).notice(id), NUMBER_FIELD);
+    const replies = (await pipeline.exec()) ?? [];
+    return new Map(ids.flatMap((id, i) => (typeof replies[i]?.[1] === 'string' ? [[id, replies[i][1]] as [string, string]] : [])));
+  }
+
   async task(planId: string, taskId: string) {
     const t = await this.engine.loadTask(planId, taskId);
     const def = await this.engine.definition(planId, t.rev);
@@ -209,7 +220,7 @@ export class Queries {
       milestones: t.def.milestones,
       chain: describeChain(def, t.def),
       pendingTimers: pendingTimers(t.timers, def.timeZone),
-      record: taskRecord(def, t.def, t.snap.context, history, Date.now()),
+      record: taskRecord(def, t.def, t.snap.context, history, Date.now(), await this.issuedNumbers(planId, history)),
       /** A parent's parts rolled up: who is done, who is late (children-queries.ts). */
       parts: await partsRollup(this.engine, def, t, Date.now()),
       history,

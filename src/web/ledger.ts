@@ -6,10 +6,15 @@
  * sheet a group office files and prints. Times are real Excel dates showing the
  * plan zone's wall clock (a spreadsheet has no zones, so nobody's shifts them); a
  * deadline that ends a day (8月31日 24:00) is the date 2026-08-31 alone.
+ *
+ * A plan with goals gets a second sheet, 指标: one row per indicator with its target,
+ * what its path expects at the export, its latest value and its status — the word
+ * beside the colour, so a black-and-white print still says it.
  */
 import ExcelJS from 'exceljs';
 import { DateTime } from 'luxon';
 import type { Queries } from '../engine/queries.js';
+import type { IndicatorStatus, IndicatorView } from '../domain/indicators.js';
 import type { PlanDefinition } from '../domain/plan.schema.js';
 import type { TaskRecord } from '../domain/record.js';
 import { formatPlanTime } from '../domain/time.js';
@@ -175,7 +180,9 @@ export function ledgerRow(plan: PlanDefinition, task: LedgerTask, no: string | n
     highestRung: record.highestRung,
     rectification: task.rectificationDeadline ? date(Date.parse(task.rectificationDeadline)) : '',
     overdueDays: record.overdueDays,
-    noticeNumbers: record.rungs.map((r) => r.number).join('\n'),
+    noticeNumbers: record.rungs
+      .map((r) => r.number ?? (lang === 'zh' ? `第${r.rung}级（未编号）` : `rung ${r.rung} (unnumbered)`))
+      .join('\n'),
     acknowledgement: acknowledgementText(record.acknowledgement, zone, lang),
     extensions: record.extensions.filter((x) => x.outcome === 'approved').length,
     returns: task.returns,
@@ -188,7 +195,107 @@ export function ledgerRow(plan: PlanDefinition, task: LedgerTask, no: string | n
   };
 }
 
-export async function buildLedger(plan: PlanDefinition, tasks: LedgerTask[], lang: 'zh' | 'en', exportedAt: number): Promise<Buffer> {
+export const INDICATOR_COLUMNS: Column[] = [
+  { key: 'no', zh: '序号', en: 'No.', width: 6 },
+  { key: 'id', zh: '指标编号', en: 'Indicator ID', width: 10 },
+  { key: 'title', zh: '指标名称', en: 'Indicator', width: 32 },
+  { key: 'department', zh: '报送部门', en: 'Reporting department', width: 16 },
+  { key: 'leader', zh: '责任领导', en: 'Responsible leader', width: 12 },
+  { key: 'target', zh: '目标', en: 'Target', width: 14 },
+  { key: 'due', zh: '完成时限', en: 'Due', width: 12, type: 'deadline' },
+  { key: 'expected', zh: '当前应达', en: 'Expected now', width: 10 },
+  { key: 'latest', zh: '最新实际值', en: 'Latest value', width: 10 },
+  { key: 'asOf', zh: '截至日期', en: 'As of', width: 12, type: 'deadline' },
+  { key: 'status', zh: '状态', en: 'Status', width: 10 },
+  { key: 'reasons', zh: '原因', en: 'Why', width: 30 },
+];
+
+/** The status words the workspace shows (src/web/public/views/indicators.js), with its symbols. */
+export const INDICATOR_STATUS_TEXT: Record<IndicatorStatus, { zh: string; en: string }> = {
+  green: { zh: '✓ 正常', en: '✓ on path' },
+  yellow: { zh: '! 滞后', en: '! behind' },
+  red: { zh: '✕ 偏离', en: '✕ off path' },
+};
+
+const REASON_TEXT: Record<string, { zh: string; en: string }> = {
+  behind: { zh: '略低于进度（在容差内）', en: 'behind its path, within the tolerance' },
+  offPath: { zh: '低于进度超过容差', en: 'behind its path by more than the tolerance' },
+  offPathAtCheckpoint: { zh: '未达到最近节点的目标', en: 'short of the value its last checkpoint required' },
+  missedDue: { zh: '已过完成时限，目标未达成', en: 'past its due date and the target not met' },
+  metDue: { zh: '目标已达成', en: 'target met' },
+  reportOverdue: { zh: '实际值逾期未报送', en: 'a report of its actual value is overdue' },
+};
+
+const COMPARISON: Record<IndicatorView['comparison'], string> = { '>=': '≥', '>': '>', '<=': '≤', '<': '<', '=': '=' };
+
+/** 78.43 → 78.4: as precise as a reading needs (the cell keeps a number). */
+const reading = (n: number) => Number(n.toFixed(Math.abs(n) >= 100 ? 1 : Math.abs(n) >= 1 ? 2 : 3));
+
+/** One row of the 指标 sheet, keyed as INDICATOR_COLUMNS. */
+export function indicatorRow(plan: PlanDefinition, ind: IndicatorView, no: number, lang: 'zh' | 'en'): Record<string, LedgerValue> {
+  const zone = plan.timeZone;
+  const def = plan.goals.find((g) => g.id === ind.id);
+  const unit = ind.unit ?? '';
+  const target = def?.range ? `${def.range.min}–${def.range.max}${unit}` : `${COMPARISON[ind.comparison]} ${ind.target}${unit}`;
+  const shown = ind.reasons.filter((r) => r !== 'onPath' && r !== 'notYet');
+  return {
+    no,
+    id: ind.id,
+    title: ind.title,
+    department: ind.department.name,
+    leader: ind.leader.name,
+    target,
+    due: ind.due !== null ? excelDate(ind.due, zone, 'deadline') : '',
+    expected: ind.expectedNow !== null ? reading(ind.expectedNow) : '',
+    latest: ind.latest ? ind.latest.value : '',
+    // An as-of date starts its day: its wall clock is that date at 00:00, shown as the date alone.
+    asOf: ind.latest ? excelDate(ind.latest.asOf, zone, 'time') : '',
+    status: INDICATOR_STATUS_TEXT[ind.status][lang],
+    reasons: shown.map((r) => REASON_TEXT[r]?.[lang] ?? r).join(lang === 'zh' ? '\uff1b' : '; '),
+  };
+}
+
+function addIndicatorSheet(wb: ExcelJS.Workbook, plan: PlanDefinition, indicators: IndicatorView[], lang: 'zh' | 'en', exportedAt: number) {
+  const ws = wb.addWorksheet(lang === 'zh' ? '指标' : 'Indicators', {
+    views: [{ state: 'frozen', ySplit: 2, xSplit: 3 }],
+    pageSetup: { orientation: 'landscape', paperSize: 9, fitToPage: true, fitToWidth: 1, fitToHeight: 0 },
+  });
+  ws.columns = INDICATOR_COLUMNS.map((c) => ({ key: c.key, width: c.width }));
+  ws.mergeCells(1, 1, 1, INDICATOR_COLUMNS.length);
+  const titleCell = ws.getCell(1, 1);
+  titleCell.value =
+    lang === 'zh'
+      ? `${plan.title} 指标进度（截至 ${formatPlanTime(exportedAt, plan.timeZone)}）`
+      : `${plan.title} — indicators (as of ${formatPlanTime(exportedAt, plan.timeZone)})`;
+  titleCell.font = { bold: true, size: 14 };
+  titleCell.alignment = { horizontal: 'center' };
+  const header = ws.getRow(2);
+  INDICATOR_COLUMNS.forEach((c, i) => {
+    const cell = header.getCell(i + 1);
+    cell.value = c[lang];
+    cell.font = { bold: true };
+    cell.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFDDE3EA' } };
+    cell.alignment = { vertical: 'middle', horizontal: 'center', wrapText: true };
+  });
+  indicators.forEach((ind, i) => {
+    const row = ws.addRow(indicatorRow(plan, ind, i + 1, lang));
+    row.alignment = { vertical: 'top', wrapText: true };
+    for (const c of INDICATOR_COLUMNS) {
+      const cell = row.getCell(c.key);
+      if (c.type && cell.value instanceof Date) cell.numFmt = dateFormat(cell.value, c.type);
+    }
+    row.getCell('status').fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: FILL[ind.status]! } };
+  });
+}
+
+/** The ledger workbook: the tasks, and the indicators when the plan has any (`indicators` as the engine reads them at the export). */
+export async function buildLedger(
+  plan: PlanDefinition,
+  tasks: LedgerTask[],
+  lang: 'zh' | 'en',
+  exportedAt: number,
+  indicators: IndicatorView[] = [],
+): Promise<Buffer> {
   const wb = new ExcelJS.Workbook();
   wb.creator = 'Duban 督办';
   wb.created = new Date(exportedAt);
@@ -228,5 +335,6 @@ export async function buildLedger(plan: PlanDefinition, tasks: LedgerTask[], lan
     const fill = FILL[lightOf(task.supervision)];
     if (fill) row.getCell('supervision').fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: fill } };
   }
+  if (indicators.length > 0) addIndicatorSheet(wb, plan, indicators, lang, exportedAt);
   return Buffer.from(await wb.xlsx.writeBuffer());
 }

@@ -6,6 +6,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Principal } from '../../src/domain/permissions.js';
 import { fixturePlan, iso } from '../helpers/plan-fixture.js';
+import { NoticeNumbers } from '../../src/documents/notice-numbers.js';
 import { testRuntime } from '../helpers/runtime.js';
 
 const HOUR = 3_600_000;
@@ -43,6 +44,14 @@ describe('the record of a task', () => {
     await fireNext('t1', 'checkpoint'); // rung 1 at the deadline
     await fireNext('t1', 'rungGrace'); // rung 2
     expect((await r.queries.task('rec', 't1')).rung).toBe(2);
+    // The office prints rung 1's notice in its series: the record shows that 文号, no other.
+    const numbers = new NoticeNumbers(r.redis, r.engine.keys);
+    await numbers.series.set('default', '青教督', 'office:office', Date.parse('2026-03-01T00:00:00+08:00'));
+    const rung1 = await r.queries.notice(
+      'rec',
+      (await r.queries.history('rec', 't1')).flatMap((h) => h.notices ?? []).find((id) => id.endsWith('.r1'))!,
+    );
+    await numbers.forNotice(await r.engine.currentDefinition('rec'), { ...rung1, createdAt: Date.parse('2026-06-01T00:00:00+08:00') });
     // The office moves the deadline at rung 2: a new clock, the record stays.
     setNow(deadline + 5 * DAY);
     const moved = deadline + 20 * DAY;
@@ -72,9 +81,10 @@ describe('the record of a task', () => {
     const rec = task.record;
     expect(rec.originalDeadline).toBe(deadline);
     expect(rec.highestRung).toBe(2);
+    // Rung 1's notice was issued as a document (numbered in the office's series); rung 2's not yet.
     expect(rec.rungs.map((x) => [x.rung, x.number, x.deadline])).toEqual([
-      [1, '督办〔rec〕t1-1号', deadline],
-      [2, '督办〔rec〕t1-2号', deadline],
+      [1, '青教督〔2026〕1号', deadline],
+      [2, null, deadline],
     ]);
     expect(rec.overdueDays).toBe(5);
     expect(rec.deadlineChanges.map((c) => [c.kind, c.from, c.to, c.reason])).toEqual([

@@ -103,9 +103,7 @@ describe('web workspace routes', () => {
     expect(rows.get('t2')!.submittedAt).toBeInstanceOf(Date);
     // t3 climbed the whole ladder: every notice number, and the days it has been overdue.
     expect(rows.get('t3')).toMatchObject({ supervision: '逾期', rung: 4, highestRung: 4, work: '已下达', stage: '启动阶段' });
-    expect(rows.get('t3')!.noticeNumbers).toBe(
-      ['督办〔qx-2026〕t3-1号', '督办〔qx-2026〕t3-2号', '督办〔qx-2026〕t3-3号', '督办〔qx-2026〕t3-4号'].join('\n'),
-    );
+    expect(rows.get('t3')!.noticeNumbers).toBe(['第1级（未编号）', '第2级（未编号）', '第3级（未编号）', '第4级（未编号）'].join('\n'));
     expect(typeof rows.get('t3')!.overdueDays).toBe('number');
     expect(rows.get('t3')!.acknowledgement).toBe('待签收');
 

@@ -18,6 +18,7 @@ const UI = {
   badToken: { zh: '令牌无效或已撤销，请核对后重试。', en: 'The token is unknown or revoked; check it and try again.' },
   choosePlan: { zh: '选择方案', en: 'Choose a plan' },
   noPlans: { zh: '还没有方案。', en: 'There are no plans yet.' },
+  docNumberUnissued: { zh: '未编号（打印或下载时编号）', en: 'not numbered yet (numbered when printed or downloaded)' },
   navLeader: { zh: '领导视图', en: 'Leadership' },
   navDept: { zh: '部门视图', en: 'Department' },
   loading: { zh: '正在加载…', en: 'Loading…' },

@@ -463,7 +463,11 @@ function semesterCard(session, s, query) {
           ' ',
           task(x),
           unit(x),
-          h('span', { class: 'muted small' }, ` · ${fmtTime(x.at, zone)} · ${x.number}${x.late ? ` · ${tr('issuedLate')}` : ''}`),
+          h(
+            'span',
+            { class: 'muted small' },
+            ` · ${fmtTime(x.at, zone)}${x.number ? ` · ${x.number}` : ''}${x.late ? ` · ${tr('issuedLate')}` : ''}`,
+          ),
         ]),
         list('semester-changes', tr('extReturns'), changes, (x) => x.node),
       ),

@@ -121,7 +121,7 @@ export function recordCard(session, task) {
       { dataset: { rung: String(x.rung) } },
       h('td', {}, rungText(x.rung)),
       h('td', {}, fmtTime(x.at, zone), x.late ? h('div', { class: 'muted small' }, t('lateNote', { at: fmtTime(x.late, zone) })) : null),
-      h('td', {}, h('a', { href: `#/notice/${encodeURIComponent(x.noticeId)}`, class: 'doc-number' }, x.number)),
+      h('td', {}, h('a', { href: `#/notice/${encodeURIComponent(x.noticeId)}`, class: 'doc-number' }, x.number ?? t('docNumberUnissued'))),
       h('td', {}, fmtDeadline(x.deadline, zone)),
     ),
   );
