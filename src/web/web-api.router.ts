@@ -210,7 +210,8 @@ export function webApiRouter(runtime: Runtime, limits: ExportLimits = exportLimi
     const tasks = [];
     for (let i = 0; i < ids.length; i += 32) tasks.push(...(await Promise.all(ids.slice(i, i + 32).map((id) => queries.task(planId, id)))));
     const lang = langOf(req.query);
-    const xlsx = await buildLedger(def, tasks, lang, Date.now());
+    const indicators = def.goals.length > 0 ? await engine.indicators.list(planId) : [];
+    const xlsx = await buildLedger(def, tasks, lang, Date.now(), indicators);
     const name = `${def.id}-${lang === 'zh' ? '台账' : 'ledger'}.xlsx`;
     res.set({
       'Content-Type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',

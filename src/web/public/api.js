@@ -82,6 +82,13 @@ export const api = {
   ack: (noticeId) => request(`/api/v1/inbox/${enc(noticeId)}/ack`, { method: 'POST' }),
   notice: (planId, noticeId) => request(`/api/v1/plans/${enc(planId)}/notices/${enc(noticeId)}`),
 
+  /** The plan's indicators (指标) with status, path and values; a value reported; one indicator's record. */
+  indicators: (planId) => request(`/api/v1/plans/${enc(planId)}/indicators`),
+  reportIndicator: (planId, id, body) => request(`/api/v1/plans/${enc(planId)}/indicators/${enc(id)}/values`, { method: 'POST', body }),
+  indicatorHistory: (planId, id) => request(`/api/v1/plans/${enc(planId)}/indicators/${enc(id)}/history`),
+  /** The plan's years and a warning for each without official holiday data. */
+  planCalendar: (planId) => request(`/api/v1/plans/${enc(planId)}/calendar`),
+
   labels: () => request('/web-api/labels'),
   machine: () => request('/web-api/machines/task'),
   overview: (planId) => request(`/web-api/plans/${enc(planId)}/overview`),

@@ -6,6 +6,7 @@ import { refusalNode } from './refusals.js';
 import { clear, h } from './util.js';
 import { disposeCharts } from './charts.js';
 import { leadershipView } from './views/leadership.js';
+import { indicatorsView } from './views/indicators.js';
 import { departmentView } from './views/department.js';
 import { taskView } from './views/task.js';
 import { noticeView } from './views/notice.js';
@@ -107,6 +108,13 @@ function renderTopbar() {
       : null,
     admin ? null : h('a', { href: '#/leader', class: route.startsWith('#/leader') ? 'active' : null }, t('navLeader')),
     admin ? null : h('a', { href: '#/dept', class: route.startsWith('#/dept') ? 'active' : null }, t('navDept')),
+    !admin && session.def?.goals?.length > 0
+      ? h(
+          'a',
+          { href: '#/indicators', id: 'nav-indicators', class: route.startsWith('#/indicators') ? 'active' : null },
+          getLang() === 'zh' ? '指标' : 'Indicators',
+        )
+      : null,
     session.rollups > 0
       ? h(
           'a',
@@ -184,6 +192,7 @@ function errorBox(err, retry) {
 const ROUTES = [
   [/^#\/leader$/, () => leadershipView],
   [/^#\/dept$/, () => departmentView],
+  [/^#\/indicators$/, () => indicatorsView],
   [/^#\/task\/([^/]+)$/, () => taskView],
   [/^#\/notice\/([^/]+)$/, () => noticeView],
   [/^#\/report$/, () => reportView],

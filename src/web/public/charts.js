@@ -6,7 +6,8 @@ import { fmtDeadline, LIGHT_COLORS, lightOf, zoneOffset } from './util.js';
 
 const live = new Set();
 
-function init(el) {
+/** An ECharts instance on `el`, resized with it and disposed with the page (disposeCharts). */
+export function init(el) {
   const chart = globalThis.echarts.init(el, null, { renderer: 'canvas', locale: getLang() === 'zh' ? 'ZH' : 'EN' });
   const observer = new ResizeObserver(() => chart.resize());
   observer.observe(el);
