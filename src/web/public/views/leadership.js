@@ -8,6 +8,7 @@ import { disposeCharts, rungChart, statusChart, timelineChart } from '../charts.
 import { C, getLang, L, paren, SEMI, t } from '../i18n.js';
 import { clear, duration, fmtDeadline, fmtTime, h, lightDot, lightOf } from '../util.js';
 import { inboxCard, openNotices } from './inbox.js';
+import { ragBadge, ragTiles, RAG_ORDER } from './indicators.js';
 
 const LIGHTS = ['red', 'yellow', 'green', 'awaiting', 'done', 'idle'];
 const OUTCOMES = ['done', 'late', 'open', 'unfinished'];
@@ -16,11 +17,17 @@ export async function leadershipView(session, el) {
   await session.refreshPlan();
   const { plan, planId, zone } = session;
   const person = session.principal.kind === 'person';
-  const [overview, { tasks }, notices, desk] = await Promise.all([
+  const [overview, { tasks }, notices, desk, goals, calendar] = await Promise.all([
     api.overview(planId),
     api.tasks(planId),
     openNotices(session),
     person ? api.desk(planId) : Promise.resolve(null),
+    session.def.goals?.length > 0 ? api.indicators(planId) : Promise.resolve(null),
+    // A line of the page, not the page: without it the view still stands.
+    api.planCalendar(planId).catch((err) => {
+      console.warn('calendar', err);
+      return null;
+    }),
   ]);
   const counts = Object.fromEntries(LIGHTS.map((l) => [l, 0]));
   for (const task of tasks) counts[lightOf(task.supervision)] += 1;
@@ -45,6 +52,8 @@ export async function leadershipView(session, el) {
       desk && (reviewer || desk.review.length > 0) ? reviewCard(session, desk, rerender) : null,
       desk && desk.extensions.length > 0 ? extensionCard(session, desk, rerender) : null,
       planHead(session, counts, plan.counts),
+      calendar?.warnings?.length > 0 ? calendarLine(calendar.warnings) : null,
+      goals?.indicators.length > 0 ? indicatorCard(goals.indicators) : null,
       notices ? inboxCard(session, notices) : null,
       h(
         'section',
@@ -107,6 +116,49 @@ function planHead(session, counts, planCounts) {
       tile('done', counts.done, 'lightDone'),
       planCounts.unfinished > 0 ? tile('unfinished', planCounts.unfinished, 'rollup_unfinished') : null,
     ),
+  );
+}
+
+/** Years the plan reaches with no official holiday data: their working days are weekends-only until an admin loads them. */
+function calendarLine(warnings) {
+  const years = [...new Set(warnings.map((w) => w.year))].sort((a, b) => a - b);
+  const zh = getLang() === 'zh';
+  return h(
+    'p',
+    { class: 'card calendar-warning small', id: 'calendar-warning', role: 'note' },
+    zh
+      ? `${years.map((y) => `${y}年`).join('、')}的法定节假日安排（国务院办公厅通知）尚未载入，这些年份的工作日暂按仅周末计算；通知公布后由管理员载入。`
+      : `No official holiday notice is loaded for ${years.join(', ')}: working days there are counted weekends-only until an administrator loads it.`,
+  );
+}
+
+/** The plan's indicators at a glance: how many are red, yellow, green, the red ones named, a link to #/indicators. */
+function indicatorCard(indicators) {
+  const counts = Object.fromEntries(RAG_ORDER.map((s) => [s, indicators.filter((i) => i.status === s).length]));
+  const red = indicators.filter((i) => i.status === 'red');
+  const zh = getLang() === 'zh';
+  return h(
+    'section',
+    { class: 'card', id: 'indicator-summary' },
+    h('h2', {}, zh ? '指标进度' : 'Indicators', h('span', { class: 'count' }, String(indicators.length))),
+    ragTiles(counts, 'indicator-tiles'),
+    red.length > 0
+      ? h(
+          'ul',
+          { class: 'task-lines indicator-red' },
+          red.map((i) =>
+            h(
+              'li',
+              { dataset: { indicator: i.id } },
+              ragBadge('red'),
+              ' ',
+              h('a', { href: `#/indicators?id=${encodeURIComponent(i.id)}` }, i.title),
+              h('span', { class: 'muted small' }, ` ${i.department.name}`),
+            ),
+          ),
+        )
+      : null,
+    h('p', {}, h('a', { href: '#/indicators', id: 'indicators-link' }, zh ? '查看全部指标 →' : 'All indicators →')),
   );
 }
 
