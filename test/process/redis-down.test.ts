@@ -17,7 +17,11 @@ import { eventually } from '../helpers/runtime.js';
 import { spawnDuban, type DubanProcess } from './processes.js';
 
 const ADMIN = 'redis-down-admin-token-0123456789';
-const auth = { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' };
+/** An office's headers: plans are the office's work (an admin reads none). */
+const officeOf = async (r: Runtime) => ({
+  authorization: `Bearer ${await r.tokens.issue({ kind: 'office', name: 'o', org: 'default' })}`,
+  'content-type': 'application/json',
+});
 
 async function serverPid(url: string): Promise<number> {
   const client = new Redis(url);
@@ -114,6 +118,7 @@ describe('Redis down', () => {
 
   it('/healthz and the API answer 503 at once while Redis is down, then recover', async () => {
     rt = await startRuntime({ redisUrl: server.url, prefix: 'api', log: () => undefined, adminToken: ADMIN, api: { port: 0 } });
+    const auth = await officeOf(rt);
     const base = `http://127.0.0.1:${rt.port}`;
     const plan = fixturePlan({ id: 'p1', start: Date.now() });
     expect((await fetch(`${base}/api/v1/plans`, { method: 'POST', headers: auth, body: JSON.stringify(plan) })).status).toBe(201);
@@ -159,6 +164,7 @@ describe('Redis down', () => {
       api: { port: 0 },
       redisTimeoutMs: 1_500,
     });
+    const auth = await officeOf(rt);
     const base = `http://127.0.0.1:${rt.port}`;
     expect((await fetch(`${base}/api/v1/plans`, { headers: auth })).status).toBe(200);
 
