@@ -96,9 +96,9 @@ export function extractIndicators(src: SourceText, ctx: YearContext, report: Rep
   const dueFor = (c: Candidate, sentenceStart: number): { date?: string; text?: string; at?: number; own: boolean } => {
     if (c.year !== undefined) return { date: `${c.year}-12-31`, own: true };
     const skip = (i: number) => c.baseline !== undefined && i >= c.baseline.index && i < c.baseline.end;
-    const dueIn = (from: number) =>
+    const dueIn = (from: number, to = c.index) =>
       findDeadlines(s.slice(from, c.end), ctx, false)
-        .filter((d) => d.date !== undefined && from + d.index < c.index && !skip(from + d.index))
+        .filter((d) => d.date !== undefined && from + d.index < Math.min(c.index, to) && !skip(from + d.index))
         .map((d) => ({ ...d, at: from + d.index }))
         .filter(
           (d) =>
@@ -117,7 +117,15 @@ export function extractIndicators(src: SourceText, ctx: YearContext, report: Rep
     const section = headingAt(headings, c.index);
     const sectionStart = Math.max(section ? section.titleEnd : 0, c.index - 400);
     const near = sectionStart < sentenceStart ? dueIn(sectionStart) : undefined;
-    return near?.date ? { date: near.date, text: near.text, at: near.at, own: false } : { own: false };
+    if (near?.date) return { date: near.date, text: near.text, at: near.at, own: false };
+    // "一、目标 到2025年,实现以下目标:(一)…控制在60分钟以内": a date in an enclosing section's own text, before its first item.
+    // Only for a goal that is itself a list item's title, not a figure in a measure's text.
+    const listItem = section !== null && c.index < section.titleEnd;
+    for (let up = listItem ? section.parent : null; up !== null; up = up.parent) {
+      const intro = up.ownEnd > up.titleEnd && up.ownEnd <= c.index ? dueIn(up.titleEnd, up.ownEnd) : undefined;
+      if (intro?.date) return { date: intro.date, text: intro.text, at: intro.at, own: false };
+    }
+    return { own: false };
   };
 
   const found: Candidate[] = [];

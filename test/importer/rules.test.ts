@@ -62,6 +62,31 @@ describe('targets in other word orders', () => {
   });
 });
 
+describe('targets listed as items under a dated lead-in', () => {
+  it('dates each item from the lead-in, but not a yearly figure inside a measure', () => {
+    const { plan, report } = read(
+      doc(
+        '竹溪县课后服务提质方案',
+        '一、工作目标',
+        '到2025年，实现以下目标：',
+        '（一）课后服务学生参与率不低于92%。',
+        '（二）校外培训机构压减至3家以下。',
+        '二、主要任务',
+        '到2026年，全县课后服务覆盖率达到100%。',
+        '1.丰富服务内容。每年新增特色社团30个以上。（责任单位：基教股）',
+      ),
+    );
+    expect(plan.goals?.map((g) => [g.target, g.due])).toEqual([
+      [92, '2025-12-31'],
+      [3, '2025-12-31'],
+      [100, '2026-12-31'],
+      [30, undefined], // 每年…30个以上 is a yearly figure: the section's 2026 is not its date
+    ]);
+    expect(plan.goals?.[0]?.title).toBe('课后服务学生参与率');
+    expect(items(report, 'assumed', 'goals[0].due')[0]).toMatchObject({ line: 4 });
+  });
+});
+
 describe('a first measure glued to its heading', () => {
   const { plan } = read(
     doc(
