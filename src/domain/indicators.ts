@@ -32,7 +32,7 @@ export type StatusReason = 'onPath' | 'notYet' | 'behind' | 'offPath' | 'offPath
 
 export const STATUS_TEXT: Record<IndicatorStatus, Text> = {
   green: { zh: '正常', en: 'on path' },
-  yellow: { zh: '预警', en: 'at risk' },
+  yellow: { zh: '滞后', en: 'behind' },
   red: { zh: '偏离', en: 'off path' },
 };
 

@@ -118,8 +118,8 @@ describe.skipIf(SKIP_REASON !== null)(`workspace for every kind of token${SKIP_R
 
   it('someone no plan names is told so, with a way to sign out', async () => {
     const token = await rt.tokens.issue({ kind: 'person', personId: 'p-x' });
-    const page = await ws.signIn(token, 'stranger', { ready: '#view .card' });
-    expect(await page.textContent('#view .card')).toContain('还没有方案');
+    const page = await ws.signIn(token, 'stranger', { ready: '#no-plans' });
+    expect(await page.textContent('#no-plans')).toContain('还没有方案');
     await page.click('[data-signout]');
     await page.waitForSelector('#login');
     // Signed out on the server: the cookies are gone, and a reload shows the sign-in form again.

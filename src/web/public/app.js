@@ -239,7 +239,7 @@ async function route() {
   renderTopbar();
   // The office's workspace is where a first plan is made: it needs none.
   if (!session.planId && !/^#\/(office|admin|rollup)/.test(hash)) {
-    clear(view).append(h('div', { class: 'card' }, t('noPlans')));
+    clear(view).append(h('div', { class: 'card', id: 'no-plans' }, t('noPlans')));
     return;
   }
   const [path, query] = hash.split('?');
