@@ -2,6 +2,7 @@
  * Plan-file commands: validate, apply, import, simulate. Each prints what is wrong
  * in one line (Chinese / English) and exits non-zero on failure.
  */
+import { taskDefinitionOf } from '../domain/children.js';
 import { mkdir, stat, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
@@ -289,7 +290,8 @@ export const simulateCommand = command(
       '--ack': parsePairs('--ack', list('ack'), true),
     })) {
       for (const id of Object.keys(table)) {
-        if (id !== '*' && !def.tasks.some((t) => t.id === id)) throw new CliError(`${flag}: 没有任务 / no task "${id}"`);
+        // A part (t3~2027-1, t3~m1, t3~s1, t3~co-jyzx) is named like a task; a part not named follows its task.
+        if (id !== '*' && !taskDefinitionOf(def, id)) throw new CliError(`${flag}: 没有任务 / no task "${id}"`);
       }
     }
     let outage: { from: number; to: number } | undefined;

@@ -18,6 +18,7 @@
  * - neither (still in hand, or returned and being redone): not in the on-time rate.
  * On-time rate = on time / (on time + overdue); none judged gives null, shown as "—".
  */
+import { isPart, parentKind } from './children.js';
 import { DateTime } from 'luxon';
 import type { Text } from './i18n.js';
 import { checkReadPlan, meIn, type Principal } from './permissions.js';
@@ -423,10 +424,20 @@ function leaderRows(
 const personName = (plan: PlanDefinition, id: string) => plan.people.find((p) => p.id === id)?.name ?? id;
 const unitName = (plan: PlanDefinition, id: string) => plan.units.find((u) => u.id === id)?.name ?? id;
 
+/**
+ * The tasks a report counts, in plan order: every part (occurrence, milestone, unit's
+ * or cooperating unit's part) right after its parent, counted on its own; a container
+ * (src/domain/children.ts) is not counted — nobody held it, its parts are the work.
+ */
+function counted(plan: PlanDefinition, tasks: ReportTask[]): ReportTask[] {
+  const order = new Map(plan.tasks.map((t, i) => [t.id, i]));
+  const position = (t: ReportTask) => order.get(t.def.id) ?? (isPart(t.def) ? (order.get(t.def.parent) ?? Infinity) + 0.5 : Infinity);
+  return tasks.filter((t) => parentKind(plan, t.def) !== 'container').sort((a, b) => position(a) - position(b));
+}
+
 /** The accountability report for `period`: per department, per person, per responsible leader. */
 export function accountabilityReport(plan: PlanDefinition, tasks: ReportTask[], period: ReportPeriod, now: number): AccountabilityReport {
-  const order = new Map(plan.tasks.map((t, i) => [t.id, i]));
-  const sorted = [...tasks].sort((a, b) => (order.get(a.def.id) ?? Infinity) - (order.get(b.def.id) ?? Infinity));
+  const sorted = counted(plan, tasks);
   const outcomes = sorted.flatMap((t) => taskOutcome(plan, t, period, now) ?? []);
   const rungCount = Math.max(plan.escalation.rungs.length, ...outcomes.map((o) => o.rungs.length));
 
@@ -557,8 +568,7 @@ function phaseOf(windows: { key: string; start: number; end: number }[], deadlin
 export function semesterReport(plan: PlanDefinition, tasks: ReportTask[], sem: Semester, stage: string, now: number): SemesterReport {
   const report = accountabilityReport(plan, tasks, sem, now);
   const inS = (at: number | null | undefined) => at !== null && at !== undefined && at >= sem.from && at < sem.to;
-  const order = new Map(plan.tasks.map((t, i) => [t.id, i]));
-  const sorted = [...tasks].sort((a, b) => (order.get(a.def.id) ?? Infinity) - (order.get(b.def.id) ?? Infinity));
+  const sorted = counted(plan, tasks);
   const base = (t: ReportTask) => ({ taskId: t.def.id, title: t.def.title, department: t.def.leadDepartment });
 
   const done = sorted.flatMap((t) =>

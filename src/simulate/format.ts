@@ -2,6 +2,7 @@
  * A simulated timeline as a table (for the office to read), JSON (for tools) or
  * iCalendar (deadlines and rung dates, for a calendar app).
  */
+import { parentKind, partsOf } from '../domain/children.js';
 import { NOTICE_KIND_TEXT } from '../domain/labels.js';
 import type { PlanDefinition } from '../domain/plan.schema.js';
 import { SUPERVISION_TEXT, WORK_TEXT } from '../domain/labels.js';
@@ -102,7 +103,9 @@ function fold(line: string): string {
 /** Task deadlines and every rung date (with its rectification deadline) as calendar events. */
 export function formatIcs(def: PlanDefinition, timeline: TimelineEntry[], stamp: number): string {
   const events: { uid: string; at: number; summary: string; description: string }[] = [];
-  for (const t of def.tasks) {
+  // Work someone holds: every task but a container, and every part of a task (src/domain/children.ts).
+  const held = def.tasks.flatMap((t) => [...(parentKind(def, t) === 'container' ? [] : [t]), ...partsOf(def, t)]);
+  for (const t of held) {
     events.push({
       uid: `${def.id}.${t.id}.deadline`,
       at: taskDeadline(def, t),
