@@ -427,7 +427,7 @@ export function importPlanDocuments(text: string, options: ImportOptions): Impor
  * The single-draft form (the web import desk): the first plan of the document, with the
  * document-level items (several plans, not a plan) at the head of its report.
  */
-export function importPlanDocument(text: string, options: ImportOptions): ImportResult {
+export function importPlanDocument(text: string, options: ImportOptions): ImportResult & { notAPlan?: true } {
   const all = importPlanDocuments(text, options);
   const first = all.drafts[0];
   if (first) {
@@ -438,7 +438,7 @@ export function importPlanDocument(text: string, options: ImportOptions): Import
               kind: 'found' as const,
               path: '',
               line: null,
-              zh: `原文共有 ${all.drafts.length} 个方案,此处只导入第一个;用 duban import 文件 -o 目录/ 导入全部`,
+              zh: `原文共有 ${all.drafts.length} 个方案，此处只导入第一个；用 duban import 文件 -o 目录/ 导入全部`,
               en: `the document holds ${all.drafts.length} plans; only the first is imported here (duban import FILE -o DIR/ imports all)`,
             },
           ]
@@ -446,5 +446,5 @@ export function importPlanDocument(text: string, options: ImportOptions): Import
     return { ...first, report: [...all.report, ...more, ...first.report] };
   }
   const { signals: _signals, ...draft } = importOne(text, options);
-  return { ...draft, report: [...all.report, ...draft.report] };
+  return { ...draft, report: [...all.report, ...draft.report], notAPlan: true };
 }

@@ -155,6 +155,15 @@ export function importRouter(runtime: Runtime): Router {
     }
     const text = documentText(req.body, format);
     const result = importPlanDocument(text, { sourceName: name, ...(year !== undefined ? { year } : {}) });
+    if (result.notAPlan) {
+      // An essay, a meeting notice, a site's header: nothing to review, and nothing to publish by mistake.
+      const why = result.report.find((item) => item.path === '' && item.line === null);
+      throw badInput(
+        'file',
+        `「${name}」不像一份方案，未导入${why ? `：${why.zh}` : ''}`,
+        `"${name}" does not read as a plan; nothing was imported${why ? `: ${why.en}` : ''}`,
+      );
+    }
     const lines = text.split(/\r?\n/);
     res.json({
       fileName: name,

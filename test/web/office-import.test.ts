@@ -106,6 +106,18 @@ describe('office import and validate routes', () => {
     const year = await upload(DOCUMENT, 'plan.txt', office, '?year=20');
     expect(year.status).toBe(400);
     expect(paths(year.json)).toEqual(['year']);
+
+    // An essay is not a plan: nothing to review, nothing to publish by mistake.
+    const essay = [
+      '浅谈课堂教学中的师生互动',
+      '',
+      '课堂是师生共同成长的地方。一堂好课，离不开教师的精心准备，也离不开学生的积极参与。',
+      '笔者在多年教学中体会到，提问的方式往往决定了学生思考的深度。',
+    ].join('\n');
+    const notAPlan = await upload(essay, '随笔.txt');
+    expect(notAPlan.status).toBe(400);
+    expect(paths(notAPlan.json)).toEqual(['file']);
+    expect(notAPlan.json.error.message).toContain('「随笔.txt」不像一份方案，未导入');
   });
 
   it('checks a draft without storing it: placeholders and schema problems by path, then ok', async () => {
