@@ -11,6 +11,7 @@
  * what its path expects at the export, its latest value and its status — the word
  * beside the colour, so a black-and-white print still says it.
  */
+import { PART_SEPARATOR, partsOf } from '../domain/children.js';
 import ExcelJS from 'exceljs';
 import { DateTime } from 'luxon';
 import type { Queries } from '../engine/queries.js';
@@ -104,6 +105,27 @@ export function dateFormat(value: Date, type: 'deadline' | 'time'): string {
  * without areas is numbered 1, 2, ….
  */
 export function planOrder<T extends { id: string }>(plan: PlanDefinition, tasks: T[]): { no: string; task: T }[] {
+  // A task's parts (occurrences, milestones, units' and cooperating units' parts) follow it, numbered under it ("1.2-3").
+  const partsBy = new Map<string, T[]>();
+  for (const t of tasks) {
+    const cut = t.id.indexOf(PART_SEPARATOR);
+    if (cut > 0 && plan.tasks.some((p) => p.id === t.id.slice(0, cut)))
+      partsBy.set(t.id.slice(0, cut), [...(partsBy.get(t.id.slice(0, cut)) ?? []), t]);
+  }
+  if (partsBy.size > 0) {
+    for (const [parent, list] of partsBy) {
+      const order = partsOf(
+        plan,
+        plan.tasks.find((p) => p.id === parent)!,
+      ).map((p) => p.id);
+      list.sort((a, b) => order.indexOf(a.id) - order.indexOf(b.id));
+    }
+    const parts = new Set([...partsBy.values()].flat());
+    return planOrder(
+      plan,
+      tasks.filter((t) => !parts.has(t)),
+    ).flatMap((row) => [row, ...(partsBy.get(row.task.id) ?? []).map((task, k) => ({ no: `${row.no}-${k + 1}`, task }))]);
+  }
   const byId = new Map(tasks.map((t) => [t.id, t]));
   const known = new Set(plan.tasks.map((t) => t.id));
   // Tasks the definition does not list (there should be none) keep their place at the end.

@@ -8,6 +8,7 @@ import { partsOf, taskTitleOf } from '../../src/domain/children.js';
 import { parsePlanDefinition } from '../../src/engine/engine.js';
 import { InvalidInputError } from '../../src/errors.js';
 import { simulate, type ScheduledAction } from '../../src/simulate/simulate.js';
+import { planOrder } from '../../src/web/ledger.js';
 import { childrenPlan } from '../helpers/children-plan.js';
 import { fixturePlan } from '../helpers/plan-fixture.js';
 
@@ -65,6 +66,21 @@ describe('parts of a plan’s tasks', () => {
     expect(at('tasks[1].cascade.units[1]')).toEqual(['tasks[1].cascade.units[1]: no unit "nowhere"']);
     expect(at('tasks[1].cascade.units[2]')[0]).toContain('没有负责人');
     expect(at('tasks[0].recurrence')[0]).toContain('方案期内没有一个完整的周期');
+  });
+
+  it('numbers each part in the ledger right after its task', () => {
+    const def = parsePlanDefinition(childrenPlan('ledger', Date.parse('2027-01-01T00:00:00Z')));
+    const rows = ['keti~m2', 'peitao~s1', 'visit', 'keti', 'keti~m1', 'peitao', 'jiance', 'visit~2027-1'].map((id) => ({ id }));
+    expect(planOrder(def, rows).map((r) => `${r.no} ${r.task.id}`)).toEqual([
+      '1.1 visit',
+      '1.1-1 visit~2027-1',
+      '1.2 peitao',
+      '1.2-1 peitao~s1',
+      '1.3 jiance',
+      '1.4 keti',
+      '1.4-1 keti~m1',
+      '1.4-2 keti~m2',
+    ]);
   });
 
   it('forecasts every part: occurrences issued as their semesters open, a container accepted with its last part', () => {

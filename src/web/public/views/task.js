@@ -5,7 +5,7 @@
 import { actionForms } from '../actions.js';
 import { api, saveBlob } from '../api.js';
 import { machineDiagram } from '../diagram.js';
-import { C, L, paren, SEMI, SEP, t } from '../i18n.js';
+import { C, L, paren, pick, SEMI, SEP, t } from '../i18n.js';
 import { clear, duration, fmtDeadline, fmtSize, fmtTime, h, lightDot, lightOf, relative } from '../util.js';
 import { pendingRequest, recordCard } from './task-record.js';
 
@@ -27,6 +27,8 @@ export async function taskView(session, el, [taskId]) {
       'div',
       { class: 'page-task', dataset: { task: task.id } },
       headCard(session, task),
+      partOfLine(task),
+      partsCard(session, task),
       recordCard(session, task),
       h(
         'div',
@@ -155,6 +157,108 @@ function headCard(session, task) {
       task.milestones?.length
         ? [h('dt', {}, t('milestones')), h('dd', {}, task.milestones.map((m) => `${m.title}${paren(m.due)}`).join(SEMI()))]
         : null,
+    ),
+  );
+}
+
+const PART_KIND = {
+  occurrence: { zh: '周期任务', en: 'occurrence' },
+  milestone: { zh: '节点', en: 'milestone' },
+  unit: { zh: '分解任务', en: "unit's task" },
+  contribution: { zh: '协办', en: 'contribution' },
+};
+
+/** A part (an occurrence, milestone, unit's or cooperating unit's part) links to the task it belongs to. */
+function partOfLine(task) {
+  if (!task.partOf) return null;
+  const parent = task.partOf.parent;
+  return h(
+    'p',
+    { class: 'card muted small', id: 'part-of' },
+    `${pick(PART_KIND[task.partOf.kind])}${C()}`,
+    h('a', { href: `#/task/${encodeURIComponent(parent)}` }, pick({ zh: `属于任务 ${parent}`, en: `part of task ${parent}` })),
+  );
+}
+
+/** A parent's parts rolled up: how many accepted, which are late (which school lags, which cooperating unit made it late). */
+function partsCard(session, task) {
+  const r = task.parts;
+  if (!r) return null;
+  const closes =
+    r.closes === 'withParts'
+      ? { zh: '各分项均验收后本任务自动完成；本任务不单独督办。', en: 'Done when every part is accepted; the task itself is not chased.' }
+      : {
+          zh: '本任务由牵头部门自行办结；各分项另行督办。',
+          en: 'The lead department closes this task itself; each part is supervised on its own.',
+        };
+  const late = r.lateContributions.length
+    ? h(
+        'p',
+        { class: 'red', id: 'late-contributions' },
+        pick({ zh: '逾期的协办单位：', en: 'Cooperating units that were late: ' }),
+        r.lateContributions.map((c) => c.name).join(SEP()),
+      )
+    : null;
+  return h(
+    'section',
+    { class: 'card', id: 'task-parts' },
+    h('h2', {}, pick({ zh: '分项', en: 'Parts' })),
+    h(
+      'p',
+      { class: 'muted small' },
+      pick({
+        zh: `共 ${r.total} 项，已验收 ${r.accepted} 项，办理中 ${r.open} 项，未下达 ${r.upcoming} 项，逾期 ${r.late} 项。`,
+        en: `${r.total} parts: ${r.accepted} accepted, ${r.open} open, ${r.upcoming} not yet issued, ${r.late} late.`,
+      }),
+      pick(closes),
+    ),
+    late,
+    h(
+      'div',
+      { class: 'table-scroll' },
+      h(
+        'table',
+        {},
+        h(
+          'thead',
+          {},
+          h(
+            'tr',
+            {},
+            ...[
+              ['分项', 'Part'],
+              ['承办', 'Held by'],
+              ['完成时限', 'Deadline'],
+              ['状态', 'State'],
+              ['逾期', 'Late'],
+            ].map(([zh, en]) => h('th', {}, pick({ zh, en }))),
+          ),
+        ),
+        h(
+          'tbody',
+          {},
+          ...r.parts.map((p) =>
+            h(
+              'tr',
+              { class: p.late ? 'late' : '', dataset: { part: p.id } },
+              h('td', {}, h('a', { href: `#/task/${encodeURIComponent(p.id)}` }, p.title)),
+              h('td', {}, p.unit ? `${p.unit.name} ${p.holder.name}` : p.holder.name),
+              h('td', {}, fmtDeadline(p.deadlineMs, session.zone)),
+              h('td', {}, L('work', p.work)),
+              h(
+                'td',
+                { class: p.late ? 'red' : '' },
+                p.late
+                  ? pick({
+                      zh: `是（最高第 ${p.highestRung} 级，逾期 ${p.overdueDays} 天）`,
+                      en: `yes (rung ${p.highestRung}, ${p.overdueDays} days)`,
+                    })
+                  : pick({ zh: '否', en: 'no' }),
+              ),
+            ),
+          ),
+        ),
+      ),
     ),
   );
 }
