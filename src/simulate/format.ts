@@ -13,6 +13,8 @@ import { PLAN_ENTITY } from '../store/keys.js';
 import type { TimelineEntry } from './simulate.js';
 
 function describeState(state: unknown): string {
+  // A part written ahead of time (task.created) comes from nothing.
+  if (state === null || state === undefined) return '—';
   if (typeof state === 'string') return PHASE_TEXT[state]?.zh ?? state;
   const s = state as { work: string; supervision: string; rung: number };
   const sup = s.supervision === 'overdue' ? `逾期${s.rung}级` : (SUPERVISION_TEXT[s.supervision]?.zh ?? s.supervision);
@@ -109,7 +111,7 @@ export function formatIcs(def: PlanDefinition, timeline: TimelineEntry[], stamp:
     events.push({
       uid: `${def.id}.${t.id}.deadline`,
       at: taskDeadline(def, t),
-      summary: `完成时限:${t.title}`,
+      summary: `完成时限：${t.title}`,
       description: `Deadline of ${t.id}`,
     });
   }
