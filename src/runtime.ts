@@ -23,6 +23,8 @@ import { createDeliveryWorker, startDeliverySweep, type DeliverySweep } from '..
 import { ChannelStore } from './delivery/channel-store.js';
 import { createSender } from './delivery/sender.js';
 import { buildChannels } from './delivery/setup.js';
+import { withRouteChannels } from './delivery/route-check.js';
+import { NoticeNumbers } from './documents/notice-numbers.js';
 import { Outbox } from './engine/outbox.js';
 import { BullDeliveryQueue } from './engine/outbox-queue.js';
 
@@ -117,10 +119,12 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   const deliveryQueue = new BullDeliveryQueue(queueConnection, opts.prefix, opts.now);
   // One directory of organisations and people outside plans; plans are admitted to it.
   const directory = new Directory(redis, keysFor(opts.prefix), opts.now);
+  const channelStore = new ChannelStore(redis, keysFor(opts.prefix), opts.now);
   const engine = new Engine({
     redis,
     scheduler,
-    directory: planDirectory(directory),
+    // A plan's routes must name channels its organisation registered (route-check.ts).
+    directory: withRouteChannels(planDirectory(directory), channelStore),
     prefix: opts.prefix,
     log: opts.log,
     ...(opts.now ? { now: opts.now } : {}),
@@ -128,7 +132,6 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     outbox: deliveryQueue,
   });
   const outbox = new Outbox(redis, (planId) => engine.pk(planId));
-  const channelStore = new ChannelStore(redis, engine.keys, opts.now);
   const queries = new Queries(engine);
   const tokens = new TokenStore(redis, engine.keys, opts.adminToken);
   // Before any role starts: plans and credentials stored before the directory join it.
@@ -233,6 +236,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
         definition: (planId) => engine.currentDefinition(planId),
         contact: async (id) => (await directory.getPerson(id))?.contacts ?? null,
         leaseMs: 2 * timeoutMs + 5_000,
+        numbers: new NoticeNumbers(redis, engine.keys),
         ...(opts.now ? { now: opts.now } : {}),
         ...(d.maxAttempts !== undefined ? { maxAttempts: d.maxAttempts } : {}),
         ...(d.backoffMs !== undefined ? { backoffMs: d.backoffMs } : {}),

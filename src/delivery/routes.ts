@@ -8,6 +8,7 @@
  */
 import type { NoticeFacts } from '../domain/notices.js';
 import type { PlanDefinition } from '../domain/plan.schema.js';
+import { DIGESTED_KINDS, chainRolesOf, digestByRole } from './digest-roles.js';
 import { quietRelease } from './quiet-hours.js';
 
 /** The server's own mail channel; every other channel id names one the organisation registered. */
@@ -32,6 +33,8 @@ export interface PlannedDelivery {
   notBefore: number;
   /** `held` while quiet hours hold it, else `queued`. */
   status: Extract<DeliveryStatus, 'queued' | 'held'>;
+  /** `digest`: `noticeId` names a digest or bulletin (src/engine/digests.ts), not a notice. */
+  source?: 'digest';
 }
 
 export function deliveryId(noticeId: string, channel: string, who: string): string {
@@ -45,8 +48,11 @@ export function planDeliveries(plan: PlanDefinition, notice: NoticeFacts): Plann
   const task = notice.taskId ? plan.tasks.find((t) => t.id === notice.taskId) : undefined;
   const unitOf = (personId: string) => plan.people.find((p) => p.id === personId)?.unit;
   const byChannel = new Map<string, Set<string>>();
+  // Leaders who read the day's digest are not pushed each reminder it carries; a rung always goes.
+  const digested = section.digest?.digestInsteadOfPushes === true && DIGESTED_KINDS.has(notice.kind);
+  const recipients = digested ? notice.recipients.filter((r) => !digestByRole(plan, r.id)) : notice.recipients;
   for (const route of section.routes) {
-    for (const r of notice.recipients) {
+    for (const r of recipients) {
       if (!r.roles.some((role) => route.roles.includes(role))) continue;
       if (route.units) {
         const unit = task ? task.leadDepartment : unitOf(r.id);
@@ -73,4 +79,34 @@ export function planDeliveries(plan: PlanDefinition, notice: NoticeFacts): Plann
     }
   }
   return out;
+}
+
+/**
+ * The deliveries of a digest or bulletin `id` for `people`: one mail each, and one
+ * message per group channel whose route reaches any of them (by their roles in the plan
+ * and, for `units`, their own unit), addressed to those it reaches.
+ */
+export function digestDeliveries(plan: PlanDefinition, id: string, people: string[], at: number): PlannedDelivery[] {
+  const section = plan.delivery;
+  if (!section || people.length === 0) return [];
+  const quiet = section.quietHours;
+  const notBefore = quiet ? quietRelease(at, plan.timeZone, quiet) : at;
+  const base = { noticeId: id, createdAt: at, notBefore, status: notBefore > at ? 'held' : 'queued', source: 'digest' } as const;
+  const groups = new Map<string, Set<string>>();
+  for (const route of section.routes) {
+    if (route.channel === EMAIL_CHANNEL) continue;
+    for (const p of people) {
+      const roles = chainRolesOf(plan, p);
+      if (!route.roles.some((r) => roles.has(r))) continue;
+      const unit = plan.people.find((q) => q.id === p)?.unit;
+      if (route.units && (unit === undefined || !route.units.includes(unit))) continue;
+      let set = groups.get(route.channel);
+      if (!set) groups.set(route.channel, (set = new Set()));
+      set.add(p);
+    }
+  }
+  return [
+    ...people.map((p) => ({ ...base, id: deliveryId(id, EMAIL_CHANNEL, p), channel: EMAIL_CHANNEL, who: p, addressees: [p] })),
+    ...[...groups].map(([channel, set]) => ({ ...base, id: deliveryId(id, channel, GROUP), channel, who: GROUP, addressees: [...set] })),
+  ];
 }

@@ -14,14 +14,16 @@ import { randomBytes } from 'node:crypto';
 import { renderNotice, type NoticeFacts } from '../domain/notices.js';
 import { directoryIdOf, organisationOf, type PlanDefinition } from '../domain/plan.schema.js';
 import type { Text } from '../domain/i18n.js';
-import type { Outbox, DeliveryView } from '../engine/outbox.js';
+import { outboxKeys, type Outbox, type DeliveryView } from '../engine/outbox.js';
+import type { NoticeNumbers } from '../documents/notice-numbers.js';
 import type { RedisClient } from '../store/batch.js';
 import type { PlanKeys } from '../store/keys.js';
 import type { ChannelStore } from './channel-store.js';
+import { digestMessage, type DigestDoc } from './digest.js';
 import { deliver, type Channels } from './index.js';
 import { outboundMessage } from './render.js';
 import { EMAIL_CHANNEL } from './routes.js';
-import type { DeliveryResult, DeliveryTarget } from './types.js';
+import type { DeliveryResult, DeliveryTarget, OutboundMessage } from './types.js';
 
 export interface Contact {
   email?: string | undefined;
@@ -48,6 +50,8 @@ export interface SenderOptions {
   /** The notice's page in the workspace, when the server knows its own address. */
   link?: (planId: string, noticeId: string) => string | null;
   log?: (line: string) => void;
+  /** The organisation's 文号 series: a rung's notice is numbered (once) when it is first sent, if not before. */
+  numbers?: Pick<NoticeNumbers, 'forNotice'>;
 }
 
 export type AttemptOutcome =
@@ -178,21 +182,32 @@ export function createSender(o: SenderOptions): Sender {
       const d = await o.outbox.get(planId, deliveryId);
       if (!d) return { kind: 'missing' };
       const def = await o.definition(planId);
-      const raw = await o.redis.hget(o.pk(planId).notice(d.noticeId), 'doc');
-      if (!raw) {
-        return record(planId, def, d, null, { zh: `通知 ${d.noticeId} 不存在`, en: `notice ${d.noticeId} does not exist` });
-      }
-      const facts = JSON.parse(raw) as NoticeFacts;
       const people = await contactsOf(def, d.addressees);
+      const mobileOf = (id: string) => people.get(id)?.phone;
+      let message: OutboundMessage;
+      if (d.source === 'digest') {
+        const raw = await o.redis.hget(outboxKeys(o.pk(planId)).digest(d.noticeId), 'doc');
+        if (!raw) return record(planId, def, d, null, { zh: `摘要 ${d.noticeId} 不存在`, en: `digest ${d.noticeId} does not exist` });
+        message = digestMessage(def, JSON.parse(raw) as DigestDoc, { deliveryId: d.id, addressees: d.addressees, link: null, mobileOf });
+      } else {
+        const stored = await o.redis.hgetall(o.pk(planId).notice(d.noticeId));
+        if (!stored.doc) {
+          return record(planId, def, d, null, { zh: `通知 ${d.noticeId} 不存在`, en: `notice ${d.noticeId} does not exist` });
+        }
+        const facts = JSON.parse(stored.doc) as NoticeFacts;
+        const notice = renderNotice(def, facts, stored.docno ?? null);
+        // A rung's 整改通知书 carries its 文号: the one already issued, or allocated now (once, whoever renders it first).
+        const line = o.numbers ? await o.numbers.forNotice(def, notice) : null;
+        const number = line?.state === 'issued' ? line.number : (stored.docno ?? null);
+        // Addressed to this delivery's addressees only: a department's robot names its own people.
+        message = outboundMessage(
+          def,
+          { ...notice, recipients: notice.recipients.filter((r) => d.addressees.includes(r.id)) },
+          { deliveryId: d.id, number, link: o.link?.(planId, d.noticeId) ?? null, mobileOf },
+        );
+      }
       const resolved = await resolve(def, d, people);
       if (!resolved.ok) return record(planId, def, d, null, resolved.reason);
-      const notice = renderNotice(def, facts);
-      // Addressed to this delivery's addressees only: a department's robot names its own people.
-      const message = outboundMessage(
-        def,
-        { ...notice, recipients: notice.recipients.filter((r) => d.addressees.includes(r.id)) },
-        { deliveryId: d.id, link: o.link?.(planId, d.noticeId) ?? null, mobileOf: (id) => people.get(id)?.phone },
-      );
       let result: DeliveryResult;
       try {
         result = await deliver(o.channels, message, resolved.target);

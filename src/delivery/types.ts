@@ -15,6 +15,9 @@ import { z } from 'zod';
 import type { Text } from '../domain/i18n.js';
 import type { NoticeKind } from '../domain/notices.js';
 
+/** What a message is: a notice of the task and plan machines, or a digest (src/delivery/digest.ts). */
+export type MessageKind = NoticeKind | 'digest' | 'bulletin';
+
 export const CHANNEL_KINDS = ['email', 'dingtalk', 'wecom', 'feishu', 'webhook'] as const;
 export type ChannelKind = (typeof CHANNEL_KINDS)[number];
 
@@ -84,7 +87,7 @@ export interface OutboundMessage {
   noticeId: string;
   planId: string;
   taskId: string | null;
-  kind: NoticeKind;
+  kind: MessageKind;
   rung: number | null;
   /** 文号 (X教督〔2026〕12号), when the notice has one. */
   number: string | null;
@@ -108,7 +111,7 @@ export interface NoticeData {
   id: string;
   planId: string;
   taskId: string | null;
-  kind: NoticeKind;
+  kind: MessageKind;
   rung: number | null;
   number: string | null;
   issuer: string;

@@ -41,6 +41,7 @@ export function canonicalPerson(p: PersonT): PersonT {
     unit: p.unit,
     title: p.title,
     contacts: canonicalContacts(p.contacts),
+    digest: p.digest,
     active: p.active,
   });
 }

@@ -103,6 +103,8 @@ export const PersonInput = z.object({
   title: Optional(100),
   contacts: Contacts.default({}),
   active: z.boolean().optional(),
+  /** The daily digest (每日督办摘要) of plans that send digests: absent, by the plan's roles (leaders get one). */
+  digest: z.enum(['daily', 'none'], { error: '应为 daily（每日摘要）或 none（不要摘要） / must be daily or none' }).optional(),
 });
 export type PersonInputT = z.input<typeof PersonInput>;
 

@@ -268,9 +268,41 @@ export const QuietHours = z.object({
   allowRungs: z.boolean().default(false),
 });
 
+/** Who a digest is for by default (a person's directory preference overrides it): roles held in the plan. */
+export const DIGEST_ROLES = [
+  'groupLeader',
+  'deputy',
+  'member',
+  'responsibleLeader',
+  'departmentHead',
+  'responsiblePerson',
+  'office',
+] as const;
+export const DigestRole = z.enum(DIGEST_ROLES);
+
+/**
+ * Daily digests (每日督办摘要) and the weekly bulletin (每周督办简报) to the leadership
+ * group, through the same outbox and routes as notices (src/engine/digests.ts).
+ */
+export const DigestSettings = z.object({
+  /** When the day's digest goes, in the plan's zone (quiet hours still hold it). */
+  at: TimeOfDay.default('08:00'),
+  /** Who gets one unless their directory entry says `digest: none` (or `daily` for anyone else). */
+  roles: z.array(DigestRole).min(1).default(['groupLeader', 'deputy', 'responsibleLeader']),
+  /** People in `roles` get reminders, review and extension requests in the digest instead of one push each; rungs always push. */
+  digestInsteadOfPushes: z.boolean().default(false),
+  /** The weekly bulletin to the leadership group: ISO weekday (1 = Monday) and time; `false` for none. */
+  weekly: z
+    .union([z.literal(false), z.object({ weekday: z.number().int().min(1).max(7).default(1), at: TimeOfDay.default('08:30') })])
+    .default({ weekday: 1, at: '08:30' }),
+});
+export type DigestSettingsT = z.infer<typeof DigestSettings>;
+
 export const DeliverySection = z.object({
   routes: z.array(DeliveryRoute).min(1).max(50),
   quietHours: QuietHours.optional(),
+  /** Daily digests and the weekly bulletin; absent, none are sent. */
+  digest: DigestSettings.optional(),
 });
 export type DeliverySectionT = z.infer<typeof DeliverySection>;
 
@@ -420,7 +452,10 @@ export function checkPlanReferences(plan: PlanDefinition): Issue[] {
   });
   plan.delivery?.routes.forEach((r, i) => r.units?.forEach((u, j) => unit(u, ['delivery', 'routes', i, 'units', j])));
   if (plan.delivery?.quietHours && plan.delivery.quietHours.from === plan.delivery.quietHours.to) {
-    issues.push({ path: ['delivery', 'quietHours', 'to'], message: 'is the same time as quietHours.from: quiet hours would be the whole day or none' });
+    issues.push({
+      path: ['delivery', 'quietHours', 'to'],
+      message: 'is the same time as quietHours.from: quiet hours would be the whole day or none',
+    });
   }
   plan.semesters?.terms?.forEach((term, i) => {
     const start = resolve(term.start, 'start', ['semesters', 'terms', i, 'start']);

@@ -31,6 +31,7 @@ import type { DeliveryScheduler } from './outbox.js';
 import { stepTask } from './step.js';
 import { taskEvent } from './tasks.js';
 import { fireTimer, reconcile } from './timers.js';
+import { Digests } from './digests.js';
 import { issueDueParts } from './children.js';
 import { upgradeAll, upgradePlan } from './upgrade.js';
 import type { PlanDirectory } from './plan-directory.js';
@@ -78,6 +79,8 @@ export class Engine {
   readonly indicators: Indicators;
   /** Holiday years an admin loaded (src/calendar/loaded-years.ts), read through before every operation that counts working days. */
   readonly calendarYears: CalendarYears;
+  /** Daily digests and the weekly bulletin, made once each by the reconciler's pass (digests.ts). */
+  readonly digests: Digests;
   private readonly core: EngineCore;
   private upgraded = false;
 
@@ -105,6 +108,7 @@ export class Engine {
     };
     this.personnel = new PersonnelChanges(this.core);
     this.indicators = new Indicators(this.core);
+    this.digests = new Digests(this.core, opts.outbox);
     this.calendarYears = new CalendarYears(opts.redis, opts.prefix ?? 'dn', opts.calendarTtlMs);
   }
 
@@ -175,6 +179,8 @@ export class Engine {
     await this.personnel.applyDue();
     // And of the indicators' off-path ladders (why: indicators.ts).
     await this.indicators.sweep();
+    // And of the day's digests, each made once (why: digests.ts).
+    await this.digests.sweep();
     return rearmed;
   }
   /** Checks the plan's hash-chained trail and names the first broken entry of each list. */

@@ -14,7 +14,10 @@
  *   dq               zset   deliveries still to go, by notBefore
  *   dall             zset   every delivery, by its notice's time
  *   dfail            set    failed deliveries (what the office looks at)
- *   nd:<noticeId>    set    a notice's deliveries
+ *   nd:<noticeId>    set    a notice's deliveries (or a digest's: nd:<digestId>)
+ *   dg:<digestId>    hash   a digest or weekly bulletin (doc: src/delivery/digest.ts), made once
+ *   dgs              zset   the plan's digests, by when each was due
+ *   dgp:<person>     zset   one person's digests, by when each was due
  */
 import { readFileSync } from 'node:fs';
 import type { PlannedDelivery, DeliveryStatus } from '../delivery/routes.js';
@@ -29,6 +32,9 @@ export interface OutboxKeys {
   all: string;
   failed: string;
   notice(noticeId: string): string;
+  digest(digestId: string): string;
+  digests: string;
+  personDigests(personId: string): string;
 }
 
 /** The outbox keys of a plan, beside its other keys (same prefix and hash tag). */
@@ -40,6 +46,9 @@ export function outboxKeys(pk: PlanKeys): OutboxKeys {
     all: `${base}:dall`,
     failed: `${base}:dfail`,
     notice: (noticeId) => `${base}:nd:${noticeId}`,
+    digest: (digestId) => `${base}:dg:${digestId}`,
+    digests: `${base}:dgs`,
+    personDigests: (personId) => `${base}:dgp:${personId}`,
   };
 }
 
@@ -178,6 +187,30 @@ export class Outbox {
     const ids = await this.redis.zrevrange(ok.all, 0, o.status ? -1 : limit - 1);
     const all = await this.many(planId, ids);
     return (o.status ? all.filter((d) => d.status === o.status) : all).slice(0, limit);
+  }
+
+  /**
+   * Who acknowledged (签收) each of these notices and when, by notice id: the read
+   * receipts of their deliveries. Read from the notices' own `ack:<person>` fields,
+   * which the acknowledgement writes, so a delivery is `acknowledged` the moment its
+   * notice is, with nothing else to keep in step.
+   */
+  async acknowledgements(planId: string, noticeIds: string[]): Promise<Map<string, Record<string, number>>> {
+    const ids = [...new Set(noticeIds)];
+    const out = new Map<string, Record<string, number>>();
+    if (ids.length === 0) return out;
+    const pk = this.pk(planId);
+    const pipeline = this.redis.pipeline();
+    for (const id of ids) pipeline.hgetall(pk.notice(id));
+    const replies = (await pipeline.exec()) ?? [];
+    replies.forEach(([err, h], i) => {
+      if (err) throw err;
+      const acks: Record<string, number> = {};
+      for (const [field, value] of Object.entries(h as Record<string, string>))
+        if (field.startsWith('ack:')) acks[field.slice(4)] = Number(value);
+      out.set(ids[i]!, acks);
+    });
+    return out;
   }
 
   /** Ids of deliveries due by `at` (a sweep's candidates). */

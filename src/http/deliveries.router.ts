@@ -4,8 +4,8 @@
  *   GET    /organisations/:org/channels                     the office's channels: kind, host, signed?, last result — no secrets
  *   PUT    /organisations/:org/channels/:channelId          { kind, webhook|url, secret?, format?, name? }   office of :org
  *   DELETE /organisations/:org/channels/:channelId          office of :org; deliveries routed to it then fail, saying so
- *   GET    /plans/:planId/notices/:noticeId                 the notice with its deliveries
- *   GET    /plans/:planId/deliveries?status=failed          the office's view of a plan's deliveries
+ *   GET    /plans/:planId/notices/:noticeId                 the notice with its deliveries (each with its read receipt)
+ *   GET    /plans/:planId/deliveries?status=failed          the office's view of a plan's deliveries (digests' too)
  *   POST   /plans/:planId/deliveries/:deliveryId/resend     office: a failed delivery goes again, under the same id
  *
  * Delivery ids hold "/" (notice/channel/who): clients encode them (%2F) in the path.
@@ -48,8 +48,19 @@ function officeOf(res: Response, org: string): Principal {
   throw new ForbiddenError(CHANNEL_RULE);
 }
 
+/**
+ * A delivery's read receipt: its addressees who acknowledged (签收) the notice, and
+ * `acknowledged` with the time once all of them have — a group message is read when
+ * everyone it named has signed for it.
+ */
+function receipt(d: DeliveryView, acks: Record<string, number> | undefined, name: (id: string) => string) {
+  const by = d.addressees.flatMap((id) => (acks?.[id] !== undefined ? [{ id, name: name(id), at: acks[id] }] : []));
+  const all = d.addressees.length > 0 && by.length === d.addressees.length;
+  return { acknowledged: all, acknowledgedAt: all ? Math.max(...by.map((a) => a.at)) : null, acknowledgedBy: by };
+}
+
 /** A delivery for a reader: the channel's answer (which may quote the platform) for the office only. */
-function view(d: DeliveryView, office: boolean, def: PlanDefinition) {
+function view(d: DeliveryView, office: boolean, def: PlanDefinition, acks?: Map<string, Record<string, number>>) {
   const name = (id: string) => def.people.find((p) => p.id === id)?.name ?? id;
   return {
     id: d.id,
@@ -63,6 +74,7 @@ function view(d: DeliveryView, office: boolean, def: PlanDefinition) {
     failedAt: d.failedAt,
     reason: d.reason,
     note: d.note,
+    ...receipt(d, acks?.get(d.noticeId), name),
     ...(office ? { answer: d.answer, messageId: d.messageId } : {}),
   };
 }
@@ -106,7 +118,8 @@ export function deliveriesRouter(deps: DeliveryDeps): Router {
     const notice = await deps.queries.notice(req.params.planId, req.params.noticeId);
     const office = checkRunPlan(p, def) === null;
     const deliveries = await deps.outbox.ofNotice(req.params.planId, req.params.noticeId);
-    res.json({ ...notice, deliveries: deliveries.map((d) => view(d, office, def)) });
+    const acks = new Map([[notice.id, notice.acknowledgements]]);
+    res.json({ ...notice, deliveries: deliveries.map((d) => view(d, office, def, acks)) });
   });
 
   r.get('/plans/:planId/deliveries', async (req, res) => {
@@ -116,7 +129,11 @@ export function deliveriesRouter(deps: DeliveryDeps): Router {
     if (rule) throw new ForbiddenError(ruleText(rule));
     const { status } = parse(ListQuery, req.query, 'query');
     const list = await deps.outbox.list(req.params.planId, status ? { status } : {});
-    res.json({ planId: req.params.planId, deliveries: list.map((d) => view(d, true, def)) });
+    const acks = await deps.outbox.acknowledgements(
+      req.params.planId,
+      list.filter((d) => d.source !== 'digest').map((d) => d.noticeId),
+    );
+    res.json({ planId: req.params.planId, deliveries: list.map((d) => view(d, true, def, acks)) });
   });
 
   r.post('/plans/:planId/deliveries/:deliveryId/resend', async (req, res) => {
