@@ -162,6 +162,9 @@ describe.skipIf(SKIP_REASON !== null)(`the office's workspace${SKIP_REASON ? ` (
   });
 
   it('replaces a task’s responsible person; a change that changes nothing is named beside its field', async () => {
+    // A fresh page, so the amendment's redraw cannot land between this test's clicks.
+    await open(page, '#/office', '.page[data-ready] .office-home');
+    await open(page, `#/office/plan/${PLAN}`, '.page[data-ready] #reassign-new');
     await page.click('#reassign-new summary');
     const form = page.locator('#reassign');
     await form.locator('select[name=role]').selectOption('responsiblePerson');
