@@ -23,7 +23,6 @@
  * plan under a lease, so due changes cost one ZRANGEBYSCORE per plan per period.
  */
 import { randomBytes } from 'node:crypto';
-import { z } from 'zod';
 import type { NoticeFacts } from '../domain/notices.js';
 import { actorLabel, checkRunPlan, ruleText, type Principal } from '../domain/permissions.js';
 import {
@@ -46,7 +45,7 @@ import type { EngineCore } from './core.js';
 import { isFinished, planStage, taskState } from './entity.js';
 import { admitToDirectory, parsePlanDefinition } from './plans.js';
 import { acceptedEvents } from './step.js';
-import { formatPath, zodProblems } from './zod-problems.js';
+import { strictBodyProblems } from './zod-problems.js';
 
 /** A change as listed: as stored, with its words. */
 export type ListedPersonnelChange = PersonnelChange & { text: Text };
@@ -87,7 +86,7 @@ export class PersonnelChanges {
     const rule = checkRunPlan(by, def);
     if (rule) throw new ForbiddenError(ruleText(rule));
     const parsed = PersonnelChangeBody.safeParse(input);
-    if (!parsed.success) throw new InvalidInputError(bodyProblems(parsed.error), INVALID);
+    if (!parsed.success) throw new InvalidInputError(strictBodyProblems(parsed.error), INVALID);
     const body = parsed.data;
     const stage = planStage(plan.snap);
     if (stage === 'draft' || stage === 'closed') throw new EventNotAcceptedError('plan.personnel', stage, acceptedEvents(plan.snap));
@@ -364,19 +363,6 @@ export class PersonnelChanges {
     };
     return { zh: `${what.zh}（${status[change.status].zh}）`, en: `${what.en} (${status[change.status].en})` };
   }
-}
-
-/** The body's problems; a field the body does not take is named by its own path, since it is most likely a misspelt one. */
-function bodyProblems(error: z.ZodError): Problem[] {
-  const unknown = error.issues.flatMap((issue) =>
-    issue.code === 'unrecognized_keys'
-      ? issue.keys.map((key) => ({
-          path: formatPath([...issue.path, key]),
-          message: `没有这个字段「${key}」，是否拼写有误？/ there is no field "${key}": is it misspelt?`,
-        }))
-      : [],
-  );
-  return [...zodProblems(new z.ZodError(error.issues.filter((i) => i.code !== 'unrecognized_keys'))), ...unknown];
 }
 
 function notFound(changeId: string): NotFoundError {

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import type { Problem } from '../errors.js';
 
 /** `tasks[4].responsibleLeader` from zod's path array. */
@@ -32,4 +32,20 @@ export function zodProblems(error: z.ZodError): Problem[] {
     const message = issueMessage(issue);
     return { path, message: message.startsWith(path) && path !== '' ? message : `${path || '(body)'}: ${message}` };
   });
+}
+
+/**
+ * The problems of a strict body: zod's, plus one per field the body does not take,
+ * named by its own path (it is most likely misspelt), so the caller sees where.
+ */
+export function strictBodyProblems(error: z.ZodError): Problem[] {
+  const unknown = error.issues.flatMap((issue) =>
+    issue.code === 'unrecognized_keys'
+      ? issue.keys.map((key) => ({
+          path: formatPath([...issue.path, key]),
+          message: `没有这个字段「${key}」，是否拼写有误？/ there is no field "${key}": is it misspelt?`,
+        }))
+      : [],
+  );
+  return [...zodProblems(new z.ZodError(error.issues.filter((i) => i.code !== 'unrecognized_keys'))), ...unknown];
 }
