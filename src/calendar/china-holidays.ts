@@ -29,7 +29,7 @@ export interface HolidayYear {
 
 export const CHINA_HOLIDAYS: Readonly<Record<number, HolidayYear>> = {
   2023: {
-    source: '国务院办公厅关于2023年部分节假日安排的通知(国办发明电〔2022〕16号)',
+    source: '国务院办公厅关于2023年部分节假日安排的通知（国办发明电〔2022〕16号）',
     holidays: [
       ['2023-01-01', '2023-01-02', '元旦'], // the notice's range starts 2022-12-31, a Saturday
       ['2023-01-21', '2023-01-27', '春节'],
@@ -49,7 +49,7 @@ export const CHINA_HOLIDAYS: Readonly<Record<number, HolidayYear>> = {
     ],
   },
   2024: {
-    source: '国务院办公厅关于2024年部分节假日安排的通知(2023年10月25日)',
+    source: '国务院办公厅关于2024年部分节假日安排的通知（2023年10月25日）',
     holidays: [
       ['2024-01-01', '2024-01-01', '元旦'],
       // 除夕 (02-09) is only "encouraged" as a day off in the 2024 notice: a working day.
@@ -72,7 +72,7 @@ export const CHINA_HOLIDAYS: Readonly<Record<number, HolidayYear>> = {
     ],
   },
   2025: {
-    source: '国务院办公厅关于2025年部分节假日安排的通知(国办发明电〔2024〕12号)',
+    source: '国务院办公厅关于2025年部分节假日安排的通知（国办发明电〔2024〕12号）',
     holidays: [
       ['2025-01-01', '2025-01-01', '元旦'],
       ['2025-01-28', '2025-02-04', '春节'],
@@ -90,7 +90,7 @@ export const CHINA_HOLIDAYS: Readonly<Record<number, HolidayYear>> = {
     ],
   },
   2026: {
-    source: '国务院办公厅关于2026年部分节假日安排的通知(2025年11月4日)',
+    source: '国务院办公厅关于2026年部分节假日安排的通知（2025年11月4日）',
     holidays: [
       ['2026-01-01', '2026-01-03', '元旦'],
       ['2026-02-15', '2026-02-23', '春节'],

@@ -84,7 +84,7 @@ export const peopleCommand = command(
   'people',
   'duban people import FILE.csv --org ORG | duban people list --org ORG',
   `  导入通讯录或列出组织的人员。须用该组织办公室的令牌。 / Imports an address book into an organisation, or lists its people; takes that organisation's office token.
-  通讯录为 CSV（UTF-8 或 Excel 的 GBK），表头可用：姓名、职务、单位(科室)、手机、邮箱、编号、微信、钉钉、企业微信、飞书。
+  通讯录为 CSV（UTF-8 或 Excel 的 GBK），表头可用：姓名、职务、单位（科室）、手机、邮箱、编号、微信、钉钉、企业微信、飞书。
   任何一行有误则一人也不导入，并逐行列出问题。 / Any bad row and no one is imported; every problem is listed with its line.
   --org ORG        组织编号 / the organisation's id
   --server URL     服务器地址 / server (default DUBAN_SERVER or http://127.0.0.1:3000)

@@ -26,10 +26,10 @@ const extraCommands = [
   peopleCommand,
 ];
 
-const HELP = `duban — 督办:行动计划督办引擎 / action-plan supervision engine
+const HELP = `duban — 督办：行动计划督办引擎 / action-plan supervision engine
 
 用法 / usage:
-  duban start  [--port N] [--demo] [--beat S] [--exit]   API + 定时任务处理,一个进程 / API and workers in one process
+  duban start  [--port N] [--demo] [--beat S] [--exit]   API + 定时任务处理，一个进程 / API and workers in one process
   duban api    [--port N]                                只运行 HTTP API / the HTTP API only (needs REDIS_URL)
   duban worker [--concurrency N]                         只运行定时任务处理 / timer workers only (needs REDIS_URL)
 ${extraCommands.map((c) => `  ${c.usage}`).join('\n')}
@@ -41,16 +41,16 @@ ${extraCommands.map((c) => `  ${c.usage}`).join('\n')}
 
 const COMMAND_HELP: Record<string, string> = {
   start: `duban start [--port N] [--demo] [--beat S] [--exit]
-  在一个进程中运行 API 和定时任务处理。未设置 REDIS_URL 时自动启动 redis-server,数据保存在 ./data。
+  在一个进程中运行 API 和定时任务处理。未设置 REDIS_URL 时自动启动 redis-server，数据保存在 ./data。
   Runs the API and the workers in one process. Without REDIS_URL it starts its own redis-server with data in ./data.
   --port N   HTTP 端口 / HTTP port (default: PORT or 3000)
   --demo     载入演示方案并运行到结束 / load the demo plan and run it end to end
   --beat S   演示节拍秒数 / seconds per demo beat (default 10: the plan lasts 15 beats)
   --exit     演示结束后退出 / exit when the demo plan has closed`,
   api: `duban api [--port N]
-  只运行 HTTP API,需要 REDIS_URL。可运行多个。 / The HTTP API only; needs REDIS_URL. Run as many as you like.`,
+  只运行 HTTP API，需要 REDIS_URL。可运行多个。 / The HTTP API only; needs REDIS_URL. Run as many as you like.`,
   worker: `duban worker [--concurrency N]
-  只运行定时任务处理和对账,需要 REDIS_URL。可运行多个。 / Timer workers and the reconciler only; needs REDIS_URL. Run as many as you like.`,
+  只运行定时任务处理和对账，需要 REDIS_URL。可运行多个。 / Timer workers and the reconciler only; needs REDIS_URL. Run as many as you like.`,
 };
 
 function fail(message: string): never {
@@ -67,7 +67,7 @@ let stopping: Promise<void> | null = null;
 async function redisFor(command: string, config: Config): Promise<{ url: string; server: LocalRedis | null }> {
   if (config.REDIS_URL) return { url: config.REDIS_URL, server: null };
   if (command !== 'start') {
-    fail(`duban ${command} 需要 REDIS_URL(多个进程共用一个 Redis)。/ duban ${command} needs REDIS_URL (processes share one Redis).`);
+    fail(`duban ${command} 需要 REDIS_URL（多个进程共用一个 Redis）。/ duban ${command} needs REDIS_URL (processes share one Redis).`);
   }
   if (!hasRedisServer()) fail(NO_REDIS_HELP);
   let server: LocalRedis;
@@ -183,7 +183,7 @@ async function serve(command: 'start' | 'api' | 'worker', argv: string[]): Promi
   }
 
   const admin = await runtime.tokens.ensureAdmin();
-  if (admin) console.log(`首个管理员令牌(仅显示一次)/ first admin token (shown once): ${admin}`);
+  if (admin) console.log(`首个管理员令牌（仅显示一次）/ first admin token (shown once): ${admin}`);
   if (runtime.port !== undefined)
     console.log(`Duban ${command} 已就绪 / ready: http://127.0.0.1:${runtime.port}/  (API: /api/v1, health: /healthz)`);
   else console.log(`Duban worker 已就绪 / ready (concurrency ${config.DUBAN_WORKER_CONCURRENCY})`);
@@ -196,7 +196,7 @@ async function serve(command: 'start' | 'api' | 'worker', argv: string[]): Promi
       await shutdown(0);
     }
     console.log(
-      `\n演示结束,服务仍在运行:http://127.0.0.1:${runtime.port}/ — 按 Ctrl-C 退出。/ Demo finished; the server keeps running — Ctrl-C to stop.`,
+      `\n演示结束，服务仍在运行：http://127.0.0.1:${runtime.port}/ — 按 Ctrl-C 退出。/ Demo finished; the server keeps running — Ctrl-C to stop.`,
     );
   }
 }

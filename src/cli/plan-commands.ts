@@ -52,12 +52,12 @@ async function loadPlan(file: string | undefined): Promise<PlanDefinition> {
 export const validateCommand = command(
   'validate',
   'duban validate FILE',
-  '  检查方案文件(YAML 或 JSON),逐条列出问题及其行号。 / Checks a plan file (YAML or JSON) and lists every problem with its line.',
+  '  检查方案文件（YAML 或 JSON），逐条列出问题及其行号。 / Checks a plan file (YAML or JSON) and lists every problem with its line.',
   async (argv) => {
     const { positionals } = args(argv, {});
     const plan = await loadPlan(positionals[0]);
     console.log(
-      `✓ ${positionals[0]}: 方案「${plan.title}」有效,${plan.tasks.length} 项任务 / plan "${plan.id}" is valid, ${plan.tasks.length} tasks`,
+      `✓ ${positionals[0]}: 方案「${plan.title}」有效，${plan.tasks.length} 项任务 / plan "${plan.id}" is valid, ${plan.tasks.length} tasks`,
     );
   },
 );
@@ -180,7 +180,7 @@ export const importCommand = command(
     if (!doc) throw new CliError('缺少文档 / missing the document (DOC)');
     const year = values.year === undefined ? undefined : Number(values.year);
     if (year !== undefined && !(Number.isInteger(year) && year >= 1990 && year <= 2100)) {
-      throw new CliError(`--year 应为年份,如 2023 / --year must be a year such as 2023, got "${String(values.year)}"`);
+      throw new CliError(`--year 应为年份，如 2023 / --year must be a year such as 2023, got "${String(values.year)}"`);
     }
     const text = await withProgress(`读取 / reading ${doc}`, () => readDocument(doc)).catch((err: unknown) => {
       throw new CliError(`无法读取 / cannot read ${doc}: ${(err as Error).message}`);

@@ -10,7 +10,7 @@ export function demoPlan(id: string, start: number, unit: number): PlanDefinitio
   const dur = (beats: number) => `PT${+(beats * unit).toFixed(3)}S`;
   return {
     id,
-    title: '示范区义务教育质量提升行动计划(演示)',
+    title: '示范区义务教育质量提升行动计划（演示）',
     issuer: '示范区教育局质量提升工作领导小组办公室',
     timeZone: 'Asia/Shanghai',
     units: [
@@ -20,8 +20,8 @@ export function demoPlan(id: string, start: number, unit: number): PlanDefinitio
       { id: 'bgs', name: '领导小组办公室', kind: 'office', head: 'chen' },
     ],
     people: [
-      { id: 'wang', name: '王建国', title: '局长(组长)' },
-      { id: 'li', name: '李明', title: '副局长(副组长)' },
+      { id: 'wang', name: '王建国', title: '局长（组长）' },
+      { id: 'li', name: '李明', title: '副局长（副组长）' },
       { id: 'zhang', name: '张华', title: '基教办主任', unit: 'jjb' },
       { id: 'zhao', name: '赵小红', title: '基教办干事', unit: 'jjb' },
       { id: 'liu', name: '刘强', title: '人事股股长', unit: 'rsg' },
@@ -37,8 +37,8 @@ export function demoPlan(id: string, start: number, unit: number): PlanDefinitio
       { key: 'evaluation', name: '总结评估阶段', start: at(12), end: at(15) },
     ],
     areas: [
-      { id: 'a1', title: '抓质量监测,提升教学质量' },
-      { id: 'a2', title: '抓队伍建设,提升教师素质' },
+      { id: 'a1', title: '抓质量监测，提升教学质量' },
+      { id: 'a2', title: '抓队伍建设，提升教师素质' },
     ],
     tasks: [
       {
@@ -127,5 +127,5 @@ export const DEMO_STORY = [
     by: 'zhang',
     command: { type: 'task.submit', evidence: ['https://example.org/demo/t4-report.pdf'], note: '逾期完成' },
   },
-  { beat: 8, task: 't4', by: 'li', command: { type: 'task.accept', note: '逾期完成,予以验收' } },
+  { beat: 8, task: 't4', by: 'li', command: { type: 'task.accept', note: '逾期完成，予以验收' } },
 ] as const;

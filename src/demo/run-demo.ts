@@ -45,7 +45,7 @@ export async function runDemo(rt: Runtime, options: DemoOptions): Promise<{ plan
   }
 
   out('');
-  out(`演示方案 / demo plan: ${plan.title} (${planId})，共 ${plan.tasks.length} 项任务，约 ${Math.round(15 * beat)} 秒走完四个阶段。`);
+  out(`演示方案 / demo plan: ${plan.title}（${planId}），共 ${plan.tasks.length} 项任务，约 ${Math.round(15 * beat)} 秒走完四个阶段。`);
   out(`Web 工作台 / web workspace: ${base}/  （用下面的登录名和密码登录 / sign in with a login and password below）`);
   out('登录名 / login  密码 / password:');
   for (const [p, password] of Object.entries(passwords))

@@ -116,7 +116,7 @@ export function readAddressBook(text: string): AddressBook {
   if (!fields.includes('name')) {
     problems.push({
       path: 'csv',
-      message: `csv: 第 1 行须是表头，且有「姓名」列（可用的列：姓名、职务、单位(科室)、手机、邮箱、编号、微信、钉钉、企业微信、飞书） / line 1 must be a header with a 姓名 (name) column`,
+      message: `csv: 第 1 行须是表头，且有「姓名」列（可用的列：姓名、职务、单位（科室）、手机、邮箱、编号、微信、钉钉、企业微信、飞书） / line 1 must be a header with a 姓名 (name) column`,
     });
   }
   fields.forEach((f, j) => {

@@ -90,7 +90,7 @@ export class Indicators {
     const asOf =
       typeof asOfText === 'string' && planDateProblem(asOfText) === null ? resolvePlanDate(asOfText, def.timeZone, 'start') : null;
     if (typeof asOfText === 'string' && planDateProblem(asOfText) === null && asOf === null) {
-      problems.push({ path: 'asOf', message: `"${asOfText}" 不是有效日期 / is not a date` });
+      problems.push({ path: 'asOf', message: `「${asOfText}」不是有效日期 / is not a date` });
     }
     if (asOf !== null && asOf > now) problems.push({ path: 'asOf', message: '不能晚于今天 / must not be in the future' });
     if (problems.length > 0 || !parsed.success || asOf === null) throw new InvalidInputError(problems, INVALID);

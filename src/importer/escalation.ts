@@ -83,7 +83,7 @@ export function extractEscalation(src: SourceText, report: Report): EscalationRe
             'found',
             `escalation.rungs[${k}].grace`,
             at,
-            `第 ${k + 1} 级(${h.zh})的整改期限:"${g[0]}"(第 ${at} 行)→ ${describe(rung.grace)}`,
+            `第 ${k + 1} 级（${h.zh}）的整改期限：「${g[0]}」（第 ${at} 行）→ ${describe(rung.grace)}`,
             `rung ${k + 1} (${h.action}) gives a rectification period: "${g[0]}" (line ${at}) → ${describe(rung.grace)}`,
           );
         } else {
@@ -92,7 +92,7 @@ export function extractEscalation(src: SourceText, report: Report): EscalationRe
             'assumed',
             `escalation.rungs[${k}].grace`,
             line,
-            `原文未写第 ${k + 1} 级(${h.zh})的整改期限,草稿暂定 P7D(7 天)`,
+            `原文未写第 ${k + 1} 级（${h.zh}）的整改期限，草稿暂定 P7D（7 天）`,
             `the document gives no rectification period for rung ${k + 1} (${h.zh}); the draft uses P7D (7 days)`,
           );
         }
@@ -104,7 +104,7 @@ export function extractEscalation(src: SourceText, report: Report): EscalationRe
       'found',
       'escalation',
       lines[0] ?? null,
-      `督办升级共 ${hits.length} 级:${summary}(第 ${[...new Set(lines)].join('、')} 行)`,
+      `督办升级共 ${hits.length} 级：${summary}（第 ${[...new Set(lines)].join('、')} 行）`,
       `escalation ladder of ${hits.length} rungs: ${hits.map((h) => h.action).join(' → ')} (line ${[...new Set(lines)].join(', ')})`,
     );
     if (hits.length < RUNGS.length) {
@@ -113,7 +113,7 @@ export function extractEscalation(src: SourceText, report: Report): EscalationRe
         'found',
         'escalation',
         lines[0] ?? null,
-        `原文的升级规则没有:${missing.join('、')}`,
+        `原文的升级规则没有：${missing.join('、')}`,
         `the document's ladder has no ${missing.join(', ')} rung`,
       );
     }
@@ -123,7 +123,7 @@ export function extractEscalation(src: SourceText, report: Report): EscalationRe
     'missing',
     'escalation',
     null,
-    '原文未写督办升级规则,将使用默认规则(整改通知 → 通报批评 → 诫勉谈话 → 处分,每级 7 天)',
+    '原文未写督办升级规则，将使用默认规则（整改通知 → 通报批评 → 诫勉谈话 → 处分，每级 7 天）',
     'the document states no escalation ladder; the default applies (notice → public criticism → admonishment → disciplinary, 7 days a rung)',
   );
   return { lines: [] };

@@ -104,7 +104,7 @@ function documentNotes(src: SourceText, report: Report): void {
       'found',
       '',
       1,
-      '原文是按页拼接的网页转存稿("1、""2、"……为页码),已按连续文本解析;页面可能缺失或顺序错乱,请对照原件核实',
+      '原文是按页拼接的网页转存稿（「1、」「2、」……为页码），已按连续文本解析；页面可能缺失或顺序错乱，请对照原件核实',
       'the document is a page-by-page web dump ("1、", "2、"… are page numbers); it was read as continuous text, but pages may be missing or out of order: check against the original',
     );
   }
@@ -113,7 +113,7 @@ function documentNotes(src: SourceText, report: Report): void {
       'found',
       '',
       src.dropped.from,
-      `第 ${src.dropped.from}–${src.dropped.to} 行位于最后一页之后,视为网站附加内容,未导入`,
+      `第 ${src.dropped.from}–${src.dropped.to} 行位于最后一页之后，视为网站附加内容，未导入`,
       `lines ${src.dropped.from}–${src.dropped.to} follow the last page and were ignored as site boilerplate`,
     );
   }
@@ -132,7 +132,7 @@ function importOne(text: string, options: ImportOptions, context: Context = {}):
       'missing',
       'title',
       null,
-      `原文开头没有可识别的方案标题,草稿暂用来源名"${title}"`,
+      `原文开头没有可识别的方案标题，草稿暂用来源名「${title}」`,
       `no plan title at the start of the document; the draft uses the source name "${title}"`,
     );
   }
@@ -146,7 +146,7 @@ function importOne(text: string, options: ImportOptions, context: Context = {}):
         'defect',
         '',
         h.line,
-        `第 ${h.line} 行的"${'一二三四五六七八九十'[h.num - 1] ?? h.num}、${h.title}"紧跟在第 ${prev.num} 节之后,章节编号不连续(页面可能缺失或错序)`,
+        `第 ${h.line} 行的「${'一二三四五六七八九十'[h.num - 1] ?? h.num}、${h.title}」紧跟在第 ${prev.num} 节之后，章节编号不连续（页面可能缺失或错序）`,
         `section ${h.num} ("${h.title}", line ${h.line}) follows section ${prev.num}: the numbering skips or goes back (pages missing or out of order?)`,
       );
     }
@@ -176,7 +176,7 @@ function importOne(text: string, options: ImportOptions, context: Context = {}):
       'assumed',
       'phases[0].start',
       null,
-      `原文没有可用的方案开始日期(第一阶段缺失或有误),周期性任务和"N年内"从文中首个年份 ${documentYear} 年 1 月 1 日起算`,
+      `原文没有可用的方案开始日期（第一阶段缺失或有误），周期性任务和「N年内」从文中首个年份 ${documentYear} 年 1 月 1 日起算`,
       `the document gives no usable start (the first phase is missing or defective); recurring duties and "within N years" count from ${documentYear}-01-01, the first year it mentions`,
     );
   }
@@ -207,7 +207,7 @@ function importOne(text: string, options: ImportOptions, context: Context = {}):
       'missing',
       'tasks',
       null,
-      '原文中没有识别出任务(编号条目或"责任领导/负责部门"等字段)',
+      '原文中没有识别出任务（编号条目或「责任领导/负责部门」等字段）',
       'no tasks found (numbered measures or responsibility fields such as 责任领导/负责部门)',
     );
   }
@@ -224,11 +224,11 @@ function importOne(text: string, options: ImportOptions, context: Context = {}):
       'missing',
       'issuer',
       null,
-      'issuer(发文机关)原文未写明,请填写,例如"XX区教育局基础教育质量提升工作领导小组办公室"',
+      'issuer（发文机关）原文未写明，请填写，例如「XX区教育局基础教育质量提升工作领导小组办公室」',
       'issuer: the document does not name who issues notices; fill it in, e.g. the leadership group office',
     );
   } else {
-    report.add('assumed', 'issuer', leadership.line, `issuer(发文机关)取"${issuer}",请核实`, `issuer taken as "${issuer}": check it`);
+    report.add('assumed', 'issuer', leadership.line, `issuer（发文机关）取「${issuer}」，请核实`, `issuer taken as "${issuer}": check it`);
   }
 
   if (registry.units.length === 0) registry.tbdUnit();
@@ -264,7 +264,7 @@ function importOne(text: string, options: ImportOptions, context: Context = {}):
       'missing',
       'people',
       null,
-      `${real.length} 位人员的联系方式(电话、邮箱)为空,提醒和通知需要它们`,
+      `${real.length} 位人员的联系方式（电话、邮箱）为空，提醒和通知需要它们`,
       `${real.length} people have blank contacts (phone, email); reminders and notices need them`,
     );
   }
@@ -334,7 +334,7 @@ function uncovered(plan: PlanDefinitionInput, report: Report): void {
       'defect',
       where,
       null,
-      `${where}:草稿仍不符合方案格式:${issue.message}`,
+      `${where}：草稿仍不符合方案格式：${issue.message}`,
       `${where}: the draft does not pass the plan schema yet: ${issue.message}`,
     );
   }
@@ -371,7 +371,7 @@ export function importPlanDocuments(text: string, options: ImportOptions): Impor
       'found',
       '',
       shown[0]!,
-      `第 ${shown.join('、')}${site.size > shown.length ? ' 等' : ''} 行是网站导航、版权或附件标记,未导入`,
+      `第 ${shown.join('、')}${site.size > shown.length ? ' 等' : ''} 行是网站导航、版权或附件标记，未导入`,
       `lines ${shown.join(', ')}${site.size > shown.length ? ' and more' : ''} are site navigation, copyright or attachment marks; not imported`,
     );
   }
@@ -391,7 +391,7 @@ export function importPlanDocuments(text: string, options: ImportOptions): Impor
       'found',
       '',
       segments[0]!.from + 1,
-      `原文包含 ${segments.length} 个方案(标题在第 ${segments.map((x) => x.from + 1).join('、')} 行),各自生成草稿和报告`,
+      `原文包含 ${segments.length} 个方案（标题在第 ${segments.map((x) => x.from + 1).join('、')} 行），各自生成草稿和报告`,
       `the document holds ${segments.length} plans (titles at lines ${segments.map((x) => x.from + 1).join(', ')}); each has its own draft and report`,
     );
   } else if (layout.preamble && layout.segments.length === 1) {
@@ -399,7 +399,7 @@ export function importPlanDocuments(text: string, options: ImportOptions): Impor
       'found',
       '',
       layout.preamble[0] + 1,
-      `第 ${layout.preamble[0] + 1}–${layout.preamble[1]} 行是方案正文前的文件头(通知、网页标题等),未作为方案内容导入`,
+      `第 ${layout.preamble[0] + 1}–${layout.preamble[1]} 行是方案正文前的文件头（通知、网页标题等），未作为方案内容导入`,
       `lines ${layout.preamble[0] + 1}–${layout.preamble[1]} precede the plan (a notice, a page header) and are not read as part of it`,
     );
   }
@@ -413,7 +413,7 @@ export function importPlanDocuments(text: string, options: ImportOptions): Impor
         'found',
         '',
         line,
-        `第 ${line}–${seg.to} 行不是方案:没有方案标题,也没有责任字段、目标指标或阶段安排,未生成草稿`,
+        `第 ${line}–${seg.to} 行不是方案：没有方案标题，也没有责任字段、目标指标或阶段安排，未生成草稿`,
         `lines ${line}–${seg.to} are not a plan: no plan title, no responsibility fields, goals or phases; no draft was made`,
       );
       return;

@@ -248,7 +248,7 @@ export function extractIndicators(src: SourceText, ctx: YearContext, report: Rep
           'assumed',
           `goals[${goals.length}].due`,
           line,
-          `指标"${title}"(第 ${line} 行)的达成时间取本节前文"${due.text}"(第 ${at} 行),即 ${due.date}`,
+          `指标「${title}」（第 ${line} 行）的达成时间取本节前文「${due.text}」（第 ${at} 行），即 ${due.date}`,
           `indicator "${title}" (line ${line}) takes its date from "${due.text}" earlier in the section (line ${at}): ${due.date}`,
         );
       }
@@ -266,7 +266,7 @@ export function extractIndicators(src: SourceText, ctx: YearContext, report: Rep
       'missing',
       'goals',
       undated[0]![1],
-      `${undated.length} 项指标原文未写达成时间(第 ${undated.map(([, l]) => l).join('、')} 行)`,
+      `${undated.length} 项指标原文未写达成时间（第 ${undated.map(([, l]) => l).join('、')} 行）`,
       `${undated.length} indicators have no date in the document (lines ${undated.map(([, l]) => l).join(', ')})`,
     );
   }

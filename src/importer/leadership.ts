@@ -169,7 +169,7 @@ export function extractLeadership(src: SourceText, registry: Registry, report: R
           'blank',
           path,
           line,
-          `${path}(${words.zh})在原文第 ${line} 行被隐去("${p.text}")`,
+          `${path}（${words.zh}）在原文第 ${line} 行被隐去（「${p.text}」）`,
           `${path} (${words.en}) is redacted in the document ("${p.text}", line ${line})`,
         );
         continue;
@@ -186,7 +186,7 @@ export function extractLeadership(src: SourceText, registry: Registry, report: R
           'assumed',
           path,
           line,
-          `${words.zh}只写了职务"${p.text}"(第 ${line} 行),已按职务建人员条目 ${id},请补姓名`,
+          `${words.zh}只写了职务「${p.text}」（第 ${line} 行），已按职务建人员条目 ${id}，请补姓名`,
           `${words.en} given by post only ("${p.text}", line ${line}); person ${id} is named after the post: add the name`,
         );
       }
@@ -203,7 +203,7 @@ export function extractLeadership(src: SourceText, registry: Registry, report: R
       'found',
       PATH[role],
       line,
-      `${WORDS[role].zh}按类别列出("${list}",第 ${line} 行),未列姓名,请补充具体人员`,
+      `${WORDS[role].zh}按类别列出（「${list}」，第 ${line} 行），未列姓名，请补充具体人员`,
       `${WORDS[role].en} given as a category ("${list}", line ${line}), not by name: add the people`,
     );
   }

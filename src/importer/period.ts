@@ -92,9 +92,9 @@ export function derivePhases(period: PlanPeriod, phases: PhaseDraft[], lines: Ar
     'assumed',
     'phases',
     period.line,
-    `原文没有分阶段安排,只写了方案期限"${period.text}"(第 ${period.line} 行);草稿按期限推定四个阶段:` +
-      phases.map((p) => `${p.name ?? p.key} ${p.start}~${p.end}`).join(';') +
-      ',请按实际安排修改',
+    `原文没有分阶段安排，只写了方案期限「${period.text}」（第 ${period.line} 行）；草稿按期限推定四个阶段：` +
+      phases.map((p) => `${p.name ?? p.key} ${p.start}~${p.end}`).join('；') +
+      '，请按实际安排修改',
     `the document gives no phases, only the plan's span "${period.text}" (line ${period.line}); the draft derives four phases from it: ` +
       phases.map((p) => `${p.key} ${p.start}..${p.end}`).join('; ') +
       ' — adjust them to the real schedule',

@@ -138,7 +138,7 @@ export function extractPhases(src: SourceText, report: Report): PhasesResult {
           'defect',
           `phases[${PHASE_KEYS.indexOf(into)}]`,
           c.line,
-          `原文第 ${c.line} 行的阶段"${c.name}"(${c.range.text})与第 ${kept.line} 行的阶段重复或多余,未导入`,
+          `原文第 ${c.line} 行的阶段「${c.name}」（${c.range.text}）与第 ${kept.line} 行的阶段重复或多余，未导入`,
           `the phase "${c.name}" (${c.range.text}, line ${c.line}) repeats or exceeds the four phases (line ${kept.line}); not imported`,
         );
         return;
@@ -147,7 +147,7 @@ export function extractPhases(src: SourceText, report: Report): PhasesResult {
         'assumed',
         `phases[${PHASE_KEYS.indexOf(fallback)}].key`,
         c.line,
-        `阶段"${c.name}"(第 ${c.line} 行)未能按名称归类,按顺序视为${WORDS_ZH[fallback]}阶段(${fallback})`,
+        `阶段「${c.name}」（第 ${c.line} 行）未能按名称归类，按顺序视为${WORDS_ZH[fallback]}阶段（${fallback}）`,
         `phase "${c.name}" (line ${c.line}) has no key word; taken as ${fallback} by its order`,
       );
       key = fallback;
@@ -165,7 +165,7 @@ export function extractPhases(src: SourceText, report: Report): PhasesResult {
       'missing',
       'phases',
       null,
-      '原文没有分阶段安排(启动、推进、全面实施、总结评估阶段的起止时间),请补充',
+      '原文没有分阶段安排（启动、推进、全面实施、总结评估阶段的起止时间），请补充',
       'the document gives no phases (the dates of the launch, promotion, implementation and evaluation phases): add them',
     );
   }
@@ -176,7 +176,7 @@ export function extractPhases(src: SourceText, report: Report): PhasesResult {
       lines.push(null);
       if (!none) {
         report.missing(`phases[${i}]`, null, {
-          zh: `${WORDS_ZH[key]}阶段(${key})的起止时间`,
+          zh: `${WORDS_ZH[key]}阶段（${key}）的起止时间`,
           en: `the dates of the ${key} phase (${DEFAULT_NAMES[key]})`,
         });
       }
@@ -189,7 +189,7 @@ export function extractPhases(src: SourceText, report: Report): PhasesResult {
         'assumed',
         `phases[${i}].end`,
         c.line,
-        `phases[${i}]"${c.range.text}"结束月份早于开始月份,按次年计为 ${c.range.end}(第 ${c.line} 行)`,
+        `phases[${i}]「${c.range.text}」结束月份早于开始月份，按次年计为 ${c.range.end}（第 ${c.line} 行）`,
         `phases[${i}] "${c.range.text}" ends in an earlier month than it starts; read as the next year, ${c.range.end} (line ${c.line})`,
       );
     }
@@ -220,7 +220,7 @@ function checkPhases(
           'defect',
           `phases[${i}].${field}`,
           line,
-          `phases[${i}].${field} "${date}" 不是真实日期(第 ${line} 行)`,
+          `phases[${i}].${field}：「${date}」不是真实日期（第 ${line} 行）`,
           `phases[${i}].${field} "${date}" is not a real date (line ${line})`,
         );
       }
@@ -234,7 +234,7 @@ function checkPhases(
         'defect',
         `phases[${i}].end`,
         line,
-        `phases[${i}](${p.name ?? p.key})结束 ${p.end} 早于开始 ${p.start}(第 ${line} 行"${text}"),年份可能有误(是否应为 ${hint}?),草稿保留原文,请核实`,
+        `phases[${i}]（${p.name ?? p.key}）结束 ${p.end} 早于开始 ${p.start}（第 ${line} 行「${text}」），年份可能有误（是否应为 ${hint}？），草稿保留原文，请核实`,
         `phases[${i}] (${p.name ?? p.key}) ends ${p.end}, before it starts ${p.start} (line ${line}, "${text}"); a year is probably wrong (${hint}?). The draft keeps the document's dates: check them`,
       );
     }
@@ -249,7 +249,7 @@ function checkPhases(
         'defect',
         `phases[${i}].start`,
         line,
-        `phases[${i}](${cur.name ?? cur.key})开始 ${cur.start} 不晚于上一阶段的开始 ${prev.start}(第 ${prevLine}、${line} 行),与前后阶段的年份矛盾`,
+        `phases[${i}]（${cur.name ?? cur.key}）开始 ${cur.start} 不晚于上一阶段的开始 ${prev.start}（第 ${prevLine}、${line} 行），与前后阶段的年份矛盾`,
         `phases[${i}] (${cur.name ?? cur.key}) starts ${cur.start}, no later than phases[${i - 1}] starts (${prev.start}; lines ${prevLine}, ${line}): its year contradicts its neighbours`,
       );
       continue;
@@ -266,7 +266,7 @@ function checkPhases(
         'assumed',
         `phases[${i - 1}].end`,
         prevLine,
-        `phases[${i - 1}] 与 phases[${i}] 共用 ${cur.start.slice(0, 7)} 月(第 ${prevLine}、${line} 行),草稿将 phases[${i - 1}] 的结束日定为 ${end}`,
+        `phases[${i - 1}] 与 phases[${i}] 共用 ${cur.start.slice(0, 7)} 月（第 ${prevLine}、${line} 行），草稿将 phases[${i - 1}] 的结束日定为 ${end}`,
         `phases[${i - 1}] and phases[${i}] share the month ${cur.start.slice(0, 7)} (lines ${prevLine}, ${line}); the draft ends phases[${i - 1}] on ${end}`,
       );
       prev.end = end;
@@ -276,7 +276,7 @@ function checkPhases(
         'defect',
         `phases[${i}].start`,
         line,
-        `phases[${i}] 开始 ${cur.start} 早于 phases[${i - 1}] 结束 ${prev.end}(第 ${prevLine}、${line} 行),阶段重叠`,
+        `phases[${i}] 开始 ${cur.start} 早于 phases[${i - 1}] 结束 ${prev.end}（第 ${prevLine}、${line} 行），阶段重叠`,
         `phases[${i}] starts ${cur.start}, before phases[${i - 1}] ends ${prev.end} (lines ${prevLine}, ${line}): the phases overlap`,
       );
     }
@@ -289,7 +289,7 @@ function checkPhases(
       'defect',
       'phases',
       found[0]!.line,
-      '阶段序号不连续(第一、第二……阶段),请核对原文',
+      '阶段序号不连续（第一、第二……阶段），请核对原文',
       'the phases are not numbered in sequence (第一, 第二, …): check the document',
     );
   }

@@ -89,7 +89,7 @@ export async function readDocument(path: string): Promise<DocumentText> {
     const { text, autoNumbered } = docxText(bytes);
     return { text, format: 'docx', encoding: 'utf-8', autoNumbered };
   }
-  if (ext === '.doc') throw new Error('.doc (Word 97–2003) is not supported: save it as .docx / 不支持 .doc 格式,请另存为 .docx');
+  if (ext === '.doc') throw new Error('.doc (Word 97–2003) is not supported: save it as .docx / 不支持 .doc 格式，请另存为 .docx');
   const { text, encoding } = decodeText(bytes);
   if (ext === '.md' || ext === '.markdown') return { text: stripMarkdown(text), format: 'md', encoding, autoNumbered: 0 };
   return { text, format: 'txt', encoding, autoNumbered: 0 };

@@ -62,28 +62,28 @@ export class Report {
   /** "tasks[3].responsibleLeader is blank in the document (line 12)". */
   blank(path: string, line: number, what: { zh: string; en: string }, placeholder?: string): void {
     const fill = placeholder
-      ? { zh: `,草稿暂填 "${placeholder}"`, en: `; the draft uses "${placeholder}" until it is filled` }
+      ? { zh: `，草稿暂填「${placeholder}」`, en: `; the draft uses "${placeholder}" until it is filled` }
       : { zh: '', en: '' };
     this.add(
       'blank',
       path,
       line,
-      `${path}(${what.zh})在原文第 ${line} 行为空${fill.zh}`,
+      `${path}（${what.zh}）在原文第 ${line} 行为空${fill.zh}`,
       `${path} (${what.en}) is blank in the document (line ${line})${fill.en}`,
     );
   }
 
   missing(path: string, line: number | null, what: { zh: string; en: string }, placeholder?: string): void {
     const where =
-      line === null ? { zh: '原文', en: 'the document' } : { zh: `原文(第 ${line} 行附近)`, en: `the document (near line ${line})` };
+      line === null ? { zh: '原文', en: 'the document' } : { zh: `原文（第 ${line} 行附近）`, en: `the document (near line ${line})` };
     const fill = placeholder
-      ? { zh: `,草稿暂填 "${placeholder}"`, en: `; the draft uses "${placeholder}" until it is filled` }
+      ? { zh: `，草稿暂填「${placeholder}」`, en: `; the draft uses "${placeholder}" until it is filled` }
       : { zh: '', en: '' };
     this.add(
       'missing',
       path,
       line,
-      `${path}:${where.zh}未写明${what.zh}${fill.zh}`,
+      `${path}：${where.zh}未写明${what.zh}${fill.zh}`,
       `${path}: ${where.en} does not state ${what.en}${fill.en}`,
     );
     const task = /^tasks\[(\d+)\]\.(\w+)$/.exec(path);
@@ -109,13 +109,13 @@ export class Report {
       const shown = lines.slice(0, 6);
       const more = lines.length > shown.length;
       const fill = placeholder
-        ? { zh: `,草稿均暂填 "${placeholder}",请统一补充`, en: `; the draft uses "${placeholder}" in each until they are filled` }
-        : { zh: ',请逐项补充', en: '; fill them in' };
+        ? { zh: `，草稿均暂填「${placeholder}」，请统一补充`, en: `; the draft uses "${placeholder}" in each until they are filled` }
+        : { zh: '，请逐项补充', en: '; fill them in' };
       const summary: ImportReportItem = {
         kind: 'missing',
         path: 'tasks',
         line: lines[0] ?? null,
-        zh: `全部 ${taskCount} 项任务均未写明${what.zh}(任务在第 ${shown.join('、')} 行${more ? '等' : ''})${fill.zh}`,
+        zh: `全部 ${taskCount} 项任务均未写明${what.zh}（任务在第 ${shown.join('、')} 行${more ? '等' : ''}）${fill.zh}`,
         en: `none of the ${taskCount} tasks states its ${what.en} (tasks at lines ${shown.join(', ')}${more ? ' and more' : ''})${fill.en}`,
       };
       const at = this.items.indexOf(list[0]![0]);

@@ -53,7 +53,7 @@ function collectDates(path: string, from: number, to: number, strict: boolean, c
           'missing',
           path,
           phLine,
-          `${path}:"${ph.text}"(第 ${phLine} 行)没有年份,也无法从上下文推定`,
+          `${path}：「${ph.text}」（第 ${phLine} 行）没有年份，也无法从上下文推定`,
           `${path}: "${ph.text}" (line ${phLine}) has no year and none can be inferred`,
         );
       } else if (ph.beforeMonth) {
@@ -61,7 +61,7 @@ function collectDates(path: string, from: number, to: number, strict: boolean, c
           'assumed',
           path,
           phLine,
-          `${path}:"${ph.text}"按该月开始之前理解,即 ${date}(第 ${phLine} 行);如指该月底,请改为月末`,
+          `${path}：「${ph.text}」按该月开始之前理解，即 ${date}（第 ${phLine} 行）；如指该月底，请改为月末`,
           `${path}: "${ph.text}" (line ${phLine}) read as before that month begins, ${date}; change it if the end of the month is meant`,
         );
       }
@@ -70,7 +70,7 @@ function collectDates(path: string, from: number, to: number, strict: boolean, c
           'assumed',
           path,
           phLine,
-          `${path}:"${ph.text}"(第 ${phLine} 行)未写年份,按${YEAR_FROM_ZH[ph.yearFrom]}取 ${date.slice(0, 4)} 年,即 ${date}`,
+          `${path}：「${ph.text}」（第 ${phLine} 行）未写年份，按${YEAR_FROM_ZH[ph.yearFrom]}取 ${date.slice(0, 4)} 年，即 ${date}`,
           `${path}: "${ph.text}" (line ${phLine}) has no year; ${date.slice(0, 4)} taken from ${YEAR_FROM_EN[ph.yearFrom]}, so ${date}`,
         );
       }
@@ -81,14 +81,14 @@ function collectDates(path: string, from: number, to: number, strict: boolean, c
           'missing',
           path,
           phLine,
-          `${path}:"${ph.text}"(第 ${phLine} 行)指全面实施阶段结束,但原文没有该阶段的日期`,
+          `${path}：「${ph.text}」（第 ${phLine} 行）指全面实施阶段结束，但原文没有该阶段的日期`,
           `${path}: "${ph.text}" (line ${phLine}) means the end of the implementation phase, which the document does not date`,
         );
       } else {
         date = impl.date;
         const warn = impl.defective
           ? {
-              zh: `;注意该阶段日期有误(第 ${impl.line} 行),此期限随之待核`,
+              zh: `；注意该阶段日期有误（第 ${impl.line} 行），此期限随之待核`,
               en: `; that phase's dates are defective (line ${impl.line}), so check this deadline too`,
             }
           : { zh: '', en: '' };
@@ -96,7 +96,7 @@ function collectDates(path: string, from: number, to: number, strict: boolean, c
           'assumed',
           path,
           phLine,
-          `${path}:"${ph.text}"(第 ${phLine} 行)取全面实施阶段结束日 ${date}${warn.zh}`,
+          `${path}：「${ph.text}」（第 ${phLine} 行）取全面实施阶段结束日 ${date}${warn.zh}`,
           `${path}: "${ph.text}" (line ${phLine}) is the end of the implementation phase, ${date}${warn.en}`,
         );
       }
@@ -106,7 +106,7 @@ function collectDates(path: string, from: number, to: number, strict: boolean, c
           'missing',
           path,
           phLine,
-          `${path}:"${ph.text}"(第 ${phLine} 行)需要方案开始日期,原文未给出`,
+          `${path}：「${ph.text}」（第 ${phLine} 行）需要方案开始日期，原文未给出`,
           `${path}: "${ph.text}" (line ${phLine}) needs the plan's start, which the document does not give`,
         );
       } else {
@@ -116,7 +116,7 @@ function collectDates(path: string, from: number, to: number, strict: boolean, c
           'assumed',
           path,
           phLine,
-          `${path}:"${ph.text}"(第 ${phLine} 行)自方案开始日 ${ctx.planStart} 起算,为 ${date}`,
+          `${path}：「${ph.text}」（第 ${phLine} 行）自方案开始日 ${ctx.planStart} 起算，为 ${date}`,
           `${path}: "${ph.text}" (line ${phLine}) counted from the plan's start ${ctx.planStart}: ${date}`,
         );
       }
@@ -164,7 +164,7 @@ export function deadlineFor(task: TaskInput, i: number, dl: FieldHit | undefined
       'missing',
       path,
       where,
-      `${path}:周期性任务(${RECURRENCE_WORDS[recurrence.unit].zh})需要方案开始日期才能排定首次期限`,
+      `${path}：周期性任务（${RECURRENCE_WORDS[recurrence.unit].zh}）需要方案开始日期才能排定首次期限`,
       `${path}: a recurring duty (${RECURRENCE_WORDS[recurrence.unit].en}) needs the plan's start to date its first round`,
     );
   } else if (found.unresolved === 0) {
@@ -174,7 +174,7 @@ export function deadlineFor(task: TaskInput, i: number, dl: FieldHit | undefined
         'missing',
         path,
         dl.line,
-        `${path}:"${dl.label}"(第 ${dl.line} 行)没有写出日期:"${dl.value}"`,
+        `${path}：「${dl.label}」（第 ${dl.line} 行）没有写出日期：「${dl.value}」`,
         `${path}: the "${dl.label}" field (line ${dl.line}) gives no date: "${dl.value}"`,
       );
     else report.missing(path, line, WORDS.deadline);
@@ -186,7 +186,7 @@ export function deadlineFor(task: TaskInput, i: number, dl: FieldHit | undefined
     const first =
       dated.length === 0 && task.deadline !== ''
         ? {
-            zh: `,草稿以首次期限 ${task.deadline} 为完成时限(推定)`,
+            zh: `，草稿以首次期限 ${task.deadline} 为完成时限（推定）`,
             en: `; the draft's deadline is the first round, ${task.deadline} (derived)`,
           }
         : { zh: '', en: '' };
@@ -195,7 +195,7 @@ export function deadlineFor(task: TaskInput, i: number, dl: FieldHit | undefined
       'recurring',
       `tasks[${i}].recurrence`,
       rLine,
-      `tasks[${i}] 为周期性任务:"${recurrence.text}"(第 ${rLine} 行,${w.zh}${times.zh})${first.zh}`,
+      `tasks[${i}] 为周期性任务：「${recurrence.text}」（第 ${rLine} 行，${w.zh}${times.zh}）${first.zh}`,
       `tasks[${i}] recurs ${w.en}${times.en}: "${recurrence.text}" (line ${rLine})${first.en}`,
     );
     // The schema keeps one recurrence per task; a second duty of the task is reported, not dropped.
@@ -206,7 +206,7 @@ export function deadlineFor(task: TaskInput, i: number, dl: FieldHit | undefined
         'recurring',
         `tasks[${i}].recurrence`,
         oLine,
-        `tasks[${i}] 另有周期性工作:"${other.text}"(第 ${oLine} 行,${ow.zh});草稿的 recurrence 只记第一项,如需分别督办请拆为单独任务`,
+        `tasks[${i}] 另有周期性工作：「${other.text}」（第 ${oLine} 行，${ow.zh}）；草稿的 recurrence 只记第一项，如需分别督办请拆为单独任务`,
         `tasks[${i}] has another recurring duty: "${other.text}" (line ${oLine}, ${ow.en}); the draft's recurrence holds only the first — split it into a task of its own to supervise it separately`,
       );
     }
@@ -216,7 +216,7 @@ export function deadlineFor(task: TaskInput, i: number, dl: FieldHit | undefined
       'defect',
       path,
       where,
-      `${path}:"${task.deadline}"不是真实日期(第 ${where} 行)`,
+      `${path}：「${task.deadline}」不是真实日期（第 ${where} 行）`,
       `${path}: "${task.deadline}" is not a real date (line ${where})`,
     );
   }

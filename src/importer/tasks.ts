@@ -108,7 +108,7 @@ export function buildTasks(slots: readonly TaskSlot[], ctx: TaskContext): TasksR
         'missing',
         p('title'),
         line,
-        `${p('title')}:原文第 ${line} 行的任务没有标题,草稿暂填"${title}"`,
+        `${p('title')}：原文第 ${line} 行的任务没有标题，草稿暂填「${title}」`,
         `${p('title')}: the task at line ${line} has no title; the draft uses "${title}"`,
       );
     }
@@ -138,7 +138,7 @@ export function buildTasks(slots: readonly TaskSlot[], ctx: TaskContext): TasksR
         'missing',
         `tasks[${i}]`,
         line,
-        `tasks[${i}]"${title}"(第 ${line} 行)在原文中没有任何责任字段(责任领导、负责部门、完成时限等)`,
+        `tasks[${i}]「${title}」（第 ${line} 行）在原文中没有任何责任字段（责任领导、负责部门、完成时限等）`,
         `tasks[${i}] "${title}" (line ${line}) has no responsibility fields in the document (leader, department, deadline)`,
       );
     }
@@ -147,7 +147,7 @@ export function buildTasks(slots: readonly TaskSlot[], ctx: TaskContext): TasksR
         'found',
         `tasks[${i}]`,
         line,
-        `第 ${line} 行的周期性工作"${title}"不在编号举措中,已作为单独任务导入`,
+        `第 ${line} 行的周期性工作「${title}」不在编号举措中，已作为单独任务导入`,
         `the recurring duty "${title}" (line ${line}) is outside the numbered measures; imported as a task of its own`,
       );
     }
@@ -156,7 +156,7 @@ export function buildTasks(slots: readonly TaskSlot[], ctx: TaskContext): TasksR
         'missing',
         `tasks[${i}]`,
         line,
-        `原文第 ${line} 行的段落在最后一组责任字段之后,没有自己的责任领导、责任股室等字段,已作为单独任务导入,请核实`,
+        `原文第 ${line} 行的段落在最后一组责任字段之后，没有自己的责任领导、责任股室等字段，已作为单独任务导入，请核实`,
         `the paragraph at line ${line} follows the last responsibility block and has no fields of its own; imported as a separate task: check it`,
       );
     }
@@ -181,7 +181,7 @@ export function buildTasks(slots: readonly TaskSlot[], ctx: TaskContext): TasksR
         'assumed',
         p('leadDepartment'),
         dept.line,
-        `${p('leadDepartment')}:第 ${dept.line} 行列出多个单位("${dept.value}"),首个"${deptItems[0]}"作为责任股室,其余作为配合单位`,
+        `${p('leadDepartment')}：第 ${dept.line} 行列出多个单位（「${dept.value}」），首个「${deptItems[0]}」作为责任股室，其余作为配合单位`,
         `${p('leadDepartment')}: line ${dept.line} names several units ("${dept.value}"); the first, "${deptItems[0]}", leads and the others cooperate`,
       );
     }
@@ -202,7 +202,7 @@ export function buildTasks(slots: readonly TaskSlot[], ctx: TaskContext): TasksR
         'found',
         p('cascade'),
         lines.get(p('leadDepartment')) ?? line,
-        `${p('cascade')}:任务由"${leadName}"承担,可分解下达到每所学校;草稿未列出具体学校,请在 cascade.units 中补充`,
+        `${p('cascade')}：任务由「${leadName}」承担，可分解下达到每所学校；草稿未列出具体学校，请在 cascade.units 中补充`,
         `${p('cascade')}: the task falls to "${leadName}" and can be cascaded to each school; list them in cascade.units`,
       );
     }
@@ -250,7 +250,7 @@ function personRef(
       'assumed',
       path,
       f.line,
-      `${path}:第 ${f.line} 行列出多人("${f.value}"),草稿取第一位`,
+      `${path}：第 ${f.line} 行列出多人（「${f.value}」），草稿取第一位`,
       `${path}: line ${f.line} names several people ("${f.value}"); the draft takes the first`,
     );
   }
@@ -259,7 +259,7 @@ function personRef(
       'assumed',
       path,
       f.line,
-      `${path}:第 ${f.line} 行只写了"${first.text}",未写姓名,已按此建人员条目,请补姓名`,
+      `${path}：第 ${f.line} 行只写了「${first.text}」，未写姓名，已按此建人员条目，请补姓名`,
       `${path}: line ${f.line} gives "${first.text}", not a name; a person is created under that post: add the name`,
     );
   }

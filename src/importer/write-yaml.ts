@@ -65,8 +65,8 @@ export function writePlanYaml(plan: PlanDefinitionInput, report: readonly Import
   for (const item of report) counts.set(item.kind, (counts.get(item.kind) ?? 0) + 1);
   const summary = [...counts.entries()].map(([k, n]) => `${MARK[k]} ${n}`).join(',');
   const header = [
-    ` 督办方案草稿 / Duban plan draft${options.sourceName ? `:导入自 / imported from ${options.sourceName}` : ''}`,
-    ' 请逐项核对下面的导入报告,填好空白、改正原文错误后,再作为方案文件加载(readPlanFile)。',
+    ` 督办方案草稿 / Duban plan draft${options.sourceName ? `：导入自 / imported from ${options.sourceName}` : ''}`,
+    ' 请逐项核对下面的导入报告，填好空白、改正原文错误后，再作为方案文件加载（readPlanFile）。',
     ' Check every report item below, fill the blanks and fix the defects, then load it as a plan file.',
     ' 占位 / placeholders: 人员或单位 "tbd" = 待定 (blank in the document); 日期 "" = 原文未给出 (no date given).',
     '',
@@ -89,7 +89,7 @@ export function writePlanYaml(plan: PlanDefinitionInput, report: readonly Import
   for (const item of report) {
     if (item.path === '') continue;
     const t = target(doc, parsePath(item.path));
-    const where = item.line === null ? '' : `(第 ${item.line} 行)`;
+    const where = item.line === null ? '' : `（第 ${item.line} 行）`;
     if (t.inline && parsePath(item.path).length > 0 && item.kind !== 'found') {
       inline.set(t.inline, [...(inline.get(t.inline) ?? []), `${MARK[item.kind].split(' /')[0]}${where}`]);
     } else if (t.before) {
@@ -101,7 +101,7 @@ export function writePlanYaml(plan: PlanDefinitionInput, report: readonly Import
     const task = /^(tasks\[\d+\])\.recurrence$/.exec(item.path);
     if (item.kind !== 'recurring' || !task || item.line === null) continue;
     const deadline = target(doc, parsePath(`${task[1]}.deadline`)).inline;
-    if (deadline) inline.set(deadline, [...(inline.get(deadline) ?? []), `${MARK.recurring.split(' /')[0]}(第 ${item.line} 行)`]);
+    if (deadline) inline.set(deadline, [...(inline.get(deadline) ?? []), `${MARK.recurring.split(' /')[0]}（第 ${item.line} 行）`]);
   }
   for (const [node, notes] of inline) node.comment = ` ${[...new Set(notes)].join(';')}`;
   return doc.toString({ lineWidth: 0 });

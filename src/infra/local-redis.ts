@@ -140,7 +140,7 @@ async function inspect(lock: LockRecord, dir: string): Promise<Verdict> {
     // (the lock is stale), or our server hung — then a second one must not start.
     if (isRedisServer(lock.pid))
       throw new Error(
-        `redis-server(进程 ${lock.pid})仍在运行但不响应，请先停止它 / redis-server (pid ${lock.pid}) is running but does not answer on port ${lock.port}; stop it first.`,
+        `redis-server（进程 ${lock.pid}）仍在运行但不响应，请先停止它 / redis-server (pid ${lock.pid}) is running but does not answer on port ${lock.port}; stop it first.`,
       );
     return { kind: 'free' };
   }

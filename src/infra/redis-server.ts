@@ -18,11 +18,11 @@ export interface RedisServerHandle {
   stop(): Promise<void>;
 }
 
-export const NO_REDIS_HELP = `找不到 redis-server,也没有设置 REDIS_URL。
-Duban 把方案、任务和定时器保存在 Redis 中。请任选其一:
-  • 安装 Redis(Debian/Ubuntu:sudo apt-get install redis-server;macOS:brew install redis),
-    然后重新运行,Duban 会自己启动它并把数据保存在 ./data;
-  • 或者设置 REDIS_URL=redis://host:6379 使用已有的 Redis 7(需 maxmemory-policy noeviction)。
+export const NO_REDIS_HELP = `找不到 redis-server，也没有设置 REDIS_URL。
+Duban 把方案、任务和定时器保存在 Redis 中。请任选其一：
+  • 安装 Redis（Debian/Ubuntu：sudo apt-get install redis-server；macOS：brew install redis），
+    然后重新运行，Duban 会自己启动它并把数据保存在 ./data；
+  • 或者设置 REDIS_URL=redis://host:6379 使用已有的 Redis 7（需 maxmemory-policy noeviction）。
 
 redis-server was not found on PATH and REDIS_URL is not set.
 Duban keeps plans, tasks and timers in Redis. Either install Redis

@@ -86,13 +86,13 @@ export function issueMessage(issue: z.core.$ZodIssue, value: unknown, source?: s
       if (issue.path.some((p) => p === 'grace' || p === 'reminders')) {
         return {
           en: `${shown} must be an ISO 8601 duration ("P7D") or working days ({ workingDays: 3 })`,
-          zh: `${shown} 应为 ISO 8601 时长（如 "P7D"）或工作日数（如 { workingDays: 3 }）`,
+          zh: `${shown} 应为 ISO 8601 时长（如「P7D」）或工作日数（如 { workingDays: 3 }）`,
         };
       }
       return { en: `${shown} matches none of the allowed forms`, zh: `${shown} 不符合任何允许的写法` };
     }
     case 'invalid_format':
-      return { en: `${shown} ${issue.message}`, zh: `${shown} 格式不对：只能由 1–40 个字母、数字、"-" 或 "_" 组成，以字母或数字开头` };
+      return { en: `${shown} ${issue.message}`, zh: `${shown} 格式不对：只能由 1–40 个字母、数字、「-」或「_」 组成，以字母或数字开头` };
     case 'custom':
     case 'not_multiple_of':
     case 'unrecognized_keys':

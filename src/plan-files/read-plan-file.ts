@@ -107,8 +107,10 @@ export function parsePlanText(text: string, options: ParseOptions = {}): PlanFil
   const warnings = [
     ...syntax,
     ...findUnknownKeys(PlanDefinitionShape, raw).map((u) => {
-      const hint = u.suggestion ? { en: ` (did you mean "${u.suggestion}"?)`, zh: `（是否应为 "${u.suggestion}"？）` } : { en: '', zh: '' };
-      return problem(u.path, `unknown field "${u.key}" is ignored${hint.en}`, `未知字段 "${u.key}" 将被忽略${hint.zh}`, 'warning');
+      const hint = u.suggestion
+        ? { en: ` (did you mean "${u.suggestion}"?)`, zh: `（是否应为「${u.suggestion}」？）` }
+        : { en: '', zh: '' };
+      return problem(u.path, `unknown field "${u.key}" is ignored${hint.en}`, `未知字段「${u.key}」将被忽略${hint.zh}`, 'warning');
     }),
   ];
 

@@ -106,7 +106,7 @@ describe.skipIf(!existsSync(DISTRICT))('seed: district plan (skipped: ../shared/
   it('writes a YAML draft whose load errors are exactly the reported defects', () => {
     const yaml = writePlanYaml(plan, report, { sources, sourceName: 'plan-basic-education-quality.txt' });
     expect(yaml).toContain('# 督办方案草稿');
-    expect(yaml).toMatch(/leader: tbd # ⚠ 待填\(第 3 行\)/);
+    expect(yaml).toMatch(/leader: tbd # ⚠ 待填（第 3 行）/);
     const loaded = parsePlanText(yaml, { file: 'draft.yaml' });
     expect(loaded.ok).toBe(false);
     if (!loaded.ok) {

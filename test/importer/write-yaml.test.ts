@@ -19,9 +19,9 @@ describe('writePlanYaml', () => {
 
   it('puts comments at the fields and source lines at the items', () => {
     expect(yaml).toMatch(/# 原文第 14 行 \/ source line 14\n\s+- id: t1/);
-    expect(yaml).toMatch(/responsibleLeader: tbd # ⚠ 待填\(第 21 行\)/);
-    expect(yaml).toMatch(/end: 2024-07-31 # ✗ 原文有误\(第 41 行\)/);
-    expect(yaml).toMatch(/deadline: 2024-08-31 # ↻ 周期性\(第 25 行\)/);
+    expect(yaml).toMatch(/responsibleLeader: tbd # ⚠ 待填（第 21 行）/);
+    expect(yaml).toMatch(/end: 2024-07-31 # ✗ 原文有误（第 41 行）/);
+    expect(yaml).toMatch(/deadline: 2024-08-31 # ↻ 周期性（第 25 行）/);
   });
 
   it('reads back as the same plan, failing only on the reported defect', () => {
