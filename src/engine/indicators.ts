@@ -43,8 +43,7 @@ import { Batch } from '../store/batch.js';
 import { historyEntry, newStamp, type HistoryEntry } from './commit.js';
 import type { EngineCore } from './core.js';
 import { planStage } from './entity.js';
-import { formatPath, zodProblems } from './zod-problems.js';
-import { z } from 'zod';
+import { strictBodyProblems } from './zod-problems.js';
 
 interface StoredRecord {
   ver: number;
@@ -84,7 +83,7 @@ export class Indicators {
     if (me === null || !reporters(def, ind).includes(me)) throw new ForbiddenError(REPORT_RULE);
     const parsed = IndicatorValueBody.safeParse(input);
     const now = core.now();
-    const problems = parsed.success ? [] : bodyProblems(parsed.error);
+    const problems = parsed.success ? [] : strictBodyProblems(parsed.error);
     // The date is checked whatever else is wrong, so every problem is answered at once.
     const asOfText = (input as { asOf?: unknown } | null)?.asOf;
     const asOf =
@@ -245,17 +244,4 @@ export class Indicators {
     if (!ver || !doc) return { ver: 0, cas: '', record: emptyRecord() };
     return { ver: Number(ver), cas: cas ?? '', record: JSON.parse(doc) as IndicatorRecord };
   }
-}
-
-/** The body's problems; a field the body does not take is named by its own path (most likely misspelt). */
-function bodyProblems(error: z.ZodError) {
-  const unknown = error.issues.flatMap((issue) =>
-    issue.code === 'unrecognized_keys'
-      ? issue.keys.map((key) => ({
-          path: formatPath([...issue.path, key]),
-          message: `没有这个字段「${key}」，是否拼写有误？/ there is no field "${key}": is it misspelt?`,
-        }))
-      : [],
-  );
-  return [...zodProblems(new z.ZodError(error.issues.filter((i) => i.code !== 'unrecognized_keys'))), ...unknown];
 }
