@@ -30,7 +30,8 @@ describe.skipIf(process.platform !== 'linux')('a redis-server left running by a 
     dir = mkdtempSync(join(tmpdir(), 'duban-leftover-'));
     mkdirSync(join(dir, 'data'));
     const first = start(['--demo', '--beat', '0.5']);
-    const [, planId] = await first.waitFor(/\((demo-[^)\s]+)\)/);
+    // The demo names its plan in full-width brackets: （demo-…）.
+    const [, planId] = await first.waitFor(/（(demo-[^）\s]+)）/);
     await first.waitFor('催办提醒');
     const [leftover] = redisServersIn(join(dir, 'data'));
     expect(leftover).toBeDefined();
@@ -44,10 +45,16 @@ describe.skipIf(process.platform !== 'linux')('a redis-server left running by a 
     const lock = JSON.parse(readFileSync(join(dir, 'data', 'duban-redis.json'), 'utf8')) as { pid: number };
     expect(lock.pid).toBe(leftover);
 
-    // What the first start wrote is all there, served by the second.
-    const plans = (await (await fetch(`http://127.0.0.1:${port}/api/v1/plans`, { headers: auth })).json()) as { plans: { id: string }[] };
+    // What the first start wrote is all there, served by the second — to an office: an admin reads no plan.
+    const issued = await fetch(`http://127.0.0.1:${port}/api/v1/tokens`, {
+      method: 'POST',
+      headers: { ...auth, 'content-type': 'application/json' },
+      body: JSON.stringify({ kind: 'office', name: '办公室', org: 'default' }),
+    });
+    const office = { authorization: `Bearer ${((await issued.json()) as { token: string }).token}` };
+    const plans = (await (await fetch(`http://127.0.0.1:${port}/api/v1/plans`, { headers: office })).json()) as { plans: { id: string }[] };
     expect(plans.plans.map((x) => x.id)).toContain(planId);
-    const tasks = await fetch(`http://127.0.0.1:${port}/api/v1/plans/${planId}/tasks`, { headers: auth });
+    const tasks = await fetch(`http://127.0.0.1:${port}/api/v1/plans/${planId}/tasks`, { headers: office });
     expect(((await tasks.json()) as { tasks: unknown[] }).tasks).toHaveLength(4);
 
     // And it is stopped with the start that adopted it.
