@@ -1,6 +1,6 @@
 // ESLint: typescript-eslint's type-aware rules over the TypeScript sources (the tsconfig's
-// program), plain recommended rules over the few .js files (the browser front end and
-// bin/duban.js), which are not in that program. Prettier owns the layout; nothing here does.
+// program), plain recommended rules over the few .js files (the browser front end,
+// bin/duban.js and scripts/), which are not in that program. Prettier owns the layout; nothing here does.
 import js from '@eslint/js';
 import { defineConfig, globalIgnores } from 'eslint/config';
 import globals from 'globals';
@@ -53,7 +53,7 @@ export default defineConfig(
     languageOptions: { globals: globals.browser },
   },
   {
-    files: ['bin/**/*.js', '*.js'],
+    files: ['bin/**/*.js', 'scripts/**/*.js', '*.js'],
     languageOptions: { globals: globals.node },
   },
 );
