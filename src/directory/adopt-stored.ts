@@ -34,7 +34,14 @@ const LegacyAccount = z.object({
 });
 
 /** Adopts every stored plan not adopted yet; returns how many were. */
-export async function adoptStoredPlans(engine: Engine, dir: Directory, auth: AuthKeys, log?: (line: string) => void): Promise<number> {
+export async function adoptStoredPlans(
+  engine: Engine,
+  dir: Directory,
+  auth: AuthKeys,
+  log?: (line: string) => void,
+  /** Called with each plan's adopted definition once it is written (the plan indexes: src/engine/plan-index.ts). */
+  onAdopted?: (def: PlanDefinition) => Promise<void>,
+): Promise<number> {
   const redis = engine.redis;
   await dir.ensureDefaultOrg();
   await moveOfficeTokenLists(redis, auth);
@@ -58,6 +65,7 @@ export async function adoptStoredPlans(engine: Engine, dir: Directory, auth: Aut
     await moveAccounts(redis, auth, planId, def);
     // Written last: a run cut short before this line starts the plan over, harmlessly.
     await redis.hset(engine.pk(planId).plan, 'def', JSON.stringify(def));
+    await onAdopted?.(def);
     adopted += 1;
   }
   if (adopted > 0) log?.(`通讯录：已纳入 ${adopted} 个旧方案的人员 / directory: adopted the people of ${adopted} stored plan(s)`);

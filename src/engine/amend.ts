@@ -37,7 +37,7 @@ import {
   type StoredTask,
 } from './entity.js';
 import { admitToDirectory, keepOrganisation, parsePlanDefinition } from './plans.js';
-import type { ScheduledTimer } from './scheduler.js';
+import { afterPlanCommit } from './plan-index.js';
 import { acceptedEvents, stepPlan, stepTask } from './step.js';
 import { taskWrite } from './tasks.js';
 
@@ -187,7 +187,6 @@ export async function amendPlan(
     throw new InvalidInputError([{ path: 'reason', message: '修订须说明理由 / an amendment needs a reason' }]);
   const pk = core.pk(planId);
   let diffOut: PlanDiff | null = null;
-  let issued: ScheduledTimer[] = [];
   const outcome = await core.commit.transact(pk.plan, async () => {
     const { plan, def: old } = await core.reader.loadPlan(planId);
     const rule = checkRunPlan(by, old);
@@ -282,7 +281,6 @@ export async function amendPlan(
     }
 
     // New tasks: written and issued in the same commit.
-    issued = [];
     const withParts = diff.tasksAdded.map((id) => byId.get(id)!).filter((t) => parentKind(next, t) !== null);
     if (withParts.length > 0) {
       const parts = publishWrites(core, next, rev, at, actor, batch, withParts);
@@ -312,7 +310,6 @@ export async function amendPlan(
       for (const name of ix) batch.sadd(pk.index(name), id);
       for (const t of Object.values(r.timers)) {
         batch.zadd(pk.timers, t.at, `${id}|${t.tok}`);
-        issued.push({ planId, entity: id, ...t });
       }
       batch.history(pk.history(id), JSON.stringify(historyEntry({ type: 'task.activate', at }, actor, null, null, [], 'task.activate')));
     }
@@ -322,9 +319,8 @@ export async function amendPlan(
     notices.push(...amendmentNotices(next, diff, at, reason, closed), ...ownNotices);
     return { batch, writes, notices } satisfies Change;
   });
-  // New tasks' timers, after the commit; should this fail, the reconciler re-arms them from the timer index.
-  if (issued.length > 0)
-    await core.scheduler.arm(issued).catch((err: unknown) => core.log?.(`could not arm new tasks' timers: ${String(err)}`));
+  // Who is in the plan may have changed (people added, a personnel change): plan-index.ts.
+  if (!options.dryRun) await afterPlanCommit(core, await core.defs.current(planId));
   return { ...outcome, diff: diffOut! };
 }
 

@@ -18,6 +18,7 @@ import { taskFanOut } from './task-events.js';
 import { taskWrite } from './tasks.js';
 import { publishWrites, takesFanOut } from './children.js';
 import { zodProblems } from './zod-problems.js';
+import { afterPlanCommit } from './plan-index.js';
 import { issueTime, type PlanEvent } from '../../machines/index.js';
 
 /** Parses a plan definition, or throws InvalidInputError listing every problem by path. */
@@ -79,6 +80,7 @@ export async function createPlan(core: EngineCore, input: unknown, by: Principal
   writeDraft(batch, pk, def, 1, at, actorLabel(by), 'plan.created');
   const result = await batch.run(core.redis);
   if (!result.ok) throw new AlreadyExistsError({ zh: `方案 ${def.id} 已存在`, en: `Plan ${def.id} already exists` });
+  await afterPlanCommit(core, def);
   core.log?.(`plan ${def.id} created with ${def.tasks.length} tasks`);
   if (options.publish) return planEvent(core, def.id, { type: 'plan.publish' }, by);
   return { version: 1, state: 'draft', notices: [] };
@@ -91,7 +93,7 @@ export async function replaceDraft(core: EngineCore, planId: string, input: unkn
     throw new InvalidInputError([{ path: 'id', message: `is "${def.id}" but the plan being replaced is "${planId}"` }]);
   }
   const pk = core.pk(planId);
-  return core.commit.transact(pk.plan, async () => {
+  const outcome = await core.commit.transact(pk.plan, async () => {
     const { plan, def: old } = await core.reader.loadPlan(planId);
     const rule = checkRunPlan(by, old);
     if (rule) throw new ForbiddenError(ruleText(rule));
@@ -109,6 +111,8 @@ export async function replaceDraft(core: EngineCore, planId: string, input: unkn
     writeDraft(batch, pk, def, plan.rev + 1, core.now(), actorLabel(by), 'plan.replaced', plan);
     return { batch, writes: [], notices: [] };
   });
+  await afterPlanCommit(core, def);
+  return outcome;
 }
 
 function writeDraft(

@@ -1,0 +1,16 @@
+/**
+ * Done-markers of start-up migrations: one global hash, `<prefix>:migrations`, a field
+ * per migration holding when it finished. Single-key commands only, so it lives in a
+ * slot of its own under Cluster.
+ */
+import type { Redis } from 'ioredis';
+
+export const marksKey = (prefix: string): string => `${prefix}:migrations`;
+
+export async function isDone(redis: Redis, prefix: string, name: string): Promise<boolean> {
+  return (await redis.hexists(marksKey(prefix), name)) === 1;
+}
+
+export async function markDone(redis: Redis, prefix: string, name: string, at = Date.now()): Promise<void> {
+  await redis.hset(marksKey(prefix), name, String(at));
+}
