@@ -8,15 +8,18 @@
  * The sweep re-queues due deliveries whose job is missing or failed — a process that
  * died between a commit and its enqueue, or mid-send (its lease runs out, and the
  * delivery is claimed again). It runs on an interval in every worker process, one at
- * a time across processes by a lease in Redis, like the reconciler.
+ * a time across processes by a lease in Redis (leased-loop.ts), like the reconciler.
  */
-import { randomBytes } from 'node:crypto';
 import { DelayedError, Worker, type ConnectionOptions } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../src/store/batch.js';
 import type { Sender } from '../src/delivery/sender.js';
 import type { Outbox } from '../src/engine/outbox.js';
 import { DELIVERY_QUEUE, DeliveryJob, type BullDeliveryQueue } from '../src/engine/outbox-queue.js';
 import { queuePrefix } from '../src/engine/timer-queue.js';
+import type { Logger } from '../src/infra/logger.js';
+import type { Metrics } from '../src/infra/metrics.js';
+import { isRedisUnavailable } from '../src/infra/redis-clients.js';
+import { leasedLoop, type LeasedLoop } from './leased-loop.js';
 
 export interface DeliveryWorkerOptions {
   sender: Sender;
@@ -57,13 +60,17 @@ export interface DeliverySweepOptions {
   queue: BullDeliveryQueue;
   /** Plan ids to sweep (the plan list). */
   plans: () => Promise<string[]>;
-  connection: Redis;
+  connection: RedisClient;
   prefix: string;
   everyMs: number;
   /** A delivery is swept only once it is this late, so in-flight enqueues are not raced. */
   slackMs?: number;
   now?: () => number;
+  /** Failed sweeps are logged here at error level (an outage only once, by the client). */
+  logger?: Pick<Logger, 'error'>;
+  /** Without a logger: failed sweeps as lines. */
   log?: (line: string) => void;
+  metrics?: Pick<Metrics, 'failure'>;
 }
 
 /** One pass: every due delivery of every plan has a live job afterwards; returns how many it re-queued. */
@@ -81,52 +88,25 @@ export async function sweepDeliveries(o: Pick<DeliverySweepOptions, 'outbox' | '
   return requeued;
 }
 
-export interface DeliverySweep {
-  close(): Promise<void>;
+export type DeliverySweep = LeasedLoop;
+
+export function deliverySweepLeaseKey(prefix: string): string {
+  return `${queuePrefix(prefix)}:delivery-sweep`;
 }
 
-const RENEW_LEASE = `
-if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
-return 0`;
-
 export function startDeliverySweep(o: DeliverySweepOptions): DeliverySweep {
-  const key = `${queuePrefix(o.prefix)}:delivery-sweep`;
-  const holder = randomBytes(8).toString('hex');
-  const leaseMs = Math.max(1, Math.floor(o.everyMs * 0.9));
-  let closed = false;
-  let running: Promise<void> | null = null;
-  let timer: NodeJS.Timeout | undefined;
-  const run = async () => {
-    if ((await o.connection.set(key, holder, 'PX', leaseMs, 'NX')) !== 'OK') return;
-    const renew = setInterval(
-      () => {
-        o.connection.eval(RENEW_LEASE, 1, key, holder, leaseMs).catch(() => undefined);
-      },
-      Math.max(1, leaseMs >> 1),
-    );
-    try {
+  return leasedLoop({
+    connection: o.connection,
+    key: deliverySweepLeaseKey(o.prefix),
+    everyMs: o.everyMs,
+    run: async () => {
       await sweepDeliveries({ ...o, slackMs: o.slackMs ?? Math.min(5_000, o.everyMs) });
-    } finally {
-      clearInterval(renew);
-    }
-  };
-  const tick = () => {
-    if (closed) return;
-    running ??= run()
-      .catch((err: unknown) => o.log?.(`delivery sweep: ${(err as Error).message}`))
-      .finally(() => {
-        running = null;
-      });
-    timer = setTimeout(tick, o.everyMs);
-    timer.unref();
-  };
-  timer = setTimeout(tick, Math.floor(Math.random() * Math.min(o.everyMs, 1_000)));
-  timer.unref();
-  return {
-    async close() {
-      closed = true;
-      clearTimeout(timer);
-      await running;
     },
-  };
+    onError: (err) => {
+      if (isRedisUnavailable(err)) return;
+      o.metrics?.failure('delivery-sweep');
+      if (o.logger) o.logger.error({ err }, '投递补发扫描失败 / delivery sweep failed');
+      else o.log?.(`投递补发扫描失败 / delivery sweep failed: ${(err as Error).message}`);
+    },
+  });
 }
