@@ -16,6 +16,7 @@ import { directoryIdOf, organisationOf, type PlanDefinition } from '../domain/pl
 import type { Text } from '../domain/i18n.js';
 import { outboxKeys, type Outbox, type DeliveryView } from '../engine/outbox.js';
 import type { NoticeNumbers } from '../documents/notice-numbers.js';
+import type { Metrics } from '../infra/metrics.js';
 import type { RedisClient } from '../store/batch.js';
 import type { PlanKeys } from '../store/keys.js';
 import type { ChannelStore } from './channel-store.js';
@@ -52,6 +53,8 @@ export interface SenderOptions {
   log?: (line: string) => void;
   /** The organisation's 文号 series: a rung's notice is numbered (once) when it is first sent, if not before. */
   numbers?: Pick<NoticeNumbers, 'forNotice'>;
+  /** Attempts by channel kind and outcome (duban_deliveries_total). */
+  metrics?: Pick<Metrics, 'delivery'>;
 }
 
 export type AttemptOutcome =
@@ -117,6 +120,19 @@ export function createSender(o: SenderOptions): Sender {
   }
 
   async function record(planId: string, def: PlanDefinition, d: DeliveryView, result: DeliveryResult | null, reason?: Text) {
+    const outcome = await settle(planId, def, d, result, reason);
+    // Counted by the channel's kind (a bounded set), not the office's name for it; a lost claim is another sender's.
+    const channel = result?.channel ?? (d.channel === EMAIL_CHANNEL ? 'email' : 'unregistered');
+    if (outcome.kind === 'sent' || outcome.kind === 'failed') o.metrics?.delivery(channel, outcome.kind);
+    else if (outcome.kind === 'later') o.metrics?.delivery(channel, 'retry');
+    if (outcome.kind === 'failed') {
+      const why = result?.status === 'failed' || result?.status === 'retry' ? result.reason : reason;
+      o.log?.(`投递失败 / delivery failed: plan ${planId}, delivery ${d.id}, ${channel}: ${why?.en ?? ''}`);
+    }
+    return outcome;
+  }
+
+  async function settle(planId: string, def: PlanDefinition, d: DeliveryView, result: DeliveryResult | null, reason?: Text) {
     const at = now();
     const org = organisationOf(def);
     if (result?.status === 'sent') {
