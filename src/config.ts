@@ -3,9 +3,21 @@
  * over the environment; the environment wins over defaults.
  */
 import { z } from 'zod';
+import { parseHostPorts, type RedisSpec } from './infra/redis-connect.js';
 
 const Env = z.object({
   REDIS_URL: z.string().url().optional(),
+  /** A Redis Cluster instead: some of its nodes as host:port,host:port (the rest are found from them). */
+  REDIS_CLUSTER_NODES: z.string().optional(),
+  /** Or a master behind Sentinel: the sentinels as host:port,…, and the master's name. */
+  REDIS_SENTINELS: z.string().optional(),
+  REDIS_SENTINEL_NAME: z.string().optional(),
+  /** Credentials of the cluster's nodes or the Sentinel master (a single server takes them in REDIS_URL). */
+  REDIS_USERNAME: z.string().optional(),
+  REDIS_PASSWORD: z.string().optional(),
+  /** Credentials of the sentinels themselves, when they ask for any. */
+  REDIS_SENTINEL_USERNAME: z.string().optional(),
+  REDIS_SENTINEL_PASSWORD: z.string().optional(),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   DUBAN_ADMIN_TOKEN: z.string().min(16, 'DUBAN_ADMIN_TOKEN must be at least 16 characters').optional(),
   DUBAN_PREFIX: z
@@ -59,4 +71,59 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new Error(`环境变量有误 / invalid environment:\n${lines.join('\n')}`);
   }
   return parsed.data;
+}
+
+/** Thrown for a Redis configuration that cannot work; its message names the variables. */
+export class RedisConfigError extends Error {}
+
+/**
+ * Where Redis is, from REDIS_URL, REDIS_CLUSTER_NODES or REDIS_SENTINELS — at most
+ * one of them — or null when none is set (`duban start` then runs its own server).
+ * A cluster's nodes take REDIS_USERNAME / REDIS_PASSWORD, or those of a
+ * `redis://user:pass@host:port` written in the list's first entry.
+ */
+export function redisSpec(config: Config): RedisSpec | null {
+  const given = (['REDIS_URL', 'REDIS_CLUSTER_NODES', 'REDIS_SENTINELS'] as const).filter((k) => config[k] !== undefined);
+  if (given.length > 1)
+    throw new RedisConfigError(
+      `${given.join('、')} 只能设置一个（单机、集群或哨兵）/ set only one of ${given.join(', ')} (one server, a cluster or Sentinel)`,
+    );
+  const auth = {
+    ...(config.REDIS_USERNAME ? { username: config.REDIS_USERNAME } : {}),
+    ...(config.REDIS_PASSWORD ? { password: config.REDIS_PASSWORD } : {}),
+  };
+  if (config.REDIS_URL) return { kind: 'single', url: config.REDIS_URL };
+  if (config.REDIS_CLUSTER_NODES) {
+    const { list, fromUrl } = credentialsInList(config.REDIS_CLUSTER_NODES);
+    const nodes = parseHostPorts(list);
+    if (typeof nodes === 'string') throw new RedisConfigError(`REDIS_CLUSTER_NODES：${nodes}`);
+    return { kind: 'cluster', nodes, ...fromUrl, ...auth };
+  }
+  if (config.REDIS_SENTINELS) {
+    const sentinels = parseHostPorts(config.REDIS_SENTINELS);
+    if (typeof sentinels === 'string') throw new RedisConfigError(`REDIS_SENTINELS：${sentinels}`);
+    if (!config.REDIS_SENTINEL_NAME)
+      throw new RedisConfigError(
+        "REDIS_SENTINELS 需要 REDIS_SENTINEL_NAME（主节点名，如 mymaster）/ REDIS_SENTINELS needs REDIS_SENTINEL_NAME (the master's name, e.g. mymaster)",
+      );
+    return {
+      kind: 'sentinel',
+      sentinels,
+      name: config.REDIS_SENTINEL_NAME,
+      ...auth,
+      ...(config.REDIS_SENTINEL_USERNAME ? { sentinelUsername: config.REDIS_SENTINEL_USERNAME } : {}),
+      ...(config.REDIS_SENTINEL_PASSWORD ? { sentinelPassword: config.REDIS_SENTINEL_PASSWORD } : {}),
+    };
+  }
+  return null;
+}
+
+/** `redis://user:pass@h1:p1,h2:p2` → the bare list and its credentials (decoded). */
+function credentialsInList(value: string): { list: string; fromUrl: { username?: string; password?: string } } {
+  const m = /^rediss?:\/\/(?:([^:@/]*)(?::([^@/]*))?@)?(.*?)\/?$/.exec(value.trim());
+  if (!m) return { list: value, fromUrl: {} };
+  const fromUrl: { username?: string; password?: string } = {};
+  if (m[1]) fromUrl.username = decodeURIComponent(m[1]);
+  if (m[2]) fromUrl.password = decodeURIComponent(m[2]);
+  return { list: m[3]!, fromUrl };
 }

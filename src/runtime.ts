@@ -5,7 +5,6 @@
  */
 import type { Server } from 'node:http';
 import type { Worker } from 'bullmq';
-import type { Redis } from 'ioredis';
 import type { Express } from 'express';
 import { TokenStore } from './auth/tokens.js';
 import { planDirectory } from './directory/admit.js';
@@ -16,7 +15,15 @@ import { Engine } from './engine/engine.js';
 import { Queries } from './engine/queries.js';
 import { BullTimerScheduler } from './engine/timer-queue.js';
 import { createApp } from './http/app.js';
-import { connectFailFast, isRedisUnavailable, reportOutages } from './infra/redis-clients.js';
+import {
+  connectFailFast,
+  isRedisUnavailable,
+  reportOutages,
+  workerConnection,
+  type RedisSpec,
+  type WorkerConnection,
+} from './infra/redis-clients.js';
+import type { RedisClient } from './store/batch.js';
 import { createTimerWorker } from '../workers/timer.worker.js';
 import { startReconciler, type Reconciler } from '../workers/reconciler.worker.js';
 import { createDeliveryWorker, startDeliverySweep, type DeliverySweep } from '../workers/delivery.worker.js';
@@ -29,7 +36,10 @@ import { Outbox } from './engine/outbox.js';
 import { BullDeliveryQueue } from './engine/outbox-queue.js';
 
 export interface RuntimeOptions {
-  redisUrl: string;
+  /** Where Redis is: one server, a cluster or Sentinel (src/infra/redis-connect.ts). Wins over `redisUrl`. */
+  redis?: RedisSpec;
+  /** One Redis server, as a URL: the same as `redis: { kind: 'single', url }`. */
+  redisUrl?: string;
   prefix: string;
   api?: { port: number; extend?: (app: Express, runtime: Runtime) => void; trustProxy?: string };
   worker?: { concurrency: number; reconcileMs: number; lockMs?: number; stalledMs?: number };
@@ -72,7 +82,7 @@ export interface Runtime {
   outbox: Outbox;
   channelStore: ChannelStore;
   deliveryQueue: BullDeliveryQueue;
-  redis: Redis;
+  redis: RedisClient;
   app?: Express;
   server?: Server;
   port?: number;
@@ -107,10 +117,12 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   const timeoutMs = opts.redisTimeoutMs ?? 3_000;
   const connectMs = opts.connectMs ?? 10_000;
   const shutdownMs = opts.shutdownMs ?? 5_000;
+  const spec: RedisSpec | undefined = opts.redis ?? (opts.redisUrl !== undefined ? { kind: 'single', url: opts.redisUrl } : undefined);
+  if (!spec) throw new Error('startRuntime needs `redis` or `redisUrl`');
   // The engine's client and the timer queue's fail fast (see src/infra/redis-clients.ts).
-  const redis = await connectFailFast(opts.redisUrl, { timeoutMs, connectMs, name: 'duban' });
+  const redis = await connectFailFast(spec, { timeoutMs, connectMs, name: 'duban' });
   reportOutages(redis, opts.log);
-  const queueConnection = await connectFailFast(opts.redisUrl, { timeoutMs, connectMs, name: 'duban:timers' }).catch((err: unknown) => {
+  const queueConnection = await connectFailFast(spec, { timeoutMs, connectMs, name: 'duban:timers' }).catch((err: unknown) => {
     redis.disconnect();
     throw err;
   });
@@ -145,6 +157,13 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
 
   let server: Server | undefined;
   let worker: Worker | undefined;
+  /** The workers' own connections (a cluster's are made here), closed once the workers have stopped. */
+  const workerConnections: WorkerConnection[] = [];
+  const connectionFor = (name: string) => {
+    const c = workerConnection(spec, name);
+    workerConnections.push(c);
+    return c.connection;
+  };
   let reconciler: Reconciler | undefined;
   let deliveryWorker: Worker | undefined;
   let deliverySweep: DeliverySweep | undefined;
@@ -194,6 +213,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
           cutConnections();
           await within(stopping, 1_000);
         }
+        for (const c of workerConnections) c.close();
         queueConnection.disconnect();
         redis.disconnect();
       })();
@@ -207,7 +227,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
       // own reconnecting client (maxRetriesPerRequest: null), owned and closed by the worker.
       worker = createTimerWorker({
         engine,
-        connection: { url: opts.redisUrl, maxRetriesPerRequest: null, connectionName: 'duban:worker' },
+        connection: connectionFor('duban:worker'),
         prefix: opts.prefix,
         concurrency: opts.worker.concurrency,
         ...(opts.worker.lockMs ? { lockDuration: opts.worker.lockMs } : {}),
@@ -250,7 +270,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
       });
       deliveryWorker = createDeliveryWorker({
         sender,
-        connection: { url: opts.redisUrl, maxRetriesPerRequest: null, connectionName: 'duban:delivery' },
+        connection: connectionFor('duban:delivery'),
         prefix: opts.prefix,
         concurrency: opts.worker.concurrency,
         ...(opts.worker.lockMs ? { lockDuration: opts.worker.lockMs } : {}),

@@ -8,7 +8,7 @@
  * The reconciler and the delivery sweep are both one of these.
  */
 import { randomBytes } from 'node:crypto';
-import type { RedisClient } from '';
+import type { RedisClient } from '../src/store/batch.js';
 
 export interface LeasedLoopOptions {
   /** A fail-fast client: while Redis is away a tick fails at once and the next one tries again. */
