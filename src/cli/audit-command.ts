@@ -9,7 +9,7 @@ import { parseArgs } from 'node:util';
 import { Redis } from 'ioredis';
 import { loadConfig } from '../config.js';
 import { Engine } from '../engine/engine.js';
-import type { TimerScheduler } from '../engine/scheduler.js';
+import { noTimers } from '../engine/scheduler.js';
 import { LOCK_FILE } from '../infra/local-redis.js';
 import { PLAN_ENTITY } from '../store/keys.js';
 import type { CliCommand } from './command.js';
@@ -19,7 +19,6 @@ const HELP = `  核验方案留痕的哈希链，指出第一条被改动、插�
   --redis URL   Redis 地址（默认 REDIS_URL，或 duban start 数据目录中的服务器） / Redis (default REDIS_URL, or the server of duban start's data folder)`;
 
 /** Reading needs no timers. */
-const noTimers: TimerScheduler = { arm: () => Promise.resolve(), disarm: () => Promise.resolve(), ensure: () => Promise.resolve(0) };
 
 /** REDIS_URL, or the redis-server `duban start` keeps for its data folder. */
 function redisUrl(flag: string | undefined): string | null {

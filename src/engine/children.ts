@@ -149,9 +149,9 @@ export async function withParent(core: EngineCore, def: PlanDefinition, part: St
 }
 
 /** Issues every due draft part of every running plan; returns how many it issued. */
-export async function issueDueParts(core: EngineCore): Promise<number> {
+export async function issueDueParts(core: EngineCore, plans?: string[]): Promise<number> {
   let issued = 0;
-  for (const planId of await core.redis.zrange(core.keys.plans, '0', '-1')) {
+  for (const planId of plans ?? (await core.redis.zrange(core.keys.plans, '0', '-1'))) {
     try {
       issued += await issueDuePartsOf(core, planId);
     } catch (err) {

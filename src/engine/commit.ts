@@ -21,7 +21,7 @@ import type { PlanKeys } from '../store/keys.js';
 import { entityFields, isFinished, planStage, taskState, type StoredEntity, type StoredTask } from './entity.js';
 import type { EntityReader } from './reader.js';
 import { outboxRecord, type DeliveryScheduler } from './outbox.js';
-import type { ScheduledTimer, TimerScheduler } from './scheduler.js';
+import type { EngineMetrics, TimerScheduler } from './scheduler.js';
 import type { PlanSnapshot, TaskSnapshot, Timers } from './step.js';
 
 /** A history entry as stored: the record (src/domain/record.ts) is folded from these. */
@@ -49,6 +49,8 @@ export interface Outcome {
   version: number;
   state: unknown;
   notices: string[];
+  /** The plan's earliest pending timer after the commit (epoch ms), null when none; absent for a no-op. */
+  next?: number | null;
 }
 
 const CONTENTION_BUDGET_MS = 30_000;
@@ -66,12 +68,31 @@ export interface CommitterDeps {
   log?: ((line: string) => void) | undefined;
   /** Queues the deliveries a commit recorded (the outbox); absent, they wait for the sweep. */
   outbox?: DeliveryScheduler | undefined;
+  metrics?: EngineMetrics | undefined;
+  now?: () => number;
 }
 
 export class Committer {
   private readonly lanes = new Map<string, Promise<void>>();
+  /** Plans whose wake-up runs in this process (timers.ts): how many at once, and whether a commit left it an arm. */
+  private readonly waking = new Map<string, { depth: number; skipped: boolean }>();
 
   constructor(private readonly deps: CommitterDeps) {}
+
+  /** A wake-up of `planId` starts in this process: commits moving its wake time to one already due leave it to the loop. */
+  beginWake(planId: string): void {
+    const w = this.waking.get(planId);
+    if (w) w.depth++;
+    else this.waking.set(planId, { depth: 1, skipped: false });
+  }
+
+  /** The wake-up ends; true when some commit skipped arming meanwhile, so the caller must arm what is left. */
+  endWake(planId: string): boolean {
+    const w = this.waking.get(planId);
+    if (!w) return false;
+    if (--w.depth === 0) this.waking.delete(planId);
+    return w.skipped;
+  }
 
   /** Runs `fn` after every earlier call with the same `lane` has settled. */
   inLane<T>(lane: string, fn: () => Promise<T>): Promise<T> {
@@ -90,10 +111,9 @@ export class Committer {
 
   /**
    * Builds and commits a change, rebuilding from fresh reads when another writer got
-   * there first. `build` returns null when there is nothing to do. `firing` is the
-   * token of the timer job running this change, whose job must not be removed.
+   * there first. `build` returns null when there is nothing to do.
    */
-  async transact(lane: string, build: (fresh: boolean) => Promise<Change | null>, firing?: string): Promise<Outcome> {
+  async transact(lane: string, build: (fresh: boolean) => Promise<Change | null>): Promise<Outcome> {
     return this.inLane(lane, async () => {
       const giveUpAt = Date.now() + CONTENTION_BUDGET_MS;
       for (let attempt = 0; ; attempt++) {
@@ -112,7 +132,7 @@ export class Committer {
           if (!fresh) continue;
           return { version: 0, state: null, notices: [] };
         }
-        const committed = await this.commit(change, firing);
+        const committed = await this.commit(change);
         if (committed) return committed;
         if (Date.now() > giveUpAt) break;
         if (attempt > 0) await new Promise((r) => setTimeout(r, Math.random() * Math.min(100, 2 ** attempt)));
@@ -122,7 +142,7 @@ export class Committer {
   }
 
   /** One attempt: the outcome, or null when another writer got there first. */
-  private async commit(change: Change, firing: string | undefined): Promise<Outcome | null> {
+  private async commit(change: Change): Promise<Outcome | null> {
     const { batch, writes, notices } = change;
     const planId = writes[0] ? planIdFromKey(writes[0].key) : (notices[0]?.planId ?? null);
     const stamps = writes.map(() => newStamp());
@@ -146,6 +166,8 @@ export class Committer {
           outboxRecord(pk, planned),
         );
       }
+      // Last: the plan's next wake-up follows its timer index as this commit leaves it.
+      batch.wake(pk.timers, pk.wake);
     }
     const result = await batch.run(this.deps.redis);
     if (!result.ok) {
@@ -153,7 +175,8 @@ export class Committer {
       return null;
     }
     writes.forEach((w, i) => this.remember(w, stamps[i]!));
-    if (planId) await this.schedule(planId, writes, firing);
+    this.count(writes, notices, result.createdNotices);
+    if (planId && result.wake !== null) await this.schedule(planId, result.wake);
     if (planId)
       await this.queueDeliveries(
         planId,
@@ -164,6 +187,7 @@ export class Committer {
       version: first ? first.before.ver + 1 : 0,
       state: first ? (first.kind === 'plan' ? planStage(first.snap) : taskState(first.snap)) : null,
       notices: result.createdNotices,
+      next: result.next,
     };
   }
 
@@ -212,24 +236,34 @@ export class Committer {
     });
   }
 
-  /** Arms new timers' jobs; removes cancelled ones, but never the job now running (it is locked and finishing). */
-  private async schedule(planId: string, writes: Write[], firing?: string): Promise<void> {
-    const armed: ScheduledTimer[] = [];
-    const cancelled: ScheduledTimer[] = [];
-    for (const w of writes) {
-      const before = w.before.timers;
-      for (const [id, t] of Object.entries(w.timers)) if (before[id]?.tok !== t.tok) armed.push({ planId, entity: w.id, ...t });
-      for (const [id, t] of Object.entries(before)) {
-        if (w.timers[id]?.tok !== t.tok && t.tok !== firing) cancelled.push({ planId, entity: w.id, ...t });
-      }
+  /**
+   * Arms the plan's wake-up for the time the commit moved it to. Cancelled timers need
+   * no job removed: a wake-up fires only timers still in the index, and one that finds
+   * none due does nothing.
+   */
+  private async schedule(planId: string, at: number): Promise<void> {
+    const waking = this.waking.get(planId);
+    if (waking && at <= (this.deps.now ?? Date.now)()) {
+      // The wake-up running in this process reads the index again before it stops.
+      waking.skipped = true;
+      return;
     }
     // The commit is durable already; a failure here leaves work for the reconciler, not a lost timer.
     try {
-      if (armed.length > 0) await this.deps.scheduler.arm(armed);
+      await this.deps.scheduler.wake([{ planId, at }]);
     } catch (err) {
-      this.deps.log?.(`could not schedule ${armed.length} timer(s), the reconciler will: ${String(err)}`);
+      this.deps.log?.(`could not arm plan ${planId}'s wake-up, the reconciler will: ${String(err)}`);
     }
-    if (cancelled.length > 0) await this.deps.scheduler.disarm(cancelled).catch(() => undefined);
+  }
+
+  /** Transitions committed (by a timer when the system wrote them) and notices created, for /metrics. */
+  private count(writes: Write[], notices: NoticeFacts[], created: string[]): void {
+    const m = this.deps.metrics;
+    if (!m) return;
+    for (const w of writes) m.transition(w.kind, w.history.by === 'system' ? 'timer' : 'command');
+    if (created.length === 0) return;
+    const made = new Set(created);
+    for (const n of notices) if (made.has(n.id)) m.notice(n.kind);
   }
 }
 

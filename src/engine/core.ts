@@ -10,7 +10,7 @@ import type { Definitions } from './definitions.js';
 import type { StoredTask } from './entity.js';
 import type { PlanDirectory } from './plan-directory.js';
 import type { EntityReader } from './reader.js';
-import type { TimerScheduler } from './scheduler.js';
+import type { EngineMetrics, TimerScheduler } from './scheduler.js';
 import type { StepResult, TaskEmitted, TaskSnapshot, TimerEvent } from './step.js';
 import type { TaskEvent } from '../../machines/index.js';
 
@@ -22,6 +22,8 @@ export interface EngineCore {
   /** A timer run later than this after it was due issues its step now (see TimerEvent.firedAt). */
   lateAfterMs: number;
   log: ((line: string) => void) | undefined;
+  /** Counts for /metrics (src/infra/metrics.ts); absent in tools and most tests. */
+  metrics: EngineMetrics | undefined;
   defs: Definitions;
   /** The directory plans are admitted to; absent, plans carry their own people. */
   directory: PlanDirectory | undefined;

@@ -83,9 +83,9 @@ export class Digests {
   }
 
   /** One pass over every plan; returns the ids of the digests it made. */
-  async sweep(): Promise<string[]> {
+  async sweep(plans?: string[]): Promise<string[]> {
     const made: string[] = [];
-    for (const planId of await this.core.redis.zrange(this.core.keys.plans, '0', '-1')) {
+    for (const planId of plans ?? (await this.core.redis.zrange(this.core.keys.plans, '0', '-1'))) {
       try {
         made.push(...(await this.sweepPlan(planId)));
       } catch (err) {

@@ -26,11 +26,11 @@ import { Definitions } from './definitions.js';
 import type { StoredPlan, StoredTask } from './entity.js';
 import { createPlan, planEvent, replaceDraft } from './plans.js';
 import { EntityReader } from './reader.js';
-import type { TimerScheduler } from './scheduler.js';
+import type { EngineMetrics, TimerScheduler } from './scheduler.js';
 import type { DeliveryScheduler } from './outbox.js';
 import { stepTask } from './step.js';
 import { taskEvent } from './tasks.js';
-import { fireTimer, reconcile } from './timers.js';
+import { fireTimer, migrateLegacyTimers, reconcile, wakePlan, type WakeResult } from './timers.js';
 import { Digests } from './digests.js';
 import { issueDueParts } from './children.js';
 import { upgradeAll, upgradePlan } from './upgrade.js';
@@ -59,13 +59,13 @@ export interface EngineOptions {
   outbox?: DeliveryScheduler;
   /** How long a process counts with the loaded holiday years it read before reading them again (default 5 s). */
   calendarTtlMs?: number;
+  /** Counts for /metrics: transitions, timers fired and their lateness, notices (src/infra/metrics.ts). */
+  metrics?: EngineMetrics;
 }
 
 /**
- * A fencing token, also the timer's BullMQ job id: 't' and 11 base64url characters
- * (66 random bits). It must never look like an integer (BullMQ refuses those as
- * custom ids) and must be unique across the whole queue, not just per task; it stays
- * short so a job's options fit Redis's compact encoding.
+ * A timer's fencing token: 't' and 11 base64url characters (66 random bits), unique
+ * across the plan, short so the timer index stays small.
  */
 export function newToken(): string {
   return `t${randomBytes(9).toString('base64url').slice(0, 11)}`;
@@ -89,7 +89,16 @@ export class Engine {
     const pk = (planId: string) => keys.plan(planId);
     const defs = new Definitions(opts.redis, pk);
     const reader = new EntityReader(opts.redis, pk, defs);
-    const commit = new Committer({ redis: opts.redis, scheduler: opts.scheduler, reader, pk, log: opts.log, outbox: opts.outbox });
+    const commit = new Committer({
+      redis: opts.redis,
+      scheduler: opts.scheduler,
+      reader,
+      pk,
+      log: opts.log,
+      outbox: opts.outbox,
+      metrics: opts.metrics,
+      now: opts.now ?? Date.now,
+    });
     this.keys = keys;
     this.core = {
       redis: opts.redis,
@@ -98,6 +107,7 @@ export class Engine {
       now: opts.now ?? Date.now,
       lateAfterMs: opts.lateAfterMs ?? LATE_AFTER_MS,
       log: opts.log,
+      metrics: opts.metrics,
       defs,
       directory: opts.directory,
       reader,
@@ -159,28 +169,38 @@ export class Engine {
   taskEvent(planId: string, taskId: string, command: TaskCommandInput, by: Principal): Promise<Outcome> {
     return this.calendarYears.fresh().then(() => taskEvent(this.core, planId, taskId, command, by));
   }
+  /** Fires one due timer by its token (a wake-up fires them in batches: `wake`). */
   fireTimer(planId: string, entity: string, tok: string): Promise<'fired' | 'stale'> {
     return this.calendarYears.fresh().then(() => fireTimer(this.core, planId, entity, tok));
   }
+  /** A plan's wake-up: fires every timer of the plan due now, in batches, each one commit (timers.ts). */
+  wake(planId: string): Promise<WakeResult> {
+    return this.calendarYears.fresh().then(() => wakePlan(this.core, planId));
+  }
   /**
-   * Re-arms due timers whose jobs went missing. The first run in a process also
-   * rewrites entities stored by earlier machine versions (see upgrade.ts).
+   * The reconciler's pass, over the list of plans read once: re-arms wake-ups that
+   * went missing, issues due parts, applies due personnel changes, sends indicators'
+   * due rungs and makes the day's digests. The first run in a process also rewrites
+   * entities stored by earlier machine versions (upgrade.ts) and, once per deployment,
+   * moves timers of earlier versions to per-plan wake-ups (timers.ts).
    */
   async reconcile(slackMs?: number): Promise<number> {
     await this.calendarYears.fresh();
+    const plans = await this.core.redis.zrange(this.core.keys.plans, '0', '-1');
     if (!this.upgraded) {
-      await upgradeAll(this.core);
+      await upgradeAll(this.core, plans);
+      await migrateLegacyTimers(this.core, plans);
       this.upgraded = true;
     }
-    const rearmed = await reconcile(this.core, slackMs);
+    const rearmed = await reconcile(this.core, plans, slackMs);
     // The reconciler also issues the parts of tasks whose time has come (children.ts).
-    await issueDueParts(this.core);
+    await issueDueParts(this.core, plans);
     // The reconciler is also the trigger of dated personnel changes (why: personnel.ts).
-    await this.personnel.applyDue();
+    await this.personnel.applyDue(plans);
     // And of the indicators' off-path ladders (why: indicators.ts).
-    await this.indicators.sweep();
+    await this.indicators.sweep(plans);
     // And of the day's digests, each made once (why: digests.ts).
-    await this.digests.sweep();
+    await this.digests.sweep(plans);
     return rearmed;
   }
   /** Checks the plan's hash-chained trail and names the first broken entry of each list. */

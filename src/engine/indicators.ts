@@ -133,10 +133,10 @@ export class Indicators {
   }
 
   /** Sends the rungs that have come due, in every running plan; called by the reconciler on each run. Returns how many. */
-  async sweep(): Promise<number> {
+  async sweep(plans?: string[]): Promise<number> {
     const { core } = this;
     let sent = 0;
-    for (const planId of await core.redis.zrange(core.keys.plans, '0', '-1')) {
+    for (const planId of plans ?? (await core.redis.zrange(core.keys.plans, '0', '-1'))) {
       try {
         sent += await this.sweepPlan(planId);
       } catch (err) {

@@ -183,10 +183,10 @@ export class PersonnelChanges {
   }
 
   /** Applies every change that has come due, in every plan; called by the reconciler on each run. */
-  async applyDue(): Promise<number> {
+  async applyDue(plans?: string[]): Promise<number> {
     const { core } = this;
     let applied = 0;
-    for (const planId of await core.redis.zrange(core.keys.plans, '0', '-1')) {
+    for (const planId of plans ?? (await core.redis.zrange(core.keys.plans, '0', '-1'))) {
       const due = await core.redis.zrangebyscore(core.pk(planId).personnelPending, '-inf', String(core.now()));
       for (const id of due) {
         try {

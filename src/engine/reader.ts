@@ -67,6 +67,11 @@ export class EntityReader {
     return tasks;
   }
 
+  /** The task as this process last committed it, if remembered: a first guess only (see above). */
+  recalled(key: string): StoredTask | undefined {
+    return this.recent.get(key);
+  }
+
   /** Remembers a task as this process just committed it. */
   remember(key: string, task: StoredTask): void {
     this.recent.delete(key);

@@ -1,16 +1,29 @@
 /**
- * Due timers. A job names its timer's fencing token; it runs the timer only while the
- * entity still holds that token, so a duplicate, late, cancelled or already-fired job
- * changes nothing. A late job fires "as of" its due time, so the dates that follow
- * from it never drift.
+ * Due timers, fired per plan in batches (why: scheduler.ts).
+ *
+ * A plan's wake-up reads the due part of the plan's timer index, loads the tasks it
+ * names in one round trip, steps each that still holds its timer's fencing token, and
+ * commits them together in one compare-and-set script; then the next batch, until
+ * nothing is due. A timer whose entity no longer holds its token (cancelled, re-armed,
+ * dropped by a migration, already fired) is taken out of the index in that commit and
+ * changes nothing else, so a duplicate, late or stale wake-up changes nothing. A late
+ * timer fires "as of" its due time, so the dates that follow from it never drift.
  */
 import { NotFoundError } from '../errors.js';
+import { Batch } from '../store/batch.js';
 import { PLAN_ENTITY } from '../store/keys.js';
+import type { Change } from './commit.js';
 import type { EngineCore } from './core.js';
+import type { StoredTask } from './entity.js';
 import { applyToPlan } from './plans.js';
-import type { ScheduledTimer } from './scheduler.js';
+import type { Wake } from './scheduler.js';
 import type { TimerEvent, Timers } from './step.js';
 import { applyToTask } from './tasks.js';
+
+/** Timers fired by one commit at most: big enough to drain a burst fast, small enough for one script call. */
+export const WAKE_BATCH = 500;
+/** A wake-up that finds its plan's next timer due within this (clocks of two machines differ) waits for it. */
+const EARLY_MS = 1_000;
 
 /**
  * The timer holding `tok`, as the event it stands for, due at `at`. Run later than
@@ -26,62 +39,219 @@ function held(core: EngineCore, timers: Timers, tok: string): TimerEvent | null 
   return event;
 }
 
+interface Due {
+  entity: string;
+  tok: string;
+  at: number;
+}
+
+function member(d: { entity: string; tok: string }): string {
+  return `${d.entity}|${d.tok}`;
+}
+
+function parseDue(flat: string[]): Due[] {
+  const out: Due[] = [];
+  for (let i = 0; i + 1 < flat.length; i += 2) {
+    const [entity, tok] = flat[i]!.split('|');
+    if (entity && tok) out.push({ entity, tok, at: Number(flat[i + 1]) });
+  }
+  return out;
+}
+
 /**
- * Runs a due timer. Does nothing, and says so, when the entity no longer holds the
- * token: the timer was cancelled, re-armed, dropped by a migration, or already fired.
- * A stale token is taken out of the plan's timer index, so the reconciler does not
- * re-arm it again and again.
+ * Runs one due timer, by its token. Does nothing, and says so, when the entity no
+ * longer holds the token. (Wake-ups fire whole batches; this is the single-timer form.)
  */
 export async function fireTimer(core: EngineCore, planId: string, entity: string, tok: string): Promise<'fired' | 'stale'> {
   const pk = core.pk(planId);
-  let fired = false;
+  let fired: TimerEvent | null = null;
   try {
-    await core.commit.transact(
-      entity === PLAN_ENTITY ? pk.plan : pk.task(entity),
-      async (fresh) => {
-        fired = false;
-        if (entity === PLAN_ENTITY) {
-          const { plan, def } = await core.reader.loadPlan(planId);
-          const event = held(core, plan.timers, tok);
-          if (!event) return null;
-          fired = true;
-          return applyToPlan(core, plan, def, event, 'system');
-        }
-        const task = await core.reader.loadTask(planId, entity, { cached: !fresh });
-        const event = held(core, task.timers, tok);
+    await core.commit.transact(entity === PLAN_ENTITY ? pk.plan : pk.task(entity), async (fresh) => {
+      fired = null;
+      if (entity === PLAN_ENTITY) {
+        const { plan, def } = await core.reader.loadPlan(planId);
+        const event = held(core, plan.timers, tok);
         if (!event) return null;
-        const def = await core.defs.get(planId, task.rev);
-        const change = applyToTask(core, def, task, event, 'system');
-        fired = change !== null;
-        return change;
-      },
-      tok,
-    );
+        fired = event;
+        return applyToPlan(core, plan, def, event, 'system');
+      }
+      const task = await core.reader.loadTask(planId, entity, { cached: !fresh });
+      const event = held(core, task.timers, tok);
+      if (!event) return null;
+      const def = await core.defs.get(planId, task.rev);
+      const change = applyToTask(core, def, task, event, 'system');
+      if (change) fired = event;
+      return change;
+    });
   } catch (err) {
     if (!(err instanceof NotFoundError)) throw err;
   }
-  if (!fired) await core.redis.zrem(pk.timers, `${entity}|${tok}`);
-  return fired ? 'fired' : 'stale';
+  const event = fired as TimerEvent | null;
+  if (event) {
+    core.metrics?.timerFired(core.now() - event.at);
+    return 'fired';
+  }
+  await core.redis.zrem(pk.timers, member({ entity, tok }));
+  return 'stale';
 }
 
-/** Re-arms due timers whose jobs went missing. Returns how many it re-armed. */
-export async function reconcile(core: EngineCore, slackMs = 5_000): Promise<number> {
-  const planIds = await core.redis.zrange(core.keys.plans, '0', '-1');
-  let rearmed = 0;
-  for (const planId of planIds) {
-    const due = await core.redis.zrangebyscore(core.pk(planId).timers, '-inf', String(core.now() - slackMs), 'WITHSCORES');
-    const timers: ScheduledTimer[] = [];
-    for (let i = 0; i + 1 < due.length; i += 2) {
-      const [entity, tok] = due[i]!.split('|');
-      if (entity && tok) timers.push({ planId, entity, tok, at: Number(due[i + 1]) });
+export interface WakeResult {
+  fired: number;
+  stale: number;
+  batches: number;
+}
+
+/**
+ * A plan's wake-up: fires every timer of the plan due now, in batches of WAKE_BATCH,
+ * each batch one commit. The plan's own timers (phase changes) fire alone, before its
+ * tasks', since they may change every task.
+ */
+export async function wakePlan(core: EngineCore, planId: string): Promise<WakeResult> {
+  const pk = core.pk(planId);
+  const total: WakeResult = { fired: 0, stale: 0, batches: 0 };
+  // While it runs, commits of this plan in this process leave wake-ups already due to this loop (commit.ts).
+  core.commit.beginWake(planId);
+  let skipped: boolean;
+  try {
+    for (let rounds = 0; rounds < 10_000; rounds++) {
+      const now = core.now();
+      const due = parseDue(await core.redis.zrangebyscore(pk.timers, '-inf', String(now), 'WITHSCORES', 'LIMIT', 0, WAKE_BATCH));
+      if (due.length === 0) {
+        // Woken a little early (another machine's clock, rounding): wait for what is about to fall due.
+        const next = await core.redis.zrange(pk.timers, '0', '0', 'WITHSCORES');
+        const at = next[1] === undefined ? null : Number(next[1]);
+        if (at !== null && at - core.now() <= EARLY_MS) {
+          await new Promise((r) => setTimeout(r, Math.max(1, at - core.now())));
+          continue;
+        }
+        break;
+      }
+      const planTimer = due.find((d) => d.entity === PLAN_ENTITY);
+      if (planTimer) {
+        const r = await fireTimer(core, planId, PLAN_ENTITY, planTimer.tok);
+        if (r === 'fired') total.fired++;
+        else total.stale++;
+        total.batches++;
+        continue;
+      }
+      // One timer per task a batch (the earliest): firing it may cancel or move the task's others.
+      const first = new Map<string, Due>();
+      for (const d of due) if (!first.has(d.entity)) first.set(d.entity, d);
+      const r = await fireBatch(core, planId, [...first.values()]);
+      total.fired += r.fired;
+      total.stale += r.stale;
+      total.batches++;
+      if (r.fired + r.stale === 0) break;
+      // The commit said when the plan's next timer is due: read again only if that is now.
+      if (r.next !== undefined && (r.next === null || r.next - core.now() > EARLY_MS)) break;
     }
-    if (timers.length === 0) continue;
-    try {
-      rearmed += await core.scheduler.ensure(timers);
-    } catch (err) {
-      core.log?.(`reconciler, plan ${planId}: ${(err as Error).message}`);
-    }
+  } catch (err) {
+    if (!(err instanceof NotFoundError)) throw err;
+  } finally {
+    skipped = core.commit.endWake(planId);
   }
-  if (rearmed > 0) core.log?.(`reconciler re-armed ${rearmed} timer(s)`);
+  if (total.fired > 0) core.metrics?.timerBatch(total.fired);
+  // A commit skipped arming a wake-up while this loop ran: make sure what is left has one.
+  if (skipped) {
+    const next = await core.redis.zrange(pk.timers, '0', '0', 'WITHSCORES');
+    if (next[1] !== undefined) await core.scheduler.wake([{ planId, at: Number(next[1]) }]);
+  }
+  return total;
+}
+
+/** Fires one batch of due task timers in one commit; stale ones leave the index in it. */
+async function fireBatch(core: EngineCore, planId: string, due: Due[]): Promise<{ fired: number; stale: number; next?: number | null }> {
+  const pk = core.pk(planId);
+  let fired: Due[] = [];
+  let stale: Due[] = [];
+  const outcome = await core.commit.transact(`wake:${planId}`, async (fresh) => {
+    fired = [];
+    stale = [];
+    const tasks = await loadByIds(core, planId, due, fresh);
+    const change: Change = { batch: new Batch(), writes: [], notices: [] };
+    for (const d of due) {
+      const task = tasks.get(d.entity);
+      const event = task ? held(core, task.timers, d.tok) : null;
+      const step = task && event ? applyToTask(core, await core.defs.get(planId, task.rev), task, event, 'system') : null;
+      if (!step) {
+        stale.push(d);
+        change.batch.zrem(pk.timers, member(d));
+        continue;
+      }
+      fired.push(d);
+      change.writes.push(...step.writes);
+      change.notices.push(...step.notices);
+    }
+    // Nothing to fire read from this process's memory: believed once Redis says the same.
+    if (fired.length === 0 && !fresh) return null;
+    return change;
+  });
+  const now = core.now();
+  for (const d of fired) core.metrics?.timerFired(now - d.at);
+  return { fired: fired.length, stale: stale.length, ...(outcome.next !== undefined ? { next: outcome.next } : {}) };
+}
+
+/** The tasks a batch names: from this process's memory on the first try, else one pipelined read. */
+async function loadByIds(core: EngineCore, planId: string, due: Due[], fresh: boolean): Promise<Map<string, StoredTask>> {
+  const out = new Map<string, StoredTask>();
+  const missing: string[] = [];
+  for (const d of due) {
+    const hit = fresh ? undefined : core.reader.recalled(core.pk(planId).task(d.entity));
+    if (hit) out.set(d.entity, hit);
+    else missing.push(d.entity);
+  }
+  for (const t of await core.reader.loadTasks(planId, missing)) out.set(t.def.id, t);
+  return out;
+}
+
+/**
+ * Re-arms wake-ups that went missing: a plan whose earliest timer is due more than
+ * `slackMs` ago gets its wake-up job again (added if absent, retried if failed).
+ * Returns how many it re-armed. `plans` is the list the reconciler's pass read once.
+ */
+export async function reconcile(core: EngineCore, plans: string[], slackMs = 5_000): Promise<number> {
+  const cutoff = core.now() - slackMs;
+  const overdue: Wake[] = [];
+  // One single-slot read per plan, in parallel chunks (a Cluster pipeline cannot span plans' slots).
+  for (let i = 0; i < plans.length; i += 200) {
+    const chunk = plans.slice(i, i + 200);
+    const firsts = await Promise.all(chunk.map((planId) => core.redis.zrange(core.pk(planId).timers, '0', '0', 'WITHSCORES')));
+    firsts.forEach((first, j) => {
+      if (first[1] !== undefined && Number(first[1]) <= cutoff) overdue.push({ planId: chunk[j]!, at: Number(first[1]) });
+    });
+  }
+  if (overdue.length === 0) return 0;
+  let rearmed = 0;
+  try {
+    rearmed = await core.scheduler.ensure(overdue);
+  } catch (err) {
+    core.log?.(`reconciler: ${(err as Error).message}`);
+  }
+  if (rearmed > 0) core.log?.(`reconciler re-armed ${rearmed} wake-up(s)`);
   return rearmed;
+}
+
+/**
+ * Upgrade from one BullMQ job per timer (versions before the per-plan wake-ups): arms
+ * every plan's wake-up for its earliest timer, then removes the old per-timer queue,
+ * whose jobs no worker reads any more. Runs once (a marker key says it ran); running
+ * it again would only arm wake-ups that exist already.
+ */
+export async function migrateLegacyTimers(core: EngineCore, plans: string[]): Promise<boolean> {
+  const marker = `${core.keys.plans}:wake-ups`;
+  if (await core.redis.exists(marker)) return false;
+  const wakes: Wake[] = [];
+  for (let i = 0; i < plans.length; i += 200) {
+    const chunk = plans.slice(i, i + 200);
+    const firsts = await Promise.all(chunk.map((planId) => core.redis.zrange(core.pk(planId).timers, '0', '0', 'WITHSCORES')));
+    firsts.forEach((first, j) => {
+      if (first[1] !== undefined) wakes.push({ planId: chunk[j]!, at: Number(first[1]) });
+    });
+  }
+  await core.scheduler.wake(wakes);
+  await core.scheduler.retireLegacy?.();
+  await core.redis.set(marker, String(core.now()));
+  if (wakes.length > 0)
+    core.log?.(`定时器已改为按方案唤醒：${wakes.length} 个方案 / timers now wake per plan: armed ${wakes.length} plan(s)`);
+  return true;
 }

@@ -77,9 +77,9 @@ export async function upgradePlan(core: EngineCore, planId: string): Promise<num
 }
 
 /** Upgrades every plan; returns how many entities it rewrote. */
-export async function upgradeAll(core: EngineCore): Promise<number> {
+export async function upgradeAll(core: EngineCore, plans?: string[]): Promise<number> {
   let total = 0;
-  for (const planId of await core.redis.zrange(core.keys.plans, '0', '-1')) {
+  for (const planId of plans ?? (await core.redis.zrange(core.keys.plans, '0', '-1'))) {
     try {
       total += await upgradePlan(core, planId);
     } catch (err) {

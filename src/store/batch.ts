@@ -46,6 +46,10 @@ export interface CommitResult {
   ok: boolean;
   /** Notice members newly created by this commit (existing ones are skipped). */
   createdNotices: string[];
+  /** The plan's new wake time (epoch ms) when the commit moved it: arm a wake-up job for it. */
+  wake: number | null;
+  /** With a `wake` op: the plan's earliest pending timer after the commit, null when it has none. */
+  next: number | null;
   conflictKey?: string;
 }
 
@@ -142,20 +146,35 @@ export class Batch {
     return this;
   }
 
+  /**
+   * Compares the lowest score of the timer index `timersKey` with the wake time stored
+   * at `wakeKey` once every other op has run; when they differ, stores the new one and
+   * returns it as the result's `wake`. Add it last.
+   */
+  wake(timersKey: string, wakeKey: string): this {
+    this.ops.push(['wake', this.k(timersKey), this.k(wakeKey)]);
+    return this;
+  }
+
   get size(): number {
     return this.ops.length;
   }
 
   async run(redis: RedisClient): Promise<CommitResult> {
-    if (this.keys.length === 0) return { ok: true, createdNotices: [] };
+    if (this.keys.length === 0) return { ok: true, createdNotices: [], wake: null, next: null };
     // cjson encodes an empty Lua table as {}, so empty arrays are sent as-is and
     // ipairs over them simply does nothing.
     const payload = JSON.stringify({ c: this.checks, o: this.ops });
     const reply = (await commitCommand(redis)(this.keys.length, ...this.keys, payload, ...this.values)) as string[];
     if (reply[0] === 'conflict') {
-      return { ok: false, createdNotices: [], conflictKey: this.keys[Number(reply[1]) - 1] };
+      return { ok: false, createdNotices: [], wake: null, next: null, conflictKey: this.keys[Number(reply[1]) - 1] };
     }
     if (reply[0] === 'invalid') throw new CommitRefusedError(`commit refused, nothing written: op ${reply[1]}: ${reply[2]}`);
-    return { ok: true, createdNotices: reply.slice(1) };
+    return {
+      ok: true,
+      createdNotices: reply.slice(3),
+      wake: reply[1] ? Number(reply[1]) : null,
+      next: reply[2] ? Number(reply[2]) : null,
+    };
   }
 }

@@ -13,7 +13,8 @@
 --             {'zadd', k, score, member}, {'zrem', k, member}, {'rpush', k, v},
 --             {'hist', k, v},
 --             {'notice', k, v, score, member, {inboxK...}, {openK...}, outbox?},
---             {'ack', noticeK, field, v(time), openK, member, histK, v(entry)} }
+--             {'ack', noticeK, field, v(time), openK, member, histK, v(entry)},
+--             {'wake', timersK, wakeK} }
 --   Large values (snapshots, history, notices) travel in ARGV so they are not
 --   escaped inside the JSON and decoded again.
 --   'notice' writes the notice hash only if it does not exist yet, and only then
@@ -32,7 +33,11 @@
 --   'ack' records a recipient's acknowledgement of a notice once (HSETNX of the
 --   field), takes it out of their open inbox and, only when it is new, appends the
 --   given history entry to the trail.
--- Returns: {'ok', createdNoticeMember...}
+--   'wake' (last, after the timer index changed): reads the lowest score of the timer
+--   index; when it differs from the stored wake time, stores it and returns it, so the
+--   caller arms the plan's wake-up job for it. An empty index deletes the wake time.
+-- Returns: {'ok', wake, next, createdNoticeMember...}
+--          wake: '' or the new wake time to arm; next: '' or the lowest score of the index
 --        | {'conflict', k}            an entity changed since it was read
 --        | {'invalid', i, reason}     op i (1-based) is malformed; nothing was written
 local batch = cjson.decode(ARGV[1])
@@ -88,6 +93,8 @@ for i, op in ipairs(batch.o) do
     if not isValue(op[3]) then bad = 'rpush value missing' end
   elseif name == 'hist' then
     if not isObject(op[3]) then bad = 'hist entry is not a JSON object' end
+  elseif name == 'wake' then
+    if not isKey(op[3]) then bad = 'wake key missing' end
   elseif name == 'ack' then
     if not isMember(op[3]) or not isValue(op[4]) or not isKey(op[5]) or not isMember(op[6]) or not isKey(op[7]) or not isObject(op[8]) then
       bad = 'ack arguments missing'
@@ -135,7 +142,7 @@ for _, check in ipairs(batch.c) do
 end
 
 -- Pass 3: write.
-local result = {'ok'}
+local result = {'ok', '', ''}
 for _, op in ipairs(batch.o) do
   local name, key = op[1], KEYS[op[2]]
   if name == 'hset' then
@@ -159,6 +166,19 @@ for _, op in ipairs(batch.o) do
     redis.call('RPUSH', key, ARGV[op[3]])
   elseif name == 'hist' then
     appendChained(key, ARGV[op[3]])
+  elseif name == 'wake' then
+    local first = redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')
+    local wakeKey = KEYS[op[3]]
+    if #first == 0 then
+      redis.call('DEL', wakeKey)
+    else
+      local at = first[2]
+      result[3] = at
+      if redis.call('GET', wakeKey) ~= at then
+        redis.call('SET', wakeKey, at)
+        result[2] = at
+      end
+    end
   elseif name == 'ack' then
     if redis.call('HSETNX', key, op[3], ARGV[op[4]]) == 1 then
       redis.call('SREM', KEYS[op[5]], op[6])

@@ -19,6 +19,13 @@ export interface PlanKeys {
   index(name: string): string;
   tasks: string;
   timers: string;
+  /**
+   * When the plan's next wake-up job is armed for (epoch ms): the lowest score of
+   * `timers` as the last commit left it. A commit that moves that lowest score arms a
+   * job for the new one (commit.lua's 'wake' op), so a plan holds one BullMQ job for
+   * its next due timer, however many timers it has.
+   */
+  wake: string;
   notice(noticeId: string): string;
   inbox(personId: string): string;
   openInbox(personId: string): string;
@@ -51,6 +58,7 @@ export function keysFor(prefix: string): Keys {
         index: (name) => `${p}:ix:${name}`,
         tasks: `${p}:tasks`,
         timers: `${p}:timers`,
+        wake: `${p}:wake`,
         notice: (noticeId) => `${p}:n:${noticeId}`,
         inbox: (personId) => `${p}:in:${personId}`,
         openInbox: (personId) => `${p}:open:${personId}`,

@@ -9,6 +9,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CalendarYears } from '../../src/calendar/loaded-years.js';
+import { noTimers } from '../../src/engine/scheduler.js';
 import { CHINA_MAINLAND, isOfficialYear, shiftWorkingDays, unsetCalendarYear } from '../../src/calendar/working-days.js';
 import { client } from '../helpers/http.js';
 import { fixturePlan } from '../helpers/plan-fixture.js';
@@ -138,7 +139,7 @@ describe('holiday years loaded without a release', () => {
     const engine = new (await import('../../src/engine/engine.js')).Engine({
       redis: rt.redis,
       prefix: rt.prefix,
-      scheduler: { arm: () => Promise.resolve(), disarm: () => Promise.resolve(), ensure: () => Promise.resolve(0) },
+      scheduler: noTimers,
       calendarTtlMs: 0,
     });
     await engine.reconcile();

@@ -117,12 +117,9 @@ describe('timer jobs are safe to repeat, delay and outlive', () => {
     const start = Date.now();
     await rt.engine.createPlan(fixturePlan({ id: 'lost', start, deadlines: { t1: 1 }, reminders: [] }), office, { publish: true });
     const timer = Object.values((await rt.engine.loadTask('lost', 't1')).timers)[0]!;
-    // Lose the job, as if the process had died between commit and add.
-    const { Queue } = await import('bullmq');
-    const { queuePrefix, TIMER_QUEUE } = await import('../../src/engine/timer-queue.js');
-    const queue = new Queue(TIMER_QUEUE, { connection: { url: rt.url }, prefix: queuePrefix(rt.prefix) });
-    expect(await queue.remove(timer.tok)).toBe(1);
-    await queue.close();
+    // Lose the plan's wake-up job, as if the process had died between commit and add.
+    const { wakeJobId } = await import('../../src/engine/timer-queue.js');
+    expect(await rt.scheduler.queueOf('lost').remove(wakeJobId('lost', timer.at))).toBe(1);
     const task = await eventually(async () => {
       const t = await rt.queries.task('lost', 't1');
       return t.rung >= 1 ? t : null;
@@ -138,9 +135,7 @@ describe('timer jobs are safe to repeat, delay and outlive', () => {
     const key = rt.engine.pk('fail').task('t1');
     // A snapshot this build cannot read, as a newer build would write it (a new version): the job fails.
     await rt.redis.multi().hset(key, 'mv', '99').hincrby(key, 'ver', 1).exec();
-    const { Queue } = await import('bullmq');
-    const { queuePrefix, TIMER_QUEUE } = await import('../../src/engine/timer-queue.js');
-    const queue = new Queue(TIMER_QUEUE, { connection: { url: rt.url }, prefix: queuePrefix(rt.prefix) });
+    const queue = rt.scheduler.queueOf('fail');
     await eventually(async () => (await queue.getFailedCount()) === 1, 10_000);
     await rt.redis.hset(key, 'mv', String(TASK_MACHINE_VERSION)); // the cause fixed: the version this build writes
     const t = await eventually(async () => {
@@ -149,7 +144,6 @@ describe('timer jobs are safe to repeat, delay and outlive', () => {
       // Generous: the reconciler's pass waits on a loaded machine; the assertion is that it comes at all.
     }, 40_000);
     expect(t.history.filter((h) => h.event === 'timer.checkpoint')).toHaveLength(1);
-    await queue.close();
   });
 
   it('phase timers are fenced too', async () => {

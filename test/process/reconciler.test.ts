@@ -6,14 +6,15 @@
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import type { Engine } from '../../src/engine/engine.js';
-import { queuePrefix } from '../../src/engine/timer-queue.js';
+import { queuePrefix, shardPrefix } from '../../src/engine/timer-queue.js';
+import type { RedisClient } from '../../src/store/batch.js';
 import { startReconciler } from '../../workers/reconciler.worker.js';
 import { fixturePlan } from '../helpers/plan-fixture.js';
 import { eventually, testPrefix, testRuntime } from '../helpers/runtime.js';
 
-/** Deletes every key of the prefix's BullMQ queues: jobs, schedulers, markers, locks. */
-async function flushQueueKeys(redis: Redis, prefix: string): Promise<number> {
-  const keys = await redis.keys(`${queuePrefix(prefix)}:*`);
+/** Deletes every key of the prefix's BullMQ queues (deliveries and every wake-up shard): jobs, schedulers, markers, locks. */
+async function flushQueueKeys(redis: RedisClient, prefix: string): Promise<number> {
+  const keys = [...(await redis.keys(`${queuePrefix(prefix)}:*`)), ...(await redis.keys(`${shardPrefix(prefix, 0).slice(0, -2)}*`))];
   if (keys.length > 0) await redis.del(...keys);
   return keys.length;
 }
