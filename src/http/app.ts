@@ -7,6 +7,9 @@ import type { Directory } from '../directory/store.js';
 import type { Engine } from '../engine/engine.js';
 import type { Queries } from '../engine/queries.js';
 import { NotFoundError } from '../errors.js';
+import type { Logger } from '../infra/logger.js';
+import type { Metrics } from '../infra/metrics.js';
+import { metricsAccess } from '../infra/metrics-access.js';
 import { authenticate } from './auth.js';
 import { directoryRouter } from './directory.router.js';
 import { deliveriesRouter, type DeliveryDeps } from './deliveries.router.js';
@@ -27,6 +30,7 @@ import { redisAnswers, redisFailuresAsUnavailable, REDIS_UNAVAILABLE, requireRed
 import { tokensRouter } from './tokens.router.js';
 import { accountsRouter } from './accounts.router.js';
 import { sessionRouter } from './session.router.js';
+import { rememberError, requestLog } from './request-log.js';
 
 export interface AppDeps {
   engine: Engine;
@@ -37,6 +41,12 @@ export interface AppDeps {
   /** Express's "trust proxy": a hop count, "loopback" or addresses (DUBAN_TRUST_PROXY). */
   trustProxy?: string;
   log?: (line: string) => void;
+  /** Request logs (one line per request) and unexpected errors at error level; absent, errors go to `log`. */
+  logger?: Logger;
+  /** Request counts and durations; with it, GET /metrics answers the runtime's metrics. */
+  metrics?: Metrics;
+  /** DUBAN_METRICS_TOKEN: /metrics from other machines needs it as a Bearer token (src/infra/metrics-access.ts). */
+  metricsToken?: string;
   /** Channels and deliveries (src/delivery, src/engine/outbox.ts); absent, their routes are not mounted. */
   delivery?: Omit<DeliveryDeps, 'engine' | 'queries'>;
   /** Extra routes mounted at / before the 404 (the web workspace). */
@@ -57,8 +67,10 @@ function signInNames(dir: Directory) {
 
 export function createApp(deps: AppDeps): Express {
   const app = express();
-  const log = deps.log ?? ((line: string) => console.error(line));
+  // With a logger, an unexpected error's one line is the request's own (at error level); its stack only at debug.
+  const log = deps.logger ? (line: string) => deps.logger!.debug(line) : (deps.log ?? ((line: string) => console.error(line)));
   app.disable('x-powered-by');
+  app.use(requestLog({ logger: deps.logger, metrics: deps.metrics }));
   if (deps.trustProxy !== undefined) app.set('trust proxy', /^\d+$/.test(deps.trustProxy) ? Number(deps.trustProxy) : deps.trustProxy);
   app.use(securityHeaders());
   app.use(['/api/v1', '/web-api'], unauthenticatedLimit());
@@ -75,6 +87,19 @@ export function createApp(deps: AppDeps): Express {
     }
     res.status(503).json({ ok: false, redis: 'down', error: REDIS_UNAVAILABLE.zh, error_en: REDIS_UNAVAILABLE.en, detail: redis.reason });
   });
+  if (deps.metrics) {
+    const metrics = deps.metrics;
+    app.get('/metrics', async (req, res) => {
+      const access = metricsAccess(req, deps.metricsToken);
+      if (!access.ok) {
+        res
+          .status(access.status)
+          .json({ error: { code: access.status === 401 ? 'unauthenticated' : 'forbidden', message: access.zh, message_en: access.en } });
+        return;
+      }
+      res.type(metrics.contentType).send(await metrics.render());
+    });
+  }
   const openapi = openApiDocument();
   app.get('/api/v1/openapi.json', (_req, res) => {
     res.json(openapi);
@@ -114,6 +139,7 @@ export function createApp(deps: AppDeps): Express {
     next(new NotFoundError({ zh: `没有这个地址：${req.method} ${req.path}`, en: `No such route: ${req.method} ${req.path}` }));
   });
   app.use(redisFailuresAsUnavailable());
+  app.use(rememberError());
   app.use(errorHandler(log));
   return app;
 }
