@@ -5,10 +5,11 @@
  * per (person, day) — or (plan, week) — by src/engine/digests.ts and stored with its
  * deliveries, so every channel and every retry sends the same text.
  */
-import type { Lang, Text } from '../domain/i18n.js';
+import type { Text } from '../domain/i18n.js';
 import type { PlanDefinition } from '../domain/plan.schema.js';
 import { isoInZone } from '../domain/time.js';
-import { officeDate, officeDateTime } from '../documents/office-text.js';
+import { officeDate } from '../documents/office-text.js';
+import { officeDateTimeText } from './render.js';
 import type { MessageFact, OutboundMessage } from './types.js';
 
 const DAY = 86_400_000;
@@ -181,12 +182,8 @@ const S = {
   totals: { zh: '总体情况', en: 'Overall' },
 } satisfies Record<string, Text>;
 
-function when(at: number | null, zone: string, lang: Lang): string {
-  return at === null ? '' : officeDateTime(at, zone, lang);
-}
-
 function line(section: 'reviews' | 'extensions' | 'climbed' | 'dueSoon', i: DigestItem, zone: string): Text {
-  const at = { zh: when(i.at, zone, 'zh'), en: when(i.at, zone, 'en') };
+  const at = officeDateTimeText(i.at, zone);
   switch (section) {
     case 'reviews':
       return { zh: `「${i.title}」（${i.department}，完成时限${at.zh}）`, en: `"${i.title}" (${i.department}, due ${at.en})` };
@@ -223,7 +220,7 @@ function facts(d: DigestDoc, zone: string): MessageFact[] {
 }
 
 function body(d: DigestDoc, zone: string): Text {
-  const since = { zh: officeDateTime(d.since, zone, 'zh'), en: officeDateTime(d.since, zone, 'en') };
+  const since = officeDateTimeText(d.since, zone);
   const needs = d.reviews.length + d.extensions.length;
   if (d.kind === 'weekly') {
     return {

@@ -54,8 +54,9 @@ export function daysOverdue(deadline: number, at: number): number {
   return at <= deadline ? 0 : Math.ceil((at - deadline) / DAY);
 }
 
-function both(at: number, zone: string): Text {
-  return { zh: officeDateTime(at, zone, 'zh'), en: officeDateTime(at, zone, 'en') };
+/** A moment as offices write it (2026年12月2日17时 / 2 December 2026, 17:00) in both languages; blank for none. */
+export function officeDateTimeText(at: number | null, zone: string): Text {
+  return at === null ? { zh: '', en: '' } : { zh: officeDateTime(at, zone, 'zh'), en: officeDateTime(at, zone, 'en') };
 }
 
 function facts(plan: PlanDefinition, notice: Notice): MessageFact[] {
@@ -68,23 +69,25 @@ function facts(plan: PlanDefinition, notice: Notice): MessageFact[] {
     out.push({ label: L.department, value: { zh: unit, en: unit } });
   }
   const rectification = notice.kind === 'rectification';
-  if (notice.deadline !== null) out.push({ label: rectification ? L.deadline : L.deadlinePlain, value: both(notice.deadline, zone) });
+  if (notice.deadline !== null)
+    out.push({ label: rectification ? L.deadline : L.deadlinePlain, value: officeDateTimeText(notice.deadline, zone) });
   if (rectification && notice.deadline !== null) {
     const n = daysOverdue(notice.deadline, notice.createdAt);
     out.push({ label: L.overdue, value: { zh: `${n}天`, en: `${n}` } });
   }
   if (notice.rung !== null) out.push({ label: L.rung, value: { zh: `第${notice.rung}级`, en: `${notice.rung}` } });
   if (notice.action) out.push({ label: L.measure, value: RUNG_ACTION_TEXT[notice.action] });
-  if (notice.reviewDeadline !== undefined) out.push({ label: L.reviewDeadline, value: both(notice.reviewDeadline, zone), emphasis: true });
-  if (notice.requestedDeadline !== undefined) out.push({ label: L.requested, value: both(notice.requestedDeadline, zone) });
+  if (notice.reviewDeadline !== undefined)
+    out.push({ label: L.reviewDeadline, value: officeDateTimeText(notice.reviewDeadline, zone), emphasis: true });
+  if (notice.requestedDeadline !== undefined) out.push({ label: L.requested, value: officeDateTimeText(notice.requestedDeadline, zone) });
   if (notice.rectificationDeadline !== null) {
     out.push({
       label: notice.kind === 'reviewOverdue' ? L.nextStep : L.rectify,
-      value: both(notice.rectificationDeadline, zone),
+      value: officeDateTimeText(notice.rectificationDeadline, zone),
       emphasis: true,
     });
   }
-  if (notice.late !== undefined) out.push({ label: L.late, value: both(notice.late, zone) });
+  if (notice.late !== undefined) out.push({ label: L.late, value: officeDateTimeText(notice.late, zone) });
   return out;
 }
 
