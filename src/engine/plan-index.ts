@@ -15,7 +15,6 @@
  * written first, so a sync cut short is finished by the next one, and readers check
  * each listed plan's definition, so an entry left behind only costs a read.
  */
-import type { Redis } from 'ioredis';
 import { directoryIdOf, organisationOf, type PlanDefinition } from '../domain/plan.schema.js';
 import type { RedisClient } from '../store/batch.js';
 import { isDone, markDone } from '../store/migration-marks.js';
@@ -99,7 +98,7 @@ export async function buildPlanIndexes(
   log?: (line: string) => void,
 ): Promise<number> {
   const prefix = prefixOf(plansKey);
-  if (await isDone(redis as Redis, prefix, PLAN_INDEX_MIGRATION)) return 0;
+  if (await isDone(redis, prefix, PLAN_INDEX_MIGRATION)) return 0;
   const index = new PlanIndex(redis, plansKey);
   let n = 0;
   for (const planId of await redis.zrange(plansKey, '0', '-1')) {
@@ -108,7 +107,7 @@ export async function buildPlanIndexes(
     await index.sync(def);
     n++;
   }
-  await markDone(redis as Redis, prefix, PLAN_INDEX_MIGRATION);
+  await markDone(redis, prefix, PLAN_INDEX_MIGRATION);
   if (n > 0) log?.(`索引：已为 ${n} 个方案建立人员和单位索引 / indexes: indexed ${n} stored plan(s) by person and organisation`);
   return n;
 }

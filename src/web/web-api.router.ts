@@ -7,6 +7,7 @@
  * (src/http/auth.ts), the same typed errors (the app's error handler turns them
  * into statuses).
  */
+import { pipeline } from 'node:stream/promises';
 import express, { Router, type Request } from 'express';
 import { z } from 'zod';
 import { taskMachine } from '../../machines/index.js';
@@ -16,7 +17,7 @@ import { authenticate, principalOf } from '../http/auth.js';
 import { readablePlan } from '../http/plan-access.js';
 import { exportLimiters, type ExportLimits } from '../http/security.js';
 import type { Runtime } from '../runtime.js';
-import { FileStore, MAX_FILE_BYTES, MAX_FILES_PER_TASK } from './files.js';
+import { EvidenceFiles, MAX_FILE_BYTES, MAX_FILES_PER_TASK } from './files.js';
 import { LABELS } from '../domain/labels.js';
 import { taskCommandForms } from '../domain/task-commands.js';
 import { buildLedger } from './ledger.js';
@@ -67,7 +68,7 @@ function fileType(req: Request): string {
 /** `limits` are shared with the report routes (src/web/index.ts). */
 export function webApiRouter(runtime: Runtime, limits: ExportLimits = exportLimiters()): Router {
   const { engine, queries } = runtime;
-  const files = new FileStore(runtime.redis, engine);
+  const files = new EvidenceFiles(runtime.redis, engine, runtime.files);
   const graph = machineGraph(taskMachine);
   const r = Router();
 
@@ -189,16 +190,18 @@ export function webApiRouter(runtime: Runtime, limits: ExportLimits = exportLimi
 
   r.get('/files/:planId/:fileId', async (req, res) => {
     await readablePlan(runtime.engine, principalOf(res), req.params.planId);
-    const file = await files.get(req.params.planId, req.params.fileId);
+    const file = await files.open(req.params.planId, req.params.fileId);
     if (!file) throw new NotFoundError({ zh: '没有这个文件', en: 'No such file' });
     // Always a download, never rendered here: an uploaded page must not run on this origin.
     res.set({
-      'Content-Type': file.type,
-      'Content-Disposition': `attachment; filename*=UTF-8''${encodeURIComponent(file.name)}`,
+      'Content-Type': file.meta.type,
+      'Content-Length': String(file.meta.size),
+      'Content-Disposition': `attachment; filename*=UTF-8''${encodeURIComponent(file.meta.name)}`,
       'X-Content-Type-Options': 'nosniff',
       'Content-Security-Policy': "default-src 'none'; sandbox",
     });
-    res.send(file.data);
+    // Streamed from the file store: a download never holds the whole file in memory.
+    await pipeline(file.body, res);
   });
 
   r.get('/plans/:planId/ledger.xlsx', limits.xlsx);

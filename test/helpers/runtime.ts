@@ -1,5 +1,8 @@
 /** A Duban runtime on the test run's private Redis, with a key prefix of its own. */
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { inject } from 'vitest';
 import { startRuntime, type Runtime } from '../../src/runtime.js';
 
@@ -9,6 +12,8 @@ export interface TestRuntimeOptions {
   reconcileMs?: number;
   now?: () => number;
   lateAfterMs?: number;
+  /** The data folder (file store); default a fresh temp folder. */
+  dataDir?: string;
 }
 
 export function testPrefix(): string {
@@ -26,6 +31,8 @@ export async function testRuntime(o: TestRuntimeOptions = {}, prefix = testPrefi
     ...(o.worker ? { worker: { concurrency: 20, reconcileMs: o.reconcileMs ?? 1_000, lockMs: 2_000, stalledMs: 1_000 } } : {}),
     ...(o.now ? { now: o.now } : {}),
     ...(o.lateAfterMs !== undefined ? { lateAfterMs: o.lateAfterMs } : {}),
+    // Each runtime keeps its files in a temp folder of its own, never the repository's ./data.
+    dataDir: o.dataDir ?? mkdtempSync(join(tmpdir(), 'duban-test-data-')),
   });
   return Object.assign(runtime, { prefix, url });
 }

@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startRuntime } from '../../src/runtime.js';
-import { FileStore, MAX_FILES_PER_TASK } from '../../src/web/files.js';
+import { EvidenceFiles, MAX_FILES_PER_TASK } from '../../src/web/files.js';
 import { mountWeb } from '../../src/web/index.js';
 import { enginePrefix, webKeys } from '../../src/web/keys.js';
 import { client } from '../helpers/http.js';
@@ -224,7 +224,7 @@ describe('bad input over HTTP', () => {
     });
 
     it('holds the limit in the store itself, for many puts in flight on one connection', async () => {
-      const files = new FileStore(rt.redis, rt.engine);
+      const files = new EvidenceFiles(rt.redis, rt.engine, rt.files);
       const put = (i: number) =>
         files.put({
           planId: 'plan-b',

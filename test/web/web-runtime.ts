@@ -3,6 +3,9 @@
  * scenario the workspace tests share: the fixture plan published with t3 already
  * overdue and climbing, t2 due soon, t1 on track, and tokens for the people.
  */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { inject } from 'vitest';
 import { startRuntime, type Runtime } from '../../src/runtime.js';
 import { mountWeb } from '../../src/web/index.js';
@@ -17,6 +20,7 @@ export async function webRuntime(o: { worker?: boolean } = {}): Promise<WebRunti
     prefix: testPrefix(),
     log: () => undefined,
     api: { port: 0, extend: mountWeb },
+    dataDir: mkdtempSync(join(tmpdir(), 'duban-test-data-')),
     ...(o.worker ? { worker: { concurrency: 20, reconcileMs: 1_000, lockMs: 2_000, stalledMs: 1_000 } } : {}),
   });
   return Object.assign(runtime, { base: `http://127.0.0.1:${runtime.port}` });
