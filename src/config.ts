@@ -55,6 +55,14 @@ const Env = z.object({
   DUBAN_DELIVERY_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
   /** The workspace's public address, for the link in each message. */
   DUBAN_PUBLIC_URL: z.string().url().optional(),
+  /** Log level (trace, debug, info, warn, error, fatal, silent); debug also logs errors' stacks. */
+  DUBAN_LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+  /** json (one object per line) or pretty (one readable line); unset, pretty on a terminal and JSON otherwise. */
+  DUBAN_LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
+  /** Bearer token for /metrics from other machines; unset, /metrics answers only on loopback. */
+  DUBAN_METRICS_TOKEN: z.string().min(16, 'DUBAN_METRICS_TOKEN must be at least 16 characters').optional(),
+  /** A worker-only process's port for /healthz and /metrics (0: any free port). */
+  DUBAN_WORKER_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
   /** Where `duban apply` sends plans, and the token it uses. */
   DUBAN_SERVER: z.string().url().default('http://127.0.0.1:3000'),
   DUBAN_TOKEN: z.string().optional(),
