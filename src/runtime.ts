@@ -34,6 +34,10 @@ import { withRouteChannels } from './delivery/route-check.js';
 import { NoticeNumbers } from './documents/notice-numbers.js';
 import { Outbox } from './engine/outbox.js';
 import { BullDeliveryQueue } from './engine/outbox-queue.js';
+import type { FileStore } from './files/file-store.js';
+import { LocalFileStore } from './files/local-file-store.js';
+import { migrateEvidence } from './files/migrate-evidence.js';
+import { afterPlanCommit, buildPlanIndexes } from './engine/plan-index.js';
 
 export interface RuntimeOptions {
   /** Where Redis is: one server, a cluster or Sentinel (src/infra/redis-connect.ts). Wins over `redisUrl`. */
@@ -56,6 +60,10 @@ export interface RuntimeOptions {
   shutdownMs?: number;
   /** Notices leaving the app (src/delivery): mail server, tries and backoff. */
   delivery?: DeliveryOptions;
+  /** Where evidence files and plan archives go (src/files); default a LocalFileStore in `dataDir`. */
+  files?: FileStore;
+  /** The data folder (DUBAN_DATA_DIR) for the default file store; default ./data. */
+  dataDir?: string;
 }
 
 export interface DeliveryOptions {
@@ -82,6 +90,8 @@ export interface Runtime {
   outbox: Outbox;
   channelStore: ChannelStore;
   deliveryQueue: BullDeliveryQueue;
+  /** Evidence bytes and plan archives (src/files). */
+  files: FileStore;
   redis: RedisClient;
   app?: Express;
   server?: Server;
@@ -145,10 +155,14 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   });
   const outbox = new Outbox(redis, (planId) => engine.pk(planId));
   const queries = new Queries(engine);
+  const files = opts.files ?? new LocalFileStore(opts.dataDir ?? './data');
   const tokens = new TokenStore(redis, engine.keys, opts.adminToken);
   // Before any role starts: plans and credentials stored before the directory join it.
   try {
-    await adoptStoredPlans(engine, directory, tokens.auth, opts.log);
+    await adoptStoredPlans(engine, directory, tokens.auth, opts.log, (def) => afterPlanCommit({ redis, keys: engine.keys, log: opts.log }, def));
+    // Data growth (issue 13): the plan indexes built once, evidence bytes moved out of Redis once.
+    await buildPlanIndexes(redis, engine.keys.plans, (id) => engine.currentDefinition(id).catch(() => null), opts.log);
+    await migrateEvidence(engine, files, opts.log);
   } catch (err) {
     queueConnection.disconnect();
     redis.disconnect();
@@ -203,6 +217,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     outbox,
     channelStore,
     deliveryQueue,
+    files,
     redis,
     close() {
       closing ??= (async () => {
