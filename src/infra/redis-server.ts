@@ -119,6 +119,8 @@ export interface StartRedisOptions {
    * stops it last, after everything that uses it (default false).
    */
   detached?: boolean;
+  /** More arguments for redis-server (the tests' cluster nodes: --cluster-enabled yes …). */
+  extraArgs?: string[];
 }
 
 /** Starts redis-server with its data in `dir`. */
@@ -149,6 +151,7 @@ export async function startRedisServer(dir: string, options: StartRedisOptions =
     'everysec',
     '--protected-mode',
     'yes',
+    ...(options.extraArgs ?? []),
   ];
   const child = spawn('redis-server', args, { stdio: ['ignore', 'ignore', 'inherit'], detached: options.detached ?? false });
   const url = `redis://127.0.0.1:${port}`;

@@ -1,9 +1,10 @@
-/** A Duban runtime on the test run's private Redis, with a key prefix of its own. */
+/** A Duban runtime on the test run's private Redis (or its Redis Cluster), with a key prefix of its own. */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inject } from 'vitest';
+import type { RedisSpec } from '../../src/infra/redis-connect.js';
 import { startRuntime, type Runtime } from '../../src/runtime.js';
 
 export interface TestRuntimeOptions {
@@ -14,6 +15,22 @@ export interface TestRuntimeOptions {
   lateAfterMs?: number;
   /** The data folder (file store); default a fresh temp folder. */
   dataDir?: string;
+  /** Run on the test run's Redis Cluster instead of its single server. */
+  cluster?: boolean;
+  /** With `cluster`: the node to connect through (default the first); the others are found from it. */
+  clusterNode?: number;
+}
+
+/** The two kinds of Redis the integration tests run on. */
+export const TEST_REDIS = ['single', 'cluster'] as const;
+
+/** The spec of the run's cluster, seeded with one node (or all). */
+export function testClusterSpec(node?: number): RedisSpec {
+  const all = inject('redisClusterNodes').map((n) => {
+    const [host, port] = n.split(':');
+    return { host: host!, port: Number(port) };
+  });
+  return { kind: 'cluster', nodes: node === undefined ? all : [all[node % all.length]!] };
 }
 
 export function testPrefix(): string {
@@ -23,7 +40,7 @@ export function testPrefix(): string {
 export async function testRuntime(o: TestRuntimeOptions = {}, prefix = testPrefix()): Promise<Runtime & { prefix: string; url: string }> {
   const url = inject('redisUrl');
   const runtime = await startRuntime({
-    redisUrl: url,
+    ...(o.cluster ? { redis: testClusterSpec(o.clusterNode ?? 0) } : { redisUrl: url }),
     prefix,
     // DUBAN_TEST_LOG=1 prints the runtime's log lines (errors behind a 500, for one).
     log: process.env.DUBAN_TEST_LOG ? (line: string) => console.error(line) : () => undefined,
