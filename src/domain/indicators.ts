@@ -41,7 +41,7 @@ export const REASON_TEXT: Record<StatusReason, Text> = {
   notYet: { zh: '尚无进度要求', en: 'nothing expected yet' },
   behind: { zh: '略低于进度（在容差内）', en: 'behind its path, within the tolerance' },
   offPath: { zh: '低于进度超过容差', en: 'behind its path by more than the tolerance' },
-  offPathAtCheckpoint: { zh: '未达到节点目标', en: 'short of the value its last checkpoint required' },
+  offPathAtCheckpoint: { zh: '未达到最近节点的目标', en: 'short of the value its last checkpoint required' },
   missedDue: { zh: '已过完成时限，目标未达成', en: 'past its due date and the target not met' },
   metDue: { zh: '目标已达成', en: 'target met' },
   reportOverdue: { zh: '实际值逾期未报送', en: 'a report of its actual value is overdue' },

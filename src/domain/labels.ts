@@ -4,6 +4,7 @@
  * browser (served as JSON), so a state is named the same everywhere.
  */
 import type { Text } from './i18n.js';
+import { CADENCE_TEXT, REASON_TEXT, STATUS_TEXT, type IndicatorStatus } from './indicators.js';
 import { PHASE_TEXT, RUNG_ACTION_TEXT, type NoticeKind } from './notices.js';
 import { EVENT_TEXT } from './task-commands.js';
 
@@ -124,6 +125,18 @@ export const NOTICE_KIND_TEXT: Record<NoticeKind, Text> = {
   indicatorOffPath: { zh: '指标偏离进度', en: 'indicator off its path' },
 };
 
+/** The symbol shown before an indicator's status word, so the status reads without its colour (✓ 正常). */
+export const INDICATOR_SYMBOL_TEXT: Record<IndicatorStatus, Text> = {
+  green: { zh: '✓', en: '✓' },
+  yellow: { zh: '!', en: '!' },
+  red: { zh: '✕', en: '✕' },
+};
+
+/** An indicator's status as the ledger and the workspace show it: symbol and word (✓ 正常 / ✓ on path). */
+export function indicatorStatusText(status: IndicatorStatus, lang: 'zh' | 'en'): string {
+  return `${INDICATOR_SYMBOL_TEXT[status][lang]} ${STATUS_TEXT[status][lang]}`;
+}
+
 export const LABELS = {
   noticeKind: NOTICE_KIND_TEXT,
   work: WORK_TEXT,
@@ -136,6 +149,10 @@ export const LABELS = {
   extension: EXTENSION_TEXT,
   phase: DEADLINE_PHASE_TEXT,
   rungAction: RUNG_ACTION_TEXT,
+  indicatorStatus: STATUS_TEXT,
+  indicatorSymbol: INDICATOR_SYMBOL_TEXT,
+  indicatorReason: REASON_TEXT,
+  indicatorCadence: CADENCE_TEXT,
 };
 
 /** The label of `key` in `table`, or the key itself when the table has none. */

@@ -15,11 +15,11 @@ import { PART_SEPARATOR, partsOf } from '../domain/children.js';
 import ExcelJS from 'exceljs';
 import { DateTime } from 'luxon';
 import type { Queries } from '../engine/queries.js';
-import type { IndicatorStatus, IndicatorView } from '../domain/indicators.js';
+import { REASON_TEXT, type IndicatorView } from '../domain/indicators.js';
 import type { PlanDefinition } from '../domain/plan.schema.js';
 import type { TaskRecord } from '../domain/record.js';
 import { formatPlanTime } from '../domain/time.js';
-import { DEADLINE_PHASE_TEXT, label, SUPERVISION_TEXT, WORK_TEXT } from '../domain/labels.js';
+import { DEADLINE_PHASE_TEXT, indicatorStatusText, label, SUPERVISION_TEXT, WORK_TEXT } from '../domain/labels.js';
 import { lightOf, phaseOfDeadline, phaseWindows } from './overview.js';
 
 export type LedgerTask = Awaited<ReturnType<Queries['task']>>;
@@ -232,22 +232,6 @@ export const INDICATOR_COLUMNS: Column[] = [
   { key: 'reasons', zh: '原因', en: 'Why', width: 30 },
 ];
 
-/** The status words the workspace shows (src/web/public/views/indicators.js), with its symbols. */
-export const INDICATOR_STATUS_TEXT: Record<IndicatorStatus, { zh: string; en: string }> = {
-  green: { zh: '✓ 正常', en: '✓ on path' },
-  yellow: { zh: '! 滞后', en: '! behind' },
-  red: { zh: '✕ 偏离', en: '✕ off path' },
-};
-
-const REASON_TEXT: Record<string, { zh: string; en: string }> = {
-  behind: { zh: '略低于进度（在容差内）', en: 'behind its path, within the tolerance' },
-  offPath: { zh: '低于进度超过容差', en: 'behind its path by more than the tolerance' },
-  offPathAtCheckpoint: { zh: '未达到最近节点的目标', en: 'short of the value its last checkpoint required' },
-  missedDue: { zh: '已过完成时限，目标未达成', en: 'past its due date and the target not met' },
-  metDue: { zh: '目标已达成', en: 'target met' },
-  reportOverdue: { zh: '实际值逾期未报送', en: 'a report of its actual value is overdue' },
-};
-
 const COMPARISON: Record<IndicatorView['comparison'], string> = { '>=': '≥', '>': '>', '<=': '≤', '<': '<', '=': '=' };
 
 /** 78.43 → 78.4: as precise as a reading needs (the cell keeps a number). */
@@ -272,8 +256,8 @@ export function indicatorRow(plan: PlanDefinition, ind: IndicatorView, no: numbe
     latest: ind.latest ? ind.latest.value : '',
     // An as-of date starts its day: its wall clock is that date at 00:00, shown as the date alone.
     asOf: ind.latest ? excelDate(ind.latest.asOf, zone, 'time') : '',
-    status: INDICATOR_STATUS_TEXT[ind.status][lang],
-    reasons: shown.map((r) => REASON_TEXT[r]?.[lang] ?? r).join(lang === 'zh' ? '\uff1b' : '; '),
+    status: indicatorStatusText(ind.status, lang),
+    reasons: shown.map((r) => REASON_TEXT[r][lang]).join(lang === 'zh' ? '\uff1b' : '; '),
   };
 }
 

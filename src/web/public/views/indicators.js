@@ -7,7 +7,7 @@
 // refusal puts each problem beside the field it names.
 import { api } from '../api.js';
 import { init } from '../charts.js';
-import { C, getLang, paren, pick, SEMI, SEP } from '../i18n.js';
+import { C, getLang, L, paren, pick, SEMI, SEP } from '../i18n.js';
 import { fullWidth, refusalNode } from '../refusals.js';
 import { clear, fmtDeadline, fmtTime, h, LIGHT_COLORS, zoneOffset } from '../util.js';
 import { problemMessage } from './office-form.js';
@@ -17,42 +17,18 @@ const ox = (zh, en) => pick({ zh, en });
 
 export const RAG_ORDER = ['red', 'yellow', 'green'];
 
-/** The word and symbol of each status: readable without its colour. */
-const STATUS = {
-  green: { symbol: '✓', zh: '正常', en: 'on path' },
-  yellow: { symbol: '!', zh: '滞后', en: 'behind' },
-  red: { symbol: '✕', zh: '偏离', en: 'off path' },
-};
-
-/** Why an indicator has its colour (the server's reason codes, src/domain/indicators.ts). */
-const REASONS = {
-  onPath: { zh: '达到或超过进度', en: 'on or ahead of its path' },
-  notYet: { zh: '尚无进度要求', en: 'nothing expected yet' },
-  behind: { zh: '略低于进度（在容差内）', en: 'behind its path, within the tolerance' },
-  offPath: { zh: '低于进度超过容差', en: 'behind its path by more than the tolerance' },
-  offPathAtCheckpoint: { zh: '未达到最近节点的目标', en: 'short of the value its last checkpoint required' },
-  missedDue: { zh: '已过完成时限，目标未达成', en: 'past its due date and the target not met' },
-  metDue: { zh: '目标已达成', en: 'target met' },
-  reportOverdue: { zh: '实际值逾期未报送', en: 'a report of its actual value is overdue' },
-};
-
-const CADENCE = {
-  month: { zh: '每月', en: 'monthly' },
-  quarter: { zh: '每季度', en: 'quarterly' },
-  semester: { zh: '每学期', en: 'each semester' },
-  year: { zh: '每年', en: 'yearly' },
-};
-
 const COMPARISON = { '>=': '≥', '>': '>', '<=': '≤', '<': '<', '=': '=' };
 
-export const statusWord = (status) => pick(STATUS[status] ?? { zh: status, en: status });
+/** The word of each status, and the symbol before it so it reads without its colour: the server's labels (src/domain/labels.ts). */
+export const statusWord = (status) => L('indicatorStatus', status);
+const statusSymbol = (status) => (RAG_ORDER.includes(status) ? L('indicatorSymbol', status) : '?');
 
 /** The status as a chip: symbol and word on its colour. */
 export function ragBadge(status) {
   return h(
     'span',
     { class: `rag rag-${status}`, dataset: { status } },
-    h('span', { class: 'rag-symbol', 'aria-hidden': 'true' }, STATUS[status]?.symbol ?? '?'),
+    h('span', { class: 'rag-symbol', 'aria-hidden': 'true' }, statusSymbol(status)),
     statusWord(status),
   );
 }
@@ -144,7 +120,7 @@ export function ragTiles(counts, id) {
         h(
           'span',
           { class: 'tile-label' },
-          h('span', { class: `rag-symbol rag-text-${s}`, 'aria-hidden': 'true' }, STATUS[s].symbol),
+          h('span', { class: `rag-symbol rag-text-${s}`, 'aria-hidden': 'true' }, statusSymbol(s)),
           ' ',
           statusWord(s),
         ),
@@ -200,7 +176,7 @@ function indicatorCard(session, ind, def, flashText, rerender) {
       ),
       fact(
         ox('报送周期', 'Reporting'),
-        `${pick(CADENCE[ind.cadence] ?? { zh: ind.cadence, en: ind.cadence })}${SEMI()}${ox('容差', 'tolerance')} ${withUnit(ind.tolerance, ind.unit)}`,
+        `${L('indicatorCadence', ind.cadence)}${SEMI()}${ox('容差', 'tolerance')} ${withUnit(ind.tolerance, ind.unit)}`,
       ),
     ),
     reasons.length > 0
@@ -215,7 +191,7 @@ function indicatorCard(session, ind, def, flashText, rerender) {
               h(
                 'li',
                 { dataset: { reason: r } },
-                pick(REASONS[r] ?? { zh: r, en: r }),
+                L('indicatorReason', r),
                 r === 'reportOverdue' && ind.reportOverdue
                   ? paren(
                       ox(
