@@ -34,6 +34,9 @@ import { withRouteChannels } from './delivery/route-check.js';
 import { NoticeNumbers } from './documents/notice-numbers.js';
 import { Outbox } from './engine/outbox.js';
 import { BullDeliveryQueue } from './engine/outbox-queue.js';
+import { loggerFromLines, type Logger } from './infra/logger.js';
+import { Metrics } from './infra/metrics.js';
+import { startWorkerServer, type WorkerServer } from './infra/worker-server.js';
 import type { FileStore } from './files/file-store.js';
 import { LocalFileStore } from './files/local-file-store.js';
 import { migrateEvidence } from './files/migrate-evidence.js';
@@ -49,6 +52,14 @@ export interface RuntimeOptions {
   worker?: { concurrency: number; reconcileMs: number; lockMs?: number; stalledMs?: number };
   adminToken?: string;
   log: (line: string) => void;
+  /** Levels and request logs (src/infra/logger.ts); absent, records reach `log` as lines. */
+  logger?: Logger;
+  /** The runtime's metrics; absent, a new one (never prom-client's global registry). */
+  metrics?: Metrics;
+  /** DUBAN_METRICS_TOKEN: /metrics from other machines needs it (src/infra/metrics-access.ts). */
+  metricsToken?: string;
+  /** With `worker`: a port of its own for /healthz and /metrics (src/infra/worker-server.ts); 0 picks one. */
+  workerPort?: number;
   now?: () => number;
   /** A timer run later than this after it was due issues its step now, saying so (default a minute). */
   lateAfterMs?: number;
@@ -96,6 +107,11 @@ export interface Runtime {
   app?: Express;
   server?: Server;
   port?: number;
+  /** Prometheus metrics of this process, served at /metrics. */
+  metrics: Metrics;
+  logger: Logger;
+  /** The worker's /healthz and /metrics port, when `workerPort` was given. */
+  workerPort?: number;
   /**
    * Stops the API, then the workers, then the connections. Waits up to `shutdownMs`
    * for work in flight while Redis is up, about a second while it is down, then
@@ -127,11 +143,13 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   const timeoutMs = opts.redisTimeoutMs ?? 3_000;
   const connectMs = opts.connectMs ?? 10_000;
   const shutdownMs = opts.shutdownMs ?? 5_000;
+  const logger = opts.logger ?? loggerFromLines(opts.log);
+  const metrics = opts.metrics ?? new Metrics();
   const spec: RedisSpec | undefined = opts.redis ?? (opts.redisUrl !== undefined ? { kind: 'single', url: opts.redisUrl } : undefined);
   if (!spec) throw new Error('startRuntime needs `redis` or `redisUrl`');
   // The engine's client and the timer queue's fail fast (see src/infra/redis-clients.ts).
   const redis = await connectFailFast(spec, { timeoutMs, connectMs, name: 'duban' });
-  reportOutages(redis, opts.log);
+  reportOutages(redis, (line) => logger.warn(line));
   const queueConnection = await connectFailFast(spec, { timeoutMs, connectMs, name: 'duban:timers' }).catch((err: unknown) => {
     redis.disconnect();
     throw err;
@@ -152,6 +170,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     ...(opts.now ? { now: opts.now } : {}),
     ...(opts.lateAfterMs !== undefined ? { lateAfterMs: opts.lateAfterMs } : {}),
     outbox: deliveryQueue,
+    metrics,
   });
   const outbox = new Outbox(redis, (planId) => engine.pk(planId));
   const queries = new Queries(engine);
@@ -159,7 +178,9 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   const tokens = new TokenStore(redis, engine.keys, opts.adminToken);
   // Before any role starts: plans and credentials stored before the directory join it.
   try {
-    await adoptStoredPlans(engine, directory, tokens.auth, opts.log, (def) => afterPlanCommit({ redis, keys: engine.keys, log: opts.log }, def));
+    await adoptStoredPlans(engine, directory, tokens.auth, opts.log, (def) =>
+      afterPlanCommit({ redis, keys: engine.keys, log: opts.log }, def),
+    );
     // Data growth (issue 13): the plan indexes built once, evidence bytes moved out of Redis once.
     await buildPlanIndexes(redis, engine.keys.plans, (id) => engine.currentDefinition(id).catch(() => null), opts.log);
     await migrateEvidence(engine, files, opts.log);
@@ -182,9 +203,17 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   let deliveryWorker: Worker | undefined;
   let deliverySweep: DeliverySweep | undefined;
   let closeChannels: (() => void) | undefined;
+  let workerServer: WorkerServer | undefined;
+  // Queue depths are read at each scrape, one queue at a time (each is one slot on a cluster).
+  metrics.queueDepths(async () => {
+    const queues = [...scheduler.queues, deliveryQueue.queue];
+    const counts = await Promise.all(queues.map((q) => q.getJobCounts('waiting', 'delayed', 'active', 'failed')));
+    return counts.flatMap((c, i) => Object.entries(c).map(([state, count]) => ({ queue: queues[i]!.name, state, count })));
+  });
 
   /** In order: stop taking requests and finish those in flight, stop the workers, close the queue. */
   const stopRoles = async (redisUp: boolean) => {
+    await workerServer?.close();
     if (server) {
       const s = server;
       await new Promise((resolve) => s.close(resolve));
@@ -201,6 +230,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
 
   /** What is left after the bound: cut every connection, and let nothing keep the process waiting. */
   const cutConnections = () => {
+    workerServer?.server.closeAllConnections();
     server?.closeAllConnections();
     worker?.disconnect().catch(() => undefined);
     deliveryWorker?.disconnect().catch(() => undefined);
@@ -219,6 +249,8 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     deliveryQueue,
     files,
     redis,
+    metrics,
+    logger,
     close() {
       closing ??= (async () => {
         const redisUp = redis.status === 'ready';
@@ -255,7 +287,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
       worker.on('error', (err) => {
         if (!isRedisUnavailable(err)) opts.log(`timer worker: ${err.message}`);
       });
-      reconciler = startReconciler({ engine, connection: redis, prefix: opts.prefix, everyMs: opts.worker.reconcileMs, log: opts.log });
+      reconciler = startReconciler({ engine, connection: redis, prefix: opts.prefix, everyMs: opts.worker.reconcileMs, logger, metrics });
 
       // Deliveries go out from the worker role, beside the timers.
       const d = opts.delivery ?? {};
@@ -281,7 +313,8 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
                 `${d.publicUrl!.replace(/\/$/, '')}/#/notice/${encodeURIComponent(planId)}/${encodeURIComponent(noticeId)}`,
             }
           : {}),
-        log: opts.log,
+        log: (line) => logger.warn(line),
+        metrics,
       });
       deliveryWorker = createDeliveryWorker({
         sender,
@@ -302,8 +335,13 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
         prefix: opts.prefix,
         everyMs: d.sweepMs ?? opts.worker.reconcileMs,
         ...(opts.now ? { now: opts.now } : {}),
-        log: opts.log,
+        logger,
+        metrics,
       });
+      if (opts.workerPort !== undefined) {
+        workerServer = await startWorkerServer({ port: opts.workerPort, redis, metrics, metricsToken: opts.metricsToken });
+        runtime.workerPort = workerServer.port;
+      }
     }
 
     if (opts.api) {
@@ -315,6 +353,9 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
         delivery: { outbox, channels: channelStore, queue: deliveryQueue, ...(opts.now ? { now: opts.now } : {}) },
         ...(opts.api.trustProxy !== undefined ? { trustProxy: opts.api.trustProxy } : {}),
         log: opts.log,
+        logger,
+        metrics,
+        ...(opts.metricsToken ? { metricsToken: opts.metricsToken } : {}),
         ...(opts.api.extend ? { extend: (a: Express) => opts.api!.extend!(a, runtime) } : {}),
       });
       server = await new Promise<Server>((resolve, reject) => {
