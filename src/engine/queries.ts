@@ -17,6 +17,8 @@ import { planStage, taskState, type StoredTask } from './entity.js';
 import { timerName, type Timers } from './step.js';
 import { partOf, partsRollup } from './children-queries.js';
 import { organisationOf, type PlanDefinition } from '../domain/plan.schema.js';
+import { PlanIndex } from './plan-index.js';
+import { after, compareDesc, cut, MAX_PAGE, zsetAfter, type Cursor, type Page, type PageRequest } from './paging.js';
 
 export interface TaskFilter {
   state?: string;
@@ -42,52 +44,118 @@ export class Queries {
     return this.engine.redis;
   }
 
+  /** The plan indexes (plan-index.ts): who is in which plan, kept beside the plans. */
+  private get index() {
+    return new PlanIndex(this.redis, this.engine.keys.plans);
+  }
+
+  /** The sorted set listing the plans `principal` may read (a superset: each is checked), or null for none. */
+  private planListKey(principal: Principal): string | null {
+    switch (principal.kind) {
+      case 'admin':
+        return null;
+      case 'system':
+        return this.engine.keys.plans;
+      case 'office':
+        return this.index.keys.org(principal.org);
+      case 'person':
+        return this.index.keys.person(principal.personId);
+    }
+  }
+
+  /** The plan's current definition when `principal` may read it; null when it is gone or not theirs. */
+  private async readable(principal: Principal, planId: string): Promise<{ def: PlanDefinition; me: string | null } | null> {
+    let def: PlanDefinition;
+    try {
+      def = await this.engine.currentDefinition(planId);
+    } catch (err) {
+      if (err instanceof NotFoundError) return null;
+      throw err;
+    }
+    return checkReadPlan(principal, def) === null ? { def, me: meIn(principal, def) } : null;
+  }
+
   /**
-   * The plans `principal` may read, with the plan-local id they act as in each: a
-   * person's plans are those that name them; an office's, its organisation's; an
-   * admin runs the server and reads none.
+   * The plans `principal` may read, newest first, with the plan-local id they act as
+   * in each: a person's plans are those that name them; an office's, its
+   * organisation's; an admin runs the server and reads none. Read from the person's
+   * or organisation's index (plan-index.ts), never by scanning every plan.
    */
   async readablePlans(principal: Principal): Promise<{ def: PlanDefinition; me: string | null }[]> {
-    if (principal.kind === 'admin') return [];
-    const ids = await this.redis.zrange(this.engine.keys.plans, '0', '-1');
+    const key = this.planListKey(principal);
+    if (key === null) return [];
+    const ids = await this.redis.zrevrange(key, '0', '-1');
     const out: { def: PlanDefinition; me: string | null }[] = [];
-    for (const id of ids) {
-      let def: PlanDefinition;
-      try {
-        def = await this.engine.currentDefinition(id);
-      } catch (err) {
-        if (err instanceof NotFoundError) continue;
-        throw err;
-      }
-      if (checkReadPlan(principal, def) === null) out.push({ def, me: meIn(principal, def) });
+    for (let i = 0; i < ids.length; i += 32) {
+      const found = await Promise.all(ids.slice(i, i + 32).map((id) => this.readable(principal, id)));
+      for (const f of found) if (f) out.push(f);
     }
     return out;
   }
 
-  /** The summaries of every plan of these organisations, by organisation. */
+  /** One page of the plans `principal` may read, newest first (paging.ts). */
+  async readablePlansPage(principal: Principal, page: PageRequest): Promise<Page<{ def: PlanDefinition; me: string | null }>> {
+    const key = this.planListKey(principal);
+    if (key === null) return { items: [], nextCursor: null };
+    const found: { at: Cursor; item: { def: PlanDefinition; me: string | null } }[] = [];
+    let cursor = page.cursor;
+    // An index entry the plan no longer backs (gone, or the person left it) is skipped, and the page filled from further on.
+    while (found.length <= page.limit) {
+      const want = page.limit + 1 - found.length;
+      const candidates = await zsetAfter(this.redis, key, want, cursor);
+      const plans = await Promise.all(candidates.map((c) => this.readable(principal, c.k[0]!)));
+      candidates.forEach((at, i) => {
+        const item = plans[i];
+        if (item) found.push({ at, item });
+      });
+      if (candidates.length < want) break;
+      cursor = candidates[candidates.length - 1]!;
+    }
+    return cut(found, page.limit);
+  }
+
+  /** The summaries of every plan of these organisations, by organisation, newest first (from the organisation index). */
   async plansOfOrganisations(orgs: readonly string[]): Promise<Map<string, Awaited<ReturnType<Queries['planSummary']>>[]>> {
-    const out = new Map(orgs.map((o) => [o, [] as Awaited<ReturnType<Queries['planSummary']>>[]]));
-    for (const id of await this.redis.zrange(this.engine.keys.plans, '0', '-1')) {
-      try {
-        const loaded = await this.engine.loadPlan(id);
-        out.get(organisationOf(loaded.def))?.push(await this.summarize(loaded));
-      } catch (err) {
-        if (!(err instanceof NotFoundError)) throw err;
-      }
-    }
+    const out = new Map<string, Awaited<ReturnType<Queries['planSummary']>>[]>();
+    await Promise.all(
+      orgs.map(async (org) => {
+        const summaries = [];
+        for (const id of await this.redis.zrevrange(this.index.keys.org(org), '0', '-1')) {
+          try {
+            const loaded = await this.engine.loadPlan(id);
+            if (organisationOf(loaded.def) === org) summaries.push(await this.summarize(loaded));
+          } catch (err) {
+            if (!(err instanceof NotFoundError)) throw err;
+          }
+        }
+        out.set(org, summaries);
+      }),
+    );
     return out;
   }
 
+  /** Every plan `principal` may read, summarised, newest first (the whole list: CLI and tests). */
   async listPlans(principal: Principal) {
-    const out = [];
-    for (const { def } of await this.readablePlans(principal)) {
-      try {
-        out.push(await this.planSummary(def.id));
-      } catch (err) {
-        if (!(err instanceof NotFoundError)) throw err;
-      }
-    }
-    return out;
+    return (await this.summaries((await this.readablePlans(principal)).map((p) => p.def.id))).filter((s) => s !== null);
+  }
+
+  /** One page of the plans `principal` may read, summarised, newest first. */
+  async listPlansPage(principal: Principal, page: PageRequest) {
+    const { items, nextCursor } = await this.readablePlansPage(principal, page);
+    return { items: (await this.summaries(items.map((p) => p.def.id))).filter((s) => s !== null), nextCursor };
+  }
+
+  private async summaries(ids: string[]) {
+    return Promise.all(
+      ids.map(async (id) => {
+        try {
+          return await this.planSummary(id);
+        } catch (err) {
+          if (err instanceof NotFoundError) return null;
+          throw err;
+        }
+      }),
+    );
   }
 
   async planSummary(planId: string) {
@@ -268,24 +336,58 @@ export class Queries {
   }
 
   /**
-   * A directory person's notices across every plan they are in, newest first, each
-   * with the plan it belongs to.
+   * One page of a directory person's notices across every plan they are in (or the
+   * one plan asked for), newest first, each with the plan it belongs to. Each plan's
+   * inbox is its own sorted set: read with single-key commands, one plan at a time
+   * side by side, and merged here; only the page's notices are loaded.
    */
-  async personInbox(principal: Extract<Principal, { kind: 'person' }>, options: { open?: boolean } = {}) {
-    const all = [];
-    for (const { def, me } of await this.readablePlans(principal)) {
-      if (me === null) continue;
-      for (const n of await this.inbox(def.id, me, options)) all.push({ planTitle: def.title, ...n });
-    }
-    return all.sort((a, b) => b.createdAt - a.createdAt);
+  async personInbox(
+    principal: Extract<Principal, { kind: 'person' }>,
+    options: { open?: boolean; plan?: string } = {},
+    page: PageRequest = { limit: MAX_PAGE, cursor: null },
+  ) {
+    const plans = (await this.readablePlans(principal)).filter(
+      (p): p is { def: PlanDefinition; me: string } => p.me !== null && (options.plan === undefined || p.def.id === options.plan),
+    );
+    const want = page.limit + 1;
+    const perPlan = await Promise.all(
+      plans.map(async ({ def, me }): Promise<Cursor[]> => {
+        const pk = this.engine.pk(def.id);
+        if (!options.open) return zsetAfter(this.redis, pk.inbox(me), want, page.cursor, def.id);
+        // Open notices are those not signed for yet: few, so all of them are ranked here.
+        const open = await this.redis.smembers(pk.openInbox(me));
+        if (open.length === 0) return [];
+        const scores = await this.redis.zmscore(pk.inbox(me), ...open);
+        return open
+          .flatMap((id, i) => (scores[i] === null || scores[i] === undefined ? [] : [{ s: Number(scores[i]), k: [def.id, id] }]))
+          .filter((c) => after(c, page.cursor))
+          .sort(compareDesc)
+          .slice(0, want);
+      }),
+    );
+    const chosen = perPlan.flat().sort(compareDesc).slice(0, want);
+    const byPlan = new Map(plans.map((p) => [p.def.id, p]));
+    const rendered = new Map<string, Awaited<ReturnType<Queries['notices']>>[number]>();
+    await Promise.all(
+      [...new Set(chosen.map((c) => c.k[0]!))].map(async (planId) => {
+        const ids = chosen.filter((c) => c.k[0] === planId).map((c) => c.k[1]!);
+        for (const n of await this.notices(planId, ids)) rendered.set(`${planId}\n${n.id}`, n);
+      }),
+    );
+    const items = chosen.flatMap((at) => {
+      const n = rendered.get(`${at.k[0]!}\n${at.k[1]!}`);
+      const plan = byPlan.get(at.k[0]!)!;
+      return n ? [{ at, item: { planTitle: plan.def.title, ...n, acknowledged: n.acknowledgements[plan.me] !== undefined } }] : [];
+    });
+    return cut(items, page.limit);
   }
 
   /** The plan a notice of this person's belongs to, or null. */
   async planOfNotice(principal: Extract<Principal, { kind: 'person' }>, noticeId: string): Promise<{ planId: string; me: string } | null> {
-    for (const { def, me } of await this.readablePlans(principal)) {
-      if (me !== null && (await this.redis.zscore(this.engine.pk(def.id).inbox(me), noticeId)) !== null) return { planId: def.id, me };
-    }
-    return null;
+    const plans = (await this.readablePlans(principal)).filter((p): p is { def: PlanDefinition; me: string } => p.me !== null);
+    const scores = await Promise.all(plans.map(({ def, me }) => this.redis.zscore(this.engine.pk(def.id).inbox(me), noticeId)));
+    const i = scores.findIndex((s) => s !== null);
+    return i < 0 ? null : { planId: plans[i]!.def.id, me: plans[i]!.me };
   }
 
   /** Acknowledges receipt. It does not close anything: only acceptance stops a ladder. */

@@ -4,12 +4,17 @@ import type { Queries } from '../engine/queries.js';
 import { InvalidInputError, NotFoundError } from '../errors.js';
 import { principalOf } from './auth.js';
 import { parse } from './parse.js';
+import { pageOf } from '../engine/paging.js';
 
 const InboxQuery = z.object({
   open: z
     .enum(['true', 'false'])
     .transform((v) => v === 'true')
     .optional(),
+  /** One plan's notices only (a plan's page shows its own). */
+  plan: z.string().min(1).max(80).optional(),
+  limit: z.unknown().optional(),
+  cursor: z.unknown().optional(),
 });
 
 /** Inboxes belong to people of a plan; admin and office tokens have none. */
@@ -28,8 +33,10 @@ export function inboxRouter(queries: Queries): Router {
   const r = Router();
   r.get('/inbox', async (req, res) => {
     const me = person(res);
-    const { open } = parse(InboxQuery, req.query, 'query');
-    res.json({ personId: me.personId, notices: await queries.personInbox(me, { open }) });
+    const { open, plan } = parse(InboxQuery, req.query, 'query');
+    const page = await queries.personInbox(me, { ...(open !== undefined ? { open } : {}), ...(plan ? { plan } : {}) }, pageOf(req.query));
+    // `notices` repeats `items` for clients of before paging.
+    res.json({ personId: me.personId, items: page.items, nextCursor: page.nextCursor, notices: page.items });
   });
   r.post('/inbox/:noticeId/ack', async (req, res) => {
     const me = person(res);

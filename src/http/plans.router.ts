@@ -7,6 +7,7 @@ import type { Queries } from '../engine/queries.js';
 import { ForbiddenError } from '../errors.js';
 import { principalOf } from './auth.js';
 import { parse } from './parse.js';
+import { pageOf } from '../engine/paging.js';
 import { readablePlan } from './plan-access.js';
 
 export const TaskListQuery = z.object({
@@ -48,8 +49,13 @@ export function plansRouter(engine: Engine, queries: Queries): Router {
     res.status(201).json({ ...(await queries.planSummary(String((req.body as { id: string }).id))), notices: outcome.notices });
   });
 
-  r.get('/plans', async (_req, res) => {
-    res.json({ plans: await queries.listPlans(principalOf(res)) });
+  /**
+   * A page of the caller's plans, newest first: `limit` (1–200, default 50) and the
+   * `cursor` of the previous page. `plans` repeats `items` for clients of before paging.
+   */
+  r.get('/plans', async (req, res) => {
+    const page = await queries.listPlansPage(principalOf(res), pageOf(req.query));
+    res.json({ items: page.items, nextCursor: page.nextCursor, plans: page.items });
   });
 
   r.get('/plans/:planId', async (req, res) => {
