@@ -9,43 +9,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PlanDefinitionInput } from '../../src/domain/plan.schema.js';
 import { client } from '../helpers/http.js';
-import { fixturePlan } from '../helpers/plan-fixture.js';
+import { coverageGoal, indicatorPlan } from '../helpers/indicator-plan.js';
 import { testRuntime } from '../helpers/runtime.js';
 
 const DAY = 86_400_000;
 const at = (text: string) => Date.parse(text);
 
 function threeYearPlan(start: number): PlanDefinitionInput {
-  const year = 365 * 86_400;
-  const plan = fixturePlan({
-    id: 'zb',
-    start,
-    deadlines: { t1: 2 * year, t2: 2 * year, t3: 2 * year },
-    phases: [0, year / 2, year, 2 * year, 3 * year],
-    reminders: [],
-    grace: 'P7D',
-  });
-  plan.goals = [
-    {
-      id: 'g1',
-      title: '智慧课堂覆盖率',
-      target: 100,
-      comparison: '>=',
-      unit: '%',
-      due: '2027-12-31',
-      baseline: { value: 40, year: 2024 },
-      path: [
-        { year: 2025, value: 60 },
-        { year: 2026, value: 80 },
-        { year: 2027, value: 100 },
-      ],
-      department: 'jjb',
-      leader: 'p-li',
-      cadence: 'semester',
-    },
+  const g1 = coverageGoal(2026);
+  return indicatorPlan('zb', start, [
+    { ...g1, path: [...g1.path!, { year: 2027, value: 100 }], cadence: 'semester' },
     { id: 'g2', title: '大班额比例', target: 5, comparison: '<=', unit: '%', due: '2026-08-31' },
-  ];
-  return plan;
+  ]);
 }
 
 describe('indicators', () => {

@@ -17,7 +17,7 @@ import type { Principal } from '../../src/domain/permissions.js';
 import type { PlanDefinitionInput } from '../../src/domain/plan.schema.js';
 import { INDICATOR_COLUMNS } from '../../src/web/ledger.js';
 import { client } from '../helpers/http.js';
-import { fixturePlan } from '../helpers/plan-fixture.js';
+import { coverageGoal, indicatorPlan } from '../helpers/indicator-plan.js';
 import { ARTIFACTS, open, openWorkspace, SKIP_REASON, type Workspace } from './browser.js';
 import { webRuntime, type WebRuntime } from './web-runtime.js';
 
@@ -27,32 +27,8 @@ const office: Principal = { kind: 'office', name: '陈静', org: 'default' };
 
 /** The plan: three years from now; goals around the current year `y`. */
 function goalPlan(start: number, y: number): PlanDefinitionInput {
-  const year = 365 * 86_400;
-  const plan = fixturePlan({
-    id: planId,
-    start,
-    deadlines: { t1: 2 * year, t2: 2 * year, t3: 2 * year },
-    phases: [0, year / 2, year, 2 * year, 3 * year],
-    reminders: [],
-    grace: 'P7D',
-  });
-  plan.goals = [
-    {
-      id: 'g1',
-      title: '智慧课堂覆盖率',
-      target: 100,
-      comparison: '>=',
-      unit: '%',
-      due: `${y + 1}-12-31`,
-      baseline: { value: 40, year: y - 2 },
-      path: [
-        { year: y - 1, value: 60 },
-        { year: y, value: 80 },
-      ],
-      department: 'jjb',
-      leader: 'p-li',
-      text: `到${y + 1}年底智慧课堂覆盖率达到100%`,
-    },
+  return indicatorPlan(planId, start, [
+    { ...coverageGoal(y), text: `到${y + 1}年底智慧课堂覆盖率达到100%` },
     {
       id: 'g2',
       title: '优质课覆盖率',
@@ -78,8 +54,7 @@ function goalPlan(start: number, y: number): PlanDefinitionInput {
       department: 'rsg',
     },
     { id: 'g4', title: '市级骨干教师', target: 20, comparison: '>=', unit: '人', due: `${y + 2}-08-31`, department: 'jjb' },
-  ];
-  return plan;
+  ]);
 }
 
 if (SKIP_REASON) console.warn(`[test/web/indicators] skipped: ${SKIP_REASON}`);
