@@ -7,23 +7,26 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Principal } from '../../src/domain/permissions.js';
 import { PLAN_ENTITY } from '../../src/store/keys.js';
 import { fixturePlan } from '../helpers/plan-fixture.js';
-import { eventually, testRuntime } from '../helpers/runtime.js';
+import { eventually, TEST_REDIS, testRuntime } from '../helpers/runtime.js';
 
 const office: Principal = { kind: 'office', name: '陈静', org: 'default' };
 const as = (personId: string): Principal => ({ kind: 'person', personId });
 
-describe('a whole plan on second-scale time', () => {
+// On one server and on a Redis Cluster: a plan's keys share its slot, every other key is used alone.
+describe.each(TEST_REDIS)('a whole plan on second-scale time (Redis: %s)', (redis) => {
   let rt: Awaited<ReturnType<typeof testRuntime>>;
-  const start = Date.now() + 500;
 
   beforeAll(async () => {
-    rt = await testRuntime({ worker: true });
+    rt = await testRuntime({ worker: true, cluster: redis === 'cluster' });
+    // Timed from when this run begins, not when the file was read (each Redis kind runs in turn).
+    const start = Date.now() + 500;
     const plan = fixturePlan({ start, phases: [0, 2, 4, 6, 8], deadlines: { t1: 3, t2: 3, t3: 3 } });
     await rt.engine.createPlan(plan, office, { publish: true });
   });
   afterAll(() => rt.close());
 
   it('runs phases, reminders and the full ladder, and acceptance stops it', async () => {
+    expect(rt.redis.isCluster).toBe(redis === 'cluster');
     // t2 is done on time: submitted and accepted before its deadline.
     await rt.engine.taskEvent('qx-2026', 't2', { type: 'task.acknowledge' }, as('p-zhou'));
     await rt.engine.taskEvent(
