@@ -7,7 +7,7 @@ import { TASK_MACHINE_VERSION } from '../../machines/index.js';
 import type { Principal } from '../../src/domain/permissions.js';
 import { PLAN_ENTITY } from '../../src/store/keys.js';
 import { fixturePlan, iso } from '../helpers/plan-fixture.js';
-import { eventually, testRuntime } from '../helpers/runtime.js';
+import { eventually, TEST_REDIS, testRuntime } from '../helpers/runtime.js';
 
 const office: Principal = { kind: 'office', name: 'office', org: 'default' };
 const as = (planId: string, personId: string): Principal => ({ kind: 'person', personId });
@@ -19,9 +19,12 @@ async function noticesOf(planId: string, taskId: string): Promise<string[]> {
   return (await rt.queries.history(planId, taskId)).flatMap((h) => h.notices ?? []);
 }
 
-describe('timer jobs are safe to repeat, delay and outlive', () => {
+// On one server and on a Redis Cluster (a plan's keys in its slot, each queue in its own).
+describe.each(TEST_REDIS)('timer jobs are safe to repeat, delay and outlive (Redis: %s)', (redis) => {
+  const cluster = redis === 'cluster';
+
   it('a duplicated job fires once; its twin is stale', async () => {
-    rt = await testRuntime(); // no workers: the test fires jobs by hand
+    rt = await testRuntime({ cluster }); // no workers: the test fires jobs by hand
     const start = Date.now() - 10_000;
     await rt.engine.createPlan(fixturePlan({ id: 'dup', start, deadlines: { t1: 5 } }), office, { publish: true });
     const timer = Object.values((await rt.engine.loadTask('dup', 't1')).timers)[0]!;
@@ -34,7 +37,7 @@ describe('timer jobs are safe to repeat, delay and outlive', () => {
   });
 
   it('a job for a cancelled timer does nothing after the task is accepted', async () => {
-    rt = await testRuntime();
+    rt = await testRuntime({ cluster });
     await rt.engine.createPlan(fixturePlan({ id: 'acc', start: Date.now() }), office, { publish: true });
     const timers = Object.values((await rt.engine.loadTask('acc', 't1')).timers);
     await rt.engine.taskEvent('acc', 't1', { type: 'task.submit', evidence: ['https://e.org'], note: '' }, as('acc', 'p-zhao'));
@@ -48,7 +51,7 @@ describe('timer jobs are safe to repeat, delay and outlive', () => {
   });
 
   it('a late job dates its rung from when it was due, not when it ran', async () => {
-    rt = await testRuntime();
+    rt = await testRuntime({ cluster });
     const start = Date.now() - 3_600_000; // the deadline passed an hour ago
     await rt.engine.createPlan(fixturePlan({ id: 'late', start, deadlines: { t1: 60 }, reminders: [], grace: 'PT10M' }), office, {
       publish: true,
@@ -62,7 +65,7 @@ describe('timer jobs are safe to repeat, delay and outlive', () => {
   });
 
   it('a moved deadline reschedules: the old job is stale, the new one fires for the new date', async () => {
-    rt = await testRuntime({ worker: true });
+    rt = await testRuntime({ cluster, worker: true });
     const start = Date.now();
     await rt.engine.createPlan(fixturePlan({ id: 'moved', start, deadlines: { t1: 1.5 }, reminders: [] }), office, { publish: true });
     const checkpoint = (t: Awaited<ReturnType<typeof rt.engine.loadTask>>) =>
@@ -85,7 +88,7 @@ describe('timer jobs are safe to repeat, delay and outlive', () => {
   });
 
   it('many concurrent events on one task all land, none lost', async () => {
-    rt = await testRuntime();
+    rt = await testRuntime({ cluster });
     await rt.engine.createPlan(fixturePlan({ id: 'busy', start: Date.now() }), office, { publish: true });
     const before = (await rt.engine.loadTask('busy', 't1')).ver;
     const reports = Array.from({ length: 40 }, (_, i) =>
@@ -99,7 +102,7 @@ describe('timer jobs are safe to repeat, delay and outlive', () => {
   });
 
   it('concurrent submit and accept race: exactly one accept wins, the other gets a clear 409', async () => {
-    rt = await testRuntime();
+    rt = await testRuntime({ cluster });
     await rt.engine.createPlan(fixturePlan({ id: 'race', start: Date.now() }), office, { publish: true });
     await rt.engine.taskEvent('race', 't1', { type: 'task.submit', evidence: ['https://e.org'], note: '' }, as('race', 'p-zhao'));
     const outcomes = await Promise.allSettled([
@@ -113,7 +116,7 @@ describe('timer jobs are safe to repeat, delay and outlive', () => {
   });
 
   it('the reconciler re-arms a timer whose job went missing', async () => {
-    rt = await testRuntime({ worker: true, reconcileMs: 500 });
+    rt = await testRuntime({ cluster, worker: true, reconcileMs: 500 });
     const start = Date.now();
     await rt.engine.createPlan(fixturePlan({ id: 'lost', start, deadlines: { t1: 1 }, reminders: [] }), office, { publish: true });
     const timer = Object.values((await rt.engine.loadTask('lost', 't1')).timers)[0]!;
@@ -128,7 +131,7 @@ describe('timer jobs are safe to repeat, delay and outlive', () => {
   });
 
   it('a failed timer job is retried by the reconciler once the cause is fixed', async () => {
-    rt = await testRuntime({ worker: true, reconcileMs: 500 });
+    rt = await testRuntime({ cluster, worker: true, reconcileMs: 500 });
     await rt.engine.createPlan(fixturePlan({ id: 'fail', start: Date.now(), deadlines: { t1: 0.8 }, reminders: [] }), office, {
       publish: true,
     });
@@ -147,7 +150,7 @@ describe('timer jobs are safe to repeat, delay and outlive', () => {
   });
 
   it('phase timers are fenced too', async () => {
-    rt = await testRuntime();
+    rt = await testRuntime({ cluster });
     await rt.engine.createPlan(fixturePlan({ id: 'ph', start: Date.now() - 10_000, phases: [0, 1, 2, 3, 4] }), office, { publish: true });
     const timer = Object.values((await rt.engine.loadPlan('ph')).plan.timers)[0]!;
     const results = await Promise.all([1, 2, 3].map(() => rt.engine.fireTimer('ph', PLAN_ENTITY, timer.tok)));
