@@ -55,8 +55,8 @@ const Env = z.object({
   DUBAN_DELIVERY_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
   /** The workspace's public address, for the link in each message. */
   DUBAN_PUBLIC_URL: z.string().url().optional(),
-  /** Log level (trace, debug, info, warn, error, fatal, silent); debug also logs errors' stacks. */
-  DUBAN_LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+  /** Log level (trace, debug, info, warn, error, fatal, silent); debug also logs errors' stacks. Unset: info (warn for the demo). */
+  DUBAN_LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).optional(),
   /** json (one object per line) or pretty (one readable line); unset, pretty on a terminal and JSON otherwise. */
   DUBAN_LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
   /** Bearer token for /metrics from other machines; unset, /metrics answers only on loopback. */

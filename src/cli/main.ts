@@ -4,9 +4,11 @@
  * Redis, as many as you like.
  */
 import { parseArgs } from 'node:util';
-import { loadConfig, type Config } from '../config.js';
+import { loadConfig, redisSpec, type Config } from '../config.js';
 import { DataDirInUseError, startLocalRedis, type LocalRedis } from '../infra/local-redis.js';
 import { hasRedisServer, NO_REDIS_HELP } from '../infra/redis-server.js';
+import { createLogger } from '../infra/logger.js';
+import type { RedisSpec } from '../infra/redis-connect.js';
 import { startRuntime, type Runtime } from '../runtime.js';
 import { runDemo } from '../demo/run-demo.js';
 import { mountWorkspace } from './web.js';
@@ -34,23 +36,25 @@ const HELP = `duban — 督办：行动计划督办引擎 / action-plan supervis
   duban worker [--concurrency N]                         只运行定时任务处理 / timer workers only (needs REDIS_URL)
 ${extraCommands.map((c) => `  ${c.usage}`).join('\n')}
 
-环境变量 / environment: REDIS_URL, PORT, DUBAN_ADMIN_TOKEN, DUBAN_DATA_DIR, DUBAN_WORKER_CONCURRENCY, DUBAN_RECONCILE_MS,
+环境变量 / environment: REDIS_URL, REDIS_CLUSTER_NODES, REDIS_SENTINELS, REDIS_SENTINEL_NAME,
+  REDIS_USERNAME, REDIS_PASSWORD, PORT, DUBAN_ADMIN_TOKEN, DUBAN_DATA_DIR, DUBAN_WORKER_CONCURRENCY, DUBAN_RECONCILE_MS,
   DUBAN_REDIS_TIMEOUT_MS, DUBAN_SHUTDOWN_MS, DUBAN_LATE_AFTER_MS, DUBAN_TRUST_PROXY, DUBAN_SERVER, DUBAN_TOKEN (for apply),
-  DUBAN_SMTP_URL, DUBAN_MAIL_FROM, DUBAN_DELIVERY_ATTEMPTS, DUBAN_DELIVERY_BACKOFF_MS, DUBAN_DELIVERY_TIMEOUT_MS, DUBAN_PUBLIC_URL
+  DUBAN_SMTP_URL, DUBAN_MAIL_FROM, DUBAN_DELIVERY_ATTEMPTS, DUBAN_DELIVERY_BACKOFF_MS, DUBAN_DELIVERY_TIMEOUT_MS, DUBAN_PUBLIC_URL,
+  DUBAN_LOG_LEVEL, DUBAN_LOG_FORMAT, DUBAN_METRICS_TOKEN, DUBAN_WORKER_PORT
 每个命令都支持 --help / every command takes --help.`;
 
 const COMMAND_HELP: Record<string, string> = {
   start: `duban start [--port N] [--demo] [--beat S] [--exit]
-  在一个进程中运行 API 和定时任务处理。未设置 REDIS_URL 时自动启动 redis-server，数据保存在 ./data。
-  Runs the API and the workers in one process. Without REDIS_URL it starts its own redis-server with data in ./data.
+  在一个进程中运行 API 和定时任务处理。未设置 REDIS_URL、REDIS_CLUSTER_NODES 或 REDIS_SENTINELS 时自动启动 redis-server，数据保存在 ./data。
+  Runs the API and the workers in one process. Without REDIS_URL, REDIS_CLUSTER_NODES or REDIS_SENTINELS it starts its own redis-server with data in ./data.
   --port N   HTTP 端口 / HTTP port (default: PORT or 3000)
   --demo     载入演示方案并运行到结束 / load the demo plan and run it end to end
   --beat S   演示节拍秒数 / seconds per demo beat (default 10: the plan lasts 15 beats)
   --exit     演示结束后退出 / exit when the demo plan has closed`,
   api: `duban api [--port N]
-  只运行 HTTP API，需要 REDIS_URL。可运行多个。 / The HTTP API only; needs REDIS_URL. Run as many as you like.`,
+  只运行 HTTP API，需要 REDIS_URL（或 REDIS_CLUSTER_NODES、REDIS_SENTINELS）。可运行多个。 / The HTTP API only; needs REDIS_URL (or REDIS_CLUSTER_NODES, REDIS_SENTINELS). Run as many as you like.`,
   worker: `duban worker [--concurrency N]
-  只运行定时任务处理和对账，需要 REDIS_URL。可运行多个。 / Timer workers and the reconciler only; needs REDIS_URL. Run as many as you like.`,
+  只运行定时任务处理和对账，需要 REDIS_URL（或 REDIS_CLUSTER_NODES、REDIS_SENTINELS）。可运行多个。 / Timer workers and the reconciler only; needs REDIS_URL (or REDIS_CLUSTER_NODES, REDIS_SENTINELS). Run as many as you like.`,
 };
 
 function fail(message: string): never {
@@ -64,10 +68,18 @@ function fail(message: string): never {
  */
 let stopping: Promise<void> | null = null;
 
-async function redisFor(command: string, config: Config): Promise<{ url: string; server: LocalRedis | null }> {
-  if (config.REDIS_URL) return { url: config.REDIS_URL, server: null };
+async function redisFor(command: string, config: Config): Promise<{ spec: RedisSpec; server: LocalRedis | null }> {
+  let spec: RedisSpec | null;
+  try {
+    spec = redisSpec(config);
+  } catch (err) {
+    fail(`环境变量有误 / invalid environment: ${(err as Error).message}`);
+  }
+  if (spec) return { spec, server: null };
   if (command !== 'start') {
-    fail(`duban ${command} 需要 REDIS_URL（多个进程共用一个 Redis）。/ duban ${command} needs REDIS_URL (processes share one Redis).`);
+    fail(
+      `duban ${command} 需要 REDIS_URL、REDIS_CLUSTER_NODES 或 REDIS_SENTINELS（多个进程共用一个 Redis）。/ duban ${command} needs REDIS_URL, REDIS_CLUSTER_NODES or REDIS_SENTINELS (processes share one Redis).`,
+    );
   }
   if (!hasRedisServer()) fail(NO_REDIS_HELP);
   let server: LocalRedis;
@@ -83,7 +95,7 @@ async function redisFor(command: string, config: Config): Promise<{ url: string;
       ? `沿用上次未停止的 redis-server / reusing the redis-server an earlier start left running: pid ${server.pid}, port ${server.port}, data in ${config.DUBAN_DATA_DIR}`
       : `已启动 redis-server / started redis-server on port ${server.port}, data in ${config.DUBAN_DATA_DIR}`,
   );
-  return { url: server.url, server };
+  return { spec: { kind: 'single', url: server.url }, server };
 }
 
 async function serve(command: 'start' | 'api' | 'worker', argv: string[]): Promise<void> {
@@ -112,9 +124,15 @@ async function serve(command: 'start' | 'api' | 'worker', argv: string[]): Promi
   if (!(beat > 0 && beat <= 3600))
     fail(`--beat 应为 0 到 3600 之间的秒数 / --beat must be seconds between 0 and 3600, got "${values.beat}"`);
 
-  const { url, server } = await redisFor(command, config);
+  const { spec, server } = await redisFor(command, config);
   let runtime: Runtime | null = null;
-  const log = (line: string) => console.error(`[duban] ${line}`);
+  // Logs go to stderr (stdout is the CLI's own output); the demo's story stays readable at warn unless asked otherwise.
+  const logger = createLogger({
+    level: config.DUBAN_LOG_LEVEL ?? (values.demo ? 'warn' : 'info'),
+    ...(config.DUBAN_LOG_FORMAT ? { format: config.DUBAN_LOG_FORMAT } : {}),
+    base: { role: command },
+  });
+  const log = (line: string) => logger.info(line);
   // The API and the workers first, so work in flight can finish; redis-server last,
   // after everything that uses it. Each step is bounded, so a stop never hangs.
   const shutdown = (code: number): Promise<void> => {
@@ -131,20 +149,24 @@ async function serve(command: 'start' | 'api' | 'worker', argv: string[]): Promi
   const onSignal = (signal: NodeJS.Signals) => {
     if (stopping) {
       // Asked twice: stop waiting for work in flight; redis-server is still stopped cleanly.
-      log(`再次收到 ${signal}，立即退出 / ${signal} again: exiting now`);
+      logger.warn(`再次收到 ${signal}，立即退出 / ${signal} again: exiting now`);
       void (server ? server.stop() : Promise.resolve()).finally(() => process.exit(1));
       return;
     }
-    log(`收到 ${signal}，正在停止 / ${signal}: stopping the API and workers${server ? ', then redis-server' : ''}`);
+    logger.warn(`收到 ${signal}，正在停止 / ${signal}: stopping the API and workers${server ? ', then redis-server' : ''}`);
     void shutdown(0);
   };
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, onSignal);
 
   try {
     runtime = await startRuntime({
-      redisUrl: url,
+      redis: spec,
       prefix: config.DUBAN_PREFIX,
       log,
+      logger,
+      ...(config.DUBAN_METRICS_TOKEN ? { metricsToken: config.DUBAN_METRICS_TOKEN } : {}),
+      // A worker-only process has no API: /healthz and /metrics get a port of their own.
+      ...(command === 'worker' ? { workerPort: config.DUBAN_WORKER_PORT } : {}),
       redisTimeoutMs: config.DUBAN_REDIS_TIMEOUT_MS,
       lateAfterMs: config.DUBAN_LATE_AFTER_MS,
       shutdownMs: config.DUBAN_SHUTDOWN_MS,
@@ -187,7 +209,10 @@ async function serve(command: 'start' | 'api' | 'worker', argv: string[]): Promi
   if (admin) console.log(`首个管理员令牌（仅显示一次）/ first admin token (shown once): ${admin}`);
   if (runtime.port !== undefined)
     console.log(`Duban ${command} 已就绪 / ready: http://127.0.0.1:${runtime.port}/  (API: /api/v1, health: /healthz)`);
-  else console.log(`Duban worker 已就绪 / ready (concurrency ${config.DUBAN_WORKER_CONCURRENCY})`);
+  else
+    console.log(
+      `Duban worker 已就绪 / ready (concurrency ${config.DUBAN_WORKER_CONCURRENCY}; health: http://127.0.0.1:${runtime.workerPort}/healthz, metrics: /metrics)`,
+    );
 
   if (values.demo) {
     if (command !== 'start') fail('--demo 只能用于 start / --demo goes with start');
