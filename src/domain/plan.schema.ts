@@ -323,7 +323,8 @@ export const PlanDefinitionShape = z.object({
   /** The plan's whole span when the document states one ("用三年时间(2024—2026年)", "十四五期间"). */
   period: z.object({ start: PlanDate, end: PlanDate }).optional(),
   areas: z.array(Area).default([]),
-  tasks: z.array(Task).min(1).max(5000),
+  // A province-wide duty issued to every school is thousands of tasks; the bound keeps one publish commit sane.
+  tasks: z.array(Task).min(1).max(20_000),
   goals: z.array(Indicator).default([]),
   escalation: EscalationPolicy.default(DEFAULT_ESCALATION),
   /** The school calendar of 每学期 duties (default: spring from 03-01, autumn from 09-01). */

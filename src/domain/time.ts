@@ -141,7 +141,9 @@ export function isIsoDuration(text: string): boolean {
  * Throws rather than return NaN: a NaN time would fail the commit script half-way.
  */
 export function shiftBy(at: number, iso: string, zone: string, sign: 1 | -1 = 1): number {
-  const d = Duration.fromISO(iso);
+  const { d, ms } = parsedDuration(iso);
+  // Hours, minutes and seconds are exact lengths of time, the same in every zone: no calendar needed.
+  if (ms !== null) return at + sign * ms;
   const base = DateTime.fromMillis(at, { zone });
   let moved = Number.NaN;
   try {
@@ -151,6 +153,22 @@ export function shiftBy(at: number, iso: string, zone: string, sign: 1 | -1 = 1)
   }
   if (!Number.isFinite(moved)) throw new RangeError(`cannot move ${at} ms by ${iso}: the result is not a time`);
   return moved;
+}
+
+/** Durations parsed once each (a plan uses a handful): the duration, and its exact length when it has no calendar units. */
+const durations = new Map<string, { d: Duration; ms: number | null }>();
+
+function parsedDuration(iso: string): { d: Duration; ms: number | null } {
+  let hit = durations.get(iso);
+  if (!hit) {
+    const d = Duration.fromISO(iso);
+    const calendarUnits = d.isValid && (d.years !== 0 || d.quarters !== 0 || d.months !== 0 || d.weeks !== 0 || d.days !== 0);
+    const ms = d.isValid && !calendarUnits ? d.as('milliseconds') : null;
+    hit = { d, ms: ms !== null && Number.isFinite(ms) ? ms : null };
+    if (durations.size >= 1_000) durations.clear();
+    durations.set(iso, hit);
+  }
+  return hit;
 }
 
 /**

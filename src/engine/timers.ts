@@ -22,6 +22,11 @@ import { applyToTask } from './tasks.js';
 
 /** Timers fired by one commit at most: big enough to drain a burst fast, small enough for one script call. */
 export const WAKE_BATCH = 500;
+/**
+ * Batches of one wake-up in flight at once: while Redis runs one batch's commit, this
+ * process steps the next batch's tasks. Their tasks are distinct, so they never conflict.
+ */
+const BATCHES_IN_FLIGHT = 3;
 /** A wake-up that finds its plan's next timer due within this (clocks of two machines differ) waits for it. */
 const EARLY_MS = 1_000;
 
@@ -115,7 +120,9 @@ export async function wakePlan(core: EngineCore, planId: string): Promise<WakeRe
   try {
     for (let rounds = 0; rounds < 10_000; rounds++) {
       const now = core.now();
-      const due = parseDue(await core.redis.zrangebyscore(pk.timers, '-inf', String(now), 'WITHSCORES', 'LIMIT', 0, WAKE_BATCH));
+      const due = parseDue(
+        await core.redis.zrangebyscore(pk.timers, '-inf', String(now), 'WITHSCORES', 'LIMIT', 0, WAKE_BATCH * BATCHES_IN_FLIGHT),
+      );
       if (due.length === 0) {
         // Woken a little early (another machine's clock, rounding): wait for what is about to fall due.
         const next = await core.redis.zrange(pk.timers, '0', '0', 'WITHSCORES');
@@ -137,13 +144,21 @@ export async function wakePlan(core: EngineCore, planId: string): Promise<WakeRe
       // One timer per task a batch (the earliest): firing it may cancel or move the task's others.
       const first = new Map<string, Due>();
       for (const d of due) if (!first.has(d.entity)) first.set(d.entity, d);
-      const r = await fireBatch(core, planId, [...first.values()]);
-      total.fired += r.fired;
-      total.stale += r.stale;
-      total.batches++;
-      if (r.fired + r.stale === 0) break;
-      // The commit said when the plan's next timer is due: read again only if that is now.
-      if (r.next !== undefined && (r.next === null || r.next - core.now() > EARLY_MS)) break;
+      const list = [...first.values()];
+      const chunks: Due[][] = [];
+      for (let i = 0; i < list.length; i += WAKE_BATCH) chunks.push(list.slice(i, i + WAKE_BATCH));
+      const results = await Promise.all(chunks.map((chunk, i) => fireBatch(core, planId, chunk, i)));
+      let done = 0;
+      for (const r of results) {
+        total.fired += r.fired;
+        total.stale += r.stale;
+        total.batches++;
+        done += r.fired + r.stale;
+      }
+      if (done === 0) break;
+      // The last commit said when the plan's next timer is due: read again only if that is now.
+      const nexts = results.map((r) => r.next);
+      if (chunks.length === 1 && nexts[0] !== undefined && (nexts[0] === null || nexts[0] - core.now() > EARLY_MS)) break;
     }
   } catch (err) {
     if (!(err instanceof NotFoundError)) throw err;
@@ -160,11 +175,16 @@ export async function wakePlan(core: EngineCore, planId: string): Promise<WakeRe
 }
 
 /** Fires one batch of due task timers in one commit; stale ones leave the index in it. */
-async function fireBatch(core: EngineCore, planId: string, due: Due[]): Promise<{ fired: number; stale: number; next?: number | null }> {
+async function fireBatch(
+  core: EngineCore,
+  planId: string,
+  due: Due[],
+  lane: number,
+): Promise<{ fired: number; stale: number; next?: number | null }> {
   const pk = core.pk(planId);
   let fired: Due[] = [];
   let stale: Due[] = [];
-  const outcome = await core.commit.transact(`wake:${planId}`, async (fresh) => {
+  const outcome = await core.commit.transact(`wake:${planId}:${lane}`, async (fresh) => {
     fired = [];
     stale = [];
     const tasks = await loadByIds(core, planId, due, fresh);

@@ -45,29 +45,40 @@ export interface PlanKeys {
 export const PLAN_ENTITY = '@plan';
 
 export function keysFor(prefix: string): Keys {
-  return {
+  // A plan's keys are asked for on every step of every task: made once per plan (a few hundred remembered).
+  const made = new Map<string, PlanKeys>();
+  const keys: Keys = {
     plans: `${prefix}:plans`,
     token: (hash) => `${prefix}:tok:${hash}`,
     adminToken: `${prefix}:admin`,
     plan(planId) {
-      const p = `${prefix}:{${planId}}`;
-      return {
-        plan: `${p}:plan`,
-        task: (taskId) => `${p}:t:${taskId}`,
-        history: (entityId) => `${p}:h:${entityId}`,
-        index: (name) => `${p}:ix:${name}`,
-        tasks: `${p}:tasks`,
-        timers: `${p}:timers`,
-        wake: `${p}:wake`,
-        notice: (noticeId) => `${p}:n:${noticeId}`,
-        inbox: (personId) => `${p}:in:${personId}`,
-        openInbox: (personId) => `${p}:open:${personId}`,
-        personnelChange: (changeId) => `${p}:pc:${changeId}`,
-        personnelChanges: `${p}:pcs`,
-        personnelPending: `${p}:pcdue`,
-        indicator: (indicatorId) => `${p}:g:${indicatorId}`,
-        indicatorHistory: (indicatorId) => `${p}:gh:${indicatorId}`,
-      };
+      const hit = made.get(planId);
+      if (hit) return hit;
+      if (made.size >= 500) made.delete(made.keys().next().value!);
+      const planKeys = planKeysFor(`${prefix}:{${planId}}`);
+      made.set(planId, planKeys);
+      return planKeys;
     },
+  };
+  return keys;
+}
+
+function planKeysFor(p: string): PlanKeys {
+  return {
+    plan: `${p}:plan`,
+    task: (taskId) => `${p}:t:${taskId}`,
+    history: (entityId) => `${p}:h:${entityId}`,
+    index: (name) => `${p}:ix:${name}`,
+    tasks: `${p}:tasks`,
+    timers: `${p}:timers`,
+    wake: `${p}:wake`,
+    notice: (noticeId) => `${p}:n:${noticeId}`,
+    inbox: (personId) => `${p}:in:${personId}`,
+    openInbox: (personId) => `${p}:open:${personId}`,
+    personnelChange: (changeId) => `${p}:pc:${changeId}`,
+    personnelChanges: `${p}:pcs`,
+    personnelPending: `${p}:pcdue`,
+    indicator: (indicatorId) => `${p}:g:${indicatorId}`,
+    indicatorHistory: (indicatorId) => `${p}:gh:${indicatorId}`,
   };
 }
