@@ -1,0 +1,100 @@
+/**
+ * Timers batched per plan (src/engine/timers.ts): a plan holds one wake-up job for its
+ * earliest due timer, however many timers it has; a wake-up fires every due timer of
+ * the plan in batches, each one commit; duplicate and stale wake-ups change nothing.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import type { PlanDefinitionInput } from '../../src/domain/plan.schema.js';
+import { wakeJobId } from '../../src/engine/timer-queue.js';
+import { WAKE_BATCH } from '../../src/engine/timers.js';
+import { fixturePlan, iso } from '../helpers/plan-fixture.js';
+import { testRuntime } from '../helpers/runtime.js';
+
+const office = { kind: 'office', name: 'o', org: 'default' } as const;
+let rt: Awaited<ReturnType<typeof testRuntime>> | undefined;
+afterEach(async () => {
+  await rt?.close();
+  rt = undefined;
+});
+
+/** A plan of `n` tasks like the fixture's t1, each due `dueSec` after `start` (or per task). */
+function widePlan(id: string, start: number, n: number, dueSec: (i: number) => number): PlanDefinitionInput {
+  const base = fixturePlan({ id, start, reminders: [], grace: 'PT1H' });
+  const t1 = base.tasks[0]!;
+  return { ...base, tasks: Array.from({ length: n }, (_, i) => ({ ...t1, id: `k${i}`, deadline: iso(start + dueSec(i) * 1000) })) };
+}
+
+describe('wake-ups', () => {
+  it('1,200 tasks of one plan due at one instant: one job before, every timer fired once, in batches; repeats change nothing', async () => {
+    let clock = Date.now();
+    rt = await testRuntime({ now: () => clock });
+    const start = clock;
+    await rt.engine.createPlan(
+      widePlan('burst', start, 1200, () => 60),
+      office,
+      { publish: true },
+    );
+    const index = rt.engine.pk('burst').timers;
+    // Each task's deadline checkpoint and its acknowledgement check, and the plan's phase: 2,401 timers.
+    expect(await rt.redis.zcard(index)).toBe(2401);
+    const earliest = Number((await rt.redis.zrange(index, '0', '0', 'WITHSCORES'))[1]);
+    // 2,401 timers, one job: the plan's wake-up, at the earliest of them.
+    const queue = rt.scheduler.queueOf('burst');
+    const jobs = await queue.getJobs(['delayed', 'waiting']);
+    expect(jobs.map((j) => j.id)).toEqual([wakeJobId('burst', earliest)]);
+
+    clock = start + 61_000;
+    const due = await rt.redis.zcount(index, '-inf', String(clock));
+    expect(due).toBeGreaterThanOrEqual(1200);
+    // Four wake-ups at once (a duplicated job, two workers): together they fire each due timer exactly once.
+    const results = await Promise.all([1, 2, 3, 4].map(() => rt!.engine.wake('burst')));
+    expect(results.reduce((n, r) => n + r.fired, 0)).toBe(due);
+    expect(Math.max(...results.map((r) => r.batches))).toBeGreaterThanOrEqual(Math.ceil(1200 / WAKE_BATCH));
+    const tasks = await Promise.all(Array.from({ length: 1200 }, (_, i) => rt!.queries.task('burst', `k${i}`)));
+    expect(tasks.every((t) => t.rung === 1)).toBe(true);
+    expect(tasks.every((t) => t.history.filter((h) => h.event === 'timer.checkpoint').length === 1)).toBe(true);
+
+    // A late repeat finds nothing due; what is left waits in one job again, for the earliest of it.
+    expect((await rt.engine.wake('burst')).fired).toBe(0);
+    const next = Number((await rt.redis.zrange(index, '0', '0', 'WITHSCORES'))[1]);
+    expect(next).toBeGreaterThan(clock);
+    expect(await queue.getJob(wakeJobId('burst', next))).toBeDefined();
+  }, 120_000);
+
+  it('far-future timers hold no job: one per plan, for its earliest timer', async () => {
+    const start = Date.now();
+    rt = await testRuntime();
+    await rt.engine.createPlan(
+      widePlan('far', start, 50, (i) => 3600 * (i + 1)),
+      office,
+      { publish: true },
+    );
+    const queue = rt.scheduler.queueOf('far');
+    const ids = (await queue.getJobs(['delayed', 'waiting'])).map((j) => j.id).filter((id) => id?.startsWith('far@'));
+    expect(ids).toEqual([wakeJobId('far', start + 3_600_000)]);
+  });
+
+  it('a timer whose task moved on is stale: the wake-up takes it out of the index and changes nothing else', async () => {
+    let clock = Date.now();
+    rt = await testRuntime({ now: () => clock });
+    const start = clock;
+    await rt.engine.createPlan(
+      widePlan('moved', start, 2, () => 30),
+      office,
+      { publish: true },
+    );
+    // k0 is submitted and accepted before its deadline: its checkpoint no longer stands.
+    const person = { kind: 'person', personId: 'p-zhao' } as const;
+    await rt.engine.taskEvent('moved', 'k0', { type: 'task.submit', evidence: ['https://e.org/1'], note: '' }, person);
+    await rt.engine.taskEvent('moved', 'k0', { type: 'task.accept', note: 'ok' }, { kind: 'person', personId: 'p-li' });
+    const before = await rt.queries.task('moved', 'k0');
+    clock = start + 31_000;
+    const r = await rt.engine.wake('moved');
+    expect(r.fired).toBe(1);
+    expect((await rt.queries.task('moved', 'k1')).rung).toBe(1);
+    const after = await rt.queries.task('moved', 'k0');
+    expect(after.history).toEqual(before.history);
+    const members = await rt.redis.zrange(rt.engine.pk('moved').timers, '0', '-1');
+    expect(members.some((m) => m.startsWith('k0|'))).toBe(false);
+  });
+});
