@@ -18,6 +18,8 @@ import { calendarApiRouter, calendarFeedRouter } from './calendar.router.js';
 import { NoticeNumbers } from '../documents/notice-numbers.js';
 import { errorHandler } from './errors.js';
 import { inboxRouter } from './inbox.router.js';
+import { archivesRouter } from './archives.router.js';
+import type { FileStore } from '../files/file-store.js';
 import { indicatorsRouter } from './indicators.router.js';
 import { calendarYearsRouter } from '../calendar/routes.js';
 import { openApiDocument } from './openapi.js';
@@ -49,6 +51,8 @@ export interface AppDeps {
   metricsToken?: string;
   /** Channels and deliveries (src/delivery, src/engine/outbox.ts); absent, their routes are not mounted. */
   delivery?: Omit<DeliveryDeps, 'engine' | 'queries'>;
+  /** Evidence bytes and plan archives (src/files); absent, the archive routes are not mounted. */
+  files?: FileStore;
   /** Extra routes mounted at / before the 404 (the web workspace). */
   extend?: (app: Express) => void;
 }
@@ -121,6 +125,7 @@ export function createApp(deps: AppDeps): Express {
   // Before plansRouter: its notice route answers here with the notice's deliveries.
   if (deps.delivery) api.use(deliveriesRouter({ engine: deps.engine, queries: deps.queries, ...deps.delivery }));
   api.use(plansRouter(deps.engine, deps.queries));
+  if (deps.files) api.use(archivesRouter(deps.engine, deps.files, deps.log));
   api.use(personnelRouter(deps.engine));
   api.use(reportsRouter(deps.engine));
   api.use(inboxRouter(deps.queries));

@@ -1,0 +1,271 @@
+/**
+ * Archiving a finished plan (归档): a province's closed plans leave Redis for the file
+ * store, as one JSON document that keeps everything — every key of the plan (its
+ * definition revisions, tasks, history lists with their hash chain, notices and their
+ * deliveries, indicators, personnel changes, evidence records; evidence bytes are
+ * already in the file store) — and can be downloaded and checked again later.
+ *
+ * In order, so that nothing is lost on the way:
+ *   1. refuse a plan that is not closed (409) and anyone but its organisation's office (403);
+ *   2. read every key of the plan (SCAN of its hash tag: one slot under Cluster);
+ *   3. re-check every hash-chained history list (audit.ts) — a broken trail is refused;
+ *   4. write the document to the file store and read it back, checking it again;
+ *   5. record the archive (a global hash and the organisation's list: single-key commands);
+ *   6. take the plan out of the plan list and the person and organisation indexes, then
+ *      delete its keys, scanning again for any a late writer left.
+ * A timer job of the plan that fires afterwards finds no plan and is a no-op.
+ */
+import type { Principal } from '../domain/permissions.js';
+import { actorLabel, checkRunPlan, ruleText } from '../domain/permissions.js';
+import { organisationOf, type PlanDefinition } from '../domain/plan.schema.js';
+import { ConflictError, ForbiddenError, NotFoundError } from '../errors.js';
+import { sha256, type FileStore } from '../files/file-store.js';
+import type { RedisClient } from '../store/batch.js';
+import { verifyList, type BrokenEntry } from './audit.js';
+import type { Engine } from './engine.js';
+import { planStage } from './entity.js';
+import { after, compareDesc, cut, zsetAfter, type Page, type PageRequest } from './paging.js';
+import { PlanIndex, prefixOf } from './plan-index.js';
+
+export const ARCHIVE_FORMAT = 'duban.plan-archive/1';
+
+export type DumpedKey =
+  | { type: 'hash'; value: Record<string, string> }
+  | { type: 'list'; value: string[] }
+  | { type: 'set'; value: string[] }
+  | { type: 'zset'; value: [string, number][] }
+  | { type: 'string'; value: string };
+
+/** The archive document; `keys` are the plan's Redis keys with `<prefix>:{<plan>}` cut off. */
+export interface PlanArchive {
+  format: typeof ARCHIVE_FORMAT;
+  planId: string;
+  title: string;
+  organisation: string;
+  issuer: string;
+  stage: string;
+  archivedAt: number;
+  archivedBy: string;
+  definition: PlanDefinition;
+  /** Every history list re-checked when archived: how many lists and entries, none broken. */
+  verification: ArchiveVerification;
+  /** What the plan's evidence records say (bytes stay in the file store under `blob`). */
+  evidence: Record<string, string>[];
+  keys: Record<string, DumpedKey>;
+}
+
+export interface ArchiveVerification {
+  ok: boolean;
+  lists: number;
+  entries: number;
+  unchained: number;
+  broken: BrokenEntry[];
+}
+
+/** What the office lists: one archived plan. */
+export interface ArchiveRecord {
+  id: string;
+  planId: string;
+  title: string;
+  organisation: string;
+  archivedAt: number;
+  archivedBy: string;
+  /** The document's key in the file store, its sha256 and size. */
+  file: string;
+  sha256: string;
+  size: number;
+  keys: number;
+  entries: number;
+}
+
+export interface ArchiveDeps {
+  engine: Engine;
+  files: FileStore;
+  log?: ((line: string) => void) | undefined;
+  now?: () => number;
+}
+
+export function archiveKeys(prefix: string) {
+  return {
+    /** Hash: plan id → ArchiveRecord JSON. */
+    records: `${prefix}:archives`,
+    /** Sorted set per organisation: plan ids by archive time. */
+    ofOrg: (org: string) => `${prefix}:archives:org:${org}`,
+  };
+}
+
+/** A Redis glob matching exactly the keys under `head` (the hash tag's braces are plain characters to SCAN). */
+function globOf(head: string): string {
+  return `${head.replace(/[*?[\]\\]/g, (c) => `\\${c}`)}:*`;
+}
+
+async function scanAll(redis: RedisClient, pattern: string): Promise<string[]> {
+  const out = new Set<string>();
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+    cursor = next;
+    for (const k of keys) out.add(k);
+  } while (cursor !== '0');
+  return [...out].sort();
+}
+
+async function dumpKey(redis: RedisClient, key: string): Promise<DumpedKey | null> {
+  const type = await redis.type(key);
+  switch (type) {
+    case 'hash':
+      return { type, value: await redis.hgetall(key) };
+    case 'list':
+      return { type, value: await redis.lrange(key, '0', '-1') };
+    case 'set':
+      return { type, value: (await redis.smembers(key)).sort() };
+    case 'zset': {
+      const flat = await redis.zrange(key, '0', '-1', 'WITHSCORES');
+      const pairs: [string, number][] = [];
+      for (let i = 0; i + 1 < flat.length; i += 2) pairs.push([flat[i]!, Number(flat[i + 1])]);
+      return { type, value: pairs };
+    }
+    case 'string':
+      return { type, value: (await redis.get(key)) ?? '' };
+    case 'none':
+      return null;
+    default:
+      throw new Error(`cannot archive ${key} of type ${type}`);
+  }
+}
+
+/** The history lists of an archive's keys: a plan's and its tasks' (`:h:<entity>`), its indicators' (`:gh:<id>`). */
+const HISTORY = /^:(?:h|gh):(.+)$/;
+
+/** Re-checks every hash-chained history list kept in an archive's keys (audit.ts's rules). */
+export function verifyArchive(doc: Pick<PlanArchive, 'keys'>): ArchiveVerification {
+  const out: ArchiveVerification = { ok: true, lists: 0, entries: 0, unchained: 0, broken: [] };
+  for (const [name, k] of Object.entries(doc.keys)) {
+    const m = HISTORY.exec(name);
+    if (!m || k.type !== 'list') continue;
+    out.lists++;
+    out.entries += k.value.length;
+    const { broken, unchained } = verifyList(m[1]!, k.value);
+    out.unchained += unchained;
+    if (broken) out.broken.push(broken);
+  }
+  out.ok = out.broken.length === 0;
+  return out;
+}
+
+function stillRunning(planId: string, stage: string): ConflictError {
+  return new ConflictError({
+    zh: `方案 ${planId} 尚未结束（当前阶段：${stage}），不能归档：只有已结束的方案可以归档`,
+    en: `Plan ${planId} is still running (stage: ${stage}); only a closed plan can be archived`,
+  });
+}
+
+/** Archives a closed plan and takes it out of Redis; returns its archive record. */
+export async function archivePlan(deps: ArchiveDeps, planId: string, by: Principal): Promise<ArchiveRecord> {
+  const { engine, files } = deps;
+  const redis = engine.redis;
+  const now = deps.now ?? Date.now;
+  const { plan, def } = await engine.loadPlan(planId);
+  const rule = checkRunPlan(by, def);
+  if (rule) throw new ForbiddenError(ruleText(rule));
+  const stage = planStage(plan.snap);
+  if (stage !== 'closed') throw stillRunning(planId, stage);
+
+  const head = engine.pk(planId).plan.slice(0, -':plan'.length);
+  const names = await scanAll(redis, globOf(head));
+  const keys: Record<string, DumpedKey> = {};
+  for (const key of names) {
+    const dumped = await dumpKey(redis, key);
+    if (dumped) keys[key.slice(head.length)] = dumped;
+  }
+  const verification = verifyArchive({ keys });
+  if (!verification.ok) {
+    throw new ConflictError({
+      zh: `方案 ${planId} 的留痕记录校验未通过（${verification.broken.length} 处断链），未归档，数据保持不变`,
+      en: `The trail of plan ${planId} does not verify (${verification.broken.length} broken list(s)); nothing was archived or removed`,
+    });
+  }
+  const archivedAt = now();
+  const doc: PlanArchive = {
+    format: ARCHIVE_FORMAT,
+    planId,
+    title: def.title,
+    organisation: organisationOf(def),
+    issuer: def.issuer,
+    stage,
+    archivedAt,
+    archivedBy: actorLabel(by),
+    definition: def,
+    verification,
+    evidence: Object.entries(keys).flatMap(([name, k]) => (name.startsWith(':web:f:') && k.type === 'hash' ? [k.value] : [])),
+    keys,
+  };
+  const bytes = Buffer.from(JSON.stringify(doc));
+  const hash = sha256(bytes);
+  const file = `archives/${planId}/${archivedAt}-${hash.slice(0, 16)}.json`;
+  await files.put(file, bytes, { type: 'application/json' });
+  // Read back and checked again before anything is deleted.
+  const back = await files.get(file);
+  if (!back || sha256(back) !== hash || !verifyArchive(JSON.parse(back.toString('utf8')) as PlanArchive).ok) {
+    throw new ConflictError({
+      zh: '归档文件写入后校验未通过，方案未从 Redis 删除',
+      en: 'The archive did not read back intact; the plan was not removed from Redis',
+    });
+  }
+  const record: ArchiveRecord = {
+    id: planId,
+    planId,
+    title: def.title,
+    organisation: doc.organisation,
+    archivedAt,
+    archivedBy: doc.archivedBy,
+    file,
+    sha256: hash,
+    size: bytes.length,
+    keys: names.length,
+    entries: verification.entries,
+  };
+  const ak = archiveKeys(prefixOf(engine.keys.plans));
+  await redis.hset(ak.records, planId, JSON.stringify(record));
+  await redis.zadd(ak.ofOrg(doc.organisation), archivedAt, planId);
+
+  // Out of every list first, so no reader finds a plan half gone; then its keys.
+  await redis.zrem(engine.keys.plans, planId);
+  await new PlanIndex(redis, engine.keys.plans).remove(planId, def);
+  for (let pass = 0; pass < 3; pass++) {
+    const left = await scanAll(redis, globOf(head));
+    if (left.length === 0) break;
+    // One plan's keys share its hash tag, so each DEL stays in one slot.
+    for (let i = 0; i < left.length; i += 200) await redis.del(...left.slice(i, i + 200));
+  }
+  deps.log?.(`plan ${planId} archived to ${file} (${names.length} keys, ${verification.entries} history entries) and removed from Redis`);
+  return record;
+}
+
+/** The office's archives, newest first, one page at a time. */
+export async function listArchives(engine: Engine, by: Principal, page: PageRequest): Promise<Page<ArchiveRecord>> {
+  if (by.kind !== 'office') return { items: [], nextCursor: null };
+  const ak = archiveKeys(prefixOf(engine.keys.plans));
+  const at = await zsetAfter(engine.redis, ak.ofOrg(by.org), page.limit + 1, page.cursor);
+  const raw = at.length > 0 ? await engine.redis.hmget(ak.records, ...at.map((c) => c.k[0]!)) : [];
+  const rows = at.flatMap((c, i) => (raw[i] ? [{ at: c, item: JSON.parse(raw[i]) as ArchiveRecord }] : []));
+  return cut(
+    rows.filter((r) => after(r.at, page.cursor)).sort((a, b) => compareDesc(a.at, b.at)),
+    page.limit,
+  );
+}
+
+const ARCHIVE_RULE = {
+  zh: '只有方案所属单位的领导小组办公室可以查看和下载归档',
+  en: "Only the office of the plan's organisation may read or download its archive",
+};
+
+/** An archive's record, for the office of its organisation (403 for others, 404 when there is none). */
+export async function archiveRecord(engine: Engine, by: Principal, id: string): Promise<ArchiveRecord> {
+  const raw = await engine.redis.hget(archiveKeys(prefixOf(engine.keys.plans)).records, id);
+  if (!raw) throw new NotFoundError({ zh: `没有方案 ${id} 的归档`, en: `No archive of plan ${id}` });
+  const record = JSON.parse(raw) as ArchiveRecord;
+  const mayRead = by.kind === 'system' || (by.kind === 'office' && by.org === record.organisation);
+  if (!mayRead) throw new ForbiddenError(ARCHIVE_RULE);
+  return record;
+}

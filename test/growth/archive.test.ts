@@ -1,0 +1,136 @@
+/**
+ * Archiving a closed plan on a real Redis: the plan leaves Redis entirely — its keys,
+ * the plan list and the person and organisation indexes — and lives on as one JSON
+ * document in the file store whose history chains re-check; a running plan, another
+ * organisation's office and a broken trail are refused with nothing removed.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Principal } from '../../src/domain/permissions.js';
+import { verifyArchive, type PlanArchive } from '../../src/engine/archive.js';
+import { planIndexKeys } from '../../src/engine/plan-index.js';
+import { LocalFileStore } from '../../src/files/local-file-store.js';
+import { EvidenceFiles } from '../../src/web/files.js';
+import { client } from '../helpers/http.js';
+import { fixturePlan } from '../helpers/plan-fixture.js';
+import { testRuntime } from '../helpers/runtime.js';
+
+const office: Principal = { kind: 'office', name: '陈静', org: 'default' };
+
+describe('archiving a closed plan', () => {
+  let rt: Awaited<ReturnType<typeof testRuntime>>;
+  let call: ReturnType<typeof client>;
+  let officeToken: string;
+
+  const planKeys = (planId: string) => rt.redis.keys(`${rt.prefix}:{${planId}}*`);
+
+  /** A published plan moved through every phase by hand to closed. */
+  async function closedPlan(id: string) {
+    await rt.engine.createPlan(fixturePlan({ id, start: Date.now() }), office, { publish: true });
+    for (let i = 0; i < 4; i++) await rt.engine.planEvent(id, { type: 'plan.advance', reason: '按计划推进' }, office);
+    expect((await rt.queries.planSummary(id)).stage).toBe('closed');
+  }
+
+  beforeAll(async () => {
+    rt = await testRuntime({ api: true });
+    call = client(rt.port!);
+    officeToken = await rt.tokens.issue(office);
+  });
+  afterAll(async () => {
+    await rt?.close();
+  });
+
+  it('refuses a running plan (409) and another organisation’s office (403), removing nothing', async () => {
+    await rt.engine.createPlan(fixturePlan({ id: 'run-2026', start: Date.now() }), office, { publish: true });
+    const before = (await planKeys('run-2026')).length;
+    const running = await call('POST', '/api/v1/plans/run-2026/archive', { token: officeToken });
+    expect(running.status).toBe(409);
+    expect(running.json.error.message).toContain('尚未结束');
+    expect(running.json.error.message_en).toContain('still running');
+
+    await closedPlan('other-2026');
+    const stranger = await rt.tokens.issue({ kind: 'office', name: '外单位', org: 'elsewhere' });
+    const refused = await call('POST', '/api/v1/plans/other-2026/archive', { token: stranger });
+    expect(refused.status).toBe(403);
+    const leader = await rt.tokens.issue({ kind: 'person', personId: 'p-wang' });
+    expect((await call('POST', '/api/v1/plans/other-2026/archive', { token: leader })).status).toBe(403);
+    expect((await planKeys('run-2026')).length).toBe(before);
+    expect(await rt.redis.zscore(rt.engine.keys.plans, 'other-2026')).not.toBeNull();
+  });
+
+  it('writes a verifiable archive to the file store and leaves no key of the plan in Redis', async () => {
+    const planId = 'done-2026';
+    await closedPlan(planId);
+    const evidence = Buffer.from('验收材料 / evidence for the archive');
+    const files = new EvidenceFiles(rt.redis, rt.engine, rt.files);
+    const stored = await files.put({
+      planId,
+      taskId: 't1',
+      name: '总结.txt',
+      type: 'text/plain',
+      by: 'p-zhao',
+      at: Date.now(),
+      data: evidence,
+    });
+    const trail = await rt.engine.verifyTrail(planId);
+    expect(trail.ok).toBe(true);
+    expect((await planKeys(planId)).length).toBeGreaterThan(10);
+
+    const res = await call('POST', `/api/v1/plans/${planId}/archive`, { token: officeToken });
+    expect(res.status).toBe(201);
+    expect(res.json).toMatchObject({ id: planId, planId, organisation: 'default', entries: trail.entries });
+
+    // Nothing of the plan is left in Redis: its keys, the plan list, the indexes.
+    expect(await planKeys(planId)).toEqual([]);
+    expect(await rt.redis.zscore(rt.engine.keys.plans, planId)).toBeNull();
+    const ix = planIndexKeys(rt.prefix);
+    for (const key of [ix.org('default'), ix.person('p-wang'), ix.person('p-zhao')]) expect(await rt.redis.zscore(key, planId)).toBeNull();
+    // Nor in any list, roll-up or inbox.
+    const plans = await call('GET', '/api/v1/plans?limit=200', { token: officeToken });
+    expect(plans.json.items.map((p: { id: string }) => p.id)).not.toContain(planId);
+    const leader = await rt.tokens.issue({ kind: 'person', personId: 'p-wang' });
+    const inbox = await call('GET', '/api/v1/inbox?limit=200', { token: leader });
+    expect(inbox.json.items.some((n: { planId: string }) => n.planId === planId)).toBe(false);
+    const rollup = await rt.queries.plansOfOrganisations(['default']);
+    expect(rollup.get('default')!.map((p) => p.id)).not.toContain(planId);
+    // Its timers are gone with it: the reconciler's pass writes nothing back.
+    await rt.engine.reconcile(0);
+    expect(await planKeys(planId)).toEqual([]);
+    expect((await call('GET', `/api/v1/plans/${planId}`, { token: officeToken })).status).toBe(404);
+
+    // The archive: listed for the office, downloadable, every chain re-checks, the evidence record kept.
+    const list = await call('GET', '/api/v1/archives', { token: officeToken });
+    expect(list.json.items.map((a: { id: string }) => a.id)).toContain(planId);
+    const download = await call('GET', `/api/v1/archives/${planId}`, { token: officeToken });
+    expect(download.status).toBe(200);
+    const doc = download.json as PlanArchive;
+    expect(doc.definition.id).toBe(planId);
+    expect(verifyArchive(doc)).toMatchObject({ ok: true, entries: trail.entries, lists: trail.lists });
+    expect(doc.evidence).toEqual([expect.objectContaining({ name: '总结.txt', sha256: stored!.sha256 })]);
+    expect(doc.keys[':h:@plan']).toBeDefined();
+    // The evidence bytes stay in the file store, and the archive file is there too.
+    const store = rt.files as LocalFileStore;
+    expect(await store.get(doc.evidence[0]!.blob!)).toEqual(evidence);
+    // A tampered archive no longer verifies: the check can fail.
+    const history = doc.keys[':h:t1'] as { type: 'list'; value: string[] };
+    history.value[0] = history.value[0]!.replace('"by":"', '"by":"x');
+    expect(verifyArchive(doc).ok).toBe(false);
+
+    // Another organisation's office may not read it.
+    const stranger = await rt.tokens.issue({ kind: 'office', name: '外单位', org: 'elsewhere' });
+    expect((await call('GET', `/api/v1/archives/${planId}`, { token: stranger })).status).toBe(403);
+    expect((await call('GET', '/api/v1/archives', { token: stranger })).json.items).toEqual([]);
+  });
+
+  it('refuses a plan whose trail does not verify, and removes nothing', async () => {
+    const planId = 'tampered-2026';
+    await closedPlan(planId);
+    const key = rt.engine.pk(planId).history('t2');
+    const first = (await rt.redis.lindex(key, 0))!;
+    await rt.redis.lset(key, 0, first.replace('"by":"', '"by":"x'));
+    const keys = (await planKeys(planId)).length;
+    const res = await call('POST', `/api/v1/plans/${planId}/archive`, { token: officeToken });
+    expect(res.status).toBe(409);
+    expect(res.json.error.message).toContain('校验未通过');
+    expect((await planKeys(planId)).length).toBe(keys);
+  });
+});
