@@ -350,6 +350,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
         queries,
         tokens,
         directory,
+        files,
         delivery: { outbox, channels: channelStore, queue: deliveryQueue, ...(opts.now ? { now: opts.now } : {}) },
         ...(opts.api.trustProxy !== undefined ? { trustProxy: opts.api.trustProxy } : {}),
         log: opts.log,
