@@ -1,11 +1,14 @@
 /**
  * Where a transition's time goes, measured rather than guessed:
- * - Redis commands per job, from MONITOR on the private Redis during a small
- *   untimed drain (concurrency 1): the commands clients send (each a round trip
- *   unless pipelined) and the commands Lua scripts run inside Redis. EVALSHA calls
- *   are named by matching the SHA1 of BullMQ's scripts and of Duban's commit.lua.
- * - A V8 CPU profile of this process over an untimed engine drain, summarised by
- *   package and by function.
+ * - Redis commands per transition, from MONITOR on the private Redis during small
+ *   untimed drains (one shard, concurrency 1, so idle shards' polls are not counted):
+ *   a burst (one plan, every task due: one wake-up) and isolated timers (one task per
+ *   plan: one wake-up each); the commands clients send (each a round trip unless
+ *   pipelined) and those Lua scripts run inside Redis. EVALSHA calls are named by
+ *   matching the SHA1 of BullMQ's scripts and of Duban's commit.lua.
+ * - The wall-clock split of a wake-up (reads, commit, arming the next wake-up, the
+ *   engine's own computing, BullMQ's job cycle), and Redis's own time from SLOWLOG.
+ * - A V8 CPU profile of this process over an untimed burst drain.
  */
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -20,9 +23,9 @@ import { Batch } from '../src/store/batch.js';
 import { newToken } from '../src/engine/engine.js';
 import { taskMachine } from '../machines/index.js';
 import { persist, restore, step } from '../src/engine/step.js';
-import { engineHarness, isIntegerId, OFFICE, rawHarness, type EngineWorker } from './harness.js';
+import { engineHarness, OFFICE, PROD_CONCURRENCY, rawHarness, type EngineWorkers } from './harness.js';
 import { benchPlan } from './plans.js';
-import { createPlans, drain, type DrainResult } from './measure.js';
+import { createPlans, drainEngine, drainRaw, type DrainResult } from './measure.js';
 import { inclusive, profileSummary, type Profile, type Summary } from './profile-summary.js';
 import { flush, persistenceIdle, type BenchRedis } from './redis.js';
 
@@ -66,37 +69,44 @@ async function monitored(url: string, run: () => Promise<number>): Promise<Censu
   return { jobs, client: per(client), clientTotal: total(client), lua: per(lua), luaTotal: total(lua) };
 }
 
-/** Commands per job for `jobs` raw no-op jobs and for `jobs` engine transitions, concurrency 1. */
-export async function census(r: BenchRedis, jobs: number): Promise<{ raw: Census; engine: Census }> {
-  await flush(r.admin);
-  const rh = rawHarness(r.url, 'cr');
-  await rh.add(jobs, () => null);
-  const raw = await monitored(r.url, async () => (await drain(r.admin, rh.queue, jobs, () => rh.startWorker(1), 60_000)).done);
-  await rh.close();
+/** The engine's two shapes of work: one plan with every task due, and one task per plan. */
+export type Shape = 'burst' | 'isolated';
 
-  await flush(r.admin);
-  const eh = engineHarness(r.url, 'ce');
-  const per = Math.min(jobs, 500);
-  const plans = Math.ceil(jobs / per);
-  await createPlans(eh, 'cp', plans, per, { kind: 'due' });
-  const engine = await monitored(
-    r.url,
-    async () => (await drain(r.admin, eh.scheduler.queue, plans * per, () => eh.startWorker(1), 120_000)).done,
-  );
-  await eh.close();
-  return { raw, engine };
+async function createShape(h: ReturnType<typeof engineHarness>, shape: Shape, n: number, tag: string): Promise<number> {
+  const c =
+    shape === 'burst'
+      ? await createPlans(h, `${tag}b`, 1, n, { kind: 'due' })
+      : await createPlans(h, `${tag}i`, n, 1, { kind: 'due' }, { lanes: 8 });
+  return c.tasks;
 }
 
-/** A CPU profile of this process while the timer worker drains `jobs` transitions. */
+/** Commands per transition for `n` raw no-op jobs and for `n` engine transitions of each shape; one shard, concurrency 1. */
+export async function census(r: BenchRedis, n: number): Promise<{ raw: Census; burst: Census; isolated: Census }> {
+  await flush(r.admin);
+  const rh = rawHarness(r.url, 'cr');
+  await rh.add(n, () => null);
+  const raw = await monitored(r.url, async () => (await drainRaw(r.admin, rh, n, 1, 60_000)).done);
+  await rh.close();
+  const out = { raw } as { raw: Census; burst: Census; isolated: Census };
+  for (const shape of ['burst', 'isolated'] as const) {
+    await flush(r.admin);
+    const eh = engineHarness(r.url, `c${shape}`, 1);
+    const tasks = await createShape(eh, shape, n, 'c');
+    out[shape] = await monitored(r.url, async () => (await drainEngine(r.admin, eh, tasks, 1, 120_000)).done);
+    await eh.close();
+  }
+  return out;
+}
+
+/** A CPU profile of this process while the timer workers (production settings) drain a burst of `tasks` in plans of 500. */
 export async function profileEngine(
   r: BenchRedis,
-  jobs: number,
-  concurrency: number,
+  tasks: number,
 ): Promise<{ summary: Summary; inclusive: [string, number][]; drain: DrainResult; file: string }> {
   await flush(r.admin);
   const eh = engineHarness(r.url, 'pe');
   const per = 500;
-  const plans = Math.ceil(jobs / per);
+  const plans = Math.ceil(tasks / per);
   await createPlans(eh, 'pp', plans, per, { kind: 'due' });
   await persistenceIdle(r.admin);
   const session = new Session();
@@ -104,18 +114,17 @@ export async function profileEngine(
   await session.post('Profiler.enable');
   await session.post('Profiler.setSamplingInterval', { interval: 200 });
   await session.post('Profiler.start');
-  const d = await drain(r.admin, eh.scheduler.queue, plans * per, () => eh.startWorker(concurrency), 120_000);
+  const d = await drainEngine(r.admin, eh, plans * per, PROD_CONCURRENCY, 120_000);
   const { profile } = await session.post('Profiler.stop');
   session.disconnect();
   await eh.close();
   const file = join(tmpdir(), 'duban-bench-engine.cpuprofile');
   writeFileSync(file, JSON.stringify(profile));
   const frames = [
+    { label: 'wakePlan() — a whole wake-up', fn: 'wakePlan', file: 'src/engine/timers.ts' },
+    { label: 'fireBatch() — one batch of up to 500 timers', fn: 'fireBatch', file: 'src/engine/timers.ts' },
     { label: 'step() — xstate transition + timer table', fn: 'step', file: 'src/engine/step.ts' },
     { label: 'restore() — rehydrate the stored snapshot', fn: 'restore', file: 'src/engine/step.ts' },
-    { label: 'BullMQ addJobs — arming the next timer', fn: 'addJobs', file: 'bullmq/' },
-    { label: 'BullMQ remove — disarming cancelled timers', fn: 'remove', file: 'bullmq/dist/cjs/classes/redis-queue-backend' },
-    { label: 'BullMQ moveToFinished — the worker cycle', fn: 'moveToFinished', file: 'bullmq/dist/cjs/classes/redis-queue-backend' },
     { label: 'buildTaskNotice() — notice facts', fn: 'buildTaskNotice', file: 'src/domain/notices.ts' },
     { label: 'formatPlanTime() — luxon date formatting', fn: 'formatPlanTime', file: 'src/domain/time.ts' },
     { label: 'parseTask() — JSON.parse of the task hash', fn: 'parseTask', file: 'src/engine/entity.ts' },
@@ -136,20 +145,22 @@ export interface Part {
   cpuUs: number;
 }
 
-export interface Breakdown {
-  jobs: number;
+export interface ShapeBreakdown {
+  shape: Shape;
+  transitions: number;
+  wakeUps: number;
   parts: Part[];
+  /** Wall-clock and Node CPU per transition over the whole drain, µs. */
   cycleUs: number;
   cycleCpuUs: number;
-  /** Bytes sent per commit (the EVALSHA payload) and read per task load. */
-  commitBytes: number;
-  /** Backslashes in the commit payload: JSON strings encoded again inside the payload JSON. */
-  commitEscapes: number;
-  loadBytes: number;
-  raw: { cycleUs: number; cpuUs: number };
-  /** Redis execution time per job by command or script (SLOWLOG with threshold 0), µs. */
-  redisEngine: [string, number][];
-  redisRaw: [string, number][];
+  /** Redis execution time per transition by command or script (SLOWLOG, threshold 0), µs. */
+  redis: [string, number][];
+}
+
+export interface Breakdown {
+  n: number;
+  shapes: ShapeBreakdown[];
+  raw: { cycleUs: number; cpuUs: number; redis: [string, number][] };
 }
 
 /** Redis's own execution time per job, by command/script, from SLOWLOG (threshold 0) over `run`. */
@@ -177,159 +188,113 @@ async function slowlogged(r: BenchRedis, run: () => Promise<number>): Promise<[s
   return [...sums].map(([k, v]): [string, number] => [k, v / Math.max(1, jobs)]).sort((a, b) => b[1] - a[1]);
 }
 
+type Acc = { wall: number; cpu: number };
+
+async function measured<R>(a: Acc, f: () => Promise<R>): Promise<R> {
+  const w0 = performance.now();
+  const c0 = process.cpuUsage();
+  try {
+    return await f();
+  } finally {
+    const c = process.cpuUsage(c0);
+    a.wall += (performance.now() - w0) * 1000;
+    a.cpu += c.user + c.system;
+  }
+}
+
 /**
- * Times the parts of engine.fireTimer at concurrency 1 by wrapping, on the bench's own
- * instances only, the engine's Redis reads, Batch.run, and the scheduler's arm/disarm:
- * wall-clock and this process's CPU for each. Whatever fireTimer spends outside them is
- * the engine's own computing (restore, step, notice, serialise); whatever the job cycle
- * spends outside fireTimer is BullMQ's worker. Redis-side time comes from SLOWLOG.
+ * Times the parts of a wake-up at one shard, concurrency 1, by wrapping — on the bench's
+ * own worker instances only — engine.wake, the worker engine's Redis reads (timer index,
+ * task and plan loads), Batch.run (the commit script) and the scheduler's wake (arming the
+ * plan's next wake-up). Whatever engine.wake spends outside them is the engine's own
+ * computing; whatever the drain spends outside engine.wake is BullMQ's job cycle.
  */
-export async function breakdown(r: BenchRedis, jobs: number): Promise<Breakdown> {
-  // Redis execution time: separate drains under SLOWLOG (threshold 0 costs Redis a little).
+async function shapeBreakdown(r: BenchRedis, shape: Shape, n: number): Promise<ShapeBreakdown> {
   await flush(r.admin);
-  const sr = rawHarness(r.url, 'sr');
-  await sr.add(jobs, () => null);
-  const redisRaw = await slowlogged(r, async () => (await drain(r.admin, sr.queue, jobs, () => sr.startWorker(1), 60_000)).done);
-  await sr.close();
-  await flush(r.admin);
-  const se = engineHarness(r.url, 'se');
-  await createPlans(se, 'sp', Math.ceil(jobs / 500), Math.min(jobs, 500), { kind: 'due' });
-  const redisEngine = await slowlogged(
-    r,
-    async () =>
-      (await drain(r.admin, se.scheduler.queue, Math.ceil(jobs / 500) * Math.min(jobs, 500), () => se.startWorker(1), 120_000)).done,
-  );
+  const se = engineHarness(r.url, `s${shape}`, 1);
+  const sTasks = await createShape(se, shape, n, 's');
+  const redis = await slowlogged(r, async () => (await drainEngine(r.admin, se, sTasks, 1, 120_000)).done);
   await se.close();
 
-  // Wall-clock and CPU.
   await flush(r.admin);
-  const rh = rawHarness(r.url, 'br');
-  await rh.add(jobs, () => null);
-  const raw = await drain(r.admin, rh.queue, jobs, () => rh.startWorker(1), 60_000);
-  await rh.close();
-
-  await flush(r.admin);
-  const eh = engineHarness(r.url, 'be');
-  const per = Math.min(jobs, 500);
-  const plans = Math.ceil(jobs / per);
-  await createPlans(eh, 'bp', plans, per, { kind: 'due' });
-  type Acc = { wall: number; cpu: number };
+  const eh = engineHarness(r.url, `b${shape}`, 1);
+  const tasks = await createShape(eh, shape, n, 'b');
   const acc = () => ({ wall: 0, cpu: 0 });
-  const t = { fire: acc(), load: acc(), commit: acc(), arm: acc(), disarm: acc() };
-  let commitBytes = 0;
-  let commitEscapes = 0;
-  let commits = 0;
-  let loadBytes = 0;
-  let loads = 0;
-  const measure = async <R>(a: Acc, f: () => Promise<R>): Promise<R> => {
-    const w0 = performance.now();
-    const c0 = process.cpuUsage();
-    try {
-      return await f();
-    } finally {
-      const c = process.cpuUsage(c0);
-      a.wall += (performance.now() - w0) * 1000;
-      a.cpu += c.user + c.system;
-    }
-  };
+  const t = { wake: acc(), read: acc(), commit: acc(), arm: acc() };
   // eslint-disable-next-line @typescript-eslint/unbound-method -- called below with the batch as `this`
   const run = Batch.prototype.run;
   Batch.prototype.run = function (this: Batch, client) {
-    commits++;
-    return measure(t.commit, () => run.call(this, client));
+    return measured(t.commit, () => run.call(this, client));
   };
-  // Wraps the worker's own engine, client and scheduler (instances only) as it starts.
-  const instrument = (w: EngineWorker): EngineWorker => {
-    const redis = w.engine.redis as Redis;
-    const hgetall: (key: string) => Promise<Record<string, string>> = redis.hgetall.bind(redis);
-    (redis as unknown as { hgetall: unknown }).hgetall = async (key: string) => {
-      const h = await measure(t.load, () => hgetall(key));
-      loads++;
-      loadBytes += Object.entries(h).reduce((n, [k, v]) => n + k.length + Buffer.byteLength(v), 0);
-      return h;
-    };
-    const hmget = redis.hmget.bind(redis) as (...a: string[]) => Promise<(string | null)[]>;
-    (redis as unknown as { hmget: unknown }).hmget = (...a: string[]) => measure(t.load, () => hmget(...a));
-    // The payload's size, from the script call itself.
-    const send = redis.sendCommand.bind(redis);
-    redis.sendCommand = (cmd: { name: string; args: unknown[] }, ...rest: unknown[]) => {
-      if (cmd.name === 'evalsha' || cmd.name === 'eval') {
-        const last = cmd.args[cmd.args.length - 1];
-        if (typeof last === 'string' && last.startsWith('{"c":')) {
-          commitBytes += Buffer.byteLength(last);
-          commitEscapes += last.split('\\').length - 1;
-        }
-      }
-      return (send as (...a: unknown[]) => unknown)(cmd, ...rest);
-    };
-    const arm = w.scheduler.arm.bind(w.scheduler);
-    w.scheduler.arm = (timers) => measure(t.arm, () => arm(timers));
-    const disarm = w.scheduler.disarm.bind(w.scheduler);
-    w.scheduler.disarm = (timers) => measure(t.disarm, () => disarm(timers));
-    const fire = w.engine.fireTimer.bind(w.engine);
-    w.engine.fireTimer = (p, e, tok) => measure(t.fire, () => fire(p, e, tok));
+  const instrument = (w: EngineWorkers): EngineWorkers => {
+    const client = w.engine.redis as Redis;
+    for (const name of ['zrangebyscore', 'zrange', 'hgetall', 'hmget', 'hget', 'get'] as const) {
+      const f = (client[name] as (...a: unknown[]) => Promise<unknown>).bind(client);
+      (client as unknown as Record<string, unknown>)[name] = (...a: unknown[]) => measured(t.read, () => f(...a));
+    }
+    const pipeline = client.pipeline.bind(client);
+    client.pipeline = ((...a: Parameters<typeof pipeline>) => {
+      const p = pipeline(...a);
+      const exec = p.exec.bind(p);
+      p.exec = () => measured(t.read, () => exec());
+      return p;
+    });
+    const wake = w.scheduler.wake.bind(w.scheduler);
+    w.scheduler.wake = (wakes) => measured(t.arm, () => wake(wakes));
+    const engineWake = w.engine.wake.bind(w.engine);
+    w.engine.wake = (planId) => measured(t.wake, () => engineWake(planId));
     return w;
   };
+  const startWorkers = eh.startWorkers.bind(eh);
+  eh.startWorkers = (c) => instrument(startWorkers(c));
   let d: DrainResult;
   try {
-    d = await drain(r.admin, eh.scheduler.queue, plans * per, () => instrument(eh.startWorker(1)), 120_000);
+    d = await drainEngine(r.admin, eh, tasks, 1, 120_000);
   } finally {
     Batch.prototype.run = run;
   }
   await eh.close();
-  const n = Math.max(1, d.done);
-  const cycleUs = 1e6 / d.perSec;
+  const k = Math.max(1, d.done);
+  const cycleUs = (d.ms * 1000) / k;
   const cycleCpuUs = d.nodeCpuUsPerJob;
-  const part = (label: string, what: string, a: Acc): Part => ({ label, what, wallUs: a.wall / n, cpuUs: a.cpu / n });
-  const io = (k: 'wall' | 'cpu') => t.load[k] + t.commit[k] + t.arm[k] + t.disarm[k];
-  const parts: Part[] = [
-    part('Load task', `HGETALL of the task hash (${(loadBytes / Math.max(1, loads)).toFixed(0)} bytes read)`, t.load),
-    part('Engine computing', 'restore snapshot, xstate step, build notice, serialise (fireTimer minus its I/O)', {
-      wall: t.fire.wall - io('wall'),
-      cpu: t.fire.cpu - io('cpu'),
-    }),
-    part(
-      'Commit',
-      `EVALSHA commit.lua (${(commitBytes / Math.max(1, commits)).toFixed(0)}-byte payload, ${(commitEscapes / Math.max(1, commits)).toFixed(0)} of them JSON escapes)`,
-      t.commit,
-    ),
-    part('Arm next timer', 'BullTimerScheduler.arm → Queue.addBulk([one job]) → addDelayedJob', t.arm),
-    part(
-      'Disarm cancelled timers',
-      "BullTimerScheduler.disarm → Queue.remove; the fired timer's own (running) job is skipped, so none here",
-      t.disarm,
-    ),
-    part('BullMQ worker cycle', 'job cycle outside the processor: moveToFinished + fetch next, events, payload parse', {
-      wall: cycleUs * n - t.fire.wall,
-      cpu: cycleCpuUs * n - t.fire.cpu,
-    }),
-  ];
+  const part = (label: string, what: string, a: Acc): Part => ({ label, what, wallUs: a.wall / k, cpuUs: a.cpu / k });
+  const io = (x: 'wall' | 'cpu') => t.read[x] + t.commit[x] + t.arm[x];
   return {
-    jobs: d.done,
-    parts,
+    shape,
+    transitions: d.done,
+    wakeUps: d.wakeUps ?? 0,
     cycleUs,
     cycleCpuUs,
-    commitBytes: commitBytes / Math.max(1, commits),
-    commitEscapes: commitEscapes / Math.max(1, commits),
-    loadBytes: loadBytes / Math.max(1, loads),
-    raw: { cycleUs: 1e6 / raw.perSec, cpuUs: raw.nodeCpuUsPerJob },
-    redisEngine,
-    redisRaw,
+    redis,
+    parts: [
+      part('Reads', "timer index (ZRANGEBYSCORE), the tasks (one pipeline of HGETALLs), the plan's definition for notices", t.read),
+      part('Engine computing', 'restore snapshots, xstate step, build notices, serialise (engine.wake minus its I/O)', {
+        wall: t.wake.wall - io('wall'),
+        cpu: t.wake.cpu - io('cpu'),
+      }),
+      part('Commit', 'EVALSHA commit.lua: every task of the batch, history, notices, timer index, next wake time', t.commit),
+      part('Arm next wake-up', "BullTimerScheduler.wake → one addBulk per tick (the plan's next timer)", t.arm),
+      part('BullMQ job cycle', 'worker start-up, fetching the wake-up job, moveToFinished (drain time outside engine.wake)', {
+        wall: cycleUs * k - t.wake.wall,
+        cpu: cycleCpuUs * k - t.wake.cpu,
+      }),
+    ],
   };
 }
 
-/** How often the engine's timer tokens are ids BullMQ refuses (all digits, no leading zero). */
-export function unsafeTokens(samples: number): { samples: number; integerIds: number; example: string | null } {
-  let integerIds = 0;
-  let example: string | null = null;
-  for (let i = 0; i < samples; i++) {
-    const tok = newToken();
-    if (isIntegerId(tok)) {
-      integerIds++;
-      example ??= tok;
-    }
-  }
-  return { samples, integerIds, example };
+export async function breakdown(r: BenchRedis, n: number): Promise<Breakdown> {
+  await flush(r.admin);
+  const sr = rawHarness(r.url, 'sr');
+  await sr.add(n, () => null);
+  const rawRedis = await slowlogged(r, async () => (await drainRaw(r.admin, sr, n, 1, 60_000)).done);
+  await sr.close();
+  await flush(r.admin);
+  const rh = rawHarness(r.url, 'br');
+  await rh.add(n, () => null);
+  const raw = await drainRaw(r.admin, rh, n, 1, 60_000);
+  await rh.close();
+  const shapes = [await shapeBreakdown(r, 'burst', n), await shapeBreakdown(r, 'isolated', n)];
+  return { n, shapes, raw: { cycleUs: (raw.ms * 1000) / Math.max(1, raw.done), cpuUs: raw.nodeCpuUsPerJob, redis: rawRedis } };
 }
 
 export interface Micro {
@@ -340,20 +305,16 @@ export interface Micro {
 }
 
 /**
- * Small measurements behind the suggested fixes: the cost of arming one timer through
- * addBulk (what BullTimerScheduler.arm does) against Queue.add, and of the xstate
- * calls one transition makes. Sequential, on a scratch queue of the private Redis.
+ * Small measurements: the cost of arming one wake-up through addBulk (what
+ * BullTimerScheduler.wake does) against Queue.add, and of the xstate calls one transition
+ * makes. Sequential, on a scratch queue of the private Redis.
  */
 export async function micro(r: BenchRedis, calls: number): Promise<Micro[]> {
   await flush(r.admin);
   const connection = new Redis(r.url, { maxRetriesPerRequest: null });
-  const queue = new Queue('micro', { connection });
+  const queue = new Queue('micro', { connection, prefix: '{micro}' });
   await queue.waitUntilReady();
-  const token = () => {
-    let t = newToken();
-    while (isIntegerId(t)) t = newToken();
-    return t;
-  };
+  let seq = 0;
   const io = async (label: string, f: () => Promise<unknown>): Promise<Micro> => {
     for (let i = 0; i < 200; i++) await f();
     const w0 = performance.now();
@@ -362,19 +323,19 @@ export async function micro(r: BenchRedis, calls: number): Promise<Micro[]> {
     const c = process.cpuUsage(c0);
     return { label, us: ((performance.now() - w0) * 1000) / calls, cpuUs: (c.user + c.system) / calls };
   };
-  // The timer queue's job shape: payload {p, e}, options {jobId, delay}.
-  const data = { p: 'plan', e: 't1' };
+  // The wake-up job's shape: payload {p}, options {jobId: plan@ms, delay}.
+  const data = { p: 'plan' };
   const out: Micro[] = [];
   out.push(
-    await io('Queue.addBulk([1 delayed job]) — how arm() adds one timer', () =>
-      queue.addBulk([{ name: 't', data, opts: { jobId: token(), delay: 3_600_000 } }]),
+    await io('Queue.addBulk([1 delayed job]) — how wake() adds one wake-up', () =>
+      queue.addBulk([{ name: 'w', data, opts: { jobId: `plan@${seq++}`, delay: 3_600_000 } }]),
     ),
   );
-  out.push(await io('Queue.add(1 delayed job)', () => queue.add('t', data, { jobId: token(), delay: 3_600_000 })));
+  out.push(await io('Queue.add(1 delayed job)', () => queue.add('w', data, { jobId: `plan@${seq++}`, delay: 3_600_000 })));
   await queue.close();
   connection.disconnect();
 
-  // xstate, on a task snapshot just as fireTimer sees it.
+  // xstate, on a task snapshot just as a wake-up sees it.
   const eh = engineHarness(r.url, 'mx');
   await eh.engine.createPlan(benchPlan('mx', 3, { kind: 'due' }), OFFICE, { publish: true });
   const task = (await eh.engine.loadTasks('mx', ['t0']))[0]!;

@@ -1,90 +1,114 @@
-/** Timing helpers: drain a pre-filled queue, percentiles, plan creation in bulk. */
-import type { Job, Queue, Worker } from 'bullmq';
+/** Timing helpers: drain what is already runnable, percentiles, plan creation in bulk. */
 import type { Redis } from 'ioredis';
-import type { EngineHarness } from './harness.js';
+import type { EngineHarness, RawHarness } from './harness.js';
 import { OFFICE } from './harness.js';
 import { benchPlan, type TaskKind } from './plans.js';
 import { redisCpuSeconds } from './redis.js';
 
 export interface DrainResult {
-  /** Jobs that did their work ('fired'). */
+  /** Timers fired (engine) or jobs completed (raw). */
   done: number;
-  stale: number;
   failed: number;
+  /** Workers started → last transition committed / last job completed. */
   ms: number;
+  /** done ÷ ms: the headline rate, worker start-up included for both sides. */
   perSec: number;
-  /** CPU per job: this Node process, and the redis-server process. */
+  /** First → last completion: the rate with start-up (and, for the engine, the first batch) left out. */
+  steadyPerSec: number;
+  /** CPU per transition or job: this Node process, and the redis-server process. */
   nodeCpuUsPerJob: number;
   redisCpuUsPerJob: number;
   timedOut: boolean;
+  /** Engine only: timers fired per wake-up (sizes of EngineMetrics.timerBatch). */
+  wakeUps?: number;
 }
 
-/**
- * Starts a worker on a queue already holding `n` runnable jobs and times until the
- * n-th job has completed with result 'fired' (bounded by `timeoutMs`). The rate counts
- * from the first completion, so worker start-up is left out for both sides.
- */
-export async function drain(
-  admin: Redis,
-  queue: Queue,
-  n: number,
-  start: () => { worker: Worker; close(): Promise<void> },
-  timeoutMs: number,
-): Promise<DrainResult> {
-  // What is actually runnable: a timer the engine failed to schedule never comes.
-  const waiting = await queue.getWaitingCount();
-  if (waiting < n) {
-    console.log(`  note: ${n - waiting} of ${n} jobs are not in the queue (see "timers not scheduled" in the report); draining ${waiting}`);
-    n = waiting;
-  }
-  let done = 0;
-  let stale = 0;
-  let failed = 0;
-  let finished!: () => void;
-  const all = new Promise<void>((r) => (finished = r));
+interface Run {
+  done: () => number;
+  failed: () => number;
+  firstAt: () => number;
+  lastAt: () => number;
+  until: (n: number, timeoutMs: number) => Promise<boolean>;
+  close: () => Promise<void>;
+  wakeUps?: () => number;
+}
+
+async function timed(admin: Redis, n: number, start: () => Run, timeoutMs: number): Promise<DrainResult> {
   const redisCpu0 = await redisCpuSeconds(admin);
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
-  let t1 = 0;
-  let tFirst = 0;
-  const w = start();
-  w.worker.on('completed', (_job: Job, result: unknown) => {
-    if (result === 'fired') done++;
-    else stale++;
-    if (done === 1) tFirst = performance.now();
-    if (done === n) {
-      t1 = performance.now();
-      finished();
-    }
-  });
-  w.worker.on('failed', () => failed++);
-  const timer = setTimeout(finished, timeoutMs);
-  await all;
-  clearTimeout(timer);
-  const timedOut = t1 === 0;
-  if (timedOut) t1 = performance.now();
+  const run = start();
+  const ok = await run.until(n, timeoutMs);
+  const t1 = ok ? run.lastAt() : performance.now();
   const cpu = process.cpuUsage(cpu0);
   const redisCpu = (await redisCpuSeconds(admin)) - redisCpu0;
-  await w.close();
+  const done = run.done();
   const ms = t1 - t0;
-  // The rate is taken from the first completion to the last, so the worker's start-up
-  // (connecting, loading scripts) is not in it; `ms` is the whole drain.
-  const steady = t1 - tFirst;
-  return {
+  const steady = run.lastAt() - run.firstAt();
+  const result: DrainResult = {
     done,
-    stale,
-    failed,
+    failed: run.failed(),
     ms,
-    perSec: done > 1 && steady > 0 ? ((done - 1) * 1000) / steady : (done * 1000) / ms,
+    perSec: (done * 1000) / ms,
+    steadyPerSec: done > 1 && steady > 0 ? ((done - 1) * 1000) / steady : NaN,
     nodeCpuUsPerJob: (cpu.user + cpu.system) / Math.max(1, done),
     redisCpuUsPerJob: (redisCpu * 1e6) / Math.max(1, done),
-    timedOut,
+    timedOut: !ok,
   };
+  // After close: a wake-up reports its batch when it ends, which is after its last commit.
+  await run.close();
+  if (run.wakeUps) result.wakeUps = run.wakeUps();
+  return result;
+}
+
+/** Starts the engine's timer workers on wake-ups already due and times until `n` timers have fired. */
+export function drainEngine(admin: Redis, h: EngineHarness, n: number, concurrency: number, timeoutMs: number): Promise<DrainResult> {
+  return timed(
+    admin,
+    n,
+    () => {
+      const w = h.startWorkers(concurrency);
+      let failed = 0;
+      w.workers.on('failed', () => failed++);
+      return {
+        done: () => w.fires.fired,
+        failed: () => failed,
+        firstAt: () => w.fires.firstAt,
+        lastAt: () => w.fires.lastAt,
+        until: (k, t) => w.fires.until(k, t),
+        close: () => w.close(),
+        wakeUps: () => w.fires.batches.length,
+      };
+    },
+    timeoutMs,
+  );
+}
+
+/** Starts a raw worker on `n` runnable no-op jobs and times until all have completed. */
+export function drainRaw(admin: Redis, h: RawHarness, n: number, concurrency: number, timeoutMs: number): Promise<DrainResult> {
+  return timed(
+    admin,
+    n,
+    () => {
+      const w = h.startWorker(concurrency);
+      let failed = 0;
+      w.worker.on('failed', () => failed++);
+      return {
+        done: () => w.completed.length,
+        failed: () => failed,
+        firstAt: () => w.firstAt,
+        lastAt: () => w.lastAt,
+        until: (k, t) => w.until(k, t),
+        close: () => w.close(),
+      };
+    },
+    timeoutMs,
+  );
 }
 
 /**
  * Creates and publishes `plans` plans of `tasksPerPlan` tasks through
- * engine.createPlan(def, office, { publish: true }), two at a time, stopping early if
+ * engine.createPlan(def, office, { publish: true }), `lanes` at a time, stopping early if
  * `budgetMs` runs out. Returns how many plans were created and how long it took.
  */
 export async function createPlans(
@@ -93,21 +117,21 @@ export async function createPlans(
   plans: number,
   tasksPerPlan: number,
   kind: TaskKind,
-  budgetMs = Infinity,
-  progress?: (done: number, ms: number) => void,
+  opts: { budgetMs?: number; lanes?: number; progress?: (done: number, ms: number) => void } = {},
 ): Promise<{ plans: number; tasks: number; ms: number }> {
   const t0 = performance.now();
+  const budgetMs = opts.budgetMs ?? Infinity;
   let next = 0;
   let created = 0;
   const lane = async () => {
     while (next < plans && performance.now() - t0 < budgetMs) {
       const i = next++;
-      await h.engine.createPlan(benchPlan(`${idPrefix}${i}`, tasksPerPlan, kind), OFFICE, { publish: true });
+      await h.engine.createPlan(benchPlan(`${idPrefix}${i}`, tasksPerPlan, kind, Date.now(), i), OFFICE, { publish: true });
       created++;
-      if (progress && created % 10 === 0) progress(created, performance.now() - t0);
+      if (opts.progress && created % 10 === 0) opts.progress(created, performance.now() - t0);
     }
   };
-  await Promise.all([lane(), lane()]);
+  await Promise.all(Array.from({ length: opts.lanes ?? 2 }, lane));
   return { plans: created, tasks: created * tasksPerPlan, ms: performance.now() - t0 };
 }
 

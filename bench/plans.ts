@@ -16,12 +16,13 @@
 import { fixturePlan, iso } from '../test/helpers/plan-fixture.js';
 import type { PlanDefinitionInput } from '../src/domain/plan.schema.js';
 
-export type TaskKind = { kind: 'due' } | { kind: 'idle' } | { kind: 'at'; dueAt: (i: number) => number };
+export type TaskKind = { kind: 'due' } | { kind: 'idle' } | { kind: 'at'; dueAt: (i: number, plan: number) => number };
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 
-export function benchPlan(id: string, tasks: number, what: TaskKind, start = Date.now()): PlanDefinitionInput {
+/** `plan` is the plan's index among those a scenario creates (for `at` tasks' due times). */
+export function benchPlan(id: string, tasks: number, what: TaskKind, start = Date.now(), plan = 0): PlanDefinitionInput {
   // Phases a day apart so no phase timer fires during a run.
   const base = fixturePlan({ id, start, phases: [0, (2 * DAY) / 1000, (3 * DAY) / 1000, (4 * DAY) / 1000, (60 * DAY) / 1000] });
   const people = ['p-zhao', 'p-zhou', 'p-sun'];
@@ -30,7 +31,7 @@ export function benchPlan(id: string, tasks: number, what: TaskKind, start = Dat
   const deadlineOf = (i: number): number => {
     if (what.kind === 'due') return start + HOUR;
     if (what.kind === 'idle') return start + 30 * DAY;
-    return what.dueAt(i) + HOUR; // the reminder PT1H before the deadline is the timer
+    return what.dueAt(i, plan) + HOUR; // the reminder PT1H before the deadline is the timer
   };
   const reminders = what.kind === 'due' ? ['PT2H', 'PT90M'] : what.kind === 'at' ? ['PT1H'] : ['P7D', 'P1D'];
   return {

@@ -1,19 +1,19 @@
 /**
- * `npm run bench`: measures the engine against raw BullMQ on a private redis-server
- * and writes BENCHMARKS.md. See BENCHMARKS.md for what each number means.
+ * `npm run bench`: measures the engine's timers against raw BullMQ on a private
+ * redis-server and writes BENCHMARKS.md. See BENCHMARKS.md for what each number means.
  *
- *   npm run bench                    full run (~4–6 min on 2 cores), writes BENCHMARKS.md
+ *   npm run bench                    full run (~10 min on 2 cores), writes BENCHMARKS.md
  *   npm run bench -- --quick         small sizes, for checking the harness; writes nothing
- *   npm run bench -- --only=throughput,lateness,memory,scale,census
+ *   npm run bench -- --only=burst,isolated,background,memory,census
  *   npm run bench -- --out=FILE      write the report elsewhere (implies writing)
  */
-import { writeFileSync } from 'node:fs';
-import { breakdown, census, micro, profileEngine, unsafeTokens } from './census.js';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { breakdown, census, micro, profileEngine } from './census.js';
 import { scheduleFailures } from './harness.js';
 import { machine } from './machine.js';
 import { startBenchRedis } from './redis.js';
 import { renderConsole, renderMarkdown, type Results } from './report.js';
-import { memory, scale, throughput, timerLateness } from './scenarios.js';
+import { background, burst, isolated, memory } from './scenarios.js';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
@@ -26,25 +26,68 @@ const wanted = (name: string) => !only || only.includes(name);
 
 export const CONFIG = quick
   ? {
-      throughput: { jobs: 1000, reps: 1, concurrencies: [1, 50] },
-      lateness: { timers: 300, spreadMs: 3000, leadMs: 3000, concurrency: 20, rounds: 1 },
+      burst: { tasks: 1000, reps: 1, rawConcurrency: [1, 50] },
+      isolated: { plans: 100, reps: 1, shards: 1, concurrency: 50 },
+      background: {
+        small: 1,
+        large: 3,
+        tasksPerPlan: 1000,
+        createBudgetMs: 60_000,
+        hot: 1000,
+        hotPerPlan: 500,
+        reps: 2,
+        streamPlans: 20,
+        streamPerPlan: 10,
+        spreadMs: 3000,
+        leadMs: 3000,
+      },
       memory: { plans: 2, tasksPerPlan: 1000 },
-      scale: { small: 1, large: 5, tasksPerPlan: 1000, hot: 1000, reps: 2, concurrency: 20, createBudgetMs: 60_000 },
-      census: { jobs: 100, breakdownJobs: 500, tokenSamples: 200_000, microCalls: 300 },
-      profile: { jobs: 1000, concurrency: 50 },
+      census: { n: 100, breakdown: 200, microCalls: 300 },
+      profile: { tasks: 1000 },
     }
   : {
-      throughput: { jobs: 5000, reps: 3, concurrencies: [1, 50] },
-      lateness: { timers: 1000, spreadMs: 5000, leadMs: 4000, concurrency: 20, rounds: 2 },
+      burst: { tasks: 10_000, reps: 1, rawConcurrency: [1, 50] },
+      isolated: { plans: 1000, reps: 2, shards: 1, concurrency: 50 },
+      background: {
+        small: 1,
+        large: 100,
+        tasksPerPlan: 1000,
+        createBudgetMs: 240_000,
+        hot: 3000,
+        hotPerPlan: 500,
+        reps: 4,
+        streamPlans: 100,
+        streamPerPlan: 10,
+        spreadMs: 10_000,
+        leadMs: 8000,
+      },
       memory: { plans: 10, tasksPerPlan: 1000 },
-      scale: { small: 1, large: 100, tasksPerPlan: 1000, hot: 3000, reps: 4, concurrency: 20, createBudgetMs: 240_000 },
-      census: { jobs: 300, breakdownJobs: 2000, tokenSamples: 2_000_000, microCalls: 2000 },
-      profile: { jobs: 3000, concurrency: 50 },
+      census: { n: 300, breakdown: 500, microCalls: 2000 },
+      profile: { tasks: 3000 },
     };
 
-const DRAIN_TIMEOUT_MS = 120_000;
 /** Hard stop: the whole run is bounded even if something hangs. */
-const WATCHDOG_MS = 15 * 60_000;
+const WATCHDOG_MS = 20 * 60_000;
+
+/**
+ * Sections of BENCHMARKS.md the bench does not write (the importer evaluation, start-up
+ * time, …): every `## ` section of the current file whose title the new report lacks,
+ * kept verbatim in their order, after the bench's own.
+ */
+function keptSections(file: string, fresh: string): string {
+  if (!existsSync(file)) return '';
+  const titles = new Set(fresh.split('\n').filter((l) => l.startsWith('## ')));
+  const kept: string[] = [];
+  let keep = false;
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
+    if (line.startsWith('## ')) keep = !titles.has(line) && !/^## \d+\. /.test(line) && !BENCH_TITLES.has(line);
+    if (keep) kept.push(line);
+  }
+  return kept.length ? `\n${kept.join('\n').trimEnd()}\n` : '';
+}
+
+/** Titles earlier versions of the bench wrote, dropped rather than kept. */
+const BENCH_TITLES = new Set(['## Machine', '## Summary', '## Reading the numbers']);
 
 async function main(): Promise<void> {
   const started = performance.now();
@@ -65,55 +108,43 @@ async function main(): Promise<void> {
       command: `npm run bench${args.length ? ` -- ${args.join(' ')}` : ''}`,
     };
     console.log(`bench: private redis-server ${results.machine.redis} at ${redis.url} (data in ${redis.dir})`);
-    if (wanted('throughput')) {
-      results.throughput = [];
-      for (const c of CONFIG.throughput.concurrencies) {
-        section(`throughput, concurrency ${c}`);
-        results.throughput.push(await throughput(redis, c, CONFIG.throughput.jobs, CONFIG.throughput.reps, DRAIN_TIMEOUT_MS));
-      }
+    if (wanted('burst')) {
+      section('1. burst: one plan, every task due at one instant');
+      const b = CONFIG.burst;
+      results.burst = await burst(redis, b.tasks, b.reps, b.rawConcurrency);
     }
-    if (wanted('lateness')) {
-      section('timer lateness');
-      const l = CONFIG.lateness;
-      results.lateness = await timerLateness(redis, l.timers, l.spreadMs, l.leadMs, l.concurrency, l.rounds);
+    if (wanted('isolated')) {
+      section('2. isolated timers: one due task per wake-up');
+      const i = CONFIG.isolated;
+      results.isolated = await isolated(redis, i.plans, i.reps, i.shards, i.concurrency);
+    }
+    if (wanted('background')) {
+      section('3 + 5. lateness and cost per transition with a large background of open tasks');
+      const bg = await background(redis, CONFIG.background);
+      results.lateness = bg.lateness;
+      results.scale = bg.scale;
     }
     if (wanted('memory')) {
-      section('memory per open task');
+      section('4. memory per open task');
       results.memory = await memory(redis, CONFIG.memory.plans, CONFIG.memory.tasksPerPlan);
     }
-    if (wanted('scale')) {
-      section('cost per transition vs open tasks');
-      const s = CONFIG.scale;
-      results.scale = await scale(
-        redis,
-        s.small,
-        s.large,
-        s.tasksPerPlan,
-        s.hot,
-        s.reps,
-        s.concurrency,
-        s.createBudgetMs,
-        DRAIN_TIMEOUT_MS,
-      );
-    }
     if (wanted('census')) {
-      section('Redis commands per job (MONITOR)');
-      results.census = await census(redis, CONFIG.census.jobs);
-      section('latency breakdown of a transition (concurrency 1)');
-      results.breakdown = await breakdown(redis, CONFIG.census.breakdownJobs);
-      section('CPU profile of an engine drain');
-      results.profile = await profileEngine(redis, CONFIG.profile.jobs, CONFIG.profile.concurrency);
+      section('Redis commands per transition (MONITOR)');
+      results.census = await census(redis, CONFIG.census.n);
+      section('time split of a wake-up (concurrency 1)');
+      results.breakdown = await breakdown(redis, CONFIG.census.breakdown);
+      section('CPU profile of a burst drain');
+      results.profile = await profileEngine(redis, CONFIG.profile.tasks);
       console.log(`  profile: ${results.profile.file} (npx tsx bench/profile-summary.ts FILE 40)`);
       section('micro measurements');
       results.micro = await micro(redis, CONFIG.census.microCalls);
-      section('timer token check');
-      results.tokens = unsafeTokens(CONFIG.census.tokenSamples);
     }
     results.scheduleFailures = [...scheduleFailures];
     results.totalSeconds = (performance.now() - started) / 1000;
     console.log(`\n${renderConsole(results)}`);
     if (out) {
-      writeFileSync(out, renderMarkdown(results));
+      const fresh = renderMarkdown(results);
+      writeFileSync(out, fresh + keptSections(out, fresh));
       console.log(`\nwrote ${out}`);
     }
   } finally {

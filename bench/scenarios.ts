@@ -1,76 +1,140 @@
 /**
- * The four measurements. Each pairs the engine with raw BullMQ on the same private
- * Redis in the same run; every scenario starts from FLUSHALL and uses its own key
- * prefix.
+ * The measurements of issue 13's timer goals. Each pairs the engine with raw BullMQ on
+ * the same private Redis in the same run; every scenario starts from FLUSHALL and uses
+ * its own key prefix.
  */
 import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
-import type { Job } from 'bullmq';
-import { engineHarness, rawHarness } from './harness.js';
-import { createPlans, drain, median, percentile, type DrainResult } from './measure.js';
+import { engineHarness, PROD_CONCURRENCY, PROD_SHARDS, rawHarness, type EngineHarness } from './harness.js';
+import { createPlans, drainEngine, drainRaw, median, percentile, type DrainResult } from './measure.js';
 import { flush, persistenceIdle, settledMemory, sleep, startBenchRedis, type BenchRedis } from './redis.js';
-import { PLAN_ENTITY } from '../src/store/keys.js';
 
 const log = (line: string) => console.log(`  ${line}`);
-const PLAN_SIZE = 500;
 
-// ---- 1. throughput ------------------------------------------------------------------
+/** Tasks that count as fired by the engine's clock: more than this is an engine bug, not a slow run. */
+const DRAIN_TIMEOUT_MS = 180_000;
 
-export interface ThroughputRow {
+// ---- 1. burst: one plan, every task due at one instant ---------------------------------
+
+export interface RawRate {
   concurrency: number;
-  jobs: number;
-  raw: DrainResult[];
+  runs: DrainResult[];
+  perSec: number;
+}
+
+export interface BurstResult {
+  tasks: number;
+  shards: number;
+  concurrency: number;
   engine: DrainResult[];
-  rawPerSec: number;
   enginePerSec: number;
-  ratio: number;
+  /** How long creating (and publishing) the plan took: not measured, given for context. */
+  createMs: number[];
+  raw: RawRate[];
 }
 
 /**
- * Raw: addBulk `jobs` no-op jobs (delay 0), then start a worker and time the drain.
- * Engine: create+publish plans whose `jobs` tasks each arm a checkpoint timer due at
- * once (delay 0, so the same `jobs` jobs wait in the same queue), then start the
- * timer worker and time until `jobs` timers have fired. Each fire is one committed
- * transition (onTrack → dueSoon) with a reminder notice and the next timer armed.
- * Raw and engine alternate, `reps` times; the median is reported.
+ * Engine: one plan of `tasks` tasks whose catch-up reminders all fall due at publish,
+ * so the plan holds one wake-up job; then the timer workers start (production: 4 shards,
+ * 20 each) and the clock runs until the last task's transition is committed. The wake-up
+ * fires them in batches of 500, one compare-and-set commit each.
+ * Raw: `tasks` no-op jobs added with addBulk, drained at each of `rawConcurrency`.
  */
-export async function throughput(
-  r: BenchRedis,
-  concurrency: number,
-  jobs: number,
-  reps: number,
-  timeoutMs: number,
-): Promise<ThroughputRow> {
-  const raw: DrainResult[] = [];
+export async function burst(r: BenchRedis, tasks: number, reps: number, rawConcurrency: number[]): Promise<BurstResult> {
   const engine: DrainResult[] = [];
+  const createMs: number[] = [];
+  const raw: RawRate[] = rawConcurrency.map((concurrency) => ({ concurrency, runs: [], perSec: NaN }));
   for (let rep = 0; rep < reps; rep++) {
+    for (const rr of raw) {
+      await flush(r.admin);
+      const rh = rawHarness(r.url, `rb${rr.concurrency}r${rep}`);
+      await rh.add(tasks, () => null);
+      await persistenceIdle(r.admin);
+      const d = await drainRaw(r.admin, rh, tasks, rr.concurrency, DRAIN_TIMEOUT_MS);
+      await rh.close();
+      rr.runs.push(d);
+      log(`raw    c=${rr.concurrency} rep ${rep + 1}: ${d.perSec.toFixed(0)} jobs/s (${d.ms.toFixed(0)} ms)`);
+    }
     await flush(r.admin);
-    const rh = rawHarness(r.url, `rt${concurrency}r${rep}`);
-    await rh.add(jobs, () => null);
+    const eh = engineHarness(r.url, `eb${rep}`);
+    const created = await createPlans(eh, 'burst', 1, tasks, { kind: 'due' });
+    createMs.push(created.ms);
     await persistenceIdle(r.admin);
-    const rr = await drain(r.admin, rh.queue, jobs, () => rh.startWorker(concurrency), timeoutMs);
-    await rh.close();
-    raw.push(rr);
-    log(`raw    c=${concurrency} rep ${rep + 1}: ${rr.perSec.toFixed(0)} jobs/s (${rr.ms.toFixed(0)} ms)`);
-
-    await flush(r.admin);
-    const eh = engineHarness(r.url, `et${concurrency}r${rep}`);
-    const plans = Math.ceil(jobs / PLAN_SIZE);
-    await createPlans(eh, 'tp', plans, PLAN_SIZE, { kind: 'due' });
-    await persistenceIdle(r.admin);
-    const er = await drain(r.admin, eh.scheduler.queue, plans * PLAN_SIZE, () => eh.startWorker(concurrency), timeoutMs);
+    const d = await drainEngine(r.admin, eh, tasks, PROD_CONCURRENCY, DRAIN_TIMEOUT_MS);
     await eh.close();
-    // Jobs per second over the same count: plans*PLAN_SIZE is rounded up to whole plans.
-    engine.push(er);
+    engine.push(d);
     log(
-      `engine c=${concurrency} rep ${rep + 1}: ${er.perSec.toFixed(0)} transitions/s (${er.ms.toFixed(0)} ms, ${er.stale} stale, ${er.failed} failed)`,
+      `engine rep ${rep + 1}: ${d.perSec.toFixed(0)} transitions/s (${d.ms.toFixed(0)} ms, ${d.wakeUps} wake-up(s), created in ${(created.ms / 1000).toFixed(1)} s)`,
     );
   }
-  const rawPerSec = median(raw.map((x) => x.perSec));
-  const enginePerSec = median(engine.map((x) => x.perSec));
-  return { concurrency, jobs, raw, engine, rawPerSec, enginePerSec, ratio: enginePerSec / rawPerSec };
+  for (const rr of raw) rr.perSec = median(rr.runs.map((x) => x.perSec));
+  return {
+    tasks,
+    shards: PROD_SHARDS,
+    concurrency: PROD_CONCURRENCY,
+    engine,
+    enginePerSec: median(engine.map((x) => x.perSec)),
+    createMs,
+    raw,
+  };
 }
 
-// ---- 2. timer lateness ----------------------------------------------------------------
+// ---- 2. isolated timers: one due task per wake-up -------------------------------------
+
+export interface IsolatedResult {
+  plans: number;
+  shards: number;
+  concurrency: number;
+  engine: DrainResult[];
+  enginePerSec: number;
+  raw: DrainResult[];
+  rawPerSec: number;
+  createMs: number[];
+}
+
+/**
+ * `plans` plans of one task each, all due at publish: every wake-up fires one timer.
+ * Workers: `shards` shard(s) × `concurrency`. Raw: as many no-op jobs at the same total
+ * concurrency.
+ */
+export async function isolated(r: BenchRedis, plans: number, reps: number, shards: number, concurrency: number): Promise<IsolatedResult> {
+  const engine: DrainResult[] = [];
+  const raw: DrainResult[] = [];
+  const createMs: number[] = [];
+  for (let rep = 0; rep < reps; rep++) {
+    await flush(r.admin);
+    const rh = rawHarness(r.url, `ri${rep}`);
+    await rh.add(plans, () => null);
+    await persistenceIdle(r.admin);
+    const rd = await drainRaw(r.admin, rh, plans, shards * concurrency, DRAIN_TIMEOUT_MS);
+    await rh.close();
+    raw.push(rd);
+    log(`raw    c=${shards * concurrency} rep ${rep + 1}: ${rd.perSec.toFixed(0)} jobs/s (${rd.ms.toFixed(0)} ms)`);
+
+    await flush(r.admin);
+    const eh = engineHarness(r.url, `ei${rep}`, shards);
+    const created = await createPlans(eh, 'iso', plans, 1, { kind: 'due' }, { lanes: 8 });
+    createMs.push(created.ms);
+    await persistenceIdle(r.admin);
+    const d = await drainEngine(r.admin, eh, plans, concurrency, DRAIN_TIMEOUT_MS);
+    await eh.close();
+    engine.push(d);
+    log(
+      `engine ${shards}×${concurrency} rep ${rep + 1}: ${d.perSec.toFixed(0)} transitions/s (${d.ms.toFixed(0)} ms, ${d.wakeUps} wake-ups)`,
+    );
+  }
+  return {
+    plans,
+    shards,
+    concurrency,
+    engine,
+    enginePerSec: median(engine.map((x) => x.perSec)),
+    raw,
+    rawPerSec: median(raw.map((x) => x.perSec)),
+    createMs,
+  };
+}
+
+// ---- 3 and 5. a large background of open tasks: lateness, and cost per transition -----
 
 export interface Lateness {
   n: number;
@@ -79,92 +143,105 @@ export interface Lateness {
   max: number;
 }
 
-export interface LatenessResult {
-  timers: number;
-  spreadMs: number;
-  concurrency: number;
-  rounds: number;
-  /** Due → the worker's 'completed' event, for both; all rounds pooled. */
-  raw: Lateness;
-  engine: Lateness;
-  /** Due → the engine's commit (the moment it hands the next timer to the scheduler). */
-  engineCommit: Lateness;
-  /** Due → raw processor start. */
-  rawStart: Lateness;
-  /** p99 of each round, to show the spread between rounds on a noisy machine. */
-  rawRoundP99: number[];
-  engineRoundP99: number[];
-  /** Worst event-loop delay (ms) and GC pauses over 20 ms during the engine rounds. */
-  engineLoopMaxMs: number;
-  engineLongGcs: number;
-  armedWithMsToSpare: number;
-}
-
 function lateness(samples: number[]): Lateness {
   const s = [...samples].sort((a, b) => a - b);
   return { n: s.length, p50: percentile(s, 50), p99: percentile(s, 99), max: s[s.length - 1] ?? NaN };
 }
 
-async function rawLatenessRound(r: BenchRedis, round: number, timers: number, spreadMs: number, leadMs: number, concurrency: number) {
-  await flush(r.admin);
-  const rh = rawHarness(r.url, `rl${round}`);
-  const done: number[] = [];
-  const start: number[] = [];
-  const rw = rh.startWorker(concurrency, (tok) => start.push(Date.now() - rh.dueOf(tok)!));
-  rw.worker.on('completed', (job: Job) => done.push(Date.now() - rh.dueOf(job.id!)!));
-  await rw.worker.waitUntilReady();
-  const base = Date.now() + leadMs;
-  await rh.add(timers, (i) => base + Math.floor((i * spreadMs) / timers));
-  await waitFor(() => done.length >= timers, leadMs + spreadMs + 30_000);
-  await rw.close();
-  await rh.close();
-  return { done, start };
+export interface LatenessResult {
+  background: number;
+  timers: number;
+  plans: number;
+  spreadMs: number;
+  /** Due → the commit that fired it (EngineMetrics.timerFired). */
+  engine: Lateness;
+  /** Due → raw processor start, and → the worker's 'completed' event. */
+  rawStart: Lateness;
+  raw: Lateness;
+  rawBackground: number;
+  /** Timers fired per wake-up, on average (1.0: each wake-up fired one). */
+  timersPerWake: number;
+  engineLoopMaxMs: number;
+  engineLongGcs: number;
+  /** Ms between the last stream plan's creation and its first timer's due time (negative: timers fell due during creation). */
+  armedWithMsToSpare: number;
+  /** Timers left out because they fell due before the last stream plan was created. */
+  dropped: number;
 }
 
-async function engineLatenessRound(r: BenchRedis, round: number, timers: number, spreadMs: number, leadMs: number, concurrency: number) {
+export interface ScaleCase {
+  openTasks: number;
+  createMs: number;
+  usedMemory: number;
+  runs: DrainResult[];
+  perSec: number;
+  usPerTransition: number;
+}
+
+export interface ScaleResult {
+  transitions: number;
+  hotPlans: number;
+  concurrency: number;
+  shards: number;
+  small: ScaleCase;
+  large: ScaleCase;
+  /** large ÷ small transitions/s: 1.0 means no growth in cost. */
+  ratio: number;
+  largeTarget: number;
+}
+
+export interface BackgroundConfig {
+  small: number;
+  large: number;
+  tasksPerPlan: number;
+  createBudgetMs: number;
+  /** Scale: due tasks per rep, in plans of `hotPerPlan`, and reps. */
+  hot: number;
+  hotPerPlan: number;
+  reps: number;
+  /** Lateness: stream plans × timers each, due evenly over spreadMs, the first leadMs after creation starts. */
+  streamPlans: number;
+  streamPerPlan: number;
+  spreadMs: number;
+  leadMs: number;
+}
+
+const MONTH = 30 * 86_400_000;
+
+/**
+ * Raw lateness: `background` delayed no-op jobs 30 days ahead, then `timers` jobs due
+ * evenly over spreadMs, drained by a raw worker at the production total concurrency.
+ */
+async function rawLateness(r: BenchRedis, c: BackgroundConfig, background: number) {
   await flush(r.admin);
-  const eh = engineHarness(r.url, `el${round}`);
-  const due = new Map<string, number>();
-  const commit: number[] = [];
-  const done: number[] = [];
-  let published = false;
-  // First fire of each task only (nothing else is due during the run, but be sure).
-  const committed = new Set<string>();
-  const completed = new Set<string>();
-  eh.onArm = (armed) => {
-    if (!published) return;
-    const now = Date.now();
-    for (const t of armed) {
-      const d = due.get(t.entity);
-      if (d !== undefined && t.entity !== PLAN_ENTITY && !committed.has(t.entity)) {
-        committed.add(t.entity);
-        commit.push(now - d);
-      }
-    }
-  };
-  const ew = eh.startWorker(concurrency);
-  ew.worker.on('completed', (job: Job, result: unknown) => {
-    const e = (job.data as { e: string }).e;
-    const d = due.get(e);
-    if (d !== undefined && result === 'fired' && !completed.has(e)) {
-      completed.add(e);
-      done.push(Date.now() - d);
-    }
-  });
-  await ew.worker.waitUntilReady();
-  const base = Date.now() + leadMs;
-  const dueAt = (i: number) => base + Math.floor((i * spreadMs) / timers);
-  for (let i = 0; i < timers; i++) due.set(`t${i}`, dueAt(i));
-  const plans = Math.ceil(timers / 1000);
-  const per = Math.ceil(timers / plans);
-  for (let p = 0; p < plans; p++) {
-    await createPlans(eh, `lat${p}-`, 1, per, { kind: 'at', dueAt: (i) => dueAt(p * per + i) });
-  }
-  published = true;
-  const spare = base - Date.now();
-  // Timers actually in BullMQ (one phase timer per plan besides the tasks'): a timer the
-  // engine failed to schedule never fires.
-  const expected = Math.min(plans * per, (await eh.scheduler.queue.getDelayedCount()) - plans + done.length);
+  const rh = rawHarness(r.url, 'rl');
+  await rh.add(background, () => Date.now() + MONTH);
+  await persistenceIdle(r.admin);
+  const timers = c.streamPlans * c.streamPerPlan;
+  const w = rh.startWorker(PROD_SHARDS * PROD_CONCURRENCY);
+  await w.worker.waitUntilReady();
+  const base = Date.now() + 1000;
+  await rh.add(timers, (j) => base + Math.floor((j * c.spreadMs) / timers));
+  await w.until(timers, c.spreadMs + 60_000);
+  await w.close();
+  await rh.close();
+  return { start: w.started, done: w.completed };
+}
+
+/**
+ * Engine lateness on the background already in `h`'s Redis: stream plans whose timers
+ * fall due one by one (timer k of plan p at base + (k·plans + p)·step), so each wake-up
+ * fires one; the workers (production shards and concurrency) run throughout.
+ */
+async function engineLateness(h: EngineHarness, c: BackgroundConfig) {
+  const timers = c.streamPlans * c.streamPerPlan;
+  const w = h.startWorkers(PROD_CONCURRENCY);
+  await Promise.all(w.workers.workers.map((x) => x.waitUntilReady()));
+  const base = Date.now() + c.leadMs;
+  const dueAt = (k: number, p: number) => base + Math.floor(((k * c.streamPlans + p) * c.spreadMs) / timers);
+  await createPlans(h, 'stream', c.streamPlans, c.streamPerPlan, { kind: 'at', dueAt }, { lanes: 4 });
+  const createdAt = Date.now();
+  const spare = base - createdAt;
   let longGcs = 0;
   const gc = new PerformanceObserver((list) => {
     for (const e of list.getEntries()) if (e.duration > 20) longGcs++;
@@ -172,70 +249,119 @@ async function engineLatenessRound(r: BenchRedis, round: number, timers: number,
   gc.observe({ entryTypes: ['gc'] });
   const loop = monitorEventLoopDelay({ resolution: 10 });
   loop.enable();
-  await waitFor(() => done.length >= expected, leadMs + spreadMs + 30_000);
+  await w.fires.until(timers, Math.max(0, spare) + c.spreadMs + 60_000);
   loop.disable();
   gc.disconnect();
-  await ew.close();
-  await eh.close();
-  return { done, commit, spare, loopMaxMs: loop.max / 1e6, longGcs };
+  // A timer that fell due while its plans were still being created measures creation, not timers.
+  const kept = w.fires.lateness.filter((_, i) => w.fires.dueAt[i]! >= createdAt);
+  const out = {
+    lateness: kept,
+    dropped: w.fires.lateness.length - kept.length,
+    wakeUps: w.fires.batches.length,
+    fired: w.fires.fired,
+    spare,
+    loopMaxMs: loop.max / 1e6,
+    longGcs,
+  };
+  await w.close();
+  return out;
 }
 
 /**
- * `timers` timers due at known instants spread evenly over `spreadMs`, the first
- * `leadMs` after setup starts, `rounds` times each, raw and engine alternating. The
- * worker runs throughout (production default concurrency). Engine timers are real
- * task checkpoints (a reminder PT1H before a deadline); the history entry's `at` is
- * the due time, and wall-clock is taken at commit and at job completion.
+ * Builds `large` background plans on `r` and `small` on a second private redis-server
+ * (same settings), both of far-future open tasks; then (5) the same fixed number of
+ * timer-driven transitions on each, alternately rep by rep, so drift on a shared machine
+ * hits both alike; then (3) engine lateness on the large background. Raw lateness runs
+ * first, on `r` with the same number of far-future delayed jobs.
  */
-export async function timerLateness(
-  r: BenchRedis,
-  timers: number,
-  spreadMs: number,
-  leadMs: number,
-  concurrency: number,
-  rounds: number,
-): Promise<LatenessResult> {
-  const raw = { done: [] as number[], start: [] as number[], p99: [] as number[] };
-  const eng = { done: [] as number[], commit: [] as number[], p99: [] as number[], spare: Infinity, loopMaxMs: 0, longGcs: 0 };
-  for (let round = 0; round < rounds; round++) {
-    const a = await rawLatenessRound(r, round, timers, spreadMs, leadMs, concurrency);
-    raw.done.push(...a.done);
-    raw.start.push(...a.start);
-    raw.p99.push(lateness(a.done).p99);
-    const b = await engineLatenessRound(r, round, timers, spreadMs, leadMs, concurrency);
-    eng.done.push(...b.done);
-    eng.commit.push(...b.commit);
-    eng.p99.push(lateness(b.done).p99);
-    eng.spare = Math.min(eng.spare, b.spare);
-    eng.loopMaxMs = Math.max(eng.loopMaxMs, b.loopMaxMs);
-    eng.longGcs += b.longGcs;
-    log(
-      `round ${round + 1}: p99 raw ${lateness(a.done).p99} ms, engine ${lateness(b.done).p99} ms (event loop max ${b.loopMaxMs.toFixed(0)} ms)`,
-    );
+export async function background(r: BenchRedis, c: BackgroundConfig): Promise<{ scale: ScaleResult; lateness: LatenessResult }> {
+  const raw = await rawLateness(r, c, c.large * c.tasksPerPlan);
+  log(`raw lateness with ${(c.large * c.tasksPerPlan).toLocaleString('en')} delayed jobs: p99 ${lateness(raw.done).p99} ms`);
+  const second = await startBenchRedis();
+  try {
+    const build = async (server: BenchRedis, plans: number, tag: string) => {
+      await flush(server.admin);
+      const eh = engineHarness(server.url, `s${tag}`);
+      const created = await createPlans(
+        eh,
+        'bg',
+        plans,
+        c.tasksPerPlan,
+        { kind: 'idle' },
+        {
+          budgetMs: c.createBudgetMs,
+          progress: (n, ms) => {
+            if (n % 20 === 0) log(`  ${n}/${plans} background plans (${n * c.tasksPerPlan} tasks) in ${(ms / 1000).toFixed(0)} s`);
+          },
+        },
+      );
+      log(`${created.tasks} open tasks created in ${(created.ms / 1000).toFixed(1)} s`);
+      const usedMemory = await settledMemory(server.admin);
+      return { server, eh, created, usedMemory, runs: [] as DrainResult[] };
+    };
+    const cases = [await build(second, c.small, 'small'), await build(r, c.large, 'large')];
+    const hotPlans = Math.ceil(c.hot / c.hotPerPlan);
+    for (let rep = 0; rep < c.reps; rep++) {
+      for (const k of rep % 2 === 0 ? cases : [...cases].reverse()) {
+        await createPlans(k.eh, `hot${rep}-`, hotPlans, c.hotPerPlan, { kind: 'due' });
+        await persistenceIdle(k.server.admin);
+        const d = await drainEngine(k.server.admin, k.eh, hotPlans * c.hotPerPlan, PROD_CONCURRENCY, DRAIN_TIMEOUT_MS);
+        k.runs.push(d);
+        log(`${k.created.tasks} open: rep ${rep + 1}: ${d.perSec.toFixed(0)} transitions/s`);
+      }
+    }
+    const [sc, lc] = cases.map((k): ScaleCase => {
+      const perSec = median(k.runs.map((x) => x.perSec));
+      return {
+        openTasks: k.created.tasks,
+        createMs: k.created.ms,
+        usedMemory: k.usedMemory,
+        runs: k.runs,
+        perSec,
+        usPerTransition: 1e6 / perSec,
+      };
+    }) as [ScaleCase, ScaleCase];
+    await cases[0]!.eh.close();
+
+    const large = cases[1]!;
+    await persistenceIdle(r.admin);
+    const e = await engineLateness(large.eh, c);
+    await large.eh.close();
+    const timers = c.streamPlans * c.streamPerPlan;
+    log(`engine lateness with ${large.created.tasks.toLocaleString('en')} open tasks: p99 ${lateness(e.lateness).p99} ms`);
+    return {
+      scale: {
+        transitions: hotPlans * c.hotPerPlan,
+        hotPlans,
+        concurrency: PROD_CONCURRENCY,
+        shards: PROD_SHARDS,
+        small: sc,
+        large: lc,
+        ratio: lc.perSec / sc.perSec,
+        largeTarget: c.large * c.tasksPerPlan,
+      },
+      lateness: {
+        background: large.created.tasks,
+        rawBackground: c.large * c.tasksPerPlan,
+        timers,
+        plans: c.streamPlans,
+        spreadMs: c.spreadMs,
+        engine: lateness(e.lateness),
+        rawStart: lateness(raw.start),
+        raw: lateness(raw.done),
+        timersPerWake: e.fired / Math.max(1, e.wakeUps),
+        engineLoopMaxMs: e.loopMaxMs,
+        engineLongGcs: e.longGcs,
+        armedWithMsToSpare: e.spare,
+        dropped: e.dropped,
+      },
+    };
+  } finally {
+    await second.stop();
   }
-  return {
-    timers,
-    spreadMs,
-    concurrency,
-    rounds,
-    raw: lateness(raw.done),
-    rawStart: lateness(raw.start),
-    engine: lateness(eng.done),
-    engineCommit: lateness(eng.commit),
-    rawRoundP99: raw.p99,
-    engineRoundP99: eng.p99,
-    engineLoopMaxMs: eng.loopMaxMs,
-    engineLongGcs: eng.longGcs,
-    armedWithMsToSpare: eng.spare,
-  };
 }
 
-async function waitFor(check: () => boolean, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check() && Date.now() < deadline) await sleep(20);
-}
-
-// ---- 3. memory -------------------------------------------------------------------------
+// ---- 4. memory -------------------------------------------------------------------------
 
 export interface MemoryResult {
   tasks: number;
@@ -253,13 +379,15 @@ export interface MemoryResult {
   taskEncoding: string;
   listpackDefault: number;
   listpackBytesPerTask: number;
+  /** Wake-up jobs the engine held for its open tasks (one per plan). */
+  wakeJobs: number;
   createMs: number;
 }
 
 /**
  * used_memory before and after creating+publishing `plans`×`tasksPerPlan` open tasks
- * (each with its pending checkpoint timer job), per task; beside `tasks` raw BullMQ
- * delayed jobs (due in 30 days) with the timer queue's options, per job.
+ * (deadlines 30 days away), per task; beside as many raw BullMQ delayed jobs (due in 30
+ * days), per job.
  */
 export async function memory(r: BenchRedis, plans: number, tasksPerPlan: number): Promise<MemoryResult> {
   const tasks = plans * tasksPerPlan;
@@ -267,18 +395,19 @@ export async function memory(r: BenchRedis, plans: number, tasksPerPlan: number)
   const rh = rawHarness(r.url, 'rm');
   await rh.queue.waitUntilReady();
   const rawBefore = await settledMemory(r.admin);
-  await rh.add(tasks, () => Date.now() + 30 * 86_400_000);
+  await rh.add(tasks, () => Date.now() + MONTH);
   const rawAfter = await settledMemory(r.admin);
   await rh.close();
 
   await flush(r.admin);
   const eh = engineHarness(r.url, 'em');
-  await eh.scheduler.queue.waitUntilReady();
+  await Promise.all(eh.scheduler.queues.map((q) => q.waitUntilReady()));
   const before = await settledMemory(r.admin);
   const created = await createPlans(eh, 'mp', plans, tasksPerPlan, { kind: 'idle' });
+  await sleep(100); // the wake-ups are added right after the commits
   const after = await settledMemory(r.admin);
   const breakdown = await keyBreakdown(r, created.tasks);
-  // One stored task, field by field.
+  const wakeJobs = (await Promise.all(eh.scheduler.queues.map((q) => q.getDelayedCount()))).reduce((a, b) => a + b, 0);
   const sample = await r.admin.hgetall(eh.engine.pk('mp0').task('t0'));
   const taskFields = Object.entries(sample)
     .map(([k, v]): [string, number] => [k, Buffer.byteLength(v)])
@@ -296,7 +425,7 @@ export async function memory(r: BenchRedis, plans: number, tasksPerPlan: number)
   let listpackBytesPerTask: number;
   try {
     const lh = engineHarness(r.url, 'eml');
-    await lh.scheduler.queue.waitUntilReady();
+    await Promise.all(lh.scheduler.queues.map((q) => q.waitUntilReady()));
     const lBefore = await settledMemory(r.admin);
     const lCreated = await createPlans(lh, 'mp', plans, tasksPerPlan, { kind: 'idle' });
     listpackBytesPerTask = ((await settledMemory(r.admin)) - lBefore) / lCreated.tasks;
@@ -318,17 +447,19 @@ export async function memory(r: BenchRedis, plans: number, tasksPerPlan: number)
     taskEncoding,
     listpackDefault: Number(listpackDefault),
     listpackBytesPerTask,
+    wakeJobs,
     createMs: created.ms,
   };
 }
 
 function keyKind(key: string): string {
   if (key.startsWith('{')) {
-    const rest = key.slice(key.indexOf(':timers:') + ':timers:'.length);
-    return /^[0-9a-z]{10}$/.test(rest) ? 'BullMQ job hash (1 per pending timer)' : `BullMQ ${rest}`;
+    // A wake-up shard's BullMQ keys: {<prefix>w<n>}:wake:<job id or structure>.
+    const rest = key.slice(key.indexOf(':wake:') + ':wake:'.length);
+    return rest.includes('@') ? 'BullMQ wake-up job hash (1 per plan)' : `BullMQ ${rest.replace(/:.*/, '')}`;
   }
   const m = /^[^:]+:\{[^}]+\}:([a-z]+)/.exec(key);
-  if (!m) return `global ${key.replace(/^[^:]+:/, '')}`;
+  if (!m) return `global ${key.replace(/^[^:]+:/, '').replace(/:.*/, ':…')}`;
   return (
     {
       t: 'task hash (snapshot, def, timers, ix)',
@@ -360,91 +491,4 @@ async function keyBreakdown(r: BenchRedis, tasks: number): Promise<[string, numb
     if (cursor === '0') break;
   }
   return [...sums].map(([k, v]): [string, number] => [k, v / tasks]).sort((a, b) => b[1] - a[1]);
-}
-
-// ---- 4. cost per transition vs open tasks ---------------------------------------------
-
-export interface ScaleCase {
-  openTasks: number;
-  createMs: number;
-  usedMemory: number;
-  runs: DrainResult[];
-  perSec: number;
-  usPerTransition: number;
-}
-
-export interface ScaleResult {
-  transitions: number;
-  concurrency: number;
-  small: ScaleCase;
-  large: ScaleCase;
-  /** large ÷ small transitions/s: 1.0 means no growth in cost. */
-  ratio: number;
-  largeTarget: number;
-}
-
-/**
- * Background of open tasks (far-future deadlines, one pending timer job each), then
- * the same fixed number of timer-driven transitions (`hot` tasks due at once, fresh
- * plans each rep), timed as in the throughput scenario.
- */
-export async function scale(
-  r: BenchRedis,
-  small: number,
-  large: number,
-  tasksPerPlan: number,
-  hot: number,
-  reps: number,
-  concurrency: number,
-  createBudgetMs: number,
-  timeoutMs: number,
-): Promise<ScaleResult> {
-  // The small case lives on a second private redis-server, so the two cases can be
-  // measured alternately: drift on a shared machine then hits both alike.
-  const second = await startBenchRedis();
-  try {
-    const build = async (server: BenchRedis, plans: number, tag: string) => {
-      await flush(server.admin);
-      const eh = engineHarness(server.url, `s${tag}`);
-      const created = await createPlans(eh, 'bg', plans, tasksPerPlan, { kind: 'idle' }, createBudgetMs, (n, ms) =>
-        log(`  ${n}/${plans} background plans (${n * tasksPerPlan} tasks) in ${(ms / 1000).toFixed(0)} s`),
-      );
-      log(`${created.tasks} open tasks created in ${(created.ms / 1000).toFixed(1)} s`);
-      const usedMemory = await settledMemory(server.admin);
-      return { server, eh, created, usedMemory, runs: [] as DrainResult[] };
-    };
-    const cases = [await build(second, small, 'small'), await build(r, large, 'large')];
-    const hotPlans = Math.ceil(hot / PLAN_SIZE);
-    for (let rep = 0; rep < reps; rep++) {
-      for (const c of rep % 2 === 0 ? cases : [...cases].reverse()) {
-        await createPlans(c.eh, `hot${rep}-`, hotPlans, PLAN_SIZE, { kind: 'due' });
-        await persistenceIdle(c.server.admin);
-        const d = await drain(c.server.admin, c.eh.scheduler.queue, hotPlans * PLAN_SIZE, () => c.eh.startWorker(concurrency), timeoutMs);
-        c.runs.push(d);
-        log(`${c.created.tasks} open: rep ${rep + 1}: ${d.perSec.toFixed(0)} transitions/s`);
-      }
-    }
-    const [sc, lc] = cases.map((c): ScaleCase => {
-      const perSec = median(c.runs.map((x) => x.perSec));
-      return {
-        openTasks: c.created.tasks,
-        createMs: c.created.ms,
-        usedMemory: c.usedMemory,
-        runs: c.runs,
-        perSec,
-        usPerTransition: 1e6 / perSec,
-      };
-    }) as [ScaleCase, ScaleCase];
-    for (const c of cases) await c.eh.close();
-    return {
-      transitions: hotPlans * PLAN_SIZE,
-      concurrency,
-      small: sc,
-      large: lc,
-      ratio: lc.perSec / sc.perSec,
-      largeTarget: large * tasksPerPlan,
-    };
-  } finally {
-    await second.stop();
-  }
 }
