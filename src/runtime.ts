@@ -13,7 +13,7 @@ import { Directory } from './directory/store.js';
 import { keysFor } from './store/keys.js';
 import { Engine } from './engine/engine.js';
 import { Queries } from './engine/queries.js';
-import { BullTimerScheduler } from './engine/timer-queue.js';
+import { BullTimerScheduler, resolveShards } from './engine/timer-queue.js';
 import { createApp } from './http/app.js';
 import {
   connectFailFast,
@@ -24,7 +24,7 @@ import {
   type WorkerConnection,
 } from './infra/redis-clients.js';
 import type { RedisClient } from './store/batch.js';
-import { createTimerWorker } from '../workers/timer.worker.js';
+import { createTimerWorkers, type TimerWorkers } from '../workers/timer.worker.js';
 import { startReconciler, type Reconciler } from '../workers/reconciler.worker.js';
 import { createDeliveryWorker, startDeliverySweep, type DeliverySweep } from '../workers/delivery.worker.js';
 import { ChannelStore } from './delivery/channel-store.js';
@@ -50,6 +50,8 @@ export interface RuntimeOptions {
   prefix: string;
   api?: { port: number; extend?: (app: Express, runtime: Runtime) => void; trustProxy?: string };
   worker?: { concurrency: number; reconcileMs: number; lockMs?: number; stalledMs?: number };
+  /** Wake-up queue shards when this deployment first starts (later starts use the stored number; timer-queue.ts). */
+  timerShards?: number;
   adminToken?: string;
   log: (line: string) => void;
   /** Levels and request logs (src/infra/logger.ts); absent, records reach `log` as lines. */
@@ -103,6 +105,8 @@ export interface Runtime {
   deliveryQueue: BullDeliveryQueue;
   /** Evidence bytes and plan archives (src/files). */
   files: FileStore;
+  /** Plans' wake-up queues (src/engine/timer-queue.ts). */
+  scheduler: BullTimerScheduler;
   redis: RedisClient;
   app?: Express;
   server?: Server;
@@ -154,7 +158,12 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     redis.disconnect();
     throw err;
   });
-  const scheduler = new BullTimerScheduler(queueConnection, opts.prefix, opts.now);
+  const shards = await resolveShards(redis, opts.prefix, opts.timerShards, opts.log).catch((err: unknown) => {
+    queueConnection.disconnect();
+    redis.disconnect();
+    throw err;
+  });
+  const scheduler = new BullTimerScheduler(queueConnection, opts.prefix, shards, opts.now);
   // Every role commits notices, so every role queues their deliveries; only workers send them.
   const deliveryQueue = new BullDeliveryQueue(queueConnection, opts.prefix, opts.now);
   // One directory of organisations and people outside plans; plans are admitted to it.
@@ -191,7 +200,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   }
 
   let server: Server | undefined;
-  let worker: Worker | undefined;
+  let worker: TimerWorkers | undefined;
   /** The workers' own connections (a cluster's are made here), closed once the workers have stopped. */
   const workerConnections: WorkerConnection[] = [];
   const connectionFor = (name: string) => {
@@ -234,7 +243,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     server?.closeAllConnections();
     worker?.disconnect().catch(() => undefined);
     deliveryWorker?.disconnect().catch(() => undefined);
-    scheduler.queue.disconnect().catch(() => undefined);
+    for (const q of scheduler.queues) q.disconnect().catch(() => undefined);
     deliveryQueue.queue.disconnect().catch(() => undefined);
   };
 
@@ -248,6 +257,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     channelStore,
     deliveryQueue,
     files,
+    scheduler,
     redis,
     metrics,
     logger,
@@ -272,10 +282,11 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     if (opts.worker) {
       // BullMQ workers block on Redis and must outlast an outage: they keep BullMQ's
       // own reconnecting client (maxRetriesPerRequest: null), owned and closed by the worker.
-      worker = createTimerWorker({
+      worker = createTimerWorkers({
         engine,
         connection: connectionFor('duban:worker'),
         prefix: opts.prefix,
+        shards,
         concurrency: opts.worker.concurrency,
         ...(opts.worker.lockMs ? { lockDuration: opts.worker.lockMs } : {}),
         ...(opts.worker.stalledMs ? { stalledInterval: opts.worker.stalledMs } : {}),
