@@ -13,13 +13,21 @@
  * person's account, logins, pending link, sessions and attempts with it; where the
  * person already had one (they were in two plans), the logins join it and its
  * password stays. Token lists move to their owner's new name. Each step is
- * idempotent: a second run finds nothing to do.
+ * idempotent: a run cut short is simply run again at the next start.
+ *
+ * Once a run has finished, a done-marker (`directory-adoption` in `<prefix>:migrations`,
+ * src/store/migration-marks.ts) makes every later start skip it without reading a
+ * plan. Under Redis Cluster every command here touches one key (or keys of one slot);
+ * what moves between keys is written to the new key first and removed from the old
+ * one after, so a run cut short in between only repeats work.
  */
+import { Cluster } from 'ioredis';
 import { z } from 'zod';
 import type { AuthKeys } from '../auth/auth-keys.js';
 import { directoryIdOf, organisationOf, type PlanDefinition } from '../domain/plan.schema.js';
 import type { Engine } from '../engine/engine.js';
 import type { RedisClient } from '../store/batch.js';
+import { isDone, markDone } from '../store/migration-marks.js';
 import type { Directory } from './store.js';
 
 const LegacyAccount = z.object({
@@ -33,7 +41,10 @@ const LegacyAccount = z.object({
   createdBy: z.string(),
 });
 
-/** Adopts every stored plan not adopted yet; returns how many were. */
+/** The done-marker's name in `<prefix>:migrations`. */
+export const DIRECTORY_ADOPTION = 'directory-adoption';
+
+/** Adopts every stored plan not adopted yet, unless a finished run left its marker; returns how many were. */
 export async function adoptStoredPlans(
   engine: Engine,
   dir: Directory,
@@ -44,6 +55,8 @@ export async function adoptStoredPlans(
 ): Promise<number> {
   const redis = engine.redis;
   await dir.ensureDefaultOrg();
+  const prefix = engine.keys.adminToken.slice(0, -':admin'.length);
+  if (await isDone(redis, prefix, DIRECTORY_ADOPTION)) return 0;
   await moveOfficeTokenLists(redis, auth);
   let adopted = 0;
   for (const planId of await redis.zrange(engine.keys.plans, '0', '-1')) {
@@ -68,6 +81,7 @@ export async function adoptStoredPlans(
     await onAdopted?.(def);
     adopted += 1;
   }
+  await markDone(redis, prefix, DIRECTORY_ADOPTION);
   if (adopted > 0) log?.(`通讯录：已纳入 ${adopted} 个旧方案的人员 / directory: adopted the people of ${adopted} stored plan(s)`);
   return adopted;
 }
@@ -84,12 +98,12 @@ async function moveAccounts(redis: RedisClient, auth: AuthKeys, planId: string, 
     const old = parsed.data;
     const logins = z.array(z.string()).parse(JSON.parse(old.logins));
     const existing = await redis.hgetall(auth.account(target));
-    const tx = redis.multi();
+    // Each key on its own (they are in different Cluster slots): the new ones first.
     if (existing.principal) {
       const merged = [...new Set([...(JSON.parse(existing.logins ?? '[]') as string[]), ...logins])];
-      tx.hset(auth.account(target), 'logins', JSON.stringify(merged));
+      await redis.hset(auth.account(target), 'logins', JSON.stringify(merged));
     } else {
-      tx.hset(auth.account(target), {
+      await redis.hset(auth.account(target), {
         principal: JSON.stringify({ kind: 'person', personId: target }),
         logins: old.logins,
         passwordHash: old.passwordHash,
@@ -101,18 +115,23 @@ async function moveAccounts(redis: RedisClient, auth: AuthKeys, planId: string, 
       if (old.linkHash) {
         const link = await redis.get(auth.link(old.linkHash));
         const ttl = await redis.pttl(auth.link(old.linkHash));
-        if (link && ttl > 0) tx.set(auth.link(old.linkHash), JSON.stringify({ ...JSON.parse(link), accountId: target }), 'PX', ttl);
+        if (link && ttl > 0)
+          await redis.set(auth.link(old.linkHash), JSON.stringify({ ...JSON.parse(link), accountId: target }), 'PX', ttl);
       }
     }
-    for (const login of logins) tx.set(auth.login(login), target);
-    tx.sunionstore(auth.accountSessions(target), auth.accountSessions(target), auth.accountSessions(oldId));
-    tx.del(auth.accountSessions(oldId), auth.account(oldId));
-    tx.srem(auth.planAccounts(planId), oldId);
-    await tx.exec();
+    await Promise.all(logins.map((login) => redis.set(auth.login(login), target)));
+    const sessions = await redis.smembers(auth.accountSessions(oldId));
+    if (sessions.length > 0) await redis.sadd(auth.accountSessions(target), ...sessions);
     await moveHash(redis, auth.ownerTokens(`person:${planId}:${old.personId}`), auth.ownerTokens(`person:${target}`));
-    if ((await redis.exists(auth.accountAttempts(target))) === 0 && (await redis.exists(auth.accountAttempts(oldId))) === 1) {
-      await redis.rename(auth.accountAttempts(oldId), auth.accountAttempts(target));
+    // The attempt record moves whole (RENAME cannot cross slots): copied in order, then dropped.
+    if ((await redis.exists(auth.accountAttempts(target))) === 0) {
+      const attempts = await redis.lrange(auth.accountAttempts(oldId), 0, -1);
+      if (attempts.length > 0) await redis.rpush(auth.accountAttempts(target), ...attempts);
     }
+    await redis.del(auth.accountAttempts(oldId));
+    await redis.del(auth.accountSessions(oldId));
+    await redis.del(auth.account(oldId));
+    await redis.srem(auth.planAccounts(planId), oldId);
   }
   // Token lists of people who had tokens but no account.
   for (const [personId, target] of dirIds) {
@@ -123,21 +142,32 @@ async function moveAccounts(redis: RedisClient, auth: AuthKeys, planId: string, 
 /** Office token lists were `office:<name>`: the office of `default` now. */
 async function moveOfficeTokenLists(redis: RedisClient, auth: AuthKeys): Promise<void> {
   const prefix = auth.ownerTokens('office:');
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 200);
-    cursor = next;
-    for (const key of keys) {
-      const name = key.slice(prefix.length);
-      // A key of today names its organisation: `office:<org>:<name>`, the org an id without ":".
-      if (/^[A-Za-z0-9][A-Za-z0-9_-]{0,39}:/.test(name)) continue;
-      await moveHash(redis, key, auth.ownerTokens(`office:default:${name}`));
-    }
-  } while (cursor !== '0');
+  for (const key of await scanAll(redis, `${prefix}*`)) {
+    const name = key.slice(prefix.length);
+    // A key of today names its organisation: `office:<org>:<name>`, the org an id without ":".
+    if (/^[A-Za-z0-9][A-Za-z0-9_-]{0,39}:/.test(name)) continue;
+    await moveHash(redis, key, auth.ownerTokens(`office:default:${name}`));
+  }
 }
 
+/** Every key matching `pattern`: on a cluster, SCAN each master (each holds only its own slots' keys). */
+async function scanAll(redis: RedisClient, pattern: string): Promise<string[]> {
+  const found = new Set<string>();
+  for (const node of redis instanceof Cluster ? redis.nodes('master') : [redis]) {
+    let cursor = '0';
+    do {
+      const [next, keys] = await node.scan(cursor, 'MATCH', pattern, 'COUNT', 200);
+      cursor = next;
+      for (const k of keys) found.add(k);
+    } while (cursor !== '0');
+  }
+  return [...found];
+}
+
+/** Moves a hash to another key: written there first, then removed here (two slots under Cluster). */
 async function moveHash(redis: RedisClient, from: string, to: string): Promise<void> {
   const entries = await redis.hgetall(from);
   if (Object.keys(entries).length === 0) return;
-  await redis.multi().hset(to, entries).del(from).exec();
+  await redis.hset(to, entries);
+  await redis.del(from);
 }

@@ -120,6 +120,7 @@ export async function loadPlanKeys(
     else if (k.type === 'zset') pipeline.zadd(key, ...k.value.flatMap(([m, s]) => [String(s), m]));
     else pipeline.set(key, k.value);
   }
-  pipeline.zadd(`${prefix}:plans`, at, planId);
   await pipeline.exec();
+  // The plan list is a global key, in another Cluster slot than the plan's: written on its own, after.
+  await redis.zadd(`${prefix}:plans`, at, planId);
 }
