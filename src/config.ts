@@ -26,6 +26,11 @@ const Env = z.object({
     .default('dn'),
   DUBAN_DATA_DIR: z.string().default('./data'),
   DUBAN_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(20),
+  /**
+   * Wake-up queue shards (hash-tagged queues, so on a Redis Cluster each sits in its own slot).
+   * Read once, when a deployment first starts; every later start uses the number stored then.
+   */
+  DUBAN_TIMER_SHARDS: z.coerce.number().int().min(1).max(256).optional(),
   DUBAN_RECONCILE_MS: z.coerce.number().int().min(100).default(30_000),
   DUBAN_LOCK_MS: z.coerce.number().int().min(500).default(30_000),
   DUBAN_STALLED_MS: z.coerce.number().int().min(100).default(30_000),

@@ -37,7 +37,7 @@ const HELP = `duban — 督办：行动计划督办引擎 / action-plan supervis
 ${extraCommands.map((c) => `  ${c.usage}`).join('\n')}
 
 环境变量 / environment: REDIS_URL, REDIS_CLUSTER_NODES, REDIS_SENTINELS, REDIS_SENTINEL_NAME,
-  REDIS_USERNAME, REDIS_PASSWORD, PORT, DUBAN_ADMIN_TOKEN, DUBAN_DATA_DIR, DUBAN_WORKER_CONCURRENCY, DUBAN_RECONCILE_MS,
+  REDIS_USERNAME, REDIS_PASSWORD, PORT, DUBAN_ADMIN_TOKEN, DUBAN_DATA_DIR, DUBAN_WORKER_CONCURRENCY, DUBAN_TIMER_SHARDS, DUBAN_RECONCILE_MS,
   DUBAN_REDIS_TIMEOUT_MS, DUBAN_SHUTDOWN_MS, DUBAN_LATE_AFTER_MS, DUBAN_TRUST_PROXY, DUBAN_SERVER, DUBAN_TOKEN (for apply),
   DUBAN_SMTP_URL, DUBAN_MAIL_FROM, DUBAN_DELIVERY_ATTEMPTS, DUBAN_DELIVERY_BACKOFF_MS, DUBAN_DELIVERY_TIMEOUT_MS, DUBAN_PUBLIC_URL,
   DUBAN_LOG_LEVEL, DUBAN_LOG_FORMAT, DUBAN_METRICS_TOKEN, DUBAN_WORKER_PORT
@@ -180,6 +180,7 @@ async function serve(command: 'start' | 'api' | 'worker', argv: string[]): Promi
         ...(config.DUBAN_PUBLIC_URL ? { publicUrl: config.DUBAN_PUBLIC_URL } : {}),
       },
       ...(config.DUBAN_ADMIN_TOKEN ? { adminToken: config.DUBAN_ADMIN_TOKEN } : {}),
+      ...(config.DUBAN_TIMER_SHARDS !== undefined ? { timerShards: config.DUBAN_TIMER_SHARDS } : {}),
       ...(command !== 'worker'
         ? {
             api: {
