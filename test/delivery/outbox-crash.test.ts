@@ -7,11 +7,10 @@
  * key — which is what the key is for. Only those in flight at the kill are sent twice;
  * everything else is sent once.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { PlanDefinitionInput } from '../../src/domain/plan.schema.js';
 import type { Runtime } from '../../src/runtime.js';
-import { fixturePlan, iso } from '../helpers/plan-fixture.js';
+import { manyTasksPlan, workerFleet, type WorkerFleet } from '../helpers/crash.js';
 import { eventually } from '../helpers/runtime.js';
 import { deliveryRuntime, oaStandIn } from './outbox-helpers.js';
 import type { StandIn } from './stand-in-server.js';
@@ -23,38 +22,12 @@ const OFFICE = { kind: 'office', name: '陈静', org: 'default' } as const;
 /** Each worker's concurrency: how many requests the killed one can have in flight. */
 const WORKER_CONCURRENCY = 4;
 
-function startWorker(url: string, prefix: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['bin/duban.js', 'worker'], {
-    env: {
-      ...process.env,
-      REDIS_URL: url,
-      DUBAN_PREFIX: prefix,
-      DUBAN_WORKER_CONCURRENCY: String(WORKER_CONCURRENCY),
-      DUBAN_LOCK_MS: '1500',
-      DUBAN_STALLED_MS: '500',
-      DUBAN_RECONCILE_MS: '1000',
-      DUBAN_DELIVERY_TIMEOUT_MS: '1000',
-      DUBAN_DELIVERY_BACKOFF_MS: '100',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => {
-      out += d.toString();
-      if (out.includes('ready')) resolve(child);
-    });
-    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-    child.once('exit', (code) => reject(new Error(`worker exited early (${code}): ${out}`)));
-  });
-}
-
 describe('a delivery worker killed mid-batch', () => {
-  const children: ChildProcess[] = [];
   let rt: Runtime & { url: string; prefix: string };
   let oa: StandIn;
+  let workers: WorkerFleet;
   afterAll(async () => {
-    for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
+    workers?.close();
     await rt?.close();
     await oa?.close();
   });
@@ -63,23 +36,23 @@ describe('a delivery worker killed mid-batch', () => {
     oa = await oaStandIn(SECRET, { delayMs: 300 });
     rt = await deliveryRuntime({ worker: false }); // this process commits and reads; the children send
     await rt.channelStore.put('default', 'oa', { kind: 'webhook', url: `${oa.base}/notices`, secret: SECRET }, 'test');
-    children.push(await startWorker(rt.url, rt.prefix), await startWorker(rt.url, rt.prefix));
-    const start = Date.now();
-    const base = fixturePlan({ id: 'crash-out', start, reminders: ['PT1S'], grace: 'PT0.6S' });
+    workers = workerFleet(rt, {
+      DUBAN_WORKER_CONCURRENCY: String(WORKER_CONCURRENCY),
+      DUBAN_DELIVERY_TIMEOUT_MS: '1000',
+      DUBAN_DELIVERY_BACKOFF_MS: '100',
+    });
+    await workers.start();
+    await workers.start();
+    const base = manyTasksPlan({ id: 'crash-out', start: Date.now(), tasks: TASKS, spacingMs: 100 });
     const plan: PlanDefinitionInput = {
       ...base,
-      tasks: Array.from({ length: TASKS }, (_, i) => ({
-        ...base.tasks[0]!,
-        id: `t${i + 1}`,
-        deadline: iso(start + 2_000 + (i % 10) * 100),
-      })),
       escalation: { ...base.escalation!, rungs: base.escalation!.rungs.slice(0, 3) },
       delivery: { routes: [{ roles: ['responsiblePerson'], channel: 'oa' }] },
     };
     await rt.engine.createPlan(plan, OFFICE, { publish: true });
 
     await eventually(() => Promise.resolve(oa.received.length >= 10), 20_000, 20);
-    children[0]!.kill('SIGKILL');
+    workers.kill(0);
 
     const all = await eventually(
       async () => {
