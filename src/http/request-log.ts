@@ -31,7 +31,8 @@ export function redactPath(url: string): string {
 function routeOf(req: Request, res: Response): string {
   const route = (req as { route?: { path?: unknown } }).route;
   if (route && typeof route.path === 'string') return `${req.baseUrl}${route.path}`;
-  return res.statusCode === 404 ? '(no route)' : '(static)';
+  // No route: the workspace's static files when answered, else refused before any route (401, 404, 503).
+  return res.statusCode < 400 ? '(static)' : '(unmatched)';
 }
 
 const ERROR_KEY = 'requestLogError';
