@@ -56,7 +56,8 @@ async function monitored(url: string, run: () => Promise<number>): Promise<Censu
   mon.on('monitor', (_time: string, args: string[], source: string) => {
     let name = (args[0] ?? '?').toLowerCase();
     if (name === 'evalsha' || name === 'evalsha_ro') name = names.get(args[1] ?? '') ?? `evalsha ${String(args[1]).slice(0, 8)}`;
-    if (name === 'eval') name = 'eval (script load)';
+    // A script's first call on a connection is an EVAL of its text (then EVALSHA).
+    if (name === 'eval') name = `${names.get(sha1(args[1] ?? '')) ?? 'eval'} (EVAL, first call)`;
     const m = source === 'lua' ? lua : client;
     m.set(name, (m.get(name) ?? 0) + 1);
   });
@@ -121,8 +122,6 @@ export async function profileEngine(
   const file = join(tmpdir(), 'duban-bench-engine.cpuprofile');
   writeFileSync(file, JSON.stringify(profile));
   const frames = [
-    { label: 'wakePlan() — a whole wake-up', fn: 'wakePlan', file: 'src/engine/timers.ts' },
-    { label: 'fireBatch() — one batch of up to 500 timers', fn: 'fireBatch', file: 'src/engine/timers.ts' },
     { label: 'step() — xstate transition + timer table', fn: 'step', file: 'src/engine/step.ts' },
     { label: 'restore() — rehydrate the stored snapshot', fn: 'restore', file: 'src/engine/step.ts' },
     { label: 'buildTaskNotice() — notice facts', fn: 'buildTaskNotice', file: 'src/domain/notices.ts' },
@@ -182,6 +181,7 @@ async function slowlogged(r: BenchRedis, run: () => Promise<number>): Promise<[s
     if (addr === '?:0') continue; // a command run inside a script: already in the script's time
     let name = (argv[0] ?? '?').toLowerCase();
     if (name === 'evalsha') name = names.get(argv[1] ?? '') ?? 'evalsha (other)';
+    if (name === 'eval') name = `${names.get(sha1(argv[1] ?? '')) ?? 'eval'} (EVAL, first call)`;
     if (['slowlog', 'config', 'info'].includes(name)) continue;
     sums.set(name, (sums.get(name) ?? 0) + us);
   }
@@ -233,12 +233,12 @@ async function shapeBreakdown(r: BenchRedis, shape: Shape, n: number): Promise<S
       (client as unknown as Record<string, unknown>)[name] = (...a: unknown[]) => measured(t.read, () => f(...a));
     }
     const pipeline = client.pipeline.bind(client);
-    client.pipeline = ((...a: Parameters<typeof pipeline>) => {
+    client.pipeline = (...a: Parameters<typeof pipeline>) => {
       const p = pipeline(...a);
       const exec = p.exec.bind(p);
       p.exec = () => measured(t.read, () => exec());
       return p;
-    });
+    };
     const wake = w.scheduler.wake.bind(w.scheduler);
     w.scheduler.wake = (wakes) => measured(t.arm, () => wake(wakes));
     const engineWake = w.engine.wake.bind(w.engine);
