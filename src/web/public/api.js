@@ -72,13 +72,32 @@ export const api = {
   linkInfo: (secret) => request(`/api/v1/session/link/${enc(secret)}`),
   useLink: (secret, password, remember) => request('/api/v1/session/link', { method: 'POST', body: { secret, password, remember } }),
   signOut: () => request('/api/v1/session', { method: 'DELETE', raw: true }),
-  plans: () => request('/api/v1/plans'),
+  /** One page of the caller's plans, newest first; pass the previous page's nextCursor for the next. */
+  plans: (cursor = null, limit = 50) => request(`/api/v1/plans?limit=${limit}${cursor ? `&cursor=${enc(cursor)}` : ''}`),
+  /** Every plan the caller may read, page after page (the plan picker). */
+  allPlans: async () => {
+    const plans = [];
+    let cursor = null;
+    do {
+      const page = await api.plans(cursor, 200);
+      plans.push(...page.items);
+      cursor = page.nextCursor;
+    } while (cursor);
+    return { plans };
+  },
+  /** Archives a closed plan (office); its archives, newest first. */
+  archivePlan: (planId) => request(`/api/v1/plans/${enc(planId)}/archive`, { method: 'POST' }),
+  archives: (cursor = null) => request(`/api/v1/archives${cursor ? `?cursor=${enc(cursor)}` : ''}`),
   plan: (planId) => request(`/api/v1/plans/${enc(planId)}`),
   tasks: (planId, filter = {}) => request(`/api/v1/plans/${enc(planId)}/tasks?${new URLSearchParams(filter)}`),
   task: (planId, taskId) => request(`/api/v1/plans/${enc(planId)}/tasks/${enc(taskId)}`),
   taskEvent: (planId, taskId, event) =>
     request(`/api/v1/plans/${enc(planId)}/tasks/${enc(taskId)}/events`, { method: 'POST', body: event }),
-  inbox: (open = true) => request(`/api/v1/inbox?open=${open}`),
+  /** One page of the signed-in person's notices, newest first: `plan` keeps one plan's, `cursor` continues a list. */
+  inbox: (open = true, { plan, cursor, limit } = {}) =>
+    request(
+      `/api/v1/inbox?${new URLSearchParams({ open: String(open), ...(plan ? { plan } : {}), ...(cursor ? { cursor } : {}), ...(limit ? { limit: String(limit) } : {}) })}`,
+    ),
   ack: (noticeId) => request(`/api/v1/inbox/${enc(noticeId)}/ack`, { method: 'POST' }),
   notice: (planId, noticeId) => request(`/api/v1/plans/${enc(planId)}/notices/${enc(noticeId)}`),
 

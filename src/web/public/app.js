@@ -29,7 +29,7 @@ async function loadSession() {
   const { principal } = await api.me();
   // Everyone picks among the plans they may read: a person those that name them
   // (one identity across plans), an office its organisation's.
-  const { plans } = await api.plans();
+  const { plans } = await api.allPlans();
   const chosen = getChosenPlan();
   const planId = plans.some((p) => p.id === chosen) ? chosen : (plans[0]?.id ?? null);
   const plan = planId ? await api.plan(planId) : null;

@@ -7,11 +7,14 @@ import { fmtDeadline, fmtTime, h } from '../util.js';
 
 const zh = () => getLang() === 'zh';
 
-/** The notices of this plan waiting for the signed-in person's acknowledgement. */
+/**
+ * The first page of this plan's notices waiting for the signed-in person's
+ * acknowledgement; the array carries the page's `nextCursor` for 加载更多.
+ */
 export async function openNotices(session) {
   if (session.principal.kind !== 'person') return null;
-  const { notices } = await api.inbox(true);
-  return notices.filter((n) => n.planId === session.planId);
+  const { items, nextCursor } = await api.inbox(true, { plan: session.planId });
+  return Object.assign(items, { nextCursor });
 }
 
 /** 待签收通知: each notice links to its document and is acknowledged in place. */
@@ -25,42 +28,73 @@ export function inboxCard(session, notices) {
     calendarButton(session),
   );
   if (notices.length === 0) list.append(h('li', { class: 'muted' }, t('inboxEmpty')));
-  for (const n of notices) {
-    const ackButton = h('button', { type: 'button', class: 'primary small', dataset: { ack: n.id } }, t('acknowledge'));
-    const kind = n.kind === 'rectification' && n.rung ? `${t('rungN', { n: n.rung })} ${L('noticeKind', n.kind)}` : L('noticeKind', n.kind);
-    const item = h(
-      'li',
-      { class: `notice-item kind-${n.kind}`, dataset: { notice: n.id } },
+  const count = card.querySelector('.count');
+  const more = h(
+    'button',
+    { type: 'button', class: 'small', id: 'inbox-more', hidden: !notices.nextCursor },
+    zh() ? '加载更多' : 'Load more',
+  );
+  let cursor = notices.nextCursor ?? null;
+  let shown = notices.length;
+  const showCount = () => {
+    count.textContent = cursor ? `${shown}+` : String(shown);
+  };
+  showCount();
+  more.addEventListener('click', async () => {
+    more.disabled = true;
+    try {
+      const page = await api.inbox(true, { plan: session.planId, cursor });
+      for (const n of page.items) list.append(noticeItem(session, n));
+      shown += page.items.length;
+      cursor = page.nextCursor;
+      more.hidden = !cursor;
+      showCount();
+    } catch (err) {
+      alert(err.message);
+    } finally {
+      more.disabled = false;
+    }
+  });
+  list.after(more);
+  for (const n of notices) list.append(noticeItem(session, n));
+  return card;
+}
+
+/** One notice: its kind, title (a link to its document), times, and 签收 in place. */
+function noticeItem(session, n) {
+  const ackButton = h('button', { type: 'button', class: 'primary small', dataset: { ack: n.id } }, t('acknowledge'));
+  const kind = n.kind === 'rectification' && n.rung ? `${t('rungN', { n: n.rung })} ${L('noticeKind', n.kind)}` : L('noticeKind', n.kind);
+  const item = h(
+    'li',
+    { class: `notice-item kind-${n.kind}`, dataset: { notice: n.id } },
+    h(
+      'div',
+      { class: 'notice-main' },
+      h('span', { class: `chip kind-${n.kind}` }, kind, n.late ? ` · ${t('lateIssued')}` : ''),
+      h('a', { href: `#/notice/${encodeURIComponent(n.id)}` }, pick(n.title)),
       h(
         'div',
-        { class: 'notice-main' },
-        h('span', { class: `chip kind-${n.kind}` }, kind, n.late ? ` · ${t('lateIssued')}` : ''),
-        h('a', { href: `#/notice/${encodeURIComponent(n.id)}` }, pick(n.title)),
-        h(
-          'div',
-          { class: 'muted small' },
-          fmtTime(n.createdAt, session.zone),
-          n.rectificationDeadline ? ` · ${t('rectificationDeadline')}${C()}${fmtDeadline(n.rectificationDeadline, session.zone)}` : '',
-          n.reviewDeadline ? ` · ${t('reviewDeadline')}${C()}${fmtDeadline(n.reviewDeadline, session.zone)}` : '',
-          n.requestedDeadline ? ` · ${t('requestedDeadline')}${C()}${fmtDeadline(n.requestedDeadline, session.zone)}` : '',
-        ),
+        { class: 'muted small' },
+        fmtTime(n.createdAt, session.zone),
+        n.rectificationDeadline ? ` · ${t('rectificationDeadline')}${C()}${fmtDeadline(n.rectificationDeadline, session.zone)}` : '',
+        n.reviewDeadline ? ` · ${t('reviewDeadline')}${C()}${fmtDeadline(n.reviewDeadline, session.zone)}` : '',
+        n.requestedDeadline ? ` · ${t('requestedDeadline')}${C()}${fmtDeadline(n.requestedDeadline, session.zone)}` : '',
       ),
-      ackButton,
-    );
-    ackButton.addEventListener('click', async () => {
-      ackButton.disabled = true;
-      try {
-        await api.ack(n.id);
-        item.classList.add('acked');
-        ackButton.replaceWith(h('span', { class: 'chip done' }, t('acknowledged')));
-      } catch (err) {
-        ackButton.disabled = false;
-        alert(err.message);
-      }
-    });
-    list.append(item);
-  }
-  return card;
+    ),
+    ackButton,
+  );
+  ackButton.addEventListener('click', async () => {
+    ackButton.disabled = true;
+    try {
+      await api.ack(n.id);
+      item.classList.add('acked');
+      ackButton.replaceWith(h('span', { class: 'chip done' }, t('acknowledged')));
+    } catch (err) {
+      ackButton.disabled = false;
+      alert(err.message);
+    }
+  });
+  return item;
 }
 
 /**
