@@ -107,15 +107,15 @@ export class AccountStore {
       else if ((await this.redis.get(this.keys.login(login))) !== id) taken.push(login);
     }
     if (taken.length) {
-      if (claimed.length) await this.redis.del(...claimed.map((l) => this.keys.login(l)));
+      await Promise.all(claimed.map((l) => this.redis.del(this.keys.login(l))));
       throw new AlreadyExistsError({
         zh: `登录名已被他人使用：${taken.join('、')}`,
         en: `Login already in use by someone else: ${taken.join(', ')}`,
       });
     }
-    const tx = this.redis.multi();
-    for (const old of existing?.logins ?? []) if (!logins.includes(old)) tx.del(this.keys.login(old));
-    tx.hset(this.keys.account(id), {
+    // One key per command (logins, the account and the office's list are in different
+    // Cluster slots): the account and its list first, logins it no longer has after.
+    await this.redis.hset(this.keys.account(id), {
       principal: JSON.stringify(principal),
       logins: JSON.stringify(logins),
       passwordHash: existing?.passwordHash ?? '',
@@ -124,8 +124,9 @@ export class AccountStore {
       createdAt: existing?.createdAt ?? this.iso(),
       createdBy: existing?.createdBy ?? by,
     });
-    if (principal.kind === 'office') tx.sadd(this.keys.officeAccounts(principal.org), id);
-    await tx.exec();
+    if (principal.kind === 'office') await this.redis.sadd(this.keys.officeAccounts(principal.org), id);
+    const dropped = (existing?.logins ?? []).filter((old) => !logins.includes(old));
+    await Promise.all(dropped.map((old) => this.redis.del(this.keys.login(old))));
     return (await this.get(id))!;
   }
 
@@ -139,11 +140,11 @@ export class AccountStore {
     const secret = newSecret('', 32);
     const hash = sha256(secret);
     const record: z.infer<typeof LinkRecord> = { accountId: id, issuedBy: by, issuedAt: this.iso() };
-    const tx = this.redis.multi();
-    if (account.linkHash) tx.del(this.keys.link(account.linkHash));
-    tx.set(this.keys.link(hash), JSON.stringify(record), 'PX', LINK_TTL_MS);
-    tx.hset(this.keys.account(id), { linkHash: hash, ...(o.reset ? { passwordHash: '', passwordSetAt: '' } : {}) });
-    await tx.exec();
+    // The account first (a reset password stops working at once), then the new link, then
+    // the old one goes: three Cluster slots, so three commands rather than one MULTI.
+    await this.redis.hset(this.keys.account(id), { linkHash: hash, ...(o.reset ? { passwordHash: '', passwordSetAt: '' } : {}) });
+    await this.redis.set(this.keys.link(hash), JSON.stringify(record), 'PX', LINK_TTL_MS);
+    if (account.linkHash) await this.redis.del(this.keys.link(account.linkHash));
     return { secret, expiresAt: new Date(this.now() + LINK_TTL_MS).toISOString() };
   }
 

@@ -34,9 +34,10 @@ export class SessionStore {
     const id = newSecret('', 32);
     const csrf = newSecret('', 24);
     const session: Session = { principal, csrf, accountId: o.accountId ?? null, createdAt: this.now() };
-    const tx = this.redis.multi().set(this.keys.session(sha256(id)), JSON.stringify(session), 'PX', o.ttlMs);
-    if (o.accountId) tx.sadd(this.keys.accountSessions(o.accountId), sha256(id));
-    await tx.exec();
+    // The account's list first (another Cluster slot than the session): a password reset
+    // then always finds the session; an entry whose session never started is harmless.
+    if (o.accountId) await this.redis.sadd(this.keys.accountSessions(o.accountId), sha256(id));
+    await this.redis.set(this.keys.session(sha256(id)), JSON.stringify(session), 'PX', o.ttlMs);
     return { id, csrf };
   }
 
@@ -51,16 +52,16 @@ export class SessionStore {
 
   async end(id: string): Promise<void> {
     const session = await this.get(id);
-    const tx = this.redis.multi().del(this.keys.session(sha256(id)));
-    if (session?.accountId) tx.srem(this.keys.accountSessions(session.accountId), sha256(id));
-    await tx.exec();
+    // The session ends first; the account's list is tidied after (one key per command, for Cluster).
+    await this.redis.del(this.keys.session(sha256(id)));
+    if (session?.accountId) await this.redis.srem(this.keys.accountSessions(session.accountId), sha256(id));
   }
 
   /** Ends every session of an account (its password was reset). */
   async endAll(accountId: string): Promise<void> {
     const hashes = await this.redis.smembers(this.keys.accountSessions(accountId));
-    const tx = this.redis.multi().del(this.keys.accountSessions(accountId));
-    for (const h of hashes) tx.del(this.keys.session(h));
-    await tx.exec();
+    // Every session first, each key alone (they are in many Cluster slots), then the list.
+    await Promise.all(hashes.map((h) => this.redis.del(this.keys.session(h))));
+    await this.redis.del(this.keys.accountSessions(accountId));
   }
 }

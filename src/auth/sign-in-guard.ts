@@ -35,7 +35,11 @@ export class SignInGuard {
 
   /** Throws when this login or address has failed too often lately. */
   async check(login: string, ip: string): Promise<void> {
-    const [byLogin, byIp] = await this.redis.mget(this.keys.failures('login', login), this.keys.failures('ip', ip));
+    // Two GETs, not MGET: the two counters sit in different Cluster slots.
+    const [byLogin, byIp] = await Promise.all([
+      this.redis.get(this.keys.failures('login', login)),
+      this.redis.get(this.keys.failures('ip', ip)),
+    ]);
     if (Number(byLogin ?? 0) >= MAX_FAILURES_PER_LOGIN || Number(byIp ?? 0) >= MAX_FAILURES_PER_IP) {
       throw new TooManyAttemptsError({
         zh: '登录失败次数过多，请 15 分钟后再试，或请领导小组办公室重置密码',
@@ -46,18 +50,30 @@ export class SignInGuard {
 
   async record(a: Omit<SignInAttempt, 'at'>): Promise<void> {
     const entry = JSON.stringify({ at: new Date(this.now()).toISOString(), ...a });
-    const tx = this.redis
-      .multi()
-      .lpush(this.keys.attempts, entry)
-      .ltrim(this.keys.attempts, 0, KEEP_ALL - 1);
-    if (a.accountId)
-      tx.lpush(this.keys.accountAttempts(a.accountId), entry).ltrim(this.keys.accountAttempts(a.accountId), 0, KEEP_PER_ACCOUNT - 1);
+    // One MULTI per key (each key is its own Cluster slot), all at once.
+    const steps = [
+      this.redis
+        .multi()
+        .lpush(this.keys.attempts, entry)
+        .ltrim(this.keys.attempts, 0, KEEP_ALL - 1)
+        .exec(),
+    ];
+    if (a.accountId) {
+      const key = this.keys.accountAttempts(a.accountId);
+      steps.push(
+        this.redis
+          .multi()
+          .lpush(key, entry)
+          .ltrim(key, 0, KEEP_PER_ACCOUNT - 1)
+          .exec(),
+      );
+    }
     if (!a.success && a.reason !== 'limited') {
       for (const key of [this.keys.failures('login', a.login), this.keys.failures('ip', a.ip)])
-        tx.incr(key).pexpire(key, FAILURE_WINDOW_MS, 'NX');
+        steps.push(this.redis.multi().incr(key).pexpire(key, FAILURE_WINDOW_MS, 'NX').exec());
     }
-    if (a.success) tx.del(this.keys.failures('login', a.login));
-    await tx.exec();
+    if (a.success) steps.push(this.redis.multi().del(this.keys.failures('login', a.login)).exec());
+    await Promise.all(steps);
   }
 
   /** The latest attempts, of one account or of all. */

@@ -114,11 +114,12 @@ export class TokenStore {
       createdAt,
       expiresAt: o.ttlMs ? createdAt + o.ttlMs : null,
     };
-    const tx = this.redis.multi();
-    if (o.ttlMs) tx.set(this.keys.token(hash), JSON.stringify(stored), 'PX', o.ttlMs);
-    else tx.set(this.keys.token(hash), JSON.stringify(stored));
-    tx.hset(this.auth.ownerTokens(ownerOf(principal)), stored.id, JSON.stringify({ ...stored, hash }));
-    await tx.exec();
+    // Two keys in two Cluster slots, so no MULTI: the owner's list first, then the token
+    // itself — a start cut short in between leaves a listed token that opens nothing,
+    // never a working token its owner cannot see or revoke.
+    await this.redis.hset(this.auth.ownerTokens(ownerOf(principal)), stored.id, JSON.stringify({ ...stored, hash }));
+    if (o.ttlMs) await this.redis.set(this.keys.token(hash), JSON.stringify(stored), 'PX', o.ttlMs);
+    else await this.redis.set(this.keys.token(hash), JSON.stringify(stored));
     return { token, info: infoOf(stored) };
   }
 
@@ -159,7 +160,9 @@ export class TokenStore {
     const raw = await this.redis.hget(key, id);
     if (!raw) return false;
     const { hash } = z.object({ hash: z.string() }).parse(JSON.parse(raw));
-    await this.redis.multi().del(this.keys.token(hash)).hdel(key, id).exec();
+    // The token stops working first; its line in the list goes after (another slot under Cluster).
+    await this.redis.del(this.keys.token(hash));
+    await this.redis.hdel(key, id);
     return true;
   }
 
