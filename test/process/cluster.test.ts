@@ -1,0 +1,170 @@
+/**
+ * Duban on a real Redis Cluster (the run's three masters, test/helpers/redis-cluster.ts)
+ * and through a real Sentinel: the API connected through one node and the worker
+ * through another run a plan whose ladder climbs to rung 4, and every way of pointing
+ * Duban at the wrong kind of Redis stops the start with one clear message.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, describe, expect, inject, it } from 'vitest';
+import { RedisConfigError, loadConfig, redisSpec } from '../../src/config.js';
+import { freePort, startRedisServer, stopRedisProcess, type RedisServerHandle } from '../../src/infra/redis-server.js';
+import { startRuntime } from '../../src/runtime.js';
+import { client } from '../helpers/http.js';
+import { fixturePlan } from '../helpers/plan-fixture.js';
+import { eventually, testPrefix, testRuntime } from '../helpers/runtime.js';
+
+const quiet = () => undefined;
+
+describe('on a Redis Cluster', () => {
+  const runtimes: Awaited<ReturnType<typeof testRuntime>>[] = [];
+  afterEach(async () => {
+    await Promise.all(runtimes.splice(0).map((r) => r.close()));
+  });
+
+  it('the API through one node and the worker through another run a plan up to rung 4', async () => {
+    const prefix = testPrefix();
+    const api = await testRuntime({ api: true, cluster: true, clusterNode: 0 }, prefix);
+    runtimes.push(api);
+    const worker = await testRuntime({ worker: true, cluster: true, clusterNode: 1 }, prefix);
+    runtimes.push(worker);
+    expect(api.redis.isCluster && worker.redis.isCluster).toBe(true);
+
+    const call = client(api.port!);
+    const admin = (await api.tokens.ensureAdmin())!;
+    const issued = await call('POST', '/api/v1/tokens', { token: admin, body: { kind: 'office', name: '陈静', org: 'default' } });
+    expect(issued.status).toBe(201);
+    const office = issued.json.token as string;
+    // Deadlines, reminders and rungs are ISO 8601 durations of seconds (PT2S, PT1S…).
+    const plan = fixturePlan({ id: 'cl-plan', start: Date.now() + 500, phases: [0, 2, 4, 6, 8], deadlines: { t1: 3, t2: 3, t3: 3 } });
+    const created = await call('POST', '/api/v1/plans?publish=true', { token: office, body: plan });
+    expect(created.status).toBe(201);
+    const head = await api.tokens.issue({ kind: 'person', personId: 'p-zhou' });
+    expect((await call('POST', '/api/v1/plans/cl-plan/tasks/t2/events', { token: head, body: { type: 'task.acknowledge' } })).status).toBe(
+      200,
+    );
+
+    // Only the worker runs timers: t1 climbs rung by rung to the top.
+    const t1 = await eventually(async () => {
+      const res = await call('GET', '/api/v1/plans/cl-plan/tasks/t1', { token: office });
+      return res.status === 200 && res.json.rung === 4 ? res.json : null;
+    }, 30_000);
+    // Reminders, then rungs 1..4 in order, each notice once.
+    const notices = (t1.history as { notices?: string[] }[]).flatMap((h) => h.notices ?? []);
+    expect(notices.map((id) => id.split('.').pop())).toEqual(['m1', 'm2', 'r1', 'r2', 'r3', 'r4']);
+    // The office's list reads the plan index and plan keys across the cluster's slots.
+    const list = await call('GET', '/api/v1/plans', { token: office });
+    expect(list.json.plans.map((p: { id: string }) => p.id)).toEqual(['cl-plan']);
+  });
+
+  it('a cluster node given as REDIS_URL stops the start with one clear message', async () => {
+    const node = inject('redisClusterNodes')[0]!;
+    const start = startRuntime({ redisUrl: `redis://${node}`, prefix: testPrefix(), log: quiet, connectMs: 5_000 });
+    await expect(start).rejects.toThrow(
+      `redis://${node} 是 Redis 集群节点，请用 REDIS_CLUSTER_NODES=主机:端口,… 代替 REDIS_URL / is a Redis Cluster node: give the cluster's nodes as REDIS_CLUSTER_NODES=host:port,… instead of REDIS_URL`,
+    );
+  });
+
+  it('a single server, or a node that does not answer, in REDIS_CLUSTER_NODES stops the start naming it', async () => {
+    const single = new URL(inject('redisUrl'));
+    const dead = await freePort();
+    const spec = redisSpec(
+      loadConfig({ REDIS_CLUSTER_NODES: `${inject('redisClusterNodes')[0]},127.0.0.1:${single.port},127.0.0.1:${dead}` }),
+    );
+    const start = startRuntime({ redis: spec!, prefix: testPrefix(), log: quiet, connectMs: 1_500 });
+    const err = (await start.catch((e: unknown) => e)) as Error;
+    expect(err.message).toMatch(/^Redis 集群配置有误 \/ REDIS_CLUSTER_NODES is wrong: /);
+    expect(err.message).toContain(`127.0.0.1:${single.port} 不是集群节点（cluster_enabled:0），单机 Redis 请用 REDIS_URL`);
+    expect(err.message).toContain(`127.0.0.1:${dead} 无法连接 / unreachable`);
+    expect(err.message).not.toContain(inject('redisClusterNodes')[0]!);
+  });
+
+  it('takes the cluster from REDIS_CLUSTER_NODES with credentials, and refuses two kinds of Redis at once', () => {
+    expect(redisSpec(loadConfig({ REDIS_CLUSTER_NODES: 'redis://duban:s%40cret@10.0.0.1:7000, 10.0.0.2:7001' }))).toEqual({
+      kind: 'cluster',
+      nodes: [
+        { host: '10.0.0.1', port: 7000 },
+        { host: '10.0.0.2', port: 7001 },
+      ],
+      username: 'duban',
+      password: 's@cret',
+    });
+    expect(redisSpec(loadConfig({ REDIS_CLUSTER_NODES: '[::1]:7000', REDIS_PASSWORD: 'p' }))).toEqual({
+      kind: 'cluster',
+      nodes: [{ host: '::1', port: 7000 }],
+      password: 'p',
+    });
+    expect(() => redisSpec(loadConfig({ REDIS_URL: 'redis://a:6379', REDIS_CLUSTER_NODES: 'b:7000' }))).toThrow(
+      new RedisConfigError(
+        'REDIS_URL、REDIS_CLUSTER_NODES 只能设置一个（单机、集群或哨兵）/ set only one of REDIS_URL, REDIS_CLUSTER_NODES (one server, a cluster or Sentinel)',
+      ),
+    );
+    expect(() => redisSpec(loadConfig({ REDIS_CLUSTER_NODES: 'b:70000' }))).toThrow(/REDIS_CLUSTER_NODES：「b:70000」不是 主机:端口/);
+    expect(() => redisSpec(loadConfig({ REDIS_SENTINELS: 'b:26379' }))).toThrow(/REDIS_SENTINELS 需要 REDIS_SENTINEL_NAME/);
+  });
+});
+
+describe('through Sentinel', () => {
+  let master: RedisServerHandle | undefined;
+  let sentinel: ChildProcess | undefined;
+  let sentinelPort = 0;
+  const dir = mkdtempSync(join(tmpdir(), 'duban-test-sentinel-'));
+
+  /** A master of its own and one real sentinel (redis-server --sentinel) watching it as `duban-master`. */
+  async function startSentinel(): Promise<void> {
+    master = await startRedisServer(join(dir, 'master'), { persist: false });
+    sentinelPort = await freePort();
+    const conf = join(dir, 'sentinel.conf');
+    writeFileSync(
+      conf,
+      [
+        `port ${sentinelPort}`,
+        'bind 127.0.0.1',
+        `dir ${dir}`,
+        `sentinel monitor duban-master 127.0.0.1 ${master.port} 1`,
+        'sentinel down-after-milliseconds duban-master 5000',
+      ].join('\n') + '\n',
+    );
+    sentinel = spawn('redis-server', [conf, '--sentinel'], { stdio: 'ignore' });
+  }
+
+  afterAll(async () => {
+    if (sentinel?.pid) await stopRedisProcess(sentinel.pid);
+    await master?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('runs the engine on the master the sentinels name, and a wrong master name stops the start saying so', async () => {
+    await startSentinel();
+    const sentinels = `127.0.0.1:${sentinelPort}`;
+    const wrong = redisSpec(loadConfig({ REDIS_SENTINELS: sentinels, REDIS_SENTINEL_NAME: 'no-such-master' }))!;
+    await expect(startRuntime({ redis: wrong, prefix: testPrefix(), log: quiet, connectMs: 5_000 })).rejects.toThrow(
+      '哨兵不认识名为「no-such-master」的主节点，请检查 REDIS_SENTINEL_NAME / the sentinels know no master named "no-such-master": check REDIS_SENTINEL_NAME',
+    );
+
+    const spec = redisSpec(loadConfig({ REDIS_SENTINELS: sentinels, REDIS_SENTINEL_NAME: 'duban-master' }))!;
+    const rt = await startRuntime({
+      redis: spec,
+      prefix: testPrefix(),
+      log: quiet,
+      connectMs: 5_000,
+      worker: { concurrency: 5, reconcileMs: 1_000, lockMs: 2_000, stalledMs: 1_000 },
+      dataDir: mkdtempSync(join(dir, 'data-')),
+    });
+    try {
+      await rt.engine.createPlan(
+        fixturePlan({ id: 'st-plan', start: Date.now(), deadlines: { t1: 1, t2: 60, t3: 60 }, reminders: [] }),
+        { kind: 'office', name: '陈静', org: 'default' },
+        { publish: true },
+      );
+      await eventually(async () => (await rt.queries.task('st-plan', 't1')).rung >= 1, 15_000);
+      // The data is on the master the sentinel named.
+      const onMaster = new URL(master!.url);
+      expect(await rt.redis.info('server')).toContain(`tcp_port:${onMaster.port}`);
+    } finally {
+      await rt.close();
+    }
+  });
+});
