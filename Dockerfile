@@ -30,9 +30,9 @@ RUN mkdir -p /data && chown node:node /data
 USER node
 VOLUME ["/data"]
 EXPOSE 3000
-# /healthz answers within a second, 200 while Redis answers; `duban worker` serves no HTTP
-# (compose.yaml turns this check off for it).
+# /healthz answers within a second, 200 while Redis answers: on PORT for `start` and `api`,
+# on DUBAN_WORKER_PORT (default 9464) for `worker`, so one check fits every role.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
-  CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 3000) + '/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+  CMD ["node", "-e", "const get = (port) => fetch(`http://127.0.0.1:${port}/healthz`).then((r) => { if (!r.ok) throw new Error(String(r.status)); }); get(process.env.PORT || 3000).catch(() => get(process.env.DUBAN_WORKER_PORT || 9464)).then(() => process.exit(0), () => process.exit(1))"]
 # `start` runs the API and the workers in one process; `api` and `worker` run them apart.
 CMD ["node", "bin/duban.js", "start"]
