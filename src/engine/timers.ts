@@ -14,19 +14,19 @@ import { Batch } from '../store/batch.js';
 import { PLAN_ENTITY } from '../store/keys.js';
 import type { Change } from './commit.js';
 import type { EngineCore } from './core.js';
-import type { StoredTask } from './entity.js';
+import { parseTask, type StoredTask } from './entity.js';
 import { applyToPlan } from './plans.js';
 import type { Wake } from './scheduler.js';
 import type { TimerEvent, Timers } from './step.js';
 import { applyToTask } from './tasks.js';
 
-/** Timers fired by one commit at most: big enough to drain a burst fast, small enough for one script call. */
-export const WAKE_BATCH = 500;
+/** Timers fired by one commit at most: big enough to drain a burst fast, small enough that its script holds Redis for tens of ms, not hundreds. */
+export const WAKE_BATCH = 200;
 /**
  * Batches of one wake-up in flight at once: while Redis runs one batch's commit, this
  * process steps the next batch's tasks. Their tasks are distinct, so they never conflict.
  */
-const BATCHES_IN_FLIGHT = 3;
+const BATCHES_IN_FLIGHT = 4;
 /** A wake-up that finds its plan's next timer due within this (clocks of two machines differ) waits for it. */
 const EARLY_MS = 1_000;
 
@@ -114,20 +114,26 @@ export interface WakeResult {
 export async function wakePlan(core: EngineCore, planId: string): Promise<WakeResult> {
   const pk = core.pk(planId);
   const total: WakeResult = { fired: 0, stale: 0, batches: 0 };
+  /** Tasks that could not be read, and why: left in the index, skipped, and reported once the rest have fired. */
+  const unreadable = new Map<string, string>();
+  /** Due entries of unreadable tasks the last read passed over: the next read takes that many more. */
+  let passed = 0;
   // While it runs, commits of this plan in this process leave wake-ups already due to this loop (commit.ts).
   core.commit.beginWake(planId);
   let skipped: boolean;
   try {
     for (let rounds = 0; rounds < 10_000; rounds++) {
       const now = core.now();
-      const due = parseDue(
-        await core.redis.zrangebyscore(pk.timers, '-inf', String(now), 'WITHSCORES', 'LIMIT', 0, WAKE_BATCH * BATCHES_IN_FLIGHT),
+      const read = parseDue(
+        await core.redis.zrangebyscore(pk.timers, '-inf', String(now), 'WITHSCORES', 'LIMIT', 0, WAKE_BATCH * BATCHES_IN_FLIGHT + passed),
       );
+      const due = read.filter((d) => !unreadable.has(d.entity));
+      passed = read.length - due.length;
       if (due.length === 0) {
         // Woken a little early (another machine's clock, rounding): wait for what is about to fall due.
         const next = await core.redis.zrange(pk.timers, '0', '0', 'WITHSCORES');
         const at = next[1] === undefined ? null : Number(next[1]);
-        if (at !== null && at - core.now() <= EARLY_MS) {
+        if (at !== null && at > now && at - core.now() <= EARLY_MS) {
           await new Promise((r) => setTimeout(r, Math.max(1, at - core.now())));
           continue;
         }
@@ -147,7 +153,8 @@ export async function wakePlan(core: EngineCore, planId: string): Promise<WakeRe
       const list = [...first.values()];
       const chunks: Due[][] = [];
       for (let i = 0; i < list.length; i += WAKE_BATCH) chunks.push(list.slice(i, i + WAKE_BATCH));
-      const results = await Promise.all(chunks.map((chunk, i) => fireBatch(core, planId, chunk, i)));
+      const unreadableBefore = unreadable.size;
+      const results = await Promise.all(chunks.map((chunk, i) => fireBatch(core, planId, chunk, i, unreadable)));
       let done = 0;
       for (const r of results) {
         total.fired += r.fired;
@@ -155,6 +162,8 @@ export async function wakePlan(core: EngineCore, planId: string): Promise<WakeRe
         total.batches++;
         done += r.fired + r.stale;
       }
+      // Only unreadable tasks this round: read again past them.
+      if (done === 0 && unreadable.size > unreadableBefore) continue;
       if (done === 0) break;
       // The last commit said when the plan's next timer is due: read again only if that is now.
       const nexts = results.map((r) => r.next);
@@ -166,6 +175,11 @@ export async function wakePlan(core: EngineCore, planId: string): Promise<WakeRe
     skipped = core.commit.endWake(planId);
   }
   if (total.fired > 0) core.metrics?.timerBatch(total.fired);
+  if (unreadable.size > 0) {
+    // The job fails and is retried (reconciler) while these stay due; the others have fired.
+    const [id, why] = [...unreadable][0]!;
+    throw new Error(`plan ${planId}: ${unreadable.size} task(s) could not be read, their timers wait: ${id}: ${why}`);
+  }
   // A commit skipped arming a wake-up while this loop ran: make sure what is left has one.
   if (skipped) {
     const next = await core.redis.zrange(pk.timers, '0', '0', 'WITHSCORES');
@@ -180,6 +194,7 @@ async function fireBatch(
   planId: string,
   due: Due[],
   lane: number,
+  unreadable: Map<string, string>,
 ): Promise<{ fired: number; stale: number; next?: number | null }> {
   const pk = core.pk(planId);
   let fired: Due[] = [];
@@ -187,9 +202,10 @@ async function fireBatch(
   const outcome = await core.commit.transact(`wake:${planId}:${lane}`, async (fresh) => {
     fired = [];
     stale = [];
-    const tasks = await loadByIds(core, planId, due, fresh);
+    const tasks = await loadByIds(core, planId, due, fresh, unreadable);
     const change: Change = { batch: new Batch(), writes: [], notices: [] };
     for (const d of due) {
+      if (unreadable.has(d.entity)) continue;
       const task = tasks.get(d.entity);
       const event = task ? held(core, task.timers, d.tok) : null;
       const step = task && event ? applyToTask(core, await core.defs.get(planId, task.rev), task, event, 'system') : null;
@@ -211,16 +227,42 @@ async function fireBatch(
   return { fired: fired.length, stale: stale.length, ...(outcome.next !== undefined ? { next: outcome.next } : {}) };
 }
 
-/** The tasks a batch names: from this process's memory on the first try, else one pipelined read. */
-async function loadByIds(core: EngineCore, planId: string, due: Due[], fresh: boolean): Promise<Map<string, StoredTask>> {
+/**
+ * The tasks a batch names: from this process's memory on the first try, else one
+ * pipelined read. A task that cannot be read (stored by a newer build, damaged) goes
+ * to `unreadable` instead of failing the batch: one bad task must not hold up the
+ * plan's others.
+ */
+async function loadByIds(
+  core: EngineCore,
+  planId: string,
+  due: Due[],
+  fresh: boolean,
+  unreadable: Map<string, string>,
+): Promise<Map<string, StoredTask>> {
+  const pk = core.pk(planId);
   const out = new Map<string, StoredTask>();
   const missing: string[] = [];
   for (const d of due) {
-    const hit = fresh ? undefined : core.reader.recalled(core.pk(planId).task(d.entity));
+    const hit = fresh ? undefined : core.reader.recalled(pk.task(d.entity));
     if (hit) out.set(d.entity, hit);
     else missing.push(d.entity);
   }
-  for (const t of await core.reader.loadTasks(planId, missing)) out.set(t.def.id, t);
+  if (missing.length === 0) return out;
+  const pipeline = core.redis.pipeline();
+  for (const id of missing) pipeline.hgetall(pk.task(id));
+  const replies = (await pipeline.exec()) ?? [];
+  for (let i = 0; i < missing.length; i++) {
+    const [err, h] = replies[i] ?? [new Error('no reply'), null];
+    if (err) throw err;
+    const hash = h as Record<string, string>;
+    if (!hash.ver) continue; // gone: its timers are stale
+    try {
+      out.set(missing[i]!, parseTask(hash, await core.defs.get(planId, Number(hash.polrev ?? hash.rev))));
+    } catch (e) {
+      unreadable.set(missing[i]!, (e as Error).message);
+    }
+  }
   return out;
 }
 
