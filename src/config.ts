@@ -66,8 +66,8 @@ const Env = z.object({
   DUBAN_LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
   /** Bearer token for /metrics from other machines; unset, /metrics answers only on loopback. */
   DUBAN_METRICS_TOKEN: z.string().min(16, 'DUBAN_METRICS_TOKEN must be at least 16 characters').optional(),
-  /** A worker-only process's port for /healthz and /metrics (0: any free port). */
-  DUBAN_WORKER_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
+  /** A worker-only process's port for /healthz and /metrics (0: any free port). Unset: 9464, or any free port when that is taken. */
+  DUBAN_WORKER_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   /** Where `duban apply` sends plans, and the token it uses. */
   DUBAN_SERVER: z.string().url().default('http://127.0.0.1:3000'),
   DUBAN_TOKEN: z.string().optional(),

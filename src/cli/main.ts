@@ -57,6 +57,9 @@ const COMMAND_HELP: Record<string, string> = {
   只运行定时任务处理和对账，需要 REDIS_URL（或 REDIS_CLUSTER_NODES、REDIS_SENTINELS）。可运行多个。 / Timer workers and the reconciler only; needs REDIS_URL (or REDIS_CLUSTER_NODES, REDIS_SENTINELS). Run as many as you like.`,
 };
 
+/** A worker's /healthz and /metrics port unless DUBAN_WORKER_PORT says otherwise (Prometheus's exporter range). */
+const DEFAULT_WORKER_PORT = 9464;
+
 function fail(message: string): never {
   console.error(message);
   process.exit(1);
@@ -166,7 +169,9 @@ async function serve(command: 'start' | 'api' | 'worker', argv: string[]): Promi
       logger,
       ...(config.DUBAN_METRICS_TOKEN ? { metricsToken: config.DUBAN_METRICS_TOKEN } : {}),
       // A worker-only process has no API: /healthz and /metrics get a port of their own.
-      ...(command === 'worker' ? { workerPort: config.DUBAN_WORKER_PORT } : {}),
+      ...(command === 'worker'
+        ? { workerPort: config.DUBAN_WORKER_PORT ?? DEFAULT_WORKER_PORT, workerPortIsDefault: config.DUBAN_WORKER_PORT === undefined }
+        : {}),
       redisTimeoutMs: config.DUBAN_REDIS_TIMEOUT_MS,
       lateAfterMs: config.DUBAN_LATE_AFTER_MS,
       shutdownMs: config.DUBAN_SHUTDOWN_MS,

@@ -21,6 +21,12 @@ export interface WorkerServerOptions {
   redis: RedisStatus;
   metrics: Metrics;
   metricsToken?: string | undefined;
+  /**
+   * When `port` is taken, listen on any free port instead of failing (the default port
+   * with several workers on one machine); `onFallback` hears which.
+   */
+  anyPortIfTaken?: boolean;
+  onFallback?: (port: number) => void;
 }
 
 export interface WorkerServer {
@@ -78,13 +84,22 @@ export async function startWorkerServer(o: WorkerServerOptions): Promise<WorkerS
       error: { code: 'not_found', message: `没有这个地址：${path}`, message_en: `No such route: ${path} (try /healthz, /metrics)` },
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(o.port, o.host, () => {
-      server.off('error', reject);
-      resolve();
+  const listen = (port: number) =>
+    new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, o.host, () => {
+        server.off('error', reject);
+        resolve();
+      });
     });
-  });
+  try {
+    await listen(o.port);
+  } catch (err) {
+    if (!(o.anyPortIfTaken && (err as { code?: string }).code === 'EADDRINUSE')) throw err;
+    await listen(0);
+    const a = server.address();
+    o.onFallback?.(typeof a === 'object' && a ? a.port : 0);
+  }
   const address = server.address();
   return {
     server,
