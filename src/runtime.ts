@@ -62,6 +62,8 @@ export interface RuntimeOptions {
   metricsToken?: string;
   /** With `worker`: a port of its own for /healthz and /metrics (src/infra/worker-server.ts); 0 picks one. */
   workerPort?: number;
+  /** The worker port is only the default: when it is taken, use any free port and say which. */
+  workerPortIsDefault?: boolean;
   now?: () => number;
   /** A timer run later than this after it was due issues its step now, saying so (default a minute). */
   lateAfterMs?: number;
@@ -350,7 +352,17 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
         metrics,
       });
       if (opts.workerPort !== undefined) {
-        workerServer = await startWorkerServer({ port: opts.workerPort, redis, metrics, metricsToken: opts.metricsToken });
+        workerServer = await startWorkerServer({
+          port: opts.workerPort,
+          redis,
+          metrics,
+          metricsToken: opts.metricsToken,
+          anyPortIfTaken: opts.workerPortIsDefault ?? false,
+          onFallback: (port) =>
+            logger.warn(
+              `端口 ${opts.workerPort} 已被占用，健康检查和指标改用端口 ${port} / port ${opts.workerPort} is taken: /healthz and /metrics are on port ${port}`,
+            ),
+        });
         runtime.workerPort = workerServer.port;
       }
     }
