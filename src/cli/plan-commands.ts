@@ -7,7 +7,7 @@ import { mkdir, stat, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { loadConfig } from '../config.js';
-import { CliError, command } from './command.js';
+import { apiClient, CliError, command } from './command.js';
 import type { PlanDiff } from '../engine/amend.js';
 import type { PlanDefinition } from '../domain/plan.schema.js';
 import { resolvePlanDate } from '../domain/time.js';
@@ -322,4 +322,41 @@ export const simulateCommand = command(
     else if (format === 'ics') process.stdout.write(formatIcs(def, timeline, publishAt ?? Date.now()));
     else console.log(formatTable(def, timeline));
   },
+);
+
+interface ArchiveAnswer {
+  id: string;
+  title: string;
+  file: string;
+  sha256: string;
+  size: number;
+  keys: number;
+  entries: number;
+}
+
+export const archiveCommand = command(
+  'archive',
+  'duban archive PLAN [--server URL] [--token T] [--out FILE]',
+  `  归档已结束的方案：全部记录（定义各版本、任务、留痕记录及哈希链、通知、送达记录、证据文件信息）导出为一份 JSON 文件并校验，然后从 Redis 中移除。运行中的方案不能归档。 / Archives a closed plan: its whole record (definition revisions, tasks, the hash-chained history, notices, deliveries, evidence records) is exported as one JSON document and checked, then removed from Redis. A running plan is refused.
+  --server URL  服务器地址 / server (default DUBAN_SERVER or http://127.0.0.1:3000)
+  --token T     本单位办公室令牌 / the office token of the plan's organisation (default DUBAN_TOKEN)
+  --out FILE    同时把归档文件保存到本地 / also save the archive document here`,
+  async (argv) => {
+    const { values, positionals } = args(argv, { server: { type: 'string' }, token: { type: 'string' }, out: { type: 'string' } });
+    const planId = positionals[0];
+    if (!planId || positionals.length > 1) throw new CliError('请给出一个方案编号 / name one plan: duban archive PLAN');
+    const call = apiClient({ server: values.server as string | undefined, token: values.token as string | undefined });
+    const record = await call<ArchiveAnswer>('POST', `/plans/${encodeURIComponent(planId)}/archive`);
+    console.log(`✓ 已归档 / archived：${record.id} ${record.title}`);
+    console.log(`  归档文件 / archive file：${record.file}（${record.size} 字节 / bytes，sha256 ${record.sha256}）`);
+    console.log(
+      `  ${record.keys} 个 Redis 键已移除，${record.entries} 条留痕记录已校验 / ${record.keys} Redis keys removed, ${record.entries} history entries verified`,
+    );
+    if (values.out) {
+      const doc = await call<unknown>('GET', `/archives/${encodeURIComponent(planId)}`);
+      await writeFile(String(values.out), JSON.stringify(doc, null, 1));
+      console.log(`  已保存 / saved：${String(values.out)}`);
+    }
+  },
+  { argsRequired: true },
 );
