@@ -13,7 +13,7 @@ import { startRuntime, type Runtime } from '../runtime.js';
 import { runDemo } from '../demo/run-demo.js';
 import { mountWorkspace } from './web.js';
 import { auditCommand } from './audit-command.js';
-import { applyCommand, importCommand, simulateCommand, validateCommand } from './plan-commands.js';
+import { applyCommand, archiveCommand, importCommand, simulateCommand, validateCommand } from './plan-commands.js';
 import { reassignCommand } from './personnel-commands.js';
 import { orgCommand, peopleCommand } from './directory-commands.js';
 
@@ -22,6 +22,7 @@ const extraCommands = [
   applyCommand,
   importCommand,
   simulateCommand,
+  archiveCommand,
   auditCommand,
   reassignCommand,
   orgCommand,
