@@ -21,13 +21,13 @@
  * what moves between keys is written to the new key first and removed from the old
  * one after, so a run cut short in between only repeats work.
  */
-import { Cluster } from 'ioredis';
 import { z } from 'zod';
 import type { AuthKeys } from '../auth/auth-keys.js';
 import { directoryIdOf, organisationOf, type PlanDefinition } from '../domain/plan.schema.js';
 import type { Engine } from '../engine/engine.js';
 import type { RedisClient } from '../store/batch.js';
 import { isDone, markDone } from '../store/migration-marks.js';
+import { scanKeys } from '../store/scan.js';
 import type { Directory } from './store.js';
 
 const LegacyAccount = z.object({
@@ -142,26 +142,12 @@ async function moveAccounts(redis: RedisClient, auth: AuthKeys, planId: string, 
 /** Office token lists were `office:<name>`: the office of `default` now. */
 async function moveOfficeTokenLists(redis: RedisClient, auth: AuthKeys): Promise<void> {
   const prefix = auth.ownerTokens('office:');
-  for (const key of await scanAll(redis, `${prefix}*`)) {
+  for (const key of await scanKeys(redis, `${prefix}*`)) {
     const name = key.slice(prefix.length);
     // A key of today names its organisation: `office:<org>:<name>`, the org an id without ":".
     if (/^[A-Za-z0-9][A-Za-z0-9_-]{0,39}:/.test(name)) continue;
     await moveHash(redis, key, auth.ownerTokens(`office:default:${name}`));
   }
-}
-
-/** Every key matching `pattern`: on a cluster, SCAN each master (each holds only its own slots' keys). */
-async function scanAll(redis: RedisClient, pattern: string): Promise<string[]> {
-  const found = new Set<string>();
-  for (const node of redis instanceof Cluster ? redis.nodes('master') : [redis]) {
-    let cursor = '0';
-    do {
-      const [next, keys] = await node.scan(cursor, 'MATCH', pattern, 'COUNT', 200);
-      cursor = next;
-      for (const k of keys) found.add(k);
-    } while (cursor !== '0');
-  }
-  return [...found];
 }
 
 /** Moves a hash to another key: written there first, then removed here (two slots under Cluster). */

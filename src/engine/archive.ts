@@ -21,6 +21,7 @@ import { organisationOf, type PlanDefinition } from '../domain/plan.schema.js';
 import { ConflictError, ForbiddenError, NotFoundError } from '../errors.js';
 import { sha256, type FileStore } from '../files/file-store.js';
 import type { RedisClient } from '../store/batch.js';
+import { scanKeys } from '../store/scan.js';
 import { verifyList, type BrokenEntry } from './audit.js';
 import type { Engine } from './engine.js';
 import { planStage } from './entity.js';
@@ -99,15 +100,9 @@ function globOf(head: string): string {
   return `${head.replace(/[*?[\]\\]/g, (c) => `\\${c}`)}:*`;
 }
 
+/** On a cluster every master is scanned: SCAN carries no key, so ioredis would ask any one node. */
 async function scanAll(redis: RedisClient, pattern: string): Promise<string[]> {
-  const out = new Set<string>();
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
-    cursor = next;
-    for (const k of keys) out.add(k);
-  } while (cursor !== '0');
-  return [...out].sort();
+  return (await scanKeys(redis, pattern, 1000)).sort();
 }
 
 async function dumpKey(redis: RedisClient, key: string): Promise<DumpedKey | null> {

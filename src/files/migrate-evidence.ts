@@ -7,6 +7,7 @@
  * the scan.
  */
 import type { RedisClient } from '../store/batch.js';
+import { scanKeys } from '../store/scan.js';
 import type { Engine } from '../engine/engine.js';
 import { EVIDENCE_KIND } from '../web/files.js';
 import { enginePrefix, webKeys } from '../web/keys.js';
@@ -15,16 +16,12 @@ import { isDone, markDone } from '../store/migration-marks.js';
 
 export const EVIDENCE_MIGRATION = 'evidence-to-file-store';
 
-/** Scans one plan's keys (its hash tag) matching `pattern`: single-slot, so it stays right under Cluster. */
+/**
+ * Scans keys matching `pattern` (one plan's, within its hash tag). On a cluster every
+ * master is scanned (src/store/scan.ts): SCAN carries no key, so ioredis would ask any one node.
+ */
 export async function scanPlanKeys(redis: RedisClient, pattern: string): Promise<string[]> {
-  const out: string[] = [];
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 500);
-    cursor = next;
-    out.push(...keys);
-  } while (cursor !== '0');
-  return [...new Set(out)];
+  return scanKeys(redis, pattern);
 }
 
 /** Moves every file's bytes still in Redis to `store`; returns how many it moved. */
