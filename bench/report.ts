@@ -478,17 +478,26 @@ export function renderMarkdown(r: Results): string {
 /** Conclusions, computed from this run's numbers. */
 function analysis(r: Results): string[] {
   const out = ['## 8. Reading the numbers', ''];
+  const part = (shape: 'burst' | 'isolated', label: string) =>
+    r.breakdown?.shapes.find((x) => x.shape === shape)?.parts.find((p) => p.label === label);
   const b = r.burst;
   if (b) {
     const ratios = b.raw.map((x) => `${f2(b.enginePerSec / x.perSec)}× raw at concurrency ${x.concurrency}`).join(', ');
     const met = b.raw.every((x) => b.enginePerSec / x.perSec >= GOALS.burst);
-    const burst = r.breakdown?.shapes.find((s) => s.shape === 'burst');
+    const e = b.engine[0];
+    const batches = Math.ceil(b.tasks / 500);
+    const raw50 = b.raw.find((x) => x.concurrency === 50)?.runs[0];
+    const burst = r.breakdown?.shapes.find((x) => x.shape === 'burst');
     out.push(
       `**Burst (goal ≥ 1.0×): ${met ? 'met' : 'not met'}.** The engine fired ${n(b.tasks)} timers of one plan at ${f0(b.enginePerSec)} transitions/s: ${ratios}.`,
-      `One wake-up does all the work, one batch of 500 after another, so the burst runs on one Node thread however many shards and`,
-      "workers there are; a raw no-op job at concurrency 50 spreads BullMQ's cheap per-job cycle over many in-flight jobs." +
+      `One wake-up does all the work, one batch of 500 after another (${batches} batches, ≈ ${e ? f0(e.ms / batches) : '–'} ms each here), so a`,
+      "single plan's burst runs on one worker slot however many shards and workers there are, while raw BullMQ at concurrency 50 overlaps",
+      "many jobs' round trips." +
+        (e && raw50
+          ? ` CPU decides it on this machine: a transition cost ${f0(e.nodeCpuUsPerJob)} µs of Node CPU and ${f0(e.redisCpuUsPerJob)} µs of Redis CPU, a raw job ${f0(raw50.nodeCpuUsPerJob)} and ${f0(raw50.redisCpuUsPerJob)} µs.`
+          : '') +
         (burst
-          ? ` Per transition in a burst (concurrency 1, §6): ${f0(burst.cycleUs)} µs wall-clock, of which the engine's own computing is ${f0(burst.parts.find((p) => p.label === 'Engine computing')?.wallUs ?? NaN)} µs and the commit ${f0(burst.parts.find((p) => p.label === 'Commit')?.wallUs ?? NaN)} µs, against ${f0(r.breakdown!.raw.cycleUs)} µs for a raw no-op job.`
+          ? ` At concurrency 1 (§6, a ${n(burst.transitions)}-task plan) the engine's own computing (restore, xstate step, notice, serialise) is ${f0(part('burst', 'Engine computing')?.wallUs ?? NaN)} µs per transition and the commit ${f0(part('burst', 'Commit')?.wallUs ?? NaN)} µs, against ${f0(r.breakdown!.raw.cycleUs)} µs for a whole raw no-op job: batching removed the per-timer round trips (${f2(r.census?.burst.clientTotal ?? NaN)} client commands per transition), and what is left is the work of a transition itself.`
           : ''),
       '',
     );
@@ -496,8 +505,16 @@ function analysis(r: Results): string[] {
   const i = r.isolated;
   if (i) {
     const ratio = i.enginePerSec / i.rawPerSec;
+    const c = r.census;
+    const arm = part('isolated', 'Arm next wake-up');
+    const iso = r.breakdown?.shapes.find((x) => x.shape === 'isolated');
     out.push(
-      `**Isolated timers (goal ≥ 0.6×): ${ratio >= GOALS.isolated ? 'met' : 'not met'}** (${f2(ratio)}×: ${f0(i.enginePerSec)} vs ${f0(i.rawPerSec)}/s). Each wake-up reads the plan's index, loads the task, commits, and re-arms the plan's next wake-up: several round trips where a no-op job has one.`,
+      `**Isolated timers (goal ≥ 0.6×): ${ratio >= GOALS.isolated ? 'met' : 'not met'}** (${f2(ratio)}×: ${f0(i.enginePerSec)} vs ${f0(i.rawPerSec)}/s). A wake-up that fires one timer reads the plan's index, loads the task (and the plan's definition for the notice), commits, and arms the plan's next wake-up` +
+        (c ? `: ${f1(c.isolated.clientTotal)} client commands per transition against ${f1(c.raw.clientTotal)} for a no-op job (§6)` : '') +
+        (arm && iso
+          ? `; arming the next wake-up alone is ${f0(arm.wallUs)} µs of the ${f0(iso.cycleUs)} µs a transition takes at concurrency 1`
+          : '') +
+        '.',
       '',
     );
   }

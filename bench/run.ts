@@ -6,8 +6,12 @@
  *   npm run bench -- --quick         small sizes, for checking the harness; writes nothing
  *   npm run bench -- --only=burst,isolated,background,memory,census
  *   npm run bench -- --out=FILE      write the report elsewhere (implies writing)
+ *   npm run bench -- --from=FILE     measure nothing: render the results JSON an earlier run saved
+ *                                    (every run saves it to $TMPDIR/duban-bench-results.json)
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { breakdown, census, micro, profileEngine } from './census.js';
 import { scheduleFailures } from './harness.js';
 import { machine } from './machine.js';
@@ -21,7 +25,9 @@ const only = args
   .find((a) => a.startsWith('--only='))
   ?.slice('--only='.length)
   .split(',');
+const from = args.find((a) => a.startsWith('--from='))?.slice('--from='.length);
 const out = args.find((a) => a.startsWith('--out='))?.slice('--out='.length) ?? (quick || only ? null : 'BENCHMARKS.md');
+const RESULTS_FILE = join(tmpdir(), 'duban-bench-results.json');
 const wanted = (name: string) => !only || only.includes(name);
 
 export const CONFIG = quick
@@ -89,7 +95,21 @@ function keptSections(file: string, fresh: string): string {
 /** Titles earlier versions of the bench wrote, dropped rather than kept. */
 const BENCH_TITLES = new Set(['## Machine', '## Summary', '## Reading the numbers']);
 
+/** Writes the report (console, and `out` keeping the sections the bench does not write). */
+function report(results: Results): void {
+  console.log(`\n${renderConsole(results)}`);
+  if (out) {
+    const fresh = renderMarkdown(results);
+    writeFileSync(out, fresh + keptSections(out, fresh));
+    console.log(`\nwrote ${out}`);
+  }
+}
+
 async function main(): Promise<void> {
+  if (from) {
+    report(JSON.parse(readFileSync(from, 'utf8')) as Results);
+    return;
+  }
   const started = performance.now();
   const redis = await startBenchRedis();
   const watchdog = setTimeout(() => {
@@ -141,12 +161,9 @@ async function main(): Promise<void> {
     }
     results.scheduleFailures = [...scheduleFailures];
     results.totalSeconds = (performance.now() - started) / 1000;
-    console.log(`\n${renderConsole(results)}`);
-    if (out) {
-      const fresh = renderMarkdown(results);
-      writeFileSync(out, fresh + keptSections(out, fresh));
-      console.log(`\nwrote ${out}`);
-    }
+    writeFileSync(RESULTS_FILE, JSON.stringify(results));
+    console.log(`results saved to ${RESULTS_FILE}`);
+    report(results);
   } finally {
     clearTimeout(watchdog);
     await redis.stop();
