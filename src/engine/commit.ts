@@ -199,7 +199,8 @@ export class Committer {
     const written = writes.find((w) => w.kind === 'plan' && typeof w.fields?.def === 'string');
     if (written) return JSON.parse(written.fields!.def as string) as PlanDefinition;
     try {
-      return (await this.deps.reader.loadPlan(planId)).def;
+      // The revision number and the cached definition: no plan snapshot to read and restore.
+      return await this.deps.reader.currentDefinition(planId);
     } catch {
       return null;
     }

@@ -38,6 +38,11 @@ export class EntityReader {
     return { plan, def: await this.defs.get(planId, plan.rev) };
   }
 
+  /** The definition the plan runs now. */
+  currentDefinition(planId: string): Promise<PlanDefinition> {
+    return this.defs.current(planId);
+  }
+
   async loadTask(planId: string, taskId: string, options: { cached?: boolean } = {}): Promise<StoredTask> {
     const key = this.pk(planId).task(taskId);
     if (options.cached) {
