@@ -14,6 +14,7 @@ import { freePort, startRedisServer, stopRedisProcess, type RedisServerHandle } 
 import { startRuntime } from '../../src/runtime.js';
 import { client } from '../helpers/http.js';
 import { fixturePlan } from '../helpers/plan-fixture.js';
+import { spawnDuban } from './processes.js';
 import { eventually, testPrefix, testRuntime } from '../helpers/runtime.js';
 
 const quiet = () => undefined;
@@ -64,6 +65,20 @@ describe('on a Redis Cluster', () => {
     const start = startRuntime({ redisUrl: `redis://${node}`, prefix: testPrefix(), log: quiet, connectMs: 5_000 });
     await expect(start).rejects.toThrow(
       `redis://${node} 是 Redis 集群节点，请用 REDIS_CLUSTER_NODES=主机:端口,… 代替 REDIS_URL / is a Redis Cluster node: give the cluster's nodes as REDIS_CLUSTER_NODES=host:port,… instead of REDIS_URL`,
+    );
+  });
+
+  it('duban api on a cluster node as REDIS_URL, or on two kinds of Redis at once, exits with the message', async () => {
+    const node = inject('redisClusterNodes')[0]!;
+    const api = spawnDuban(['api', '--port', '0'], { env: { REDIS_URL: `redis://${node}`, DUBAN_LOG_FORMAT: 'pretty' } });
+    expect((await api.exited(30_000))?.code).toBe(1);
+    expect(api.output()).toContain(
+      `启动失败 / could not start: redis://${node} 是 Redis 集群节点，请用 REDIS_CLUSTER_NODES=主机:端口,… 代替 REDIS_URL`,
+    );
+    const both = spawnDuban(['worker'], { env: { REDIS_URL: inject('redisUrl'), REDIS_CLUSTER_NODES: node } });
+    expect((await both.exited(30_000))?.code).toBe(1);
+    expect(both.output()).toContain(
+      'REDIS_URL、REDIS_CLUSTER_NODES 只能设置一个（单机、集群或哨兵）/ set only one of REDIS_URL, REDIS_CLUSTER_NODES',
     );
   });
 
