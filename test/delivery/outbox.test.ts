@@ -16,6 +16,7 @@ import type { Runtime } from '../../src/runtime.js';
 import { client } from '../helpers/http.js';
 import { fixturePlan } from '../helpers/plan-fixture.js';
 import { eventually } from '../helpers/runtime.js';
+import { parsePrometheus, total } from '../infra/prom-text.js';
 import { dingTalkStandIn, deliveryRuntime, setContacts, startMailbox, weComStandIn, type Mailbox } from './outbox-helpers.js';
 import type { StandIn } from './stand-in-server.js';
 
@@ -157,5 +158,15 @@ describe('notices that reach people', () => {
       const text = JSON.stringify(answer.json);
       for (const secret of [SECRET, WECOM_KEY, 'tok-jjb']) expect(text).not.toContain(secret);
     }
+
+    // /metrics counts every delivery once, by the channel's kind: all sent, none retried or failed.
+    const m = await eventually(async () => {
+      const scrape = parsePrometheus(await rt.metrics.render());
+      return total(scrape, 'duban_deliveries_total', { outcome: 'sent' }) === settled.length ? scrape : null;
+    }, 5_000);
+    expect(total(m, 'duban_deliveries_total', { channel: 'dingtalk', outcome: 'sent' })).toBe(count('jjb-robot'));
+    expect(total(m, 'duban_deliveries_total', { channel: 'wecom', outcome: 'sent' })).toBe(count('leaders'));
+    expect(total(m, 'duban_deliveries_total', { channel: 'email', outcome: 'sent' })).toBe(mailed.length);
+    expect(total(m, 'duban_deliveries_total', { outcome: 'retry' }) + total(m, 'duban_deliveries_total', { outcome: 'failed' })).toBe(0);
   });
 });
