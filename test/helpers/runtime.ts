@@ -40,7 +40,9 @@ export function testPrefix(): string {
 export async function testRuntime(o: TestRuntimeOptions = {}, prefix = testPrefix()): Promise<Runtime & { prefix: string; url: string }> {
   const url = inject('redisUrl');
   const runtime = await startRuntime({
-    ...(o.cluster ? { redis: testClusterSpec(o.clusterNode ?? 0) } : { redisUrl: url }),
+    // DUBAN_TEST_CLUSTER=1 runs any test's runtimes on the cluster, to try a suite there (a test that
+    // opens its own client on inject('redisUrl') or lists keys with KEYS still looks at the single server).
+    ...((o.cluster ?? process.env.DUBAN_TEST_CLUSTER === '1') ? { redis: testClusterSpec(o.clusterNode ?? 0) } : { redisUrl: url }),
     prefix,
     // DUBAN_TEST_LOG=1 prints the runtime's log lines (errors behind a 500, for one).
     log: process.env.DUBAN_TEST_LOG ? (line: string) => console.error(line) : () => undefined,
