@@ -10,6 +10,12 @@ import { CreatePlanQuery, TaskListQuery } from './plans.router.js';
 import { IssueTokenBody } from './tokens.router.js';
 import { PersonnelChangeBody } from '../domain/personnel.js';
 
+/** `limit` (1–200, default 50) and the previous page's `nextCursor` (src/engine/paging.ts). */
+const PAGE_PARAMS = [
+  { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 200, default: 50 } },
+  { name: 'cursor', in: 'query', schema: { type: 'string' } },
+];
+
 const json = (schema: z.ZodType) => z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' });
 
 function queryParams(schema: z.ZodObject) {
@@ -84,7 +90,11 @@ export function openApiDocument() {
         },
       },
       '/plans': {
-        get: { summary: 'List plans', responses: { '200': ok('plans'), ...errors } },
+        get: {
+          summary: 'A page of the plans the caller may read, newest first: {items, nextCursor}',
+          parameters: PAGE_PARAMS,
+          responses: { '200': ok('plans'), ...errors },
+        },
         post: {
           summary: 'Create a plan (draft, or published with ?publish=true)',
           parameters: queryParams(CreatePlanQuery),
@@ -186,10 +196,31 @@ export function openApiDocument() {
           responses: { '200': ok('notice'), ...errors },
         },
       },
+      '/plans/{planId}/archive': {
+        post: {
+          summary: "Archive a closed plan to the file store and remove it from Redis (its organisation's office; 409 while it runs)",
+          parameters: [pathParam('planId')],
+          responses: { '201': ok('archive'), ...errors },
+        },
+      },
+      '/archives': {
+        get: {
+          summary: "A page of the office's archives, newest first",
+          parameters: PAGE_PARAMS,
+          responses: { '200': ok('archives'), ...errors },
+        },
+      },
+      '/archives/{id}': {
+        get: { summary: 'Download one archive (JSON)', parameters: [pathParam('id')], responses: { '200': ok('archive'), ...errors } },
+      },
       '/inbox': {
         get: {
-          summary: "The signed-in person's notices (?open=true: unacknowledged)",
-          parameters: [{ name: 'open', in: 'query', schema: { type: 'string' } }],
+          summary: "A page of the signed-in person's notices, newest first (?open=true: unacknowledged; ?plan=ID: one plan's)",
+          parameters: [
+            { name: 'open', in: 'query', schema: { type: 'string' } },
+            { name: 'plan', in: 'query', schema: { type: 'string' } },
+            ...PAGE_PARAMS,
+          ],
           responses: { '200': ok('notices'), ...errors },
         },
       },
