@@ -94,6 +94,8 @@ describe('archiving a closed plan', () => {
     expect(rollup.get('default')!.map((p) => p.id)).not.toContain(planId);
     // Its timers are gone with it: the reconciler's pass writes nothing back.
     await rt.engine.reconcile(0);
+    // A wake-up job of the plan still queued runs as a no-op.
+    expect(await rt.engine.wake(planId)).toMatchObject({ fired: 0 });
     expect(await planKeys(planId)).toEqual([]);
     expect((await call('GET', `/api/v1/plans/${planId}`, { token: officeToken })).status).toBe(404);
 
