@@ -9,9 +9,8 @@ import { DataDirInUseError, startLocalRedis, type LocalRedis } from '../infra/lo
 import { hasRedisServer, NO_REDIS_HELP } from '../infra/redis-server.js';
 import { createLogger } from '../infra/logger.js';
 import type { RedisSpec } from '../infra/redis-connect.js';
-import { startRuntime, type Runtime } from '../runtime.js';
-import { runDemo } from '../demo/run-demo.js';
-import { mountWorkspace } from './web.js';
+// The server (runtime, workspace, demo) is imported when a command starts it, so `duban --help` and the tools start fast.
+import type { Runtime } from '../runtime.js';
 import { auditCommand } from './audit-command.js';
 import { applyCommand, archiveCommand, importCommand, simulateCommand, validateCommand } from './plan-commands.js';
 import { reassignCommand } from './personnel-commands.js';
@@ -162,6 +161,8 @@ async function serve(command: 'start' | 'api' | 'worker', argv: string[]): Promi
   };
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, onSignal);
 
+  const { startRuntime } = await import('../runtime.js');
+  const { mountWorkspace } = await import('./web.js');
   try {
     runtime = await startRuntime({
       redis: spec,
@@ -223,6 +224,7 @@ async function serve(command: 'start' | 'api' | 'worker', argv: string[]): Promi
 
   if (values.demo) {
     if (command !== 'start') fail('--demo 只能用于 start / --demo goes with start');
+    const { runDemo } = await import('../demo/run-demo.js');
     await runDemo(runtime, { beat, out: (line) => console.log(line) });
     if (values.exit) {
       console.log('演示结束 / demo finished.');
