@@ -338,7 +338,15 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
         ...(opts.worker.stalledMs ? { stalledInterval: opts.worker.stalledMs } : {}),
       });
       deliveryWorker.on('error', (err) => {
-        if (!isRedisUnavailable(err)) opts.log(`delivery worker: ${err.message}`);
+        if (isRedisUnavailable(err)) return;
+        metrics.failure('delivery-worker');
+        logger.error({ err }, '投递处理出错 / delivery worker error');
+      });
+      // A job that throws is the sender's bug or Redis's absence (a channel's answer is a result, not a throw).
+      deliveryWorker.on('failed', (job, err) => {
+        if (isRedisUnavailable(err)) return;
+        metrics.failure('delivery');
+        logger.error({ err, job: job?.id }, '投递任务失败，将由补发扫描重试 / delivery job failed; the sweep will retry it');
       });
       deliverySweep = startDeliverySweep({
         outbox,
