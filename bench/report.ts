@@ -259,7 +259,8 @@ export function renderMarkdown(r: Results): string {
       '',
       `- **Engine**: on the ${n(l.background)} far-future open tasks of §5's large case (100 plans × 1,000, deadlines 30 days away, each`,
       `  plan's wake-up far off), ${n(l.plans)} more plans of ${n(l.timers / l.plans)} tasks whose timers fall due one at a time, evenly over`,
-      `  ${f0(l.spreadMs / 1000)} s, interleaved across the plans (timer k of plan p at base + (k·plans + p)·step), so every wake-up fires one`,
+      `  ${f0(l.spreadMs / 1000)} s, interleaved across the plans (timer k of plan p at base + (k·plans + p)·step): one plan's timers are`,
+      `  ${f1(((l.spreadMs / l.timers) * l.plans) / 1000)} s apart, ${(l.spreadMs / l.timers) * l.plans > 1000 ? 'more than the 1 s a wake-up waits in-process for the next, so every wake-up should fire one' : 'no more than the 1 s a wake-up waits in-process for the next (quick mode), so wake-ups may fire several'}`,
       `  timer (measured: ${f2(l.timersPerWake)} timers per wake-up). Workers at production settings run throughout. Lateness = the moment`,
       "  the commit that fired the timer returned − the timer's due time (`EngineMetrics.timerFired`).",
       l.armedWithMsToSpare >= 0
@@ -271,8 +272,22 @@ export function renderMarkdown(r: Results): string {
       '',
       table(
         ['', 'Timers', 'p50', 'p99', 'max'],
-        [lat('Engine: due → committed', l.engine), lat('Raw: due → completed', l.raw), lat('Raw: due → processor start', l.rawStart)],
+        [
+          lat('Engine: due → committed', l.engine),
+          lat('Raw: due → completed', l.raw),
+          lat('Raw: due → processor start', l.rawStart),
+          lat(
+            `Engine, second stream (one plan's timers ${f1(((l.spreadMs / (l.close.plans * l.close.perPlan)) * l.close.plans) / 1000)} s apart)`,
+            l.close.engine,
+          ),
+        ],
       ),
+      '',
+      `The second stream is ${n(l.close.plans)} plans × ${n(l.close.perPlan)} timers over the same ${f0(l.spreadMs / 1000)} s, so one plan's timers are ${f1(((l.spreadMs / (l.close.plans * l.close.perPlan)) * l.close.plans) / 1000)} s apart:`,
+      "no more than `EARLY_MS` (1 s, src/engine/timers.ts), within which a wake-up that finds nothing due waits in-process for the plan's",
+      `next timer instead of ending. Measured ${f2(l.close.timersPerWake)} timers per wake-up (${l.close.perPlan} would mean every wake-up stayed for its plan's whole stream); a wake-up`,
+      "that stays holds its worker slot meanwhile, so when a shard has more such plans than its 20 slots, the others' wake-ups wait for a slot." +
+        (l.close.dropped > 0 ? ` (${l.close.dropped} timers due while its plans were still being created are left out.)` : ''),
       '',
       `Engine process during the stream: worst event-loop delay ${f0(l.engineLoopMaxMs)} ms, ${l.engineLongGcs} GC pause(s) over 20 ms.`,
       '',
@@ -522,7 +537,10 @@ function analysis(r: Results): string[] {
   if (l) {
     const diff = l.engine.p99 - l.raw.p99;
     out.push(
-      `**Lateness p99 (goal ≤ raw + 10 ms): ${diff <= GOALS.latenessP99PlusMs ? 'met' : 'not met'}** — ${ms(l.engine.p99)} against ${ms(l.raw.p99)} (${diff >= 0 ? '+' : '−'}${f1(Math.abs(diff))} ms) with ${n(l.background)} open tasks armed. Both are set by BullMQ's delayed-job promotion; the far-future tasks hold no job (one far wake-up per plan), so they do not weigh on the delayed set the stream's jobs are promoted from.`,
+      `**Lateness p99 (goal ≤ raw + 10 ms): ${diff <= GOALS.latenessP99PlusMs ? 'met' : 'not met'}** — ${ms(l.engine.p99)} against ${ms(l.raw.p99)} (${diff >= 0 ? '+' : '−'}${f1(Math.abs(diff))} ms) with ${n(l.background)} open tasks armed (raw: ${n(l.rawBackground)} delayed jobs); p50 ${ms(l.engine.p50)} against ${ms(l.raw.p50)}. The far-future tasks hold no job (one far wake-up per plan), so they do not weigh on the delayed set the stream's wake-ups are promoted from; on this machine both sides' tails are set by the shared, loaded CPU.` +
+        (l.close.engine.p99 > l.engine.p99 + 100
+          ? ` When one plan's timers are 1 s apart or closer (second stream), p99 is ${ms(l.close.engine.p99)}: each wake-up stays to fire its plan's next timer and holds a worker slot for the whole stream, so plans beyond a shard's 20 slots wait — a shape a deadline day with many tasks of few plans spread over minutes can take.`
+          : ` With one plan's timers 1 s apart (second stream) p99 is ${ms(l.close.engine.p99)}.`),
       '',
     );
   }

@@ -167,6 +167,8 @@ export interface LatenessResult {
   armedWithMsToSpare: number;
   /** Timers left out because they fell due before the last stream plan was created. */
   dropped: number;
+  /** The second stream: each plan's timers 1 s apart, so a wake-up stays to fire the next. */
+  close: { plans: number; perPlan: number; engine: Lateness; timersPerWake: number; dropped: number; armedWithMsToSpare: number };
 }
 
 export interface ScaleCase {
@@ -202,6 +204,9 @@ export interface BackgroundConfig {
   /** Lateness: stream plans × timers each, due evenly over spreadMs, the first leadMs after creation starts. */
   streamPlans: number;
   streamPerPlan: number;
+  /** A second stream whose timers of one plan are EARLY_MS (1 s) apart or less: wake-ups that wait in-process for the next one. */
+  closePlans: number;
+  closePerPlan: number;
   spreadMs: number;
   leadMs: number;
 }
@@ -233,13 +238,13 @@ async function rawLateness(r: BenchRedis, c: BackgroundConfig, background: numbe
  * fall due one by one (timer k of plan p at base + (k·plans + p)·step), so each wake-up
  * fires one; the workers (production shards and concurrency) run throughout.
  */
-async function engineLateness(h: EngineHarness, c: BackgroundConfig) {
-  const timers = c.streamPlans * c.streamPerPlan;
+async function engineLateness(h: EngineHarness, c: BackgroundConfig, plans: number, perPlan: number, tag: string) {
+  const timers = plans * perPlan;
   const w = h.startWorkers(PROD_CONCURRENCY);
   await Promise.all(w.workers.workers.map((x) => x.waitUntilReady()));
   const base = Date.now() + c.leadMs;
-  const dueAt = (k: number, p: number) => base + Math.floor(((k * c.streamPlans + p) * c.spreadMs) / timers);
-  await createPlans(h, 'stream', c.streamPlans, c.streamPerPlan, { kind: 'at', dueAt }, { lanes: 4 });
+  const dueAt = (k: number, p: number) => base + Math.floor(((k * plans + p) * c.spreadMs) / timers);
+  await createPlans(h, tag, plans, perPlan, { kind: 'at', dueAt }, { lanes: 4 });
   const createdAt = Date.now();
   const spare = base - createdAt;
   let longGcs = 0;
@@ -325,10 +330,15 @@ export async function background(r: BenchRedis, c: BackgroundConfig): Promise<{ 
 
     const large = cases[1]!;
     await persistenceIdle(r.admin);
-    const e = await engineLateness(large.eh, c);
+    const e = await engineLateness(large.eh, c, c.streamPlans, c.streamPerPlan, 'stream');
+    log(`engine lateness with ${large.created.tasks.toLocaleString('en')} open tasks: p99 ${lateness(e.lateness).p99} ms`);
+    await persistenceIdle(r.admin);
+    const close = await engineLateness(large.eh, c, c.closePlans, c.closePerPlan, 'close');
+    log(
+      `  timers of one plan ${((c.closePlans * c.spreadMs) / (c.closePlans * c.closePerPlan) / 1000).toFixed(1)} s apart: p99 ${lateness(close.lateness).p99} ms`,
+    );
     await large.eh.close();
     const timers = c.streamPlans * c.streamPerPlan;
-    log(`engine lateness with ${large.created.tasks.toLocaleString('en')} open tasks: p99 ${lateness(e.lateness).p99} ms`);
     return {
       scale: {
         transitions: hotPlans * c.hotPerPlan,
@@ -354,6 +364,14 @@ export async function background(r: BenchRedis, c: BackgroundConfig): Promise<{ 
         engineLongGcs: e.longGcs,
         armedWithMsToSpare: e.spare,
         dropped: e.dropped,
+        close: {
+          plans: c.closePlans,
+          perPlan: c.closePerPlan,
+          engine: lateness(close.lateness),
+          timersPerWake: close.fired / Math.max(1, close.wakeUps),
+          dropped: close.dropped,
+          armedWithMsToSpare: close.spare,
+        },
       },
     };
   } finally {
