@@ -46,7 +46,7 @@ export function isRedisUnavailable(err: unknown): boolean {
   if (err.name === 'MaxRetriesPerRequestError' || err.name === 'ClusterAllFailedError') return true;
   const code = (err as { code?: unknown }).code;
   if (typeof code === 'string' && ['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ENOTCONN'].includes(code)) return true;
-  return /^(Command timed out|Connection is closed|Stream isn't writeable|LOADING |CLUSTERDOWN|TRYAGAIN|Cluster isn't ready|None of startup nodes is available|Failed to refresh slots cache)/.test(
+  return /^(Command timed out|Connection is closed|Stream isn't writeable|LOADING |CLUSTERDOWN|TRYAGAIN|Too many Cluster redirections|Cluster isn't ready|None of startup nodes is available|Failed to refresh slots cache)/.test(
     err.message,
   );
 }
@@ -57,16 +57,29 @@ export function isRedisUnavailable(err: unknown): boolean {
  */
 export function reportOutages(client: RedisClient, log: (line: string) => void): void {
   let down = false;
+  const back = () => {
+    if (!down) return;
+    down = false;
+    log('Redis 已重新连接 / reconnected to Redis');
+  };
   client.on('error', (err: Error) => {
     if (down) return;
     down = true;
     log(`Redis 连接中断，正在重连 / lost the connection to Redis, reconnecting: ${err.message}`);
   });
-  client.on('ready', () => {
-    if (!down) return;
-    down = false;
-    log('Redis 已重新连接 / reconnected to Redis');
-  });
+  client.on('ready', back);
+  if (client instanceof Cluster) {
+    // A cluster stays 'ready' while one node is away (its slots' commands fail): that
+    // node's errors and its return are what to report.
+    client.on('node error', (err: Error, address: string) => {
+      if (down) return;
+      down = true;
+      log(`Redis 集群节点 ${address} 连接中断，正在重连 / lost the connection to cluster node ${address}, reconnecting: ${err.message}`);
+    });
+    const watch = (node: Redis) => node.on('ready', back);
+    for (const node of client.nodes()) watch(node);
+    client.on('+node', watch);
+  }
 }
 
 /** The spec of a bare URL, as the many callers that only know one server pass it. */
