@@ -294,11 +294,15 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
         ...(opts.worker.stalledMs ? { stalledInterval: opts.worker.stalledMs } : {}),
       });
       worker.on('failed', (job, err) => {
-        if (!isRedisUnavailable(err)) opts.log(`timer job ${job?.id ?? '?'} failed (will retry): ${err.message}`);
+        if (isRedisUnavailable(err)) return;
+        metrics.failure('timer');
+        logger.warn(`唤醒失败，将重试 / wake-up ${job?.id ?? '?'} failed, will retry: ${err.message}`);
       });
       // Outages are reported once by the engine's client; other errors are news.
       worker.on('error', (err) => {
-        if (!isRedisUnavailable(err)) opts.log(`timer worker: ${err.message}`);
+        if (isRedisUnavailable(err)) return;
+        metrics.failure('timer');
+        logger.error(`定时任务处理出错 / timer worker: ${err.message}`);
       });
       reconciler = startReconciler({ engine, connection: redis, prefix: opts.prefix, everyMs: opts.worker.reconcileMs, logger, metrics });
 
