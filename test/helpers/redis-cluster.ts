@@ -15,6 +15,8 @@ import { startRedisServer, type RedisServerHandle } from '../../src/infra/redis-
 export interface RedisClusterHandle {
   /** `127.0.0.1:port` of every master. */
   nodes: string[];
+  /** Stops one node (SIGTERM), as an outage of that node's slots. */
+  stopNode(index: number): Promise<void>;
   /** Stops every node and removes their files. */
   stop(): Promise<void>;
 }
@@ -67,7 +69,7 @@ export async function startRedisCluster(masters = 3): Promise<RedisClusterHandle
     const nodes = servers.map((s) => `127.0.0.1:${s.port}`);
     await run('redis-cli', ['--cluster', 'create', ...nodes, '--cluster-replicas', '0', '--cluster-yes']);
     await Promise.all(servers.map((s) => waitClusterOk(s.url, 20_000)));
-    return { nodes, stop };
+    return { nodes, stopNode: (i) => servers[i]!.stop(), stop };
   } catch (err) {
     await stop();
     throw err;

@@ -5,6 +5,7 @@
  * Duban at the wrong kind of Redis stops the start with one clear message.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,6 +15,7 @@ import { freePort, startRedisServer, stopRedisProcess, type RedisServerHandle } 
 import { startRuntime } from '../../src/runtime.js';
 import { client } from '../helpers/http.js';
 import { fixturePlan } from '../helpers/plan-fixture.js';
+import { startRedisCluster } from '../helpers/redis-cluster.js';
 import { spawnDuban } from './processes.js';
 import { eventually, testPrefix, testRuntime } from '../helpers/runtime.js';
 
@@ -118,6 +120,81 @@ describe('on a Redis Cluster', () => {
     );
     expect(() => redisSpec(loadConfig({ REDIS_CLUSTER_NODES: 'b:70000' }))).toThrow(/REDIS_CLUSTER_NODES：「b:70000」不是 主机:端口/);
     expect(() => redisSpec(loadConfig({ REDIS_SENTINELS: 'b:26379' }))).toThrow(/REDIS_SENTINELS 需要 REDIS_SENTINEL_NAME/);
+  });
+});
+
+describe('a cluster node going away', () => {
+  it("its plans' requests answer 503 at once, and the outage is logged once with the node's address", async () => {
+    // A cluster of its own: the run's shared one must not lose a node.
+    const cluster = await startRedisCluster();
+    const lines: string[] = [];
+    const [host, port] = cluster.nodes[0]!.split(':');
+    const prefix = testPrefix();
+    const rt = await startRuntime({
+      redis: { kind: 'cluster', nodes: [{ host: host!, port: Number(port) }] },
+      prefix,
+      log: (line) => lines.push(line),
+      redisTimeoutMs: 1_000,
+      api: { port: 0 },
+      dataDir: mkdtempSync(join(tmpdir(), 'duban-test-data-')),
+    });
+    try {
+      const call = client(rt.port!);
+      const office = await rt.tokens.issue({ kind: 'office', name: '陈静', org: 'default' });
+      const ids = Array.from({ length: 6 }, (_, i) => `node-${i}`);
+      for (const id of ids)
+        await rt.engine.createPlan(fixturePlan({ id, start: Date.now(), deadlines: { t1: 3600, t2: 3600, t3: 3600 } }), {
+          kind: 'office',
+          name: '陈静',
+          org: 'default',
+        });
+      // Which node holds what: stop one that holds a plan but neither the token nor the directory.
+      // The node that owns a key's slot: the one that answers, or the one it sends us to (MOVED).
+      const first = (rt.redis as import('ioredis').Cluster).nodes('master')[0]!;
+      const holder = async (key: string) => {
+        try {
+          await first.exists(key);
+          return `${first.options.host}:${first.options.port}`;
+        } catch (err) {
+          return /MOVED \d+ (\S+)/.exec((err as Error).message)?.[1] ?? null;
+        }
+      };
+      const spared = new Set(
+        await Promise.all([
+          holder(`${prefix}:tok:${createHash('sha256').update(office).digest('hex')}`),
+          holder(`${prefix}:dir:{dir}:orgs`),
+        ]),
+      );
+      let victim: { id: string; node: number } | undefined;
+      for (const id of ids) {
+        const at = await holder(rt.engine.pk(id).plan);
+        const node = cluster.nodes.indexOf(at!);
+        if (!spared.has(at) && node > 0) {
+          victim = { id, node };
+          break;
+        }
+      }
+      expect(victim).toBeDefined();
+      const survivor = (
+        await Promise.all(ids.map(async (id) => ((await holder(rt.engine.pk(id).plan)) === cluster.nodes[0] ? id : null)))
+      ).find(Boolean);
+      await cluster.stopNode(victim!.node);
+
+      const started = Date.now();
+      const res = await call('GET', `/api/v1/plans/${victim!.id}`, { token: office });
+      expect(res.status).toBe(503);
+      expect(Date.now() - started).toBeLessThan(5_000);
+      if (survivor) expect((await call('GET', `/api/v1/plans/${survivor}`, { token: office })).status).toBe(200);
+      await call('GET', `/api/v1/plans/${victim!.id}`, { token: office });
+      const reported = lines.filter((l) => l.includes('连接中断'));
+      expect(reported).toHaveLength(1);
+      expect(reported[0]).toContain(
+        `Redis 集群节点 ${cluster.nodes[victim!.node]} 连接中断，正在重连 / lost the connection to cluster node`,
+      );
+    } finally {
+      await rt.close();
+      await cluster.stop();
+    }
   });
 });
 
