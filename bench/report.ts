@@ -509,7 +509,7 @@ function analysis(r: Results): string[] {
       "single plan's burst runs on one worker slot however many shards and workers there are, while raw BullMQ at concurrency 50 overlaps",
       "many jobs' round trips." +
         (e && raw50
-          ? ` CPU decides it on this machine: a transition cost ${f0(e.nodeCpuUsPerJob)} µs of Node CPU and ${f0(e.redisCpuUsPerJob)} µs of Redis CPU, a raw job ${f0(raw50.nodeCpuUsPerJob)} and ${f0(raw50.redisCpuUsPerJob)} µs.`
+          ? ` That loop is serial: ≈ ${f0((e.ms * 1000) / Math.max(1, e.done))} µs of wall-clock per transition, of which ${f0(e.nodeCpuUsPerJob)} µs are Node CPU and ${f0(e.redisCpuUsPerJob)} µs Redis CPU (a raw job at concurrency 50: ${f0(raw50.nodeCpuUsPerJob)} and ${f0(raw50.redisCpuUsPerJob)} µs), so the rate is what one thread's work per transition allows.`
           : '') +
         (burst
           ? ` At concurrency 1 (§6, a ${n(burst.transitions)}-task plan) the engine's own computing (restore, xstate step, notice, serialise) is ${f0(part('burst', 'Engine computing')?.wallUs ?? NaN)} µs per transition and the commit ${f0(part('burst', 'Commit')?.wallUs ?? NaN)} µs, against ${f0(r.breakdown!.raw.cycleUs)} µs for a whole raw no-op job: batching removed the per-timer round trips (${f2(r.census?.burst.clientTotal ?? NaN)} client commands per transition), and what is left is the work of a transition itself.`
