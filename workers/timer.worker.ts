@@ -50,7 +50,9 @@ export function createTimerWorkers(opts: TimerWorkerOptions): TimerWorkers {
         WAKE_QUEUE,
         async (job) => {
           const { p } = WakeJob.parse(job.data);
-          return opts.engine.wake(p);
+          // The job id is <plan>@<ms>: the time it was armed for (an early run waits for it).
+          const at = Number(job.id?.slice(job.id.lastIndexOf('@') + 1));
+          return opts.engine.wake(p, Number.isFinite(at) ? at : undefined);
         },
         {
           connection: opts.connection,

@@ -173,9 +173,9 @@ export class Engine {
   fireTimer(planId: string, entity: string, tok: string): Promise<'fired' | 'stale'> {
     return this.calendarYears.fresh().then(() => fireTimer(this.core, planId, entity, tok));
   }
-  /** A plan's wake-up: fires every timer of the plan due now, in batches, each one commit (timers.ts). */
-  wake(planId: string): Promise<WakeResult> {
-    return this.calendarYears.fresh().then(() => wakePlan(this.core, planId));
+  /** A plan's wake-up: fires every timer of the plan due now, in batches, each one commit (timers.ts); `jobAt`: the time its job was armed for. */
+  wake(planId: string, jobAt?: number): Promise<WakeResult> {
+    return this.calendarYears.fresh().then(() => wakePlan(this.core, planId, jobAt));
   }
   /**
    * The reconciler's pass, over the list of plans read once: re-arms wake-ups that

@@ -27,7 +27,11 @@ export const WAKE_BATCH = 200;
  * process steps the next batch's tasks. Their tasks are distinct, so they never conflict.
  */
 const BATCHES_IN_FLIGHT = 4;
-/** A wake-up that finds its plan's next timer due within this (clocks of two machines differ) waits for it. */
+/**
+ * A wake-up job that runs before its own due time (the clocks of two machines differ)
+ * waits in-process for it when it is this close; any other wake-up ends at once and
+ * leaves later timers to their own job, so no worker slot is held waiting.
+ */
 const EARLY_MS = 1_000;
 
 /**
@@ -111,7 +115,7 @@ export interface WakeResult {
  * each batch one commit. The plan's own timers (phase changes) fire alone, before its
  * tasks', since they may change every task.
  */
-export async function wakePlan(core: EngineCore, planId: string): Promise<WakeResult> {
+export async function wakePlan(core: EngineCore, planId: string, jobAt?: number): Promise<WakeResult> {
   const pk = core.pk(planId);
   const total: WakeResult = { fired: 0, stale: 0, batches: 0 };
   /** Tasks that could not be read, and why: left in the index, skipped, and reported once the rest have fired. */
@@ -133,7 +137,8 @@ export async function wakePlan(core: EngineCore, planId: string): Promise<WakeRe
         // Woken a little early (another machine's clock, rounding): wait for what is about to fall due.
         const next = await core.redis.zrange(pk.timers, '0', '0', 'WITHSCORES');
         const at = next[1] === undefined ? null : Number(next[1]);
-        if (at !== null && at > now && at - core.now() <= EARLY_MS) {
+        // Only the job armed for exactly that time, run early, waits: no other job will come for it.
+        if (at !== null && at === jobAt && at > now && at - core.now() <= EARLY_MS) {
           await new Promise((r) => setTimeout(r, Math.max(1, at - core.now())));
           continue;
         }
@@ -167,7 +172,7 @@ export async function wakePlan(core: EngineCore, planId: string): Promise<WakeRe
       if (done === 0) break;
       // The last commit said when the plan's next timer is due: read again only if that is now.
       const nexts = results.map((r) => r.next);
-      if (chunks.length === 1 && nexts[0] !== undefined && (nexts[0] === null || nexts[0] - core.now() > EARLY_MS)) break;
+      if (chunks.length === 1 && nexts[0] !== undefined && (nexts[0] === null || nexts[0] > core.now())) break;
     }
   } catch (err) {
     if (!(err instanceof NotFoundError)) throw err;

@@ -122,4 +122,21 @@ describe('wake-ups', () => {
     expect((await rt.engine.wake('bad')).fired).toBeGreaterThanOrEqual(1);
     expect((await rt.queries.task('bad', 'k1')).rung).toBe(1);
   });
+
+  it('a wake-up ends once nothing is due: a timer half a second later waits for its own job, holding no worker slot', async () => {
+    let clock = Date.now();
+    rt = await testRuntime({ now: () => clock });
+    const start = clock;
+    await rt.engine.createPlan(
+      widePlan('apart', start, 2, (i) => 30 + i * 0.5),
+      office,
+      { publish: true },
+    );
+    clock = start + 30_100;
+    // Before, the wake-up waited in-process for k1 (due 400 ms on) and, on this frozen clock, never ended.
+    const r = await rt.engine.wake('apart', start + 30_000);
+    expect(r.fired).toBe(1);
+    expect((await rt.queries.task('apart', 'k1')).rung).toBe(0);
+    expect(await rt.scheduler.queueOf('apart').getJob(wakeJobId('apart', start + 30_500))).toBeDefined();
+  });
 });
