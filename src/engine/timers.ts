@@ -215,6 +215,9 @@ async function fireBatch(
       const event = task ? held(core, task.timers, d.tok) : null;
       const step = task && event ? applyToTask(core, await core.defs.get(planId, task.rev), task, event, 'system') : null;
       if (!step) {
+        // A timer is judged stale only on what Redis holds: this process's memory of the task
+        // may be older than another worker's commit, and taking a live timer out would lose it.
+        if (!fresh) return null;
         stale.push(d);
         change.batch.zrem(pk.timers, member(d));
         continue;

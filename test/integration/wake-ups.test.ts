@@ -139,4 +139,33 @@ describe('wake-ups', () => {
     expect((await rt.queries.task('apart', 'k1')).rung).toBe(0);
     expect(await rt.scheduler.queueOf('apart').getJob(wakeJobId('apart', start + 30_500))).toBeDefined();
   });
+
+  it("a worker whose memory of a task is older than another worker's commit still fires the task's new timer", async () => {
+    let clock = Date.now();
+    const start = clock;
+    rt = await testRuntime({ now: () => clock });
+    const other = await testRuntime({ now: () => clock }, rt.prefix);
+    try {
+      await rt.engine.createPlan(
+        widePlan('two', start, 2, () => 30),
+        office,
+        { publish: true },
+      );
+      // This worker fires both deadlines and remembers both tasks at rung 1.
+      clock = start + 31_000;
+      await rt.engine.wake('two');
+      // Another worker fires both first rungs' graces: rung 2, with new timers this one has never seen.
+      clock = start + 31_000 + 3_601_000;
+      await other.engine.wake('two');
+      // This one then commits to k1 (its acknowledgement), so it remembers k1 as it is now, and k0 as it was.
+      await rt.engine.taskEvent('two', 'k1', { type: 'task.acknowledge' }, { kind: 'person', personId: 'p-zhao' });
+      clock += 3_601_000;
+      // Before, k0's new timer looked stale against that memory and was dropped while k1's fired: k0's ladder stopped.
+      await rt.engine.wake('two');
+      expect((await rt.queries.task('two', 'k1')).rung).toBe(3);
+      expect((await rt.queries.task('two', 'k0')).rung).toBe(3);
+    } finally {
+      await other.close();
+    }
+  });
 });
