@@ -4,26 +4,16 @@
  * pending timers fire, people's commands work, and the next commit writes it in this
  * build's machine version.
  */
-import { readdirSync, readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { PLAN_MACHINE_VERSION, TASK_MACHINE_VERSION } from '../../machines/index.js';
 import type { Principal } from '../../src/domain/permissions.js';
 import { migrate, UnknownMachineVersionError } from '../../src/engine/migrations.js';
 import { PLAN_ENTITY } from '../../src/store/keys.js';
 import { testRuntime } from '../helpers/runtime.js';
-import { loadPlanKeys, STORED_TASKS, type DumpedKey } from './stored-plan.js';
+import { loadPlanKeys, STORED_TASKS, storedFixtures, type StoredFixture } from './stored-plan.js';
 
-interface Fixture {
-  machines: { plan: number; task: number };
-  planId: string;
-  start: number;
-  keys: Record<string, DumpedKey>;
-}
-
-const dir = new URL('./fixtures/', import.meta.url);
-const fixtures = readdirSync(dir)
-  .filter((f) => /^stored-v\d+\.json$/.test(f))
-  .map((f) => ({ file: f, data: JSON.parse(readFileSync(new URL(f, dir), 'utf8')) as Fixture }));
+type Fixture = StoredFixture;
+const fixtures = storedFixtures();
 
 const as = (personId: string): Principal => ({ kind: 'person', personId });
 let rt: Awaited<ReturnType<typeof testRuntime>> | undefined;

@@ -3,8 +3,12 @@
  * the helpers that dump a plan's keys from Redis and load them back under another
  * prefix. Written for the tests in the genre of the seeds, not copied from them.
  */
+import { readdirSync, readFileSync } from 'node:fs';
 import type { PlanDefinitionInput } from '../../src/domain/plan.schema.js';
+import type { DumpedKey } from '../../src/engine/archive.js';
 import type { RedisClient } from '../../src/store/batch.js';
+
+export type { DumpedKey };
 
 export const STORED_FIXTURE_PLAN = 'mig-2026';
 
@@ -74,12 +78,21 @@ export function storedFixturePlan(start: number): PlanDefinitionInput {
   };
 }
 
-export type DumpedKey =
-  | { type: 'hash'; value: Record<string, string> }
-  | { type: 'list'; value: string[] }
-  | { type: 'set'; value: string[] }
-  | { type: 'zset'; value: [string, number][] }
-  | { type: 'string'; value: string };
+/** A fixture: the plan's keys as one build stored them, and the machines that build ran. */
+export interface StoredFixture {
+  machines: { plan: number; task: number };
+  planId: string;
+  start: number;
+  keys: Record<string, DumpedKey>;
+}
+
+/** Every fixture in fixtures/ (stored-v<N>.json), by file name. */
+export function storedFixtures(): { file: string; data: StoredFixture }[] {
+  const dir = new URL('./fixtures/', import.meta.url);
+  return readdirSync(dir)
+    .filter((f) => /^stored-v\d+\.json$/.test(f))
+    .map((f) => ({ file: f, data: JSON.parse(readFileSync(new URL(f, dir), 'utf8')) as StoredFixture }));
+}
 
 /** Every key of one plan (its hash tag), by key name with the prefix cut off. */
 export async function dumpPlanKeys(redis: RedisClient, prefix: string, planId: string): Promise<Record<string, DumpedKey>> {

@@ -4,24 +4,14 @@
  * of this build arms each plan's wake-up for its earliest timer and removes the old
  * queue, and the stored timers fire, each once.
  */
-import { readdirSync, readFileSync } from 'node:fs';
 import { Queue } from 'bullmq';
 import { afterEach, expect, it } from 'vitest';
 import { LEGACY_TIMER_QUEUE, queuePrefix, wakeJobId } from '../../src/engine/timer-queue.js';
 import { testRuntime } from '../helpers/runtime.js';
-import { loadPlanKeys, type DumpedKey } from './stored-plan.js';
+import { loadPlanKeys, storedFixtures } from './stored-plan.js';
 
-interface Fixture {
-  machines: { plan: number; task: number };
-  planId: string;
-  start: number;
-  keys: Record<string, DumpedKey>;
-}
-
-const dir = new URL('./fixtures/', import.meta.url);
-const newest = readdirSync(dir)
-  .filter((f) => /^stored-v\d+\.json$/.test(f))
-  .map((f) => JSON.parse(readFileSync(new URL(f, dir), 'utf8')) as Fixture)
+const newest = storedFixtures()
+  .map((f) => f.data)
   .sort((a, b) => b.machines.task - a.machines.task)[0]!;
 
 let rt: Awaited<ReturnType<typeof testRuntime>> | undefined;
