@@ -3,7 +3,7 @@
  * snapshot, the machine version that wrote it, a version number for
  * compare-and-set, its pending timers and the indexes it is filed under.
  */
-import { initialTransition, type AnyMachineSnapshot } from 'xstate';
+import type { AnyMachineSnapshot } from 'xstate';
 import {
   planMachine,
   PLAN_MACHINE_VERSION,
@@ -17,7 +17,7 @@ import { policyWithDefaults } from '../domain/policy.js';
 import { resolvePlanDate } from '../domain/time.js';
 import { INDEX } from '../store/index-names.js';
 import { migrate, type PersistedSnapshot } from './migrations.js';
-import { persist, restore, type PlanSnapshot, type TaskSnapshot, type Timers } from './step.js';
+import { persist, pureInitial, restore, type PlanSnapshot, type TaskSnapshot, type Timers } from './step.js';
 
 export interface StoredEntity<S = AnyMachineSnapshot> {
   /** Commit counter, for people and for ordering; shown in answers. */
@@ -157,7 +157,7 @@ export function taskDeadline(plan: PlanDefinition, def: TaskDefinition): number 
 
 export function initialPlanSnapshot(plan: PlanDefinition, at: number): PlanSnapshot {
   const approvals = Object.fromEntries(plan.phases.filter((p) => p.requiresApproval).map((p) => [p.key, true]));
-  return initialTransition(planMachine, { at, boundaries: planBoundaries(plan), approvals })[0];
+  return pureInitial(planMachine, { at, boundaries: planBoundaries(plan), approvals })[0] as PlanSnapshot;
 }
 
 export function initialTaskSnapshot(plan: PlanDefinition, def: TaskDefinition, at: number): TaskSnapshot {
@@ -169,7 +169,7 @@ export function initialTaskSnapshot(plan: PlanDefinition, def: TaskDefinition, a
     deadline: taskDeadline(plan, def),
     policy: policyWithDefaults(plan.escalation),
   };
-  return initialTransition(taskMachine, input)[0];
+  return pureInitial(taskMachine, input)[0] as TaskSnapshot;
 }
 
 /**
