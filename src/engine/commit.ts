@@ -54,6 +54,12 @@ export interface Outcome {
 }
 
 const CONTENTION_BUDGET_MS = 30_000;
+/**
+ * How old a read of the plan's revision may be for routing a commit's notices: an
+ * amendment made through another process reaches the routes within this time (one
+ * made through this process, at once).
+ */
+const ROUTING_AGE_MS = 1_000;
 
 /** A commit stamp: random, new per commit (see StoredEntity.cas). */
 export function newStamp(): string {
@@ -175,6 +181,7 @@ export class Committer {
       return null;
     }
     writes.forEach((w, i) => this.remember(w, stamps[i]!));
+    if (planId && writes.some((w) => w.kind === 'plan' && typeof w.fields?.def === 'string')) this.deps.reader.definitionChanged(planId);
     this.count(writes, notices, result.createdNotices);
     if (planId && result.wake !== null) await this.schedule(planId, result.wake);
     if (planId)
@@ -199,8 +206,8 @@ export class Committer {
     const written = writes.find((w) => w.kind === 'plan' && typeof w.fields?.def === 'string');
     if (written) return JSON.parse(written.fields!.def as string) as PlanDefinition;
     try {
-      // The revision number and the cached definition: no plan snapshot to read and restore.
-      return await this.deps.reader.currentDefinition(planId);
+      // The cached definition at the revision last read within ROUTING_AGE_MS: no plan snapshot to read and restore.
+      return await this.deps.reader.recentDefinition(planId, ROUTING_AGE_MS);
     } catch {
       return null;
     }

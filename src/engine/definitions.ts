@@ -16,6 +16,8 @@ export function planNotFound(planId: string): NotFoundError {
 
 export class Definitions {
   private readonly cache = new Map<string, Promise<PlanDefinition>>();
+  /** The revision each plan's hash held when this process last read it, and when. */
+  private readonly seen = new Map<string, { rev: number; at: number }>();
 
   constructor(
     private readonly redis: RedisClient,
@@ -30,6 +32,7 @@ export class Definitions {
     const loading = (async () => {
       const [raw, storedRev] = await this.redis.hmget(this.pk(planId).plan, 'def', 'rev');
       if (!raw) throw planNotFound(planId);
+      this.saw(planId, Number(storedRev));
       // A definition of another revision than asked for is not cached under this one.
       if (Number(storedRev) !== rev) this.cache.delete(cacheKey);
       return JSON.parse(raw) as PlanDefinition;
@@ -44,6 +47,30 @@ export class Definitions {
   async current(planId: string): Promise<PlanDefinition> {
     const rev = await this.redis.hget(this.pk(planId).plan, 'rev');
     if (!rev) throw planNotFound(planId);
+    this.saw(planId, Number(rev));
     return this.get(planId, Number(rev));
+  }
+
+  /**
+   * The plan's definition as of a read at most `maxAgeMs` old, else as `current` reads it.
+   * For routing a commit's notices: that read is not fenced by the commit anyway, and a
+   * timer batch that has just read the plan's definition need not ask for its revision
+   * again (one round trip of the few an isolated wake-up makes).
+   */
+  recent(planId: string, maxAgeMs: number, now = Date.now()): Promise<PlanDefinition> {
+    const s = this.seen.get(planId);
+    return s && now - s.at <= maxAgeMs ? this.get(planId, s.rev) : this.current(planId);
+  }
+
+  /** Forgets what was seen of a plan's revision: this process has just changed it. */
+  changed(planId: string): void {
+    this.seen.delete(planId);
+  }
+
+  private saw(planId: string, rev: number): void {
+    if (!Number.isFinite(rev)) return;
+    this.seen.delete(planId);
+    if (this.seen.size >= CACHE_SIZE) this.seen.delete(this.seen.keys().next().value!);
+    this.seen.set(planId, { rev, at: Date.now() });
   }
 }

@@ -43,6 +43,16 @@ export class EntityReader {
     return this.defs.current(planId);
   }
 
+  /** The definition as of a read of the plan at most `maxAgeMs` old (src/engine/definitions.ts `recent`). */
+  recentDefinition(planId: string, maxAgeMs: number): Promise<PlanDefinition> {
+    return this.defs.recent(planId, maxAgeMs);
+  }
+
+  /** This process has just written a new definition of the plan. */
+  definitionChanged(planId: string): void {
+    this.defs.changed(planId);
+  }
+
   async loadTask(planId: string, taskId: string, options: { cached?: boolean } = {}): Promise<StoredTask> {
     const key = this.pk(planId).task(taskId);
     if (options.cached) {
