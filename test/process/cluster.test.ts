@@ -1,17 +1,16 @@
 /**
- * Duban on a real Redis Cluster (the run's three masters, test/helpers/redis-cluster.ts)
- * and through a real Sentinel: the API connected through one node and the worker
- * through another run a plan whose ladder climbs to rung 4, and every way of pointing
- * Duban at the wrong kind of Redis stops the start with one clear message.
+ * Duban on a real Redis Cluster (the run's three masters, test/helpers/redis-cluster.ts):
+ * the API connected through one node and the worker through another run a plan whose
+ * ladder climbs to rung 4, and every way of pointing Duban at the wrong kind of Redis
+ * stops the start with one clear message. Sentinel: test/process/sentinel.test.ts.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, describe, expect, inject, it } from 'vitest';
+import { afterEach, describe, expect, inject, it } from 'vitest';
 import { RedisConfigError, loadConfig, redisSpec } from '../../src/config.js';
-import { freePort, startRedisServer, stopRedisProcess, type RedisServerHandle } from '../../src/infra/redis-server.js';
+import { freePort } from '../../src/infra/redis-server.js';
 import { startRuntime } from '../../src/runtime.js';
 import { client } from '../helpers/http.js';
 import { fixturePlan } from '../helpers/plan-fixture.js';
@@ -193,69 +192,6 @@ describe('a cluster node going away', () => {
     } finally {
       await rt.close();
       await cluster.stop();
-    }
-  });
-});
-
-describe('through Sentinel', () => {
-  let master: RedisServerHandle | undefined;
-  let sentinel: ChildProcess | undefined;
-  let sentinelPort = 0;
-  const dir = mkdtempSync(join(tmpdir(), 'duban-test-sentinel-'));
-
-  /** A master of its own and one real sentinel (redis-server --sentinel) watching it as `duban-master`. */
-  async function startSentinel(): Promise<void> {
-    master = await startRedisServer(join(dir, 'master'), { persist: false });
-    sentinelPort = await freePort();
-    const conf = join(dir, 'sentinel.conf');
-    writeFileSync(
-      conf,
-      [
-        `port ${sentinelPort}`,
-        'bind 127.0.0.1',
-        `dir ${dir}`,
-        `sentinel monitor duban-master 127.0.0.1 ${master.port} 1`,
-        'sentinel down-after-milliseconds duban-master 5000',
-      ].join('\n') + '\n',
-    );
-    sentinel = spawn('redis-server', [conf, '--sentinel'], { stdio: 'ignore' });
-  }
-
-  afterAll(async () => {
-    if (sentinel?.pid) await stopRedisProcess(sentinel.pid);
-    await master?.stop();
-    rmSync(dir, { recursive: true, force: true });
-  });
-
-  it('runs the engine on the master the sentinels name, and a wrong master name stops the start saying so', async () => {
-    await startSentinel();
-    const sentinels = `127.0.0.1:${sentinelPort}`;
-    const wrong = redisSpec(loadConfig({ REDIS_SENTINELS: sentinels, REDIS_SENTINEL_NAME: 'no-such-master' }))!;
-    await expect(startRuntime({ redis: wrong, prefix: testPrefix(), log: quiet, connectMs: 5_000 })).rejects.toThrow(
-      '哨兵不认识名为「no-such-master」的主节点，请检查 REDIS_SENTINEL_NAME / the sentinels know no master named "no-such-master": check REDIS_SENTINEL_NAME',
-    );
-
-    const spec = redisSpec(loadConfig({ REDIS_SENTINELS: sentinels, REDIS_SENTINEL_NAME: 'duban-master' }))!;
-    const rt = await startRuntime({
-      redis: spec,
-      prefix: testPrefix(),
-      log: quiet,
-      connectMs: 5_000,
-      worker: { concurrency: 5, reconcileMs: 1_000, lockMs: 2_000, stalledMs: 1_000 },
-      dataDir: mkdtempSync(join(dir, 'data-')),
-    });
-    try {
-      await rt.engine.createPlan(
-        fixturePlan({ id: 'st-plan', start: Date.now(), deadlines: { t1: 1, t2: 60, t3: 60 }, reminders: [] }),
-        { kind: 'office', name: '陈静', org: 'default' },
-        { publish: true },
-      );
-      await eventually(async () => (await rt.queries.task('st-plan', 't1')).rung >= 1, 15_000);
-      // The data is on the master the sentinel named.
-      const onMaster = new URL(master!.url);
-      expect(await rt.redis.info('server')).toContain(`tcp_port:${onMaster.port}`);
-    } finally {
-      await rt.close();
     }
   });
 });
