@@ -9,7 +9,7 @@
  *   npm run bench -- --background=N  N open tasks in §3 and §5's large case instead of 100,000
  *                                    (e.g. --only=background --background=1000000 --out=FILE)
  *   npm run bench -- --from=FILE     measure nothing: render the results JSON an earlier run saved
- *                                    (every run saves it to $TMPDIR/duban-bench-results.json)
+ *                                    (every run saves it to $TMPDIR/duban-bench-results*.json)
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -29,7 +29,8 @@ const only = args
   .split(',');
 const from = args.find((a) => a.startsWith('--from='))?.slice('--from='.length);
 const out = args.find((a) => a.startsWith('--out='))?.slice('--out='.length) ?? (quick || only ? null : 'BENCHMARKS.md');
-const RESULTS_FILE = join(tmpdir(), 'duban-bench-results.json');
+/** A partial run (--only) saves its results apart, so it does not overwrite a full run's. */
+const RESULTS_FILE = join(tmpdir(), only ? `duban-bench-results-${only.join('+')}.json` : 'duban-bench-results.json');
 const wanted = (name: string) => !only || only.includes(name);
 
 export const CONFIG = quick
