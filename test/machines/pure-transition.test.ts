@@ -8,47 +8,11 @@
 import { describe, expect, it } from 'vitest';
 import { initialTransition, transition, type AnyMachineSnapshot, type AnyStateMachine } from 'xstate';
 import { getAdjacencyMap } from 'xstate/graph';
-import { DEFAULT_ESCALATION } from '../../src/domain/policy.js';
-import { planMachine, taskMachine, type PlanContext, type TaskContext } from '../../machines/index.js';
+import { planMachine, taskMachine, type PlanContext } from '../../machines/index.js';
 import { persist, pureInitial, pureTransition } from '../../src/engine/step.js';
-import { ownEventTypes } from './graph-helpers.js';
+import { eventsFor, input, ownEventTypes, serialize } from './graph-helpers.js';
 
-const HOUR = 3_600_000;
-const T0 = Date.UTC(2026, 0, 1);
-const DEADLINE = T0 + 30 * 24 * HOUR;
-const taskInput = {
-  at: T0,
-  taskId: 't1',
-  zone: 'Asia/Shanghai',
-  calendar: 'cn-mainland' as const,
-  deadline: DEADLINE,
-  policy: DEFAULT_ESCALATION,
-};
 const planInput = { at: 0, boundaries: { promotion: 1_000, implementation: 2_000, evaluation: 3_000, closed: 4_000 }, approvals: {} };
-
-/** Every event a state takes, with the fields the machines read; timers at their due time. */
-function taskEvents(s: AnyMachineSnapshot): { type: string; at: number | null }[] {
-  const c = s.context as TaskContext;
-  const at = T0 + HOUR;
-  const extra: Record<string, object> = {
-    'task.progress': { percent: c.progress?.percent === 50 ? 100 : 50, note: '' },
-    'task.submit': { evidence: ['https://e.org/x'], note: '' },
-    'task.return': { reason: 'r', deadline: DEADLINE + 10 * 24 * HOUR },
-    'task.deadline.change': { reason: 'r', deadline: DEADLINE + 5 * 24 * HOUR },
-    'task.extension.request': { reason: 'r', deadline: DEADLINE + 3 * 24 * HOUR },
-    'task.cancel': { reason: 'r' },
-    'task.suspend': { reason: 'r' },
-  };
-  return ownEventTypes(s).map((type) => {
-    if (type.includes('checkpoint')) return { type, at: c.reminderTimes[c.nextReminder] ?? c.deadline };
-    if (type.includes('rungGrace')) return { type, at: c.rectificationDeadline ?? c.deadline };
-    if (type.includes('reviewCheck')) return { type, at: c.reviewReminderTimes[c.nextReviewReminder] ?? c.reviewDeadline };
-    if (type.includes('reviewGrace')) return { type, at: c.reviewRectificationDeadline ?? c.reviewDeadline };
-    if (type.includes('ackCheck')) return { type, at: c.ackDeadline };
-    if (type.includes('ackChase')) return { type, at: c.ackChaseAt };
-    return { type, at, note: '', ...extra[type] } as never;
-  });
-}
 
 function planEvents(s: AnyMachineSnapshot): { type: string; at: number | null }[] {
   const c = s.context as PlanContext;
@@ -66,15 +30,10 @@ const observed = ([snap, actions]: [AnyMachineSnapshot, readonly { type: string;
   actions: actions.map((a) => ({ type: a.type, params: a.params })),
 });
 
-/** One traversal node per state value and the counters the machines branch on, as the machine tests do. */
-const taskKey = (s: AnyMachineSnapshot) => {
-  const c = s.context as TaskContext;
-  return JSON.stringify([s.value, c.rung, c.nextReminder, c.reviewRung, c.nextReviewReminder, c.extensions, c.progress?.percent ?? null]);
-};
 const planKey = (s: AnyMachineSnapshot) => JSON.stringify(s.value);
 
 describe.each([
-  { name: 'task', machine: taskMachine as AnyStateMachine, input: taskInput, events: taskEvents, key: taskKey },
+  { name: 'task', machine: taskMachine as AnyStateMachine, input, events: eventsFor, key: serialize },
   { name: 'plan', machine: planMachine as AnyStateMachine, input: planInput, events: planEvents, key: planKey },
 ])('pureTransition on the $name machine', ({ machine, input, events, key }) => {
   it('starts where xstate starts', () => {

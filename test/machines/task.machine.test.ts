@@ -6,23 +6,11 @@
 import { describe, expect, it } from 'vitest';
 import { initialTransition, type AnyMachineSnapshot } from 'xstate';
 import { getAdjacencyMap, getShortestPaths, getSimplePaths } from 'xstate/graph';
-import { taskMachine, type TaskContext, type TaskEvent } from '../../machines/index.js';
+import { taskMachine, type TaskContext } from '../../machines/index.js';
 import { DEFAULT_ESCALATION } from '../../src/domain/policy.js';
 import { taskState } from '../../src/engine/entity.js';
 import { persist, restore, step, type Timers } from '../../src/engine/step.js';
-import { ownEventTypes } from './graph-helpers.js';
-
-const HOUR = 3_600_000;
-const T0 = Date.UTC(2026, 0, 1);
-const DEADLINE = T0 + 30 * 24 * HOUR;
-const input = {
-  at: T0,
-  taskId: 't1',
-  zone: 'Asia/Shanghai',
-  calendar: 'cn-mainland' as const,
-  deadline: DEADLINE,
-  policy: DEFAULT_ESCALATION,
-};
+import { DEADLINE, HOUR, T0, eventsFor, input, ownEventTypes, serialize } from './graph-helpers.js';
 
 let tokens = 0;
 const tok = () => `k${++tokens}`;
@@ -52,53 +40,6 @@ function fire(
   if (!id) throw new Error(`no ${name} timer pending in ${JSON.stringify(s.snap.value)}`);
   return send(s, { type: id });
 }
-
-/** Events for the traversal: user events at fixed times, timers at their due time. */
-function eventsFor(snapshot: AnyMachineSnapshot): TaskEvent[] {
-  const ctx = snapshot.context as TaskContext;
-  const at = T0 + HOUR;
-  return ownEventTypes(snapshot).map((type) => {
-    switch (type) {
-      case 'task.progress':
-        // Half-way first, then delivered in full.
-        return { type, at, percent: ctx.progress?.percent === 50 ? 100 : 50, note: '' };
-      case 'task.submit':
-        return { type, at, evidence: ['https://e.org/x'], note: '' };
-      case 'task.accept':
-        return { type, at, note: '' };
-      case 'task.return':
-        return { type, at, reason: 'r', deadline: DEADLINE + 10 * 24 * HOUR };
-      case 'task.deadline.change':
-        return { type, at, reason: 'r', deadline: DEADLINE + 5 * 24 * HOUR };
-      case 'task.extension.request':
-        return { type, at, reason: 'r', deadline: DEADLINE + 3 * 24 * HOUR };
-      case 'task.extension.approve':
-        return { type, at, note: '' };
-      case 'task.extension.reject':
-        return { type, at, note: 'no' };
-      case 'task.urge':
-      case 'task.resume':
-        return { type, at: at + HOUR, note: '' };
-      case 'task.cancel':
-      case 'task.suspend':
-        return { type, at, reason: 'r' };
-      default:
-        if (type.includes('checkpoint')) return { type, at: ctx.reminderTimes[ctx.nextReminder] ?? ctx.deadline } as never;
-        if (type.includes('rungGrace')) return { type, at: ctx.rectificationDeadline ?? ctx.deadline } as never;
-        if (type.includes('reviewCheck'))
-          return { type, at: ctx.reviewReminderTimes[ctx.nextReviewReminder] ?? ctx.reviewDeadline } as never;
-        if (type.includes('reviewGrace')) return { type, at: ctx.reviewRectificationDeadline ?? ctx.reviewDeadline } as never;
-        if (type.includes('ackCheck')) return { type, at: ctx.ackDeadline } as never;
-        if (type.includes('ackChase')) return { type, at: ctx.ackChaseAt } as never;
-        return { type, at } as never;
-    }
-  });
-}
-
-const serialize = (s: AnyMachineSnapshot) => {
-  const c = s.context as TaskContext;
-  return JSON.stringify([s.value, c.rung, c.nextReminder, c.reviewRung, c.nextReviewReminder, c.extensions, c.progress?.percent ?? null]);
-};
 
 describe('task machine: every reachable state and transition', () => {
   const map = getAdjacencyMap(taskMachine, { input, events: eventsFor, serializeState: serialize });

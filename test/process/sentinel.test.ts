@@ -82,6 +82,20 @@ async function sentinelView(sentinels: string): Promise<{ master: string; replic
 
 describe('through Sentinel', () => {
   const cleanup: (() => Promise<void>)[] = [];
+
+  /** API and timer workers in one runtime, on the master the sentinel names `duban-master`. */
+  async function through(w: Watched) {
+    const rt = await startRuntime({
+      redis: redisSpec(loadConfig({ REDIS_SENTINELS: w.sentinels, REDIS_SENTINEL_NAME: 'duban-master' }))!,
+      prefix: testPrefix(),
+      log: quiet,
+      connectMs: 5_000,
+      worker: { concurrency: 5, reconcileMs: 1_000, lockMs: 2_000, stalledMs: 1_000 },
+      dataDir: mkdtempSync(join(w.dir, 'data-')),
+    });
+    cleanup.push(() => rt.close());
+    return rt;
+  }
   afterEach(async () => {
     for (const c of cleanup.splice(0).reverse()) await c();
   });
@@ -94,16 +108,7 @@ describe('through Sentinel', () => {
       '哨兵不认识名为「no-such-master」的主节点，请检查 REDIS_SENTINEL_NAME / the sentinels know no master named "no-such-master": check REDIS_SENTINEL_NAME',
     );
 
-    const spec = redisSpec(loadConfig({ REDIS_SENTINELS: w.sentinels, REDIS_SENTINEL_NAME: 'duban-master' }))!;
-    const rt = await startRuntime({
-      redis: spec,
-      prefix: testPrefix(),
-      log: quiet,
-      connectMs: 5_000,
-      worker: { concurrency: 5, reconcileMs: 1_000, lockMs: 2_000, stalledMs: 1_000 },
-      dataDir: mkdtempSync(join(w.dir, 'data-')),
-    });
-    cleanup.push(() => rt.close());
+    const rt = await through(w);
     await rt.engine.createPlan(
       fixturePlan({ id: 'st-plan', start: Date.now(), deadlines: { t1: 1, t2: 60, t3: 60 }, reminders: [] }),
       office,
@@ -120,15 +125,7 @@ describe('through Sentinel', () => {
     // The sentinel has found the replica (through the master) before anything depends on it.
     await eventually(async () => (await sentinelView(w.sentinels)).replicas === 1, 20_000);
 
-    const rt = await startRuntime({
-      redis: redisSpec(loadConfig({ REDIS_SENTINELS: w.sentinels, REDIS_SENTINEL_NAME: 'duban-master' }))!,
-      prefix: testPrefix(),
-      log: quiet,
-      connectMs: 5_000,
-      worker: { concurrency: 5, reconcileMs: 1_000, lockMs: 2_000, stalledMs: 1_000 },
-      dataDir: mkdtempSync(join(w.dir, 'data-')),
-    });
-    cleanup.push(() => rt.close());
+    const rt = await through(w);
     // Its first deadline falls well after the failover below has had time to end.
     await rt.engine.createPlan(
       fixturePlan({ id: 'fo-plan', start: Date.now(), deadlines: { t1: 15, t2: 600, t3: 600 }, reminders: [] }),
