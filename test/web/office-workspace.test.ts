@@ -158,7 +158,8 @@ describe.skipIf(SKIP_REASON !== null)(`the office's workspace${SKIP_REASON ? ` (
     expect((await rt.engine.loadPlan(PLAN)).def.tasks[1]!.deadline).toBe('2027-12-31');
     await page.click('#amend-apply');
     await expect.poll(async () => (await rt.engine.loadPlan(PLAN)).def.tasks[1]!.deadline).toBe('2027-11-30');
-    await page.waitForSelector('.office-plan #amend-reason');
+    // The page is drawn again from the amended plan: the task's row shows its new deadline.
+    await expect.poll(() => page.textContent('.office-plan tr[data-task="t2"]'), { timeout: 15_000 }).toContain('2027-11-30 24:00');
   });
 
   it('replaces a task’s responsible person; a change that changes nothing is named beside its field', async () => {
