@@ -67,7 +67,9 @@ describe.each(TEST_REDIS)('timer jobs are safe to repeat, delay and outlive (Red
   it('a moved deadline reschedules: the old job is stale, the new one fires for the new date', async () => {
     rt = await testRuntime({ cluster, worker: true });
     const start = Date.now();
-    await rt.engine.createPlan(fixturePlan({ id: 'moved', start, deadlines: { t1: 1.5 }, reminders: [] }), office, { publish: true });
+    await rt.engine.createPlan(fixturePlan({ id: 'moved', start, deadlines: { t1: 1.5 }, reminders: [], grace: 'PT60S' }), office, {
+      publish: true,
+    });
     const checkpoint = (t: Awaited<ReturnType<typeof rt.engine.loadTask>>) =>
       Object.entries(t.timers).find(([id]) => id.includes('.checkpoint.'))![1];
     const old = checkpoint(await rt.engine.loadTask('moved', 't1'));
@@ -132,15 +134,21 @@ describe.each(TEST_REDIS)('timer jobs are safe to repeat, delay and outlive (Red
 
   it('a failed timer job is retried by the reconciler once the cause is fixed', async () => {
     rt = await testRuntime({ cluster, worker: true, reconcileMs: 500 });
-    await rt.engine.createPlan(fixturePlan({ id: 'fail', start: Date.now(), deadlines: { t1: 0.8 }, reminders: [] }), office, {
-      publish: true,
-    });
+    await rt.engine.createPlan(
+      fixturePlan({ id: 'fail', start: Date.now(), deadlines: { t1: 0.8 }, reminders: [], grace: 'PT60S' }),
+      office,
+      {
+        publish: true,
+      },
+    );
     const key = rt.engine.pk('fail').task('t1');
     // A snapshot this build cannot read, as a newer build would write it (a new version): the job fails.
     await rt.redis.multi().hset(key, 'mv', '99').hincrby(key, 'ver', 1).exec();
     const queue = rt.scheduler.queueOf('fail');
     await eventually(async () => (await queue.getFailedCount()) === 1, 10_000);
     await rt.redis.hset(key, 'mv', String(TASK_MACHINE_VERSION)); // the cause fixed: the version this build writes
+    // Rung 1 stays a minute (grace PT60S): with the fixture's one-second grace a loaded machine's
+    // polls could miss it between rung 1 and the top of the ladder.
     const t = await eventually(async () => {
       const task = await rt.queries.task('fail', 't1');
       return task.rung === 1 ? task : null;
