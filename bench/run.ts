@@ -79,10 +79,11 @@ export const CONFIG = quick
       profile: { tasks: 2000 },
     };
 
-const backgroundTasks = Number(args.find((a) => a.startsWith('--background='))?.slice('--background='.length) ?? NaN);
-if (Number.isFinite(backgroundTasks)) {
-  if (backgroundTasks < 2 * CONFIG.background.tasksPerPlan)
-    throw new Error(`--background: at least ${2 * CONFIG.background.tasksPerPlan} tasks`);
+const backgroundArg = args.find((a) => a.startsWith('--background='))?.slice('--background='.length);
+const backgroundTasks = backgroundArg === undefined ? NaN : Number(backgroundArg);
+if (backgroundArg !== undefined) {
+  if (!Number.isInteger(backgroundTasks) || backgroundTasks < 2 * CONFIG.background.tasksPerPlan)
+    throw new Error(`--background=${backgroundArg}: a whole number of tasks, at least ${2 * CONFIG.background.tasksPerPlan}`);
   CONFIG.background.large = Math.round(backgroundTasks / CONFIG.background.tasksPerPlan);
   // Creation runs at a few thousand tasks a second: a millisecond a task is ample.
   CONFIG.background.createBudgetMs = Math.max(CONFIG.background.createBudgetMs, backgroundTasks);

@@ -153,10 +153,12 @@ export class Committer {
     const planId = writes[0] ? planIdFromKey(writes[0].key) : (notices[0]?.planId ?? null);
     const stamps = writes.map(() => newStamp());
     const deliveries = new Map<string, PlannedDelivery[]>();
+    // The plan's new definition, when this commit amends it.
+    const amended = writes.find((w) => w.kind === 'plan' && typeof w.fields?.def === 'string')?.fields!.def as string | undefined;
     if (planId) {
       const pk = this.deps.pk(planId);
       writes.forEach((w, i) => addWrite(batch, pk, w, stamps[i]!));
-      const def = notices.length > 0 ? await this.routing(planId, writes) : null;
+      const def = notices.length > 0 ? await this.routing(planId, amended) : null;
       for (const n of notices) {
         const people = n.recipients.map((r) => r.id);
         // The outbox: written by the script only when this commit creates the notice.
@@ -181,7 +183,7 @@ export class Committer {
       return null;
     }
     writes.forEach((w, i) => this.remember(w, stamps[i]!));
-    if (planId && writes.some((w) => w.kind === 'plan' && typeof w.fields?.def === 'string')) this.deps.reader.definitionChanged(planId);
+    if (planId && amended !== undefined) this.deps.reader.definitionChanged(planId);
     this.count(writes, notices, result.createdNotices);
     if (planId && result.wake !== null) await this.schedule(planId, result.wake);
     if (planId)
@@ -202,9 +204,8 @@ export class Committer {
    * The definition whose `delivery` routes a commit's notices follow: the one the commit
    * writes (an amendment), else the plan's current one; none for a plan not stored yet.
    */
-  private async routing(planId: string, writes: Write[]): Promise<PlanDefinition | null> {
-    const written = writes.find((w) => w.kind === 'plan' && typeof w.fields?.def === 'string');
-    if (written) return JSON.parse(written.fields!.def as string) as PlanDefinition;
+  private async routing(planId: string, amended: string | undefined): Promise<PlanDefinition | null> {
+    if (amended !== undefined) return JSON.parse(amended) as PlanDefinition;
     try {
       // The cached definition at the revision last read within ROUTING_AGE_MS: no plan snapshot to read and restore.
       return await this.deps.reader.recentDefinition(planId, ROUTING_AGE_MS);

@@ -57,9 +57,9 @@ export class Definitions {
    * timer batch that has just read the plan's definition need not ask for its revision
    * again (one round trip of the few an isolated wake-up makes).
    */
-  recent(planId: string, maxAgeMs: number, now = Date.now()): Promise<PlanDefinition> {
+  recent(planId: string, maxAgeMs: number): Promise<PlanDefinition> {
     const s = this.seen.get(planId);
-    return s && now - s.at <= maxAgeMs ? this.get(planId, s.rev) : this.current(planId);
+    return s && Date.now() - s.at <= maxAgeMs ? this.get(planId, s.rev) : this.current(planId);
   }
 
   /** Forgets what was seen of a plan's revision: this process has just changed it. */

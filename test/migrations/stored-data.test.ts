@@ -12,7 +12,6 @@ import { PLAN_ENTITY } from '../../src/store/keys.js';
 import { testRuntime } from '../helpers/runtime.js';
 import { loadPlanKeys, STORED_TASKS, storedFixtures, type StoredFixture } from './stored-plan.js';
 
-type Fixture = StoredFixture;
 const fixtures = storedFixtures();
 
 const as = (personId: string): Principal => ({ kind: 'person', personId });
@@ -22,7 +21,7 @@ afterEach(async () => {
   rt = undefined;
 });
 
-async function loaded(fx: Fixture) {
+async function loaded(fx: StoredFixture) {
   rt = await testRuntime();
   await loadPlanKeys(rt.redis, rt.prefix, fx.planId, fx.keys, fx.start);
   return rt;
