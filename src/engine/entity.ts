@@ -18,6 +18,7 @@ import { resolvePlanDate } from '../domain/time.js';
 import { INDEX } from '../store/index-names.js';
 import { migrate, type PersistedSnapshot } from './migrations.js';
 import { persist, pureInitial, restore, type PlanSnapshot, type TaskSnapshot, type Timers } from './step.js';
+import { packSnapshot, packTimers, unpackSnapshot, unpackTimers } from './stored-form.js';
 
 export interface StoredEntity<S = AnyMachineSnapshot> {
   /** Commit counter, for people and for ordering; shown in answers. */
@@ -173,8 +174,8 @@ export function initialTaskSnapshot(plan: PlanDefinition, def: TaskDefinition, a
 }
 
 /**
- * Hash fields to write for an entity's new state. A task's escalation policy is left
- * out of its stored snapshot: it is the policy of the published plan revision the
+ * Hash fields to write for an entity's new state, in the compact stored form
+ * (src/engine/stored-form.ts). A task's escalation policy is left out of its stored snapshot: it is the policy of the published plan revision the
  * task belongs to, which never changes, and is put back on load (see parseTask).
  */
 export function entityFields(
@@ -182,14 +183,15 @@ export function entityFields(
   e: Pick<StoredEntity, 'ver' | 'cas' | 'snap' | 'timers' | 'ix'>,
 ): Record<string, string | number> {
   const machine = kind === 'plan' ? planMachine : taskMachine;
-  const persisted = persist(machine, e.snap) as { context: Record<string, unknown> };
+  const mv = kind === 'plan' ? PLAN_MACHINE_VERSION : TASK_MACHINE_VERSION;
+  const persisted = persist(machine, e.snap) as PersistedSnapshot;
   const stored = kind === 'task' ? { ...persisted, context: { ...persisted.context, policy: undefined } } : persisted;
   return {
     ver: e.ver,
     cas: e.cas,
-    mv: kind === 'plan' ? PLAN_MACHINE_VERSION : TASK_MACHINE_VERSION,
-    snap: JSON.stringify(stored),
-    timers: JSON.stringify(e.timers),
+    mv,
+    snap: packSnapshot(kind, mv, stored),
+    timers: packTimers(e.timers),
     ix: JSON.stringify(e.ix),
   };
 }
@@ -197,8 +199,8 @@ export function entityFields(
 function parseEntity(kind: 'plan' | 'task', h: Record<string, string>, context: Record<string, unknown> = {}): StoredEntity {
   const machine = kind === 'plan' ? planMachine : taskMachine;
   const mv = Number(h.mv);
-  const indexedTimers = JSON.parse(h.timers ?? '{}') as Timers;
-  const { snap, timers } = migrate(kind, mv, { snap: JSON.parse(h.snap!) as PersistedSnapshot, timers: indexedTimers });
+  const indexedTimers = unpackTimers(h.timers);
+  const { snap, timers } = migrate(kind, mv, { snap: unpackSnapshot(kind, mv, h.snap!), timers: indexedTimers });
   Object.assign(snap.context, context);
   return {
     ver: Number(h.ver),

@@ -4,7 +4,7 @@
  * timed transitions too.
  */
 import type { AnyMachineSnapshot } from 'xstate';
-import type { TaskContext, TaskEvent } from '../../machines/index.js';
+import type { PlanContext, TaskContext, TaskEvent } from '../../machines/index.js';
 import { DEFAULT_ESCALATION } from '../../src/domain/policy.js';
 import { acceptedEvents } from '../../src/engine/step.js';
 
@@ -75,3 +75,21 @@ export const serialize = (s: AnyMachineSnapshot) => {
   const c = s.context as TaskContext;
   return JSON.stringify([s.value, c.rung, c.nextReminder, c.reviewRung, c.nextReviewReminder, c.extensions, c.progress?.percent ?? null]);
 };
+
+/** The plan every traversal starts from: phase boundaries a second apart. */
+export const planInput = {
+  at: 0,
+  boundaries: { promotion: 1_000, implementation: 2_000, evaluation: 3_000, closed: 4_000 },
+  approvals: {},
+};
+
+/** Events for a plan traversal: an amendment that moves the close, timers at their boundary, the rest at a fixed time. */
+export function planEvents(s: AnyMachineSnapshot): { type: string; at: number | null }[] {
+  const c = s.context as PlanContext;
+  return ownEventTypes(s).map((type) => {
+    if (type === 'plan.amend')
+      return { type, at: 5, boundaries: { ...c.boundaries, closed: c.boundaries.closed + 1_000 }, approvals: c.approvals } as never;
+    if (type.startsWith('xstate.after.')) return { type, at: c.boundaries[type.split('.')[2] as keyof PlanContext['boundaries']] } as never;
+    return { type, at: 5, reason: 'r' } as never;
+  });
+}

@@ -8,21 +8,9 @@
 import { describe, expect, it } from 'vitest';
 import { initialTransition, transition, type AnyMachineSnapshot, type AnyStateMachine } from 'xstate';
 import { getAdjacencyMap } from 'xstate/graph';
-import { planMachine, taskMachine, type PlanContext } from '../../machines/index.js';
+import { planMachine, taskMachine } from '../../machines/index.js';
 import { persist, pureInitial, pureTransition } from '../../src/engine/step.js';
-import { eventsFor, input, ownEventTypes, serialize } from './graph-helpers.js';
-
-const planInput = { at: 0, boundaries: { promotion: 1_000, implementation: 2_000, evaluation: 3_000, closed: 4_000 }, approvals: {} };
-
-function planEvents(s: AnyMachineSnapshot): { type: string; at: number | null }[] {
-  const c = s.context as PlanContext;
-  return ownEventTypes(s).map((type) => {
-    if (type === 'plan.amend')
-      return { type, at: 5, boundaries: { ...c.boundaries, closed: c.boundaries.closed + 1_000 }, approvals: c.approvals } as never;
-    if (type.startsWith('xstate.after.')) return { type, at: c.boundaries[type.split('.')[2] as keyof PlanContext['boundaries']] } as never;
-    return { type, at: 5, reason: 'r' } as never;
-  });
-}
+import { eventsFor, input, planEvents, planInput, serialize } from './graph-helpers.js';
 
 /** What a caller can observe of a step: the stored snapshot and each action's type and params. */
 const observed = ([snap, actions]: [AnyMachineSnapshot, readonly { type: string; params?: unknown }[]], m: AnyStateMachine) => ({

@@ -10,9 +10,8 @@ import { LEGACY_TIMER_QUEUE, queuePrefix, wakeJobId } from '../../src/engine/tim
 import { testRuntime } from '../helpers/runtime.js';
 import { loadPlanKeys, storedFixtures } from './stored-plan.js';
 
-const newest = storedFixtures()
-  .map((f) => f.data)
-  .sort((a, b) => b.machines.task - a.machines.task)[0]!;
+// The last build with one BullMQ job per timer stored task machine v3 (stored-v3.json); later fixtures hold wake-ups already.
+const newest = storedFixtures().find((f) => f.file === 'stored-v3.json')!.data;
 
 let rt: Awaited<ReturnType<typeof testRuntime>> | undefined;
 afterEach(async () => {

@@ -1,0 +1,145 @@
+/**
+ * The compact form in which a snapshot and its timers are stored.
+ *
+ * An open task is mostly empty fields: no rectification deadline yet, no progress, no
+ * review, no suspension. Stored as xstate persists it, a task's snapshot was 743 bytes,
+ * most of them field names followed by `null`; its timers spelt out their xstate ids
+ * (`xstate.after.checkpoint.task.supervision.watching`). At a million open tasks that
+ * is gigabytes of Redis saying nothing.
+ *
+ * So a snapshot is stored with `"z":1` first and without every context field that
+ * holds its empty value, and without xstate's top-level defaults (`status: active`,
+ * empty `historyValue` and `children`); loading puts them back. A timer is stored as
+ * `alias: [at, tok]`. What a field's empty value is, and what an alias stands for, is
+ * pinned here by the machine version that wrote the snapshot: a later machine adds a
+ * table for its own version and never changes an earlier one, so whatever was stored
+ * compact by any build decodes to what that build meant.
+ *
+ * Snapshots stored in full (every build before this one, or a machine version with no
+ * table) have no `z` and are read as they are.
+ */
+import type { PersistedSnapshot } from './migrations.js';
+import type { Timers } from './step.js';
+
+type Kind = 'plan' | 'task';
+type Empty = null | 0 | readonly [];
+
+/** Context fields left out while they hold the given empty value, by the machine version that wrote them. */
+const EMPTY_CONTEXT: Record<Kind, Record<number, Readonly<Record<string, Empty>>>> = {
+  task: {
+    4: {
+      reminderTimes: [],
+      nextReminder: 0,
+      rung: 0,
+      rectificationDeadline: null,
+      progress: null,
+      returns: 0,
+      issuedAt: null,
+      ackDeadline: null,
+      ackChaseAt: null,
+      ackPausedAt: null,
+      acknowledgedAt: null,
+      submittedAt: null,
+      reviewDeadline: null,
+      reviewReminderTimes: [],
+      nextReviewReminder: 0,
+      reviewRung: 0,
+      reviewRectificationDeadline: null,
+      extensionRequest: null,
+      extensions: 0,
+      suspension: null,
+    },
+  },
+  plan: { 2: { proposal: null, suspension: null } },
+};
+
+/** What a stored snapshot leaves out at its top level, as xstate persists an active machine. */
+const TOP_LEVEL_DEFAULTS = { status: 'active', historyValue: {}, children: {} } as const;
+
+/** Short names of the task machine's delayed events. Never reuse or change one: stored timers name them. */
+const TIMER_ALIASES: Readonly<Record<string, string>> = {
+  ck: 'xstate.after.checkpoint.task.supervision.watching',
+  rg: 'xstate.after.rungGrace.task.supervision.overdue.escalating',
+  ac: 'xstate.after.ackCheck.task.acknowledgement.waiting',
+  ah: 'xstate.after.ackChase.task.acknowledgement.reminded',
+  vc: 'xstate.after.reviewCheck.task.supervision.review.waiting',
+  vg: 'xstate.after.reviewGrace.task.supervision.review.escalating',
+};
+const ID_OF = new Map(Object.entries(TIMER_ALIASES));
+const ALIAS_OF = new Map([...ID_OF].map(([alias, id]) => [id, alias]));
+
+export class StoredFormError extends Error {}
+
+/** Whether compact snapshots can be written for this machine version (a table is pinned for it). */
+export function hasCompactForm(kind: Kind, machineVersion: number): boolean {
+  return EMPTY_CONTEXT[kind][machineVersion] !== undefined;
+}
+
+function isEmpty(value: unknown, empty: Empty): boolean {
+  if (empty === null || empty === 0) return value === empty;
+  return Array.isArray(value) && value.length === 0;
+}
+
+function isEmptyObject(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && Object.keys(value).length === 0;
+}
+
+/** The JSON stored for a persisted snapshot written by machine `machineVersion`. */
+export function packSnapshot(kind: Kind, machineVersion: number, persisted: PersistedSnapshot): string {
+  const empties = EMPTY_CONTEXT[kind][machineVersion];
+  if (!empties) return JSON.stringify(persisted);
+  const out: Record<string, unknown> = { z: 1 };
+  for (const [field, value] of Object.entries(persisted)) {
+    if (field === 'context' || value === undefined) continue;
+    if (field === 'status' && value === TOP_LEVEL_DEFAULTS.status) continue;
+    if ((field === 'historyValue' || field === 'children') && isEmptyObject(value)) continue;
+    out[field] = value;
+  }
+  const context: Record<string, unknown> = {};
+  for (const [field, value] of Object.entries(persisted.context)) {
+    if (value === undefined) continue;
+    const empty = empties[field];
+    if (empty !== undefined && isEmpty(value, empty)) continue;
+    context[field] = value;
+  }
+  out.context = context;
+  return JSON.stringify(out);
+}
+
+/** A stored snapshot as xstate persisted it, whichever form it was stored in. */
+export function unpackSnapshot(kind: Kind, machineVersion: number, raw: string): PersistedSnapshot {
+  const stored = JSON.parse(raw) as PersistedSnapshot & { z?: number };
+  if (stored.z === undefined) return stored;
+  const empties = EMPTY_CONTEXT[kind][machineVersion];
+  if (stored.z !== 1 || !empties) {
+    throw new StoredFormError(
+      `${kind} snapshot stored in compact form ${String(stored.z)} by machine v${machineVersion}, which this build cannot read`,
+    );
+  }
+  const out: PersistedSnapshot = { status: TOP_LEVEL_DEFAULTS.status, value: undefined, historyValue: {}, children: {}, context: {} };
+  for (const [field, value] of Object.entries(stored)) if (field !== 'z' && field !== 'context') out[field] = value;
+  const context: Record<string, unknown> = { ...stored.context };
+  for (const [field, empty] of Object.entries(empties))
+    if (!Object.hasOwn(context, field)) context[field] = empty === null || empty === 0 ? empty : [];
+  out.context = context;
+  return out;
+}
+
+/** The JSON stored for pending timers: `{alias: [at, tok]}`. */
+export function packTimers(timers: Timers): string {
+  const out: Record<string, [number, string]> = {};
+  for (const [id, { at, tok }] of Object.entries(timers)) out[ALIAS_OF.get(id) ?? id] = [at, tok];
+  return JSON.stringify(out);
+}
+
+/** Pending timers, whichever form they were stored in (`{id: {at, tok}}` before the compact form). */
+export function unpackTimers(raw: string | undefined): Timers {
+  if (raw === undefined) return {};
+  const stored = JSON.parse(raw) as Record<string, [number, string] | { at: number; tok: string }>;
+  const out: Timers = {};
+  for (const [key, value] of Object.entries(stored)) {
+    const id = ID_OF.get(key) ?? key;
+    out[id] = Array.isArray(value) ? { at: value[0], tok: value[1] } : value;
+  }
+  return out;
+}

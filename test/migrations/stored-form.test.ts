@@ -1,0 +1,95 @@
+/**
+ * Snapshots and timers are stored compact (src/engine/stored-form.ts): empty context
+ * fields and xstate's top-level defaults left out, timers under short aliases. What is
+ * stored must load back to exactly what xstate persisted, for every state either
+ * machine can reach; what earlier builds stored in full must load as it always did.
+ */
+import { describe, expect, it } from 'vitest';
+import type { AnyMachineSnapshot, AnyStateMachine } from 'xstate';
+import { getAdjacencyMap } from 'xstate/graph';
+import { planMachine, PLAN_MACHINE_VERSION, taskMachine, TASK_MACHINE_VERSION } from '../../machines/index.js';
+import type { PersistedSnapshot } from '../../src/engine/migrations.js';
+import { persist, pureInitial } from '../../src/engine/step.js';
+import { hasCompactForm, packSnapshot, packTimers, StoredFormError, unpackSnapshot, unpackTimers } from '../../src/engine/stored-form.js';
+import { eventsFor, input, ownEventTypes, planEvents, planInput, serialize } from '../machines/graph-helpers.js';
+
+function reachable(machine: AnyStateMachine): AnyMachineSnapshot[] {
+  const options =
+    machine === taskMachine
+      ? { input, events: eventsFor, serializeState: serialize }
+      : { input: planInput, events: planEvents, serializeState: (s: AnyMachineSnapshot) => JSON.stringify(s.value) };
+  return Object.values(getAdjacencyMap(machine, options as never)).map(({ state }) => state as AnyMachineSnapshot);
+}
+
+describe.each([
+  { kind: 'task' as const, machine: taskMachine as AnyStateMachine, mv: TASK_MACHINE_VERSION },
+  { kind: 'plan' as const, machine: planMachine as AnyStateMachine, mv: PLAN_MACHINE_VERSION },
+])('the $kind snapshot as stored', ({ kind, machine, mv }) => {
+  it("this build's machine version has a compact form", () => {
+    expect(hasCompactForm(kind, mv)).toBe(true);
+  });
+
+  it('loads back to what xstate persisted, for every reachable state', () => {
+    const states = reachable(machine);
+    expect(states.length).toBeGreaterThan(kind === 'task' ? 100 : 3);
+    let shorter = 0;
+    for (const state of states) {
+      const persisted = persist(machine, state) as PersistedSnapshot;
+      const stored = packSnapshot(kind, mv, persisted);
+      expect(unpackSnapshot(kind, mv, stored)).toEqual(JSON.parse(JSON.stringify(persisted)));
+      if (stored.length < JSON.stringify(persisted).length) shorter++;
+    }
+    expect(shorter).toBe(states.length);
+  });
+
+  it('leaves out only what it can put back: every left-out field is in the machine’s first context with that value', () => {
+    const first = persist(machine, pureInitial(machine, kind === 'task' ? input : planInput)[0]) as PersistedSnapshot;
+    const stored = JSON.parse(packSnapshot(kind, mv, first)) as PersistedSnapshot;
+    const left = Object.keys(first.context).filter((f) => !(f in stored.context));
+    expect(left.length).toBeGreaterThan(1);
+    const back = unpackSnapshot(kind, mv, JSON.stringify(stored));
+    for (const f of left) expect(back.context[f]).toEqual(first.context[f]);
+    expect(stored.status).toBeUndefined();
+  });
+
+  it('reads a snapshot stored in full, as every earlier build stored it', () => {
+    const full = persist(machine, pureInitial(machine, kind === 'task' ? input : planInput)[0]) as PersistedSnapshot;
+    expect(unpackSnapshot(kind, mv, JSON.stringify(full))).toEqual(JSON.parse(JSON.stringify(full)));
+  });
+});
+
+describe('a compact snapshot this build cannot read', () => {
+  it('is refused, naming the form and the machine version, rather than read with the wrong defaults', () => {
+    expect(() => unpackSnapshot('task', TASK_MACHINE_VERSION, '{"z":2,"value":"x","context":{}}')).toThrow(StoredFormError);
+    expect(() => unpackSnapshot('task', 99, '{"z":1,"value":"x","context":{}}')).toThrow(/compact form 1 by machine v99/);
+  });
+
+  it('is not written for a machine version that has no pinned table: that version is stored in full', () => {
+    const full = { status: 'active', value: 'x', historyValue: {}, children: {}, context: { rung: 0 } };
+    expect(JSON.parse(packSnapshot('task', 99, full))).toEqual(full);
+  });
+});
+
+describe('timers as stored', () => {
+  const every = new Set<string>();
+  for (const s of reachable(taskMachine as AnyStateMachine))
+    for (const t of ownEventTypes(s)) if (t.startsWith('xstate.after.')) every.add(t);
+
+  it('every delayed event of the task machine is stored under a short alias and read back under its id', () => {
+    expect(every.size).toBeGreaterThanOrEqual(6);
+    const timers = Object.fromEntries([...every].map((id, i) => [id, { at: 1_800_000_000_000 + i, tok: `tok${i}` }]));
+    const stored = packTimers(timers);
+    for (const id of every) expect(stored).not.toContain(id);
+    expect(unpackTimers(stored)).toEqual(timers);
+  });
+
+  it('reads timers stored by earlier builds ({id: {at, tok}}), and ids it has no alias for', () => {
+    const old = {
+      'xstate.after.checkpoint.task.supervision.watching': { at: 5, tok: 'a' },
+      'xstate.after.promotion.plan.launch': { at: 6, tok: 'b' },
+    };
+    expect(unpackTimers(JSON.stringify(old))).toEqual(old);
+    expect(unpackTimers(packTimers(old))).toEqual(old);
+    expect(unpackTimers(undefined)).toEqual({});
+  });
+});
