@@ -218,6 +218,44 @@ export function partsOf(plan: PlanDefinition, task: TaskDefinition): PartDefinit
   return parts;
 }
 
+/** A role on a task's chain passing from one person (or unit) to another. */
+export interface ChainHandover {
+  task: string;
+  role: 'responsiblePerson' | 'responsibleLeader' | 'leadDepartment' | 'departmentHead';
+  from: string;
+  to: string;
+}
+
+const CHAIN_ROLES = ['responsiblePerson', 'responsibleLeader', 'leadDepartment'] as const;
+
+/**
+ * The parts whose chain changes between two definitions of a plan. A part's holders are
+ * derived: it follows its parent's people, and a unit's part is its head's. So a new
+ * head of a school takes over that school's part of every cascade, and a task's new
+ * responsible person takes over its milestones and occurrences, with no part named in
+ * the amendment. Parts that only one of the two definitions makes are not handed over.
+ */
+export function partHandovers(old: PlanDefinition, next: PlanDefinition): ChainHandover[] {
+  const out: ChainHandover[] = [];
+  const oldById = new Map(old.tasks.map((t) => [t.id, t]));
+  for (const task of next.tasks) {
+    const was = oldById.get(task.id);
+    if (!was) continue;
+    const before = new Map(partsOf(old, was).map((p) => [p.id, p]));
+    if (before.size === 0) continue;
+    for (const part of partsOf(next, task)) {
+      const b = before.get(part.id);
+      if (!b) continue;
+      for (const role of CHAIN_ROLES) if (b[role] !== part[role]) out.push({ task: part.id, role, from: b[role], to: part[role] });
+      const headBefore = unitHead(old, b.leadDepartment);
+      const headNow = unitHead(next, part.leadDepartment);
+      if (b.leadDepartment === part.leadDepartment && headBefore && headNow && headBefore !== headNow)
+        out.push({ task: part.id, role: 'departmentHead', from: headBefore, to: headNow });
+    }
+  }
+  return out;
+}
+
 /** The definition of task or part `id` of the plan, or undefined. */
 export function taskDefinitionOf(plan: PlanDefinition, id: string): TaskDefinition | undefined {
   const own = plan.tasks.find((t) => t.id === id);

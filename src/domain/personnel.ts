@@ -8,6 +8,7 @@
  */
 import { z } from 'zod';
 import type { Problem } from '../errors.js';
+import { partHandovers, partsOf } from './children.js';
 import type { Text } from './i18n.js';
 import { Id, PlanDate, type PlanDefinition, type TaskDefinition } from './plan.schema.js';
 
@@ -160,6 +161,12 @@ export function amendForPersonnel(
     return true;
   };
   const openTasks = (pred: (t: TaskDefinition) => boolean) => def.tasks.filter((t) => open.has(t.id) && pred(t)).map((t) => t.id);
+  /** Every open task and part: a plan-wide role is on every chain. */
+  const everyOpenTask = () =>
+    def.tasks
+      .flatMap((t) => [t, ...partsOf(def, t)])
+      .filter((t) => open.has(t.id))
+      .map((t) => t.id);
   const g = def.leadershipGroup;
   let replaced: string | null = null;
   let tasks: string[] = [];
@@ -230,7 +237,7 @@ export function amendForPersonnel(
       if (!replacing(g.leader, '领导小组组长')) break;
       replaced = g.leader;
       g.leader = change.to;
-      tasks = openTasks(() => true);
+      tasks = everyOpenTask();
       break;
     case 'groupDeputy':
     case 'groupMember': {
@@ -250,7 +257,7 @@ export function amendForPersonnel(
       }
       replaced = change.from;
       list[at] = change.to;
-      tasks = openTasks(() => true);
+      tasks = everyOpenTask();
       break;
     }
     case 'officeDirector': {
@@ -263,11 +270,15 @@ export function amendForPersonnel(
       if (!replacing(current, role.zh)) break;
       replaced = current;
       g.office.director = change.to;
-      tasks = openTasks(() => true);
+      tasks = everyOpenTask();
       break;
     }
   }
-  return { problems, amendment: problems.length === 0 ? { definition: def, replaced, tasks } : null };
+  if (problems.length > 0) return { problems, amendment: null };
+  // The parts that change hands with their parent or their unit's head are the new holder's too.
+  const parts = partHandovers(plan, def).map((h) => h.task);
+  tasks = [...new Set([...tasks, ...parts.filter((id) => open.has(id))])];
+  return { problems, amendment: { definition: def, replaced, tasks } };
 }
 
 /** The change in words, with names from `plan`: 「基础教育办公室负责人由张华改为吴刚」, 「…改由吴刚担任」 while its predecessor is not known yet. */

@@ -12,7 +12,7 @@
  * amendment says `migratePolicy`. What it may not: remove a task (撤销 it instead — its
  * record stays), change a date already past, the time zone or the calendar.
  */
-import { isPart, parentKind, taskDefinitionOf } from '../domain/children.js';
+import { isPart, parentKind, partHandovers, taskDefinitionOf, type ChainHandover } from '../domain/children.js';
 import { publishWrites, takesFanOut } from './children.js';
 import { isDeepStrictEqual } from 'node:util';
 import type { PlanContext } from '../../machines/index.js';
@@ -76,13 +76,11 @@ function amendedDefinition(planId: string, input: unknown): PlanDefinition {
 export interface PlanDiff {
   tasksAdded: string[];
   deadlines: { task: string; from: number; to: number }[];
-  /** Chain roles that change hands: task, role, from, to (a unit's new head takes over its tasks as departmentHead). */
-  handovers: {
-    task: string;
-    role: 'responsiblePerson' | 'responsibleLeader' | 'leadDepartment' | 'departmentHead';
-    from: string;
-    to: string;
-  }[];
+  /**
+   * Chain roles that change hands: task, role, from, to (a unit's new head takes over its tasks as departmentHead),
+   * parts included: they follow their parent and their unit's head (src/domain/children.ts).
+   */
+  handovers: ChainHandover[];
   tasksEdited: string[];
   phasesMoved: string[];
   policyChanged: boolean;
@@ -159,6 +157,7 @@ export function diffPlans(
         diff.handovers.push({ task: t.id, role: 'departmentHead', from: before.head, to: unit.head });
     }
   }
+  diff.handovers.push(...partHandovers(old, next));
   const ob = planBoundaries(old);
   const nb = planBoundaries(next);
   for (const key of Object.keys(ob) as (keyof typeof ob)[]) {
@@ -337,7 +336,8 @@ function amendmentNotices(plan: PlanDefinition, diff: PlanDiff, at: number, reas
     createdAt: at,
     phase: null,
   } as const;
-  const task = (id: string): TaskDefinition => plan.tasks.find((t) => t.id === id)!;
+  // A task or a part: parts are handed over with their parent and their unit's head.
+  const task = (id: string): TaskDefinition => taskDefinitionOf(plan, id)!;
   const inherited = new Map<string, string[]>();
   for (const h of diff.handovers) {
     if (closed.has(h.task)) continue;
