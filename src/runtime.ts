@@ -40,6 +40,7 @@ import { startWorkerServer, type WorkerServer } from './infra/worker-server.js';
 import type { FileStore } from './files/file-store.js';
 import { LocalFileStore } from './files/local-file-store.js';
 import { migrateEvidence } from './files/migrate-evidence.js';
+import { migrateArchiveReaders } from './engine/archive.js';
 import { afterPlanCommit, buildPlanIndexes } from './engine/plan-index.js';
 
 export interface RuntimeOptions {
@@ -195,6 +196,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     // Data growth (issue 13): the plan indexes built once, evidence bytes moved out of Redis once.
     await buildPlanIndexes(redis, engine.keys.plans, (id) => engine.currentDefinition(id).catch(() => null), opts.log);
     await migrateEvidence(engine, files, opts.log);
+    await migrateArchiveReaders(engine, files, opts.log);
   } catch (err) {
     queueConnection.disconnect();
     redis.disconnect();

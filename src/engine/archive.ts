@@ -16,11 +16,13 @@
  * A timer job of the plan that fires afterwards finds no plan and is a no-op.
  */
 import type { Principal } from '../domain/permissions.js';
+import { peopleInRole } from '../domain/chain.js';
 import { actorLabel, checkRunPlan, ruleText } from '../domain/permissions.js';
 import { organisationOf, type PlanDefinition } from '../domain/plan.schema.js';
 import { ConflictError, ForbiddenError, NotFoundError } from '../errors.js';
 import { sha256, type FileStore } from '../files/file-store.js';
 import type { RedisClient } from '../store/batch.js';
+import { isDone, markDone } from '../store/migration-marks.js';
 import { scanKeys } from '../store/scan.js';
 import { verifyList, type BrokenEntry } from './audit.js';
 import type { Engine } from './engine.js';
@@ -77,6 +79,11 @@ export interface ArchiveRecord {
   size: number;
   keys: number;
   entries: number;
+  /**
+   * The people of the plan's office when it was archived (its director and members): they ran
+   * the plan, so they may list and download its archive, as the organisation's office may.
+   */
+  readers: string[];
 }
 
 export interface ArchiveDeps {
@@ -92,6 +99,8 @@ export function archiveKeys(prefix: string) {
     records: `${prefix}:archives`,
     /** Sorted set per organisation: plan ids by archive time. */
     ofOrg: (org: string) => `${prefix}:archives:org:${org}`,
+    /** Sorted set per person of the plan's office: plan ids by archive time. */
+    ofPerson: (personId: string) => `${prefix}:archives:person:${personId}`,
   };
 }
 
@@ -219,10 +228,12 @@ export async function archivePlan(deps: ArchiveDeps, planId: string, by: Princip
     size: bytes.length,
     keys: names.length,
     entries: verification.entries,
+    readers: peopleInRole(def, null, 'office'),
   };
   const ak = archiveKeys(prefixOf(engine.keys.plans));
   await redis.hset(ak.records, planId, JSON.stringify(record));
   await redis.zadd(ak.ofOrg(doc.organisation), archivedAt, planId);
+  for (const person of record.readers) await redis.zadd(ak.ofPerson(person), archivedAt, planId);
 
   // Out of every list first, so no reader finds a plan half gone; then its keys.
   await redis.zrem(engine.keys.plans, planId);
@@ -237,11 +248,12 @@ export async function archivePlan(deps: ArchiveDeps, planId: string, by: Princip
   return record;
 }
 
-/** The office's archives, newest first, one page at a time. */
+/** The archives `by` may read, newest first, one page at a time: its organisation's (an office), the plans whose office it was in (a person). */
 export async function listArchives(engine: Engine, by: Principal, page: PageRequest): Promise<Page<ArchiveRecord>> {
-  if (by.kind !== 'office') return { items: [], nextCursor: null };
   const ak = archiveKeys(prefixOf(engine.keys.plans));
-  const at = await zsetAfter(engine.redis, ak.ofOrg(by.org), page.limit + 1, page.cursor);
+  const index = by.kind === 'office' ? ak.ofOrg(by.org) : by.kind === 'person' ? ak.ofPerson(by.personId) : null;
+  if (index === null) return { items: [], nextCursor: null };
+  const at = await zsetAfter(engine.redis, index, page.limit + 1, page.cursor);
   const raw = at.length > 0 ? await engine.redis.hmget(ak.records, ...at.map((c) => c.k[0]!)) : [];
   const rows = at.flatMap((c, i) => (raw[i] ? [{ at: c, item: JSON.parse(raw[i]) as ArchiveRecord }] : []));
   return cut(
@@ -251,8 +263,8 @@ export async function listArchives(engine: Engine, by: Principal, page: PageRequ
 }
 
 const ARCHIVE_RULE = {
-  zh: '只有方案所属单位的领导小组办公室可以查看和下载归档',
-  en: "Only the office of the plan's organisation may read or download its archive",
+  zh: '只有方案所属单位的领导小组办公室及归档时的办公室人员可以查看和下载归档',
+  en: "Only the office of the plan's organisation, and the people of the plan's office when it was archived, may read or download its archive",
 };
 
 /** An archive's record, for the office of its organisation (403 for others, 404 when there is none). */
@@ -260,7 +272,43 @@ export async function archiveRecord(engine: Engine, by: Principal, id: string): 
   const raw = await engine.redis.hget(archiveKeys(prefixOf(engine.keys.plans)).records, id);
   if (!raw) throw new NotFoundError({ zh: `没有方案 ${id} 的归档`, en: `No archive of plan ${id}` });
   const record = JSON.parse(raw) as ArchiveRecord;
-  const mayRead = by.kind === 'system' || (by.kind === 'office' && by.org === record.organisation);
+  const mayRead =
+    by.kind === 'system' ||
+    (by.kind === 'office' && by.org === record.organisation) ||
+    (by.kind === 'person' && (record.readers ?? []).includes(by.personId));
   if (!mayRead) throw new ForbiddenError(ARCHIVE_RULE);
   return record;
+}
+
+export const ARCHIVE_READERS_MIGRATION = 'archive-readers';
+
+/**
+ * Start-up migration: archive records written before they named their readers get the
+ * people of the archived plan's office, read from the archive document itself, and are
+ * filed under each of them. A record whose document is missing keeps the office alone.
+ * Idempotent; the done-marker spares later starts the pass.
+ */
+export async function migrateArchiveReaders(engine: Engine, files: FileStore, log?: (line: string) => void): Promise<number> {
+  const redis = engine.redis;
+  const prefix = prefixOf(engine.keys.plans);
+  if (await isDone(redis, prefix, ARCHIVE_READERS_MIGRATION)) return 0;
+  const ak = archiveKeys(prefix);
+  let done = 0;
+  for (const [id, raw] of Object.entries(await redis.hgetall(ak.records))) {
+    const record = JSON.parse(raw) as Partial<ArchiveRecord> & { readers?: string[] };
+    if (Array.isArray(record.readers)) continue;
+    const bytes = record.file ? await files.get(record.file) : null;
+    if (!bytes) {
+      log?.(`归档 ${id}：找不到归档文件，仍只限本单位办公室查看 / archive ${id}: its file is missing; it stays with the office alone`);
+      continue;
+    }
+    const doc = JSON.parse(bytes.toString('utf8')) as PlanArchive;
+    const readers = peopleInRole(doc.definition, null, 'office');
+    await redis.hset(ak.records, id, JSON.stringify({ ...record, readers }));
+    for (const person of readers) await redis.zadd(ak.ofPerson(person), record.archivedAt ?? 0, id);
+    done++;
+  }
+  await markDone(redis, prefix, ARCHIVE_READERS_MIGRATION);
+  if (done > 0) log?.(`归档：已为 ${done} 份归档记下办公室人员 / archives: ${done} record(s) now name the plan's office people`);
+  return done;
 }

@@ -205,7 +205,8 @@ export function openApiDocument() {
       },
       '/archives': {
         get: {
-          summary: "A page of the office's archives, newest first",
+          summary:
+            "A page of the archives the caller may read, newest first: its organisation's (an office), those of plans whose office it was in (a person)",
           parameters: PAGE_PARAMS,
           responses: { '200': ok('archives'), ...errors },
         },

@@ -6,7 +6,15 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Principal } from '../../src/domain/permissions.js';
-import { verifyArchive, type PlanArchive } from '../../src/engine/archive.js';
+import {
+  ARCHIVE_READERS_MIGRATION,
+  archiveKeys,
+  migrateArchiveReaders,
+  verifyArchive,
+  type ArchiveRecord,
+  type PlanArchive,
+} from '../../src/engine/archive.js';
+import { marksKey } from '../../src/store/migration-marks.js';
 import { planIndexKeys } from '../../src/engine/plan-index.js';
 import { LocalFileStore } from '../../src/files/local-file-store.js';
 import { EvidenceFiles } from '../../src/web/files.js';
@@ -121,6 +129,51 @@ describe('archiving a closed plan', () => {
     const stranger = await rt.tokens.issue({ kind: 'office', name: '外单位', org: 'elsewhere' });
     expect((await call('GET', `/api/v1/archives/${planId}`, { token: stranger })).status).toBe(403);
     expect((await call('GET', '/api/v1/archives', { token: stranger })).json.items).toEqual([]);
+  });
+
+  it("the people of the plan's office who archive it can list and download it; other people of the plan cannot", async () => {
+    const planId = 'by-director-2026';
+    await closedPlan(planId);
+    const director = await rt.tokens.issue({ kind: 'person', personId: 'p-chen' }); // 办公室主任 of the fixture plan
+    const leader = await rt.tokens.issue({ kind: 'person', personId: 'p-wang' });
+    const res = await call('POST', `/api/v1/plans/${planId}/archive`, { token: director });
+    expect(res.status).toBe(201);
+    expect(res.json.readers).toEqual(['p-chen']);
+
+    const mine = await call('GET', '/api/v1/archives', { token: director });
+    // Every archived plan whose office they were in, newest first (p-chen directs the office of every fixture plan).
+    expect(mine.json.items[0]).toMatchObject({ id: planId, archivedBy: expect.stringContaining('p-chen') });
+    const download = await call('GET', `/api/v1/archives/${planId}`, { token: director });
+    expect(download.status).toBe(200);
+    expect((download.json as PlanArchive).planId).toBe(planId);
+    // The organisation's office sees it too; the group leader, a person of the plan but not of its office, does not.
+    const office = await call('GET', '/api/v1/archives?limit=200', { token: officeToken });
+    expect(office.json.items.map((a: { id: string }) => a.id)).toContain(planId);
+    expect((await call('GET', '/api/v1/archives', { token: leader })).json.items).toEqual([]);
+    const refused = await call('GET', `/api/v1/archives/${planId}`, { token: leader });
+    expect(refused.status).toBe(403);
+    expect(refused.json.error.message).toContain('办公室人员');
+  });
+
+  it('an archive recorded by the build before (no readers) gets its office people from its document on the next start', async () => {
+    const planId = 'older-2026';
+    await closedPlan(planId);
+    expect((await call('POST', `/api/v1/plans/${planId}/archive`, { token: officeToken })).status).toBe(201);
+    // What the build before stored: the record without readers, no person index, no marker.
+    const ak = archiveKeys(rt.prefix);
+    const { readers: _readers, ...older } = JSON.parse((await rt.redis.hget(ak.records, planId))!) as ArchiveRecord;
+    await rt.redis.hset(ak.records, planId, JSON.stringify(older));
+    await rt.redis.zrem(ak.ofPerson('p-chen'), planId);
+    await rt.redis.hdel(marksKey(rt.prefix), ARCHIVE_READERS_MIGRATION);
+    const director = await rt.tokens.issue({ kind: 'person', personId: 'p-chen' });
+    expect((await call('GET', `/api/v1/archives/${planId}`, { token: director })).status).toBe(403);
+
+    expect(await migrateArchiveReaders(rt.engine, rt.files)).toBeGreaterThanOrEqual(1);
+    expect((await call('GET', `/api/v1/archives/${planId}`, { token: director })).status).toBe(200);
+    const list = await call('GET', '/api/v1/archives?limit=200', { token: director });
+    expect(list.json.items.map((a: { id: string }) => a.id)).toContain(planId);
+    // Done once: a second start finds the marker and does nothing.
+    expect(await migrateArchiveReaders(rt.engine, rt.files)).toBe(0);
   });
 
   it('refuses a plan whose trail does not verify, and removes nothing', async () => {
