@@ -75,6 +75,18 @@ export function hasCompactForm(kind: Kind, machineVersion: number): boolean {
   return EMPTY_CONTEXT[kind][machineVersion] !== undefined;
 }
 
+const arrayFields = new Map<string, string[]>();
+/** The fields whose empty value is an array: each snapshot loaded gets arrays of its own, never the table's. */
+function emptyArrays(kind: Kind, machineVersion: number, empties: Readonly<Record<string, Empty>>): string[] {
+  const key = `${kind}${machineVersion}`;
+  let fields = arrayFields.get(key);
+  if (!fields) {
+    fields = Object.keys(empties).filter((f) => Array.isArray(empties[f]));
+    arrayFields.set(key, fields);
+  }
+  return fields;
+}
+
 function isEmpty(value: unknown, empty: Empty): boolean {
   if (empty === null || empty === 0) return value === empty;
   return Array.isArray(value) && value.length === 0;
@@ -116,12 +128,13 @@ export function unpackSnapshot(kind: Kind, machineVersion: number, raw: string):
       `${kind} snapshot stored in compact form ${String(stored.z)} by machine v${machineVersion}, which this build cannot read`,
     );
   }
-  const out: PersistedSnapshot = { status: TOP_LEVEL_DEFAULTS.status, value: undefined, historyValue: {}, children: {}, context: {} };
-  for (const [field, value] of Object.entries(stored)) if (field !== 'z' && field !== 'context') out[field] = value;
-  const context: Record<string, unknown> = { ...stored.context };
-  for (const [field, empty] of Object.entries(empties))
-    if (!Object.hasOwn(context, field)) context[field] = empty === null || empty === 0 ? empty : [];
-  out.context = context;
+  const { z: _z, context, ...rest } = stored;
+  // The empties first, then what was stored over them (Object.assign: V8 spreads two objects whose keys overlap ten times slower).
+  const full = Object.assign({}, empties, context) as Record<string, unknown>;
+  for (const field of emptyArrays(kind, machineVersion, empties)) if (full[field] === empties[field]) full[field] = [];
+  const out = Object.assign({ status: TOP_LEVEL_DEFAULTS.status, historyValue: {}, children: {} }, rest, {
+    context: full,
+  }) as PersistedSnapshot;
   return out;
 }
 
