@@ -266,6 +266,26 @@ export function taskDefinitionOf(plan: PlanDefinition, id: string): TaskDefiniti
   return parent ? partsOf(plan, parent).find((p) => p.id === id) : undefined;
 }
 
+const definitionIndexes = new WeakMap<PlanDefinition, Map<string, TaskDefinition>>();
+
+/**
+ * Every task and part of a plan's definition by id, made once per definition object
+ * (definitions are cached and never changed in place: src/engine/definitions.ts). What a
+ * task stored without its own definition is read back from (src/engine/entity.ts).
+ */
+export function definitionIndex(plan: PlanDefinition): ReadonlyMap<string, TaskDefinition> {
+  let index = definitionIndexes.get(plan);
+  if (!index) {
+    index = new Map();
+    for (const t of plan.tasks) {
+      index.set(t.id, t);
+      for (const part of partsOf(plan, t)) index.set(part.id, part);
+    }
+    definitionIndexes.set(plan, index);
+  }
+  return index;
+}
+
 /** A task's or part's title, for notices and pages; the id when the plan has neither. */
 export const taskTitleOf = (plan: PlanDefinition, id: string): string => taskDefinitionOf(plan, id)?.title ?? id;
 

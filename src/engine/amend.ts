@@ -34,6 +34,7 @@ import {
   taskDeadline,
   taskIndexes,
   taskState,
+  storedTaskDefinition,
   type StoredTask,
 } from './entity.js';
 import { admitToDirectory, keepOrganisation, parsePlanDefinition } from './plans.js';
@@ -247,7 +248,7 @@ export async function amendPlan(
       // A part follows its parent's new definition (a unit's new head holds its part); one the plan no longer makes keeps its own.
       const tdef = byId.get(task.def.id) ?? (isPart(task.def) ? (taskDefinitionOf(next, task.def.id) ?? task.def) : task.def);
       const polrev = diff.policyMigrated ? rev : task.polrev;
-      const fields = { def: JSON.stringify(tdef), rev, polrev };
+      const fields = { def: storedTaskDefinition(next, tdef), rev, polrev };
       const moved = diff.deadlines.find((d) => d.task === task.def.id);
       const amended: StoredTask = { ...task, def: tdef };
       if (moved) {
@@ -297,7 +298,7 @@ export async function amendPlan(
       batch.expectVersion(pk.task(id), 0);
       batch.hset(pk.task(id), {
         ...entityFields('task', { ver: 1, cas: newStamp(), snap: r.snapshot, timers: r.timers, ix }),
-        def: JSON.stringify(tdef),
+        def: storedTaskDefinition(next, tdef),
         rev,
         polrev: rev,
       });

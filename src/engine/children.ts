@@ -26,7 +26,7 @@ import { INDEX } from '../store/index-names.js';
 import type { PlanKeys } from '../store/keys.js';
 import { historyEntry, type Change, type Write } from './commit.js';
 import type { EngineCore } from './core.js';
-import { initialTaskSnapshot, isFinished, planStage, taskIndexes, taskState, type StoredTask } from './entity.js';
+import { initialTaskSnapshot, isFinished, planStage, storedTaskDefinition, taskIndexes, taskState, type StoredTask } from './entity.js';
 import { TASK_MACHINE_VERSION, type TaskEvent, type TaskSystemEvent } from '../../machines/index.js';
 import { stepTask, type StepResult, type TaskEmitted, type TaskSnapshot, type TokenSource } from './step.js';
 import { applyToTask, taskWrite } from './tasks.js';
@@ -86,7 +86,7 @@ export function publishWrites(
   for (const { part, issue } of partsAtPublish(def, at, tasks)) {
     const { draft, result, event } = firstStep(def, part, at, issue, core.newToken);
     const before = unstored(def, part, draft, rev);
-    const fields = { def: JSON.stringify(part), rev, polrev: rev };
+    const fields = { def: storedTaskDefinition(def, part), rev, polrev: rev };
     batch.zadd(pk.tasks, 0, part.id);
     if (result) {
       const facts = result.emitted.map((e) => taskNoticeFacts(def, part, result.snapshot.context, e.params, at));

@@ -12,6 +12,7 @@ import {
   type PlanContext,
   type PlanStage,
 } from '../../machines/index.js';
+import { definitionIndex } from '../domain/children.js';
 import type { PlanDefinition, TaskDefinition } from '../domain/plan.schema.js';
 import { policyWithDefaults } from '../domain/policy.js';
 import { resolvePlanDate } from '../domain/time.js';
@@ -218,15 +219,35 @@ function parseEntity(kind: 'plan' | 'task', h: Record<string, string>, context: 
  * definition of the revision whose policy it runs (`polrev`: an amendment that
  * changes the policy leaves running tasks on the old one unless it migrates them).
  */
-export function parseTask(h: Record<string, string>, policyDef: PlanDefinition): StoredTask {
+export function parseTask(h: Record<string, string>, policyDef: PlanDefinition, revDef: PlanDefinition = policyDef): StoredTask {
   const e = parseEntity('task', h, { policy: policyWithDefaults(policyDef.escalation) });
+  const snap = e.snap as TaskSnapshot;
   return {
     ...e,
-    snap: e.snap as TaskSnapshot,
-    def: JSON.parse(h.def!) as TaskDefinition,
+    snap,
+    def: h.def ? (JSON.parse(h.def) as TaskDefinition) : definitionFromPlan(revDef, snap.context.taskId, h.rev),
     rev: Number(h.rev),
     polrev: h.polrev ? Number(h.polrev) : Number(h.rev),
   };
+}
+
+/**
+ * The `def` field stored with a task: empty when its plan's definition of the same
+ * revision makes exactly this task (a task of the plan, or a part derived from one), so
+ * a million tasks do not each carry a copy of what the plan's hash holds once; the JSON
+ * otherwise (a part the plan no longer makes keeps its own). Every change of a plan's
+ * definition rewrites every task's revision and `def` in the same commit (amend.ts).
+ */
+export function storedTaskDefinition(plan: PlanDefinition, def: TaskDefinition): string {
+  const json = JSON.stringify(def);
+  const derived = definitionIndex(plan).get(def.id);
+  return derived !== undefined && (derived === def || JSON.stringify(derived) === json) ? '' : json;
+}
+
+function definitionFromPlan(plan: PlanDefinition, taskId: string, rev: string | undefined): TaskDefinition {
+  const def = definitionIndex(plan).get(taskId);
+  if (!def) throw new Error(`task ${taskId} was stored without its definition, and revision ${String(rev)} of plan ${plan.id} has none`);
+  return def;
 }
 
 export function parsePlan(h: Record<string, string>): StoredPlan {

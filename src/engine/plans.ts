@@ -11,7 +11,15 @@ import { AlreadyExistsError, EventNotAcceptedError, ForbiddenError, InvalidInput
 import { Batch } from '../store/batch.js';
 import { PLAN_ENTITY, type PlanKeys } from '../store/keys.js';
 import { historyEntry, newStamp, type Change, type HistoryEntry, type Outcome, type Write } from './commit.js';
-import { entityFields, initialPlanSnapshot, initialTaskSnapshot, planStage, taskIndexes, type StoredPlan } from './entity.js';
+import {
+  entityFields,
+  initialPlanSnapshot,
+  initialTaskSnapshot,
+  planStage,
+  storedTaskDefinition,
+  taskIndexes,
+  type StoredPlan,
+} from './entity.js';
 import type { EngineCore } from './core.js';
 import { acceptedEvents, stepPlan, timerName, type TimerEvent } from './step.js';
 import { taskFanOut } from './task-events.js';
@@ -137,7 +145,7 @@ function writeDraft(
     const ix = taskIndexes(def, t, tsnap);
     batch.hset(pk.task(t.id), {
       ...entityFields('task', { ver: 1, cas: newStamp(), snap: tsnap, timers: {}, ix }),
-      def: JSON.stringify(t),
+      def: storedTaskDefinition(def, t),
       rev,
     });
     batch.zadd(pk.tasks, 0, t.id);

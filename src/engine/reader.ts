@@ -61,7 +61,7 @@ export class EntityReader {
     }
     const h = await this.redis.hgetall(key);
     if (!h.ver) throw new NotFoundError({ zh: `方案 ${planId} 中没有任务 ${taskId}`, en: `Plan ${planId} has no task ${taskId}` });
-    return parseTask(h, await this.defs.get(planId, Number(h.polrev ?? h.rev)));
+    return this.parse(planId, h);
   }
 
   async taskIds(planId: string): Promise<string[]> {
@@ -77,9 +77,19 @@ export class EntityReader {
     for (const [err, h] of replies) {
       if (err) throw err;
       const hash = h as Record<string, string>;
-      if (hash.ver) tasks.push(parseTask(hash, await this.defs.get(planId, Number(hash.polrev ?? hash.rev))));
+      if (hash.ver) tasks.push(await this.parse(planId, hash));
     }
     return tasks;
+  }
+
+  /**
+   * A stored task hash as a task: its policy from the revision it runs under (`polrev`),
+   * its definition stored with it or, when stored empty, read from its revision's plan definition.
+   */
+  async parse(planId: string, h: Record<string, string>): Promise<StoredTask> {
+    const policyDef = await this.defs.get(planId, Number(h.polrev ?? h.rev));
+    const revDef = h.def || h.polrev === undefined || h.polrev === h.rev ? policyDef : await this.defs.get(planId, Number(h.rev));
+    return parseTask(h, policyDef, revDef);
   }
 
   /** The task as this process last committed it, if remembered: a first guess only (see above). */

@@ -14,7 +14,7 @@ import { Batch } from '../store/batch.js';
 import { PLAN_ENTITY } from '../store/keys.js';
 import type { Change } from './commit.js';
 import type { EngineCore } from './core.js';
-import { parseTask, type StoredTask } from './entity.js';
+import type { StoredTask } from './entity.js';
 import { applyToPlan } from './plans.js';
 import type { Wake } from './scheduler.js';
 import type { TimerEvent, Timers } from './step.js';
@@ -266,7 +266,7 @@ async function loadByIds(
     const hash = h as Record<string, string>;
     if (!hash.ver) continue; // gone: its timers are stale
     try {
-      out.set(missing[i]!, parseTask(hash, await core.defs.get(planId, Number(hash.polrev ?? hash.rev))));
+      out.set(missing[i]!, await core.reader.parse(planId, hash));
     } catch (e) {
       unreadable.set(missing[i]!, (e as Error).message);
     }
