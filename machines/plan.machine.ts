@@ -20,8 +20,12 @@ import { assign, setup } from 'xstate';
 import type { PhaseKeyT } from '../src/domain/plan.schema.js';
 import { eventTime, until, type Timed } from './clock.js';
 
-/** v2: phases that require the group leader's approval (context.approvals, context.proposal). */
-export const PLAN_MACHINE_VERSION = 2;
+/**
+ * v2: phases that require the group leader's approval (context.approvals, context.proposal).
+ * v3: no change to states or context: stored in the compact form (src/engine/stored-form.ts),
+ * which earlier builds would misread, so the version tells them to refuse it.
+ */
+export const PLAN_MACHINE_VERSION = 3;
 
 export type PlanStage = 'draft' | PhaseKeyT | 'closed';
 type Next = 'promotion' | 'implementation' | 'evaluation' | 'closed';

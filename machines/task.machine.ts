@@ -49,9 +49,12 @@ import { eventTime, until, type Timed } from './clock.js';
  * phase, late timers issue their step now.
  * v4: task.complete — a parent (a recurring duty, a task with milestones, a cascade
  * closed when every unit is done) is accepted when its parts are (src/engine/children.ts).
+ * v5: no change to states or context: tasks are stored in the compact form
+ * (src/engine/stored-form.ts), which earlier builds would misread, so the version tells
+ * them to refuse it.
  * src/engine/migrations.ts brings older snapshots forward.
  */
-export const TASK_MACHINE_VERSION = 4;
+export const TASK_MACHINE_VERSION = 5;
 
 /**
  * A timer run well after it was due (held up by an outage) carries `firedAt`: the

@@ -106,6 +106,12 @@ TASK_MIGRATIONS[2] = ({ snap, timers }) => {
  */
 TASK_MIGRATIONS[3] = (stored) => stored;
 
+/**
+ * v4 → v5: the machine is unchanged; v5 marks tasks stored in the compact form
+ * (src/engine/stored-form.ts). A v4 snapshot is stored in full and reads as it stands.
+ */
+TASK_MIGRATIONS[4] = (stored) => stored;
+
 export const PLAN_MIGRATIONS: Migrations = {
   /** v1 → v2: phases may need the group leader's approval (plans stored before asked for none); a plan may be suspended. */
   1: ({ snap, timers }) => ({
@@ -121,6 +127,9 @@ export const PLAN_MIGRATIONS: Migrations = {
     timers,
   }),
 };
+
+/** v2 → v3: unchanged machine; v3 marks plans stored in the compact form, as task v5 does. */
+PLAN_MIGRATIONS[2] = (stored) => stored;
 
 export class UnknownMachineVersionError extends Error {}
 

@@ -16,7 +16,9 @@
  * compact by any build decodes to what that build meant.
  *
  * Snapshots stored in full (every build before this one, or a machine version with no
- * table) have no `z` and are read as they are.
+ * table) have no `z` and are read as they are. The compact form came with task machine
+ * v5 and plan machine v3, so a build before it refuses compact data (a newer machine
+ * version) instead of misreading it.
  */
 import type { PersistedSnapshot } from './migrations.js';
 import type { Timers } from './step.js';
@@ -27,7 +29,7 @@ type Empty = null | 0 | readonly [];
 /** Context fields left out while they hold the given empty value, by the machine version that wrote them. */
 const EMPTY_CONTEXT: Record<Kind, Record<number, Readonly<Record<string, Empty>>>> = {
   task: {
-    4: {
+    5: {
       reminderTimes: [],
       nextReminder: 0,
       rung: 0,
@@ -50,7 +52,7 @@ const EMPTY_CONTEXT: Record<Kind, Record<number, Readonly<Record<string, Empty>>
       suspension: null,
     },
   },
-  plan: { 2: { proposal: null, suspension: null } },
+  plan: { 3: { proposal: null, suspension: null } },
 };
 
 /** What a stored snapshot leaves out at its top level, as xstate persists an active machine. */

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import type { AnyMachineSnapshot, AnyStateMachine } from 'xstate';
 import { getAdjacencyMap } from 'xstate/graph';
 import { planMachine, PLAN_MACHINE_VERSION, taskMachine, TASK_MACHINE_VERSION } from '../../machines/index.js';
-import type { PersistedSnapshot } from '../../src/engine/migrations.js';
+import { migrate, UnknownMachineVersionError, type PersistedSnapshot } from '../../src/engine/migrations.js';
 import { persist, pureInitial } from '../../src/engine/step.js';
 import { hasCompactForm, packSnapshot, packTimers, StoredFormError, unpackSnapshot, unpackTimers } from '../../src/engine/stored-form.js';
 import { eventsFor, input, ownEventTypes, planEvents, planInput, serialize } from '../machines/graph-helpers.js';
@@ -55,6 +55,17 @@ describe.each([
   it('reads a snapshot stored in full, as every earlier build stored it', () => {
     const full = persist(machine, pureInitial(machine, kind === 'task' ? input : planInput)[0]) as PersistedSnapshot;
     expect(unpackSnapshot(kind, mv, JSON.stringify(full))).toEqual(JSON.parse(JSON.stringify(full)));
+  });
+});
+
+describe('builds before the compact form', () => {
+  it('refuse compact data rather than misread it: it is stored under machine versions newer than theirs', () => {
+    // Task machine v4 and plan machine v2 were the last stored in full.
+    expect(hasCompactForm('task', 4)).toBe(false);
+    expect(hasCompactForm('plan', 2)).toBe(false);
+    const stored = { snap: { value: 'x', context: {} }, timers: {} };
+    expect(() => migrate('task', TASK_MACHINE_VERSION, stored, 4)).toThrow(UnknownMachineVersionError);
+    expect(() => migrate('plan', PLAN_MACHINE_VERSION, stored, 2)).toThrow(/newer than this build/);
   });
 });
 
