@@ -25,6 +25,7 @@ import { z } from 'zod';
 import type { AuthKeys } from '../auth/auth-keys.js';
 import { directoryIdOf, organisationOf, type PlanDefinition } from '../domain/plan.schema.js';
 import type { Engine } from '../engine/engine.js';
+import { packDefinition, unpackDefinition } from '../engine/definitions.js';
 import type { RedisClient } from '../store/batch.js';
 import { isDone, markDone } from '../store/migration-marks.js';
 import { scanKeys } from '../store/scan.js';
@@ -62,7 +63,7 @@ export async function adoptStoredPlans(
   for (const planId of await redis.zrange(engine.keys.plans, '0', '-1')) {
     const raw = await redis.hget(engine.pk(planId).plan, 'def');
     if (!raw) continue;
-    const stored = JSON.parse(raw) as PlanDefinition & { organisation?: string };
+    const stored = unpackDefinition(raw) as PlanDefinition & { organisation?: string };
     if (stored.organisation !== undefined) continue;
     const org = organisationOf(stored);
     const result = await dir.adoptLegacyPeople(planId, stored, org);
@@ -77,7 +78,7 @@ export async function adoptStoredPlans(
     await redis.hset(auth.legacyPeople, links);
     await moveAccounts(redis, auth, planId, def);
     // Written last: a run cut short before this line starts the plan over, harmlessly.
-    await redis.hset(engine.pk(planId).plan, 'def', JSON.stringify(def));
+    await redis.hset(engine.pk(planId).plan, 'def', packDefinition(def));
     await onAdopted?.(def);
     adopted += 1;
   }

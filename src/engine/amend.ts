@@ -25,6 +25,7 @@ import { Batch } from '../store/batch.js';
 import { PLAN_ENTITY } from '../store/keys.js';
 import { historyEntry, newStamp, type Change, type Outcome, type Write } from './commit.js';
 import type { EngineCore } from './core.js';
+import { packDefinition } from './definitions.js';
 import {
   entityFields,
   initialTaskSnapshot,
@@ -216,7 +217,7 @@ export async function amendPlan(
     const actor = actorLabel(by);
     const writes: Write[] = [];
     const notices: NoticeFacts[] = [];
-    const newDef = JSON.stringify(next);
+    const newDef = packDefinition(next);
 
     // The plan: its definition, and its phase timer if future dates moved.
     let planSnap = plan.snap;

@@ -23,6 +23,7 @@ import type { EntityReader } from './reader.js';
 import { outboxRecord, type DeliveryScheduler } from './outbox.js';
 import type { EngineMetrics, TimerScheduler } from './scheduler.js';
 import type { PlanSnapshot, TaskSnapshot, Timers } from './step.js';
+import { unpackDefinition } from './definitions.js';
 
 /** A history entry as stored: the record (src/domain/record.ts) is folded from these. */
 export type HistoryEntry = RecordEntry;
@@ -205,7 +206,7 @@ export class Committer {
    * writes (an amendment), else the plan's current one; none for a plan not stored yet.
    */
   private async routing(planId: string, amended: string | undefined): Promise<PlanDefinition | null> {
-    if (amended !== undefined) return JSON.parse(amended) as PlanDefinition;
+    if (amended !== undefined) return unpackDefinition(amended);
     try {
       // The cached definition at the revision last read within ROUTING_AGE_MS: no plan snapshot to read and restore.
       return await this.deps.reader.recentDefinition(planId, ROUTING_AGE_MS);

@@ -21,6 +21,7 @@ import {
   type StoredPlan,
 } from './entity.js';
 import type { EngineCore } from './core.js';
+import { packDefinition } from './definitions.js';
 import { acceptedEvents, stepPlan, timerName, type TimerEvent } from './step.js';
 import { taskFanOut } from './task-events.js';
 import { taskWrite } from './tasks.js';
@@ -136,7 +137,7 @@ function writeDraft(
   const snap = initialPlanSnapshot(def, at);
   batch.hset(pk.plan, {
     ...entityFields('plan', { ver: (before?.ver ?? 0) + 1, cas: newStamp(), snap, timers: {}, ix: [] }),
-    def: JSON.stringify(def),
+    def: packDefinition(def),
     rev,
     created: before?.created ?? at,
   });

@@ -3,12 +3,14 @@
  * the same revision makes exactly that task (src/engine/entity.ts): a million open tasks
  * do not each carry what the plan's hash holds once. It must read back the same —
  * through creation, publication, an amendment that moves a deadline or drops a part —
- * and a part the plan no longer makes keeps its own definition.
+ * and a part the plan no longer makes keeps its own definition. The plan's definition,
+ * held once, is stored compressed.
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { definitionIndex, partsOf } from '../../src/domain/children.js';
 import type { Principal } from '../../src/domain/permissions.js';
 import type { PlanDefinitionInput } from '../../src/domain/plan.schema.js';
+import { unpackDefinition } from '../../src/engine/definitions.js';
 import { storedTaskDefinition } from '../../src/engine/entity.js';
 import { parsePlanDefinition } from '../../src/engine/plans.js';
 import { childrenPlan } from '../helpers/children-plan.js';
@@ -29,6 +31,12 @@ describe('task definitions as stored', () => {
     const def = await rt.engine.currentDefinition('sd');
     const stored = (id: string) => rt.redis.hget(rt.engine.pk('sd').task(id), 'def');
 
+    // The plan's definition itself is stored compressed, and reads back whole.
+    const packed = (await rt.redis.hget(rt.engine.pk('sd').plan, 'def'))!;
+    expect(packed.startsWith('br1:')).toBe(true);
+    expect(packed.length).toBeLessThan(JSON.stringify(def).length / 2);
+    expect(unpackDefinition(packed)).toEqual(def);
+
     // Tasks and parts alike: nothing stored, the plan's own definition read back.
     for (const id of ['jiance', 'peitao', 'peitao~s3', 'visit~2027-1', 'keti~m2', 'jiance~co-rsg']) {
       expect(await stored(id)).toBe('');
@@ -45,6 +53,8 @@ describe('task definitions as stored', () => {
       ),
     };
     await rt.engine.amendPlan('sd', next, office, { reason: '调整' });
+    const amended = unpackDefinition((await rt.redis.hget(rt.engine.pk('sd').plan, 'def'))!);
+    expect(amended.tasks.find((t) => t.id === 'jiance')!.deadline).toBe(deadline);
     expect(await stored('jiance')).toBe('');
     const jiance = await rt.engine.loadTask('sd', 'jiance');
     expect(jiance.def.deadline).toBe(deadline);

@@ -10,7 +10,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { authOf } from '../../src/auth/index.js';
 import { hashPassword } from '../../src/auth/passwords.js';
 import { DIRECTORY_ADOPTION } from '../../src/directory/adopt-stored.js';
-import type { PlanDefinition } from '../../src/domain/plan.schema.js';
+import { unpackDefinition } from '../../src/engine/definitions.js';
 import { marksKey } from '../../src/store/migration-marks.js';
 import { TEST_REDIS, testPrefix, testRuntime } from '../helpers/runtime.js';
 import { loadPlanKeys, type DumpedKey } from './stored-plan.js';
@@ -48,7 +48,7 @@ describe.each(TEST_REDIS)('on Redis: %s', (redis) => {
     // That build kept no done-marker: this start's own is not there either.
     await rt.redis.hdel(marksKey(prefix), DIRECTORY_ADOPTION);
     await loadPlanKeys(rt.redis, prefix, fx.planId, fx.keys, fx.start);
-    const first = JSON.parse((await rt.redis.hget(rt.engine.pk(fx.planId).plan, 'def'))!) as PlanDefinition;
+    const first = unpackDefinition((await rt.redis.hget(rt.engine.pk(fx.planId).plan, 'def'))!);
     expect('organisation' in first).toBe(false);
     const otherId = 'old-school';
     const other = { ...first, id: otherId, people: first.people.map((p) => (p.id === 'p-wang' ? { ...p, name: '王小二' } : p)) };
@@ -78,7 +78,7 @@ describe.each(TEST_REDIS)('on Redis: %s', (redis) => {
 
     // This build starts on that data.
     rt = await testRuntime({ cluster }, prefix);
-    const adopted = JSON.parse((await rt.redis.hget(rt.engine.pk(fx.planId).plan, 'def'))!) as PlanDefinition;
+    const adopted = unpackDefinition((await rt.redis.hget(rt.engine.pk(fx.planId).plan, 'def'))!);
     expect(adopted.organisation).toBe('default');
     const second = await rt.engine.currentDefinition(otherId);
     const otherWang = second.people.find((p) => p.id === 'p-wang')!;
@@ -118,13 +118,13 @@ describe.each(TEST_REDIS)('on Redis: %s', (redis) => {
     await loadPlanKeys(rt.redis, prefix, fx.planId, fx.keys, fx.start);
     await rt.close();
     rt = await testRuntime({ cluster }, prefix);
-    const skipped = JSON.parse((await rt.redis.hget(rt.engine.pk(fx.planId).plan, 'def'))!) as PlanDefinition;
+    const skipped = unpackDefinition((await rt.redis.hget(rt.engine.pk(fx.planId).plan, 'def'))!);
     expect('organisation' in skipped).toBe(false);
     // Interrupted before the marker was written: the next start adopts, then marks.
     await rt.redis.hdel(marksKey(prefix), DIRECTORY_ADOPTION);
     await rt.close();
     rt = await testRuntime({ cluster }, prefix);
-    const adopted = JSON.parse((await rt.redis.hget(rt.engine.pk(fx.planId).plan, 'def'))!) as PlanDefinition;
+    const adopted = unpackDefinition((await rt.redis.hget(rt.engine.pk(fx.planId).plan, 'def'))!);
     expect(adopted.organisation).toBe('default');
     expect(await rt.redis.hexists(marksKey(prefix), DIRECTORY_ADOPTION)).toBe(1);
   });
