@@ -7,6 +7,9 @@ import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { engineHarness, PROD_CONCURRENCY, PROD_SHARDS, rawHarness, type EngineHarness } from './harness.js';
 import { createPlans, drainEngine, drainRaw, median, percentile, type DrainResult } from './measure.js';
 import { flush, persistenceIdle, settledMemory, sleep, startBenchRedis, type BenchRedis } from './redis.js';
+import { packDefinition } from '../src/engine/definitions.js';
+import { parsePlanDefinition } from '../src/engine/plans.js';
+import { childrenPlan } from '../test/helpers/children-plan.js';
 
 const log = (line: string) => console.log(`  ${line}`);
 
@@ -399,6 +402,11 @@ export interface MemoryResult {
   listpackBytesPerTask: number;
   /** Wake-up jobs the engine held for its open tasks (one per plan). */
   wakeJobs: number;
+  /** The plan's definition per task: as JSON, and as stored (compressed). */
+  definitionJsonPerTask: number;
+  definitionStoredPerTask: number;
+  /** How much a definition whose tasks are all different (the children-plan fixture) shrinks when stored: JSON ÷ stored. */
+  variedDefinitionRatio: number;
   createMs: number;
 }
 
@@ -433,6 +441,10 @@ export async function memory(r: BenchRedis, plans: number, tasksPerPlan: number)
   const snapshotHasPolicy =
     sample.snap !== undefined && (JSON.parse(sample.snap) as { context?: { policy?: unknown } }).context?.policy !== undefined;
   const taskEncoding = String(await r.admin.object('ENCODING', eh.engine.pk('mp0').task('t0')));
+  const definitionJsonPerTask = Buffer.byteLength(JSON.stringify(await eh.engine.currentDefinition('mp0'))) / tasksPerPlan;
+  const definitionStoredPerTask = ((await r.admin.hget(eh.engine.pk('mp0').plan, 'def')) ?? '').length / tasksPerPlan;
+  const varied = parsePlanDefinition(childrenPlan('varied', Date.now()));
+  const variedDefinitionRatio = Buffer.byteLength(JSON.stringify(varied)) / packDefinition(varied).length;
   await eh.close();
 
   // The same tasks with Redis allowed to keep hashes with values up to 1 KiB in the compact
@@ -469,6 +481,9 @@ export async function memory(r: BenchRedis, plans: number, tasksPerPlan: number)
     listpackDefault: Number(listpackDefault),
     listpackBytesPerTask,
     wakeJobs,
+    definitionJsonPerTask,
+    definitionStoredPerTask,
+    variedDefinitionRatio,
     createMs: created.ms,
   };
 }
