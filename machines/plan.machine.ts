@@ -24,8 +24,10 @@ import { eventTime, until, type Timed } from './clock.js';
  * v2: phases that require the group leader's approval (context.approvals, context.proposal).
  * v3: no change to states or context: stored in the compact form (src/engine/stored-form.ts),
  * which earlier builds would misread, so the version tells them to refuse it.
+ * v4: no change to states or context: one timer-index entry per plan and compact history
+ * entries, as task v6.
  */
-export const PLAN_MACHINE_VERSION = 3;
+export const PLAN_MACHINE_VERSION = 4;
 
 export type PlanStage = 'draft' | PhaseKeyT | 'closed';
 type Next = 'promotion' | 'implementation' | 'evaluation' | 'closed';

@@ -52,9 +52,12 @@ import { eventTime, until, type Timed } from './clock.js';
  * v5: no change to states or context: tasks are stored in the compact form
  * (src/engine/stored-form.ts), which earlier builds would misread, so the version tells
  * them to refuse it.
+ * v6: no change to states or context: the stored layout around the snapshot changed (one
+ * timer-index entry per task, compact history entries, no `all` index set), which
+ * earlier builds would mishandle, so the version tells them to refuse it.
  * src/engine/migrations.ts brings older snapshots forward.
  */
-export const TASK_MACHINE_VERSION = 5;
+export const TASK_MACHINE_VERSION = 6;
 
 /**
  * A timer run well after it was due (held up by an outage) carries `firedAt`: the

@@ -28,6 +28,7 @@ import type { EngineCore } from './core.js';
 import { packDefinition } from './definitions.js';
 import {
   entityFields,
+  indexedTimer,
   initialTaskSnapshot,
   isFinished,
   planBoundaries,
@@ -309,10 +310,12 @@ export async function amendPlan(
         id,
       );
       for (const name of ix) batch.sadd(pk.index(name), id);
-      for (const t of Object.values(r.timers)) {
-        batch.zadd(pk.timers, t.at, `${id}|${t.tok}`);
-      }
-      batch.history(pk.history(id), JSON.stringify(historyEntry({ type: 'task.activate', at }, actor, null, null, [], 'task.activate')));
+      for (const t of Object.values(indexedTimer(r.timers))) batch.zadd(pk.timers, t.at, `${id}|${t.tok}`);
+      batch.history(
+        pk.history(id),
+        JSON.stringify(historyEntry({ type: 'task.activate', at }, actor, null, null, [], 'task.activate')),
+        pk.task(id),
+      );
     }
 
     // A closed task is nobody's to inherit: its record keeps the holders it had.

@@ -25,6 +25,7 @@ import type { RedisClient } from '../store/batch.js';
 import { isDone, markDone } from '../store/migration-marks.js';
 import { scanKeys } from '../store/scan.js';
 import { verifyList, type BrokenEntry } from './audit.js';
+import { FIRST_ENTRY } from './trail.js';
 import type { Engine } from './engine.js';
 import { planStage } from './entity.js';
 import { after, compareDesc, cut, zsetAfter, type Page, type PageRequest } from './paging.js';
@@ -140,16 +141,31 @@ async function dumpKey(redis: RedisClient, key: string): Promise<DumpedKey | nul
 
 /** The history lists of an archive's keys: a plan's and its tasks' (`:h:<entity>`), its indicators' (`:gh:<id>`). */
 const HISTORY = /^:(?:h|gh):(.+)$/;
+/** A task's hash, which holds the task's first history entry (trail.ts). */
+const TASK = /^:t:(.+)$/;
 
-/** Re-checks every hash-chained history list kept in an archive's keys (audit.ts's rules). */
+/** Re-checks every hash-chained trail kept in an archive's keys (audit.ts's rules): a task's first entry from its hash, the rest from its list. */
 export function verifyArchive(doc: Pick<PlanArchive, 'keys'>): ArchiveVerification {
   const out: ArchiveVerification = { ok: true, lists: 0, entries: 0, unchained: 0, broken: [] };
+  const trails = new Map<string, { entity: string; entries: string[] }>();
+  const trail = (name: string, entity: string) => {
+    let t = trails.get(name);
+    if (!t) trails.set(name, (t = { entity, entries: [] }));
+    return t;
+  };
+  for (const [name, k] of Object.entries(doc.keys)) {
+    const m = TASK.exec(name);
+    const first = k.type === 'hash' ? k.value[FIRST_ENTRY] : undefined;
+    if (m && first !== undefined) trail(`:h:${m[1]!}`, m[1]!).entries.unshift(first);
+  }
   for (const [name, k] of Object.entries(doc.keys)) {
     const m = HISTORY.exec(name);
-    if (!m || k.type !== 'list') continue;
+    if (m && k.type === 'list') trail(name, m[1]!).entries.push(...k.value);
+  }
+  for (const { entity, entries } of trails.values()) {
     out.lists++;
-    out.entries += k.value.length;
-    const { broken, unchained } = verifyList(m[1]!, k.value);
+    out.entries += entries.length;
+    const { broken, unchained } = verifyList(entity, entries);
     out.unchained += unchained;
     if (broken) out.broken.push(broken);
   }

@@ -8,6 +8,7 @@
 import { createHash } from 'node:crypto';
 import type { RedisClient } from '../store/batch.js';
 import { PLAN_ENTITY, type PlanKeys } from '../store/keys.js';
+import { readTrails } from './trail.js';
 
 const CHAIN = /,"prev":"([0-9a-f]*)","hash":"([0-9a-f]{40})"}$/;
 
@@ -87,13 +88,9 @@ export function verifyList(entity: string, raw: string[]): { broken: BrokenEntry
 /** Verifies the whole trail of a plan. */
 export async function verifyTrail(redis: RedisClient, pk: PlanKeys, planId: string, taskIds: string[]): Promise<AuditReport> {
   const entities = [PLAN_ENTITY, ...taskIds];
-  const pipeline = redis.pipeline();
-  for (const e of entities) pipeline.lrange(pk.history(e), '0', '-1');
-  const replies = (await pipeline.exec()) ?? [];
+  const trails = await readTrails(redis, pk, entities);
   const report: AuditReport = { planId, ok: true, lists: 0, entries: 0, unchained: 0, broken: [] };
-  for (const [i, [err, raw]] of replies.entries()) {
-    if (err) throw err;
-    const list = raw as string[];
+  for (const [i, list] of trails.entries()) {
     report.lists++;
     report.entries += list.length;
     const { broken, unchained } = verifyList(entities[i]!, list);

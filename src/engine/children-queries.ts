@@ -6,7 +6,9 @@
  * rung reached, days overdue, or accepted from a late submission — nothing else.
  */
 import { isPart, parentKind, partsOf, type PartDefinition, type PartKind } from '../domain/children.js';
-import { taskRecord, type RecordEntry } from '../domain/record.js';
+import { taskRecord } from '../domain/record.js';
+import { unpackHistoryEntry } from './stored-form.js';
+import { readTrails } from './trail.js';
 import type { PlanDefinition, TaskDefinition } from '../domain/plan.schema.js';
 import { isoInZone } from '../domain/time.js';
 import type { Engine } from './engine.js';
@@ -57,9 +59,12 @@ export async function partsRollup(engine: Engine, plan: PlanDefinition, task: St
     plan.id,
     planned.map((p) => p.id),
   );
-  const pipeline = engine.redis.pipeline();
-  for (const p of stored) pipeline.lrange(engine.pk(plan.id).history(p.def.id), '0', '-1');
-  const histories = ((await pipeline.exec()) ?? []).map(([, raw]) => (raw as string[]).map((r) => JSON.parse(r) as RecordEntry));
+  const trails = await readTrails(
+    engine.redis,
+    engine.pk(plan.id),
+    stored.map((p) => p.def.id),
+  );
+  const histories = trails.map((raw) => raw.map(unpackHistoryEntry));
   const person = (id: string) => ({ id, name: plan.people.find((p) => p.id === id)?.name ?? id });
   const parts: PartRow[] = stored.map((p, i) => {
     const def = p.def as PartDefinition;

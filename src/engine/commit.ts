@@ -18,12 +18,13 @@ import type { RecordEntry } from '../domain/record.js';
 import { ConflictError, EventNotAcceptedError, RefusedError } from '../errors.js';
 import { Batch, type RedisClient } from '../store/batch.js';
 import type { PlanKeys } from '../store/keys.js';
-import { entityFields, isFinished, planStage, taskState, type StoredEntity, type StoredTask } from './entity.js';
+import { entityFields, indexedTimer, isFinished, planStage, taskState, type StoredEntity, type StoredTask } from './entity.js';
 import type { EntityReader } from './reader.js';
 import { outboxRecord, type DeliveryScheduler } from './outbox.js';
 import type { EngineMetrics, TimerScheduler } from './scheduler.js';
 import type { PlanSnapshot, TaskSnapshot, Timers } from './step.js';
 import { unpackDefinition } from './definitions.js';
+import { packHistoryEntry } from './stored-form.js';
 
 /** A history entry as stored: the record (src/domain/record.ts) is folded from these. */
 export type HistoryEntry = RecordEntry;
@@ -241,7 +242,7 @@ export class Committer {
       cas,
       snap: w.snap,
       timers: w.timers,
-      indexedTimers: w.timers,
+      indexedTimers: indexedTimer(w.timers),
       ix: w.ix,
     });
   }
@@ -291,11 +292,13 @@ function addWrite(batch: Batch, pk: PlanKeys, w: Write, cas: string): void {
   const newIx = new Set(w.ix);
   for (const name of oldIx) if (!newIx.has(name)) batch.srem(pk.index(name), w.id);
   for (const name of newIx) if (!oldIx.has(name)) batch.sadd(pk.index(name), w.id);
-  // The timer index holds what was stored; a migration may have dropped some of those.
+  // The timer index holds the entity's earliest timer; what it held before may be more (older builds, a migration).
   const indexed = w.before.indexedTimers;
-  for (const [id, t] of Object.entries(indexed)) if (w.timers[id]?.tok !== t.tok) batch.zrem(pk.timers, `${w.id}|${t.tok}`);
-  for (const [id, t] of Object.entries(w.timers)) if (indexed[id]?.tok !== t.tok) batch.zadd(pk.timers, t.at, `${w.id}|${t.tok}`);
-  batch.history(pk.history(w.id), JSON.stringify(w.history));
+  const next = indexedTimer(w.timers);
+  for (const [id, t] of Object.entries(indexed)) if (next[id]?.tok !== t.tok) batch.zrem(pk.timers, `${w.id}|${t.tok}`);
+  for (const [id, t] of Object.entries(next)) if (indexed[id]?.tok !== t.tok) batch.zadd(pk.timers, t.at, `${w.id}|${t.tok}`);
+  // A task's first entry goes into its hash (trail.ts); a plan's entries all go to its list.
+  batch.history(pk.history(w.id), packHistoryEntry(w.history), w.kind === 'task' ? w.key : undefined);
 }
 
 /** A history entry for `event`: its data is everything but its type and time. */

@@ -30,7 +30,8 @@ import { Batch } from '../store/batch.js';
 import { INDEX } from '../store/index-names.js';
 import type { EngineCore } from './core.js';
 import { planStage, taskState, type StoredTask } from './entity.js';
-import type { HistoryEntry } from './commit.js';
+import { unpackHistoryEntry } from './stored-form.js';
+import { readTrails } from './trail.js';
 import { outboxKeys, outboxRecord, type DeliveryScheduler } from './outbox.js';
 
 const DAY = 86_400_000;
@@ -154,13 +155,14 @@ export class Digests {
     const climbing = tasks.filter((t) => t.rung > 0);
     const climbs: Climb[] = [];
     if (climbing.length > 0) {
-      const pipeline = this.core.redis.pipeline();
-      for (const t of climbing) pipeline.lrange(pk.history(t.id), '0', '-1');
-      const replies = (await pipeline.exec()) ?? [];
-      replies.forEach(([err, list], i) => {
-        if (err) throw err;
-        for (const raw of list as string[]) {
-          const h = JSON.parse(raw) as HistoryEntry;
+      const trails = await readTrails(
+        this.core.redis,
+        pk,
+        climbing.map((t) => t.id),
+      );
+      trails.forEach((list, i) => {
+        for (const raw of list) {
+          const h = unpackHistoryEntry(raw);
           if (h.at <= since) continue;
           for (const n of h.notices ?? []) {
             const m = /\.r(\d+)$/.exec(n);

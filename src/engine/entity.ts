@@ -34,8 +34,9 @@ export interface StoredEntity<S = AnyMachineSnapshot> {
   snap: S;
   timers: Timers;
   /**
-   * Timers as stored, before any migration: what the plan's timer index holds for
-   * this entity, so the next commit removes exactly those a migration dropped.
+   * What the plan's timer index holds for this entity, as stored before any
+   * migration, so the next commit removes exactly those a migration dropped: its
+   * earliest timer (task v6, plan v4 on), or every timer (earlier builds).
    */
   indexedTimers: Timers;
   ix: string[];
@@ -131,7 +132,6 @@ export function taskIndexes(plan: PlanDefinition, def: TaskDefinition, snap: Tas
   const head = plan.units.find((u) => u.id === def.leadDepartment)?.head;
   const people = new Set([def.responsiblePerson, def.responsibleLeader, ...(head ? [head] : [])]);
   return [
-    INDEX.all,
     INDEX.work(work),
     INDEX.supervision(supervision),
     // The rung a task reached stays in its context after acceptance; only an open ladder is indexed.
@@ -197,11 +197,37 @@ export function entityFields(
   };
 }
 
+/**
+ * The machine version from which an entity's timers have one entry in the plan's
+ * timer index, its earliest (indexedTimer); before it, every timer had one.
+ */
+export const ONE_INDEXED_TIMER = { task: 6, plan: 4 } as const;
+
+/**
+ * The timer the plan's timer index holds for an entity: its earliest (ties go to the
+ * lower timer id). A wake-up fires a task's earliest timer first anyway, and the
+ * commit that fires it indexes the next, so one entry per entity is enough; a second
+ * costs a sorted-set entry (about 120 bytes) for every open task.
+ */
+export function indexedTimer(timers: Timers): Timers {
+  let best: string | undefined;
+  for (const id in timers) {
+    if (best === undefined) best = id;
+    else {
+      const t = timers[id]!.at;
+      const b = timers[best]!.at;
+      if (t < b || (t === b && id < best)) best = id;
+    }
+  }
+  return best === undefined ? {} : { [best]: timers[best]! };
+}
+
 function parseEntity(kind: 'plan' | 'task', h: Record<string, string>, context: Record<string, unknown> = {}): StoredEntity {
   const machine = kind === 'plan' ? planMachine : taskMachine;
   const mv = Number(h.mv);
-  const indexedTimers = unpackTimers(h.timers);
-  const { snap, timers } = migrate(kind, mv, { snap: unpackSnapshot(kind, mv, h.snap!), timers: indexedTimers });
+  const stored = unpackTimers(h.timers);
+  const indexedTimers = mv >= ONE_INDEXED_TIMER[kind] ? indexedTimer(stored) : stored;
+  const { snap, timers } = migrate(kind, mv, { snap: unpackSnapshot(kind, mv, h.snap!), timers: stored });
   Object.assign(snap.context, context);
   return {
     ver: Number(h.ver),

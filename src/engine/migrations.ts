@@ -112,6 +112,13 @@ TASK_MIGRATIONS[3] = (stored) => stored;
  */
 TASK_MIGRATIONS[4] = (stored) => stored;
 
+/**
+ * v5 → v6: the machine is unchanged; v6 marks the layout around it (one timer-index
+ * entry per task, compact history entries, no `all` index set). The next commit of a
+ * v5 task takes its other timers out of the index and the task out of `all`.
+ */
+TASK_MIGRATIONS[5] = (stored) => stored;
+
 export const PLAN_MIGRATIONS: Migrations = {
   /** v1 → v2: phases may need the group leader's approval (plans stored before asked for none); a plan may be suspended. */
   1: ({ snap, timers }) => ({
@@ -130,6 +137,9 @@ export const PLAN_MIGRATIONS: Migrations = {
 
 /** v2 → v3: unchanged machine; v3 marks plans stored in the compact form, as task v5 does. */
 PLAN_MIGRATIONS[2] = (stored) => stored;
+
+/** v3 → v4: unchanged machine; v4 marks one timer-index entry per plan and compact history entries, as task v6 does. */
+PLAN_MIGRATIONS[3] = (stored) => stored;
 
 export class UnknownMachineVersionError extends Error {}
 

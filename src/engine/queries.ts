@@ -4,6 +4,8 @@
  */
 import { describeChain } from '../domain/chain.js';
 import { taskRecord } from '../domain/record.js';
+import { unpackHistoryEntry } from './stored-form.js';
+import { readTrail } from './trail.js';
 import { renderNotice, type NoticeFacts } from '../domain/notices.js';
 import { checkReadPlan, meIn, type Principal } from '../domain/permissions.js';
 import { isoInZone } from '../domain/time.js';
@@ -172,7 +174,6 @@ export class Queries {
     const planId = def.id;
     const pk = this.engine.pk(planId);
     const names = [
-      INDEX.all,
       INDEX.open,
       INDEX.supervision('onTrack'),
       INDEX.supervision('dueSoon'),
@@ -189,7 +190,9 @@ export class Queries {
     ];
     const pipeline = this.redis.pipeline();
     for (const n of names) pipeline.scard(pk.index(n));
-    const counts = Object.fromEntries(((await pipeline.exec()) ?? []).map(([, c], i) => [names[i]!, Number(c)]));
+    pipeline.zcard(pk.tasks);
+    const replies = ((await pipeline.exec()) ?? []).map(([, c]) => Number(c));
+    const counts = Object.fromEntries(names.map((n, i) => [n, replies[i]!]));
     const boundaries = plan.snap.context.boundaries;
     return {
       id: def.id,
@@ -203,7 +206,7 @@ export class Queries {
       boundaries: Object.fromEntries(Object.entries(boundaries).map(([k, v]) => [k, isoInZone(v, def.timeZone)])),
       pendingTimers: pendingTimers(plan.timers, def.timeZone),
       counts: {
-        tasks: counts[INDEX.all],
+        tasks: replies[names.length]!,
         open: counts[INDEX.open],
         onTrack: counts[INDEX.supervision('onTrack')],
         dueSoon: counts[INDEX.supervision('dueSoon')],
@@ -226,14 +229,16 @@ export class Queries {
     if (filter.overdue) names.push(INDEX.supervision('overdue'));
     if (filter.rung !== undefined) names.push(INDEX.rung(filter.rung));
     if (filter.open) names.push(INDEX.open);
-    return names.length > 0 ? names : [INDEX.all];
+    return names;
   }
 
   /** Tasks matching every filter, most urgent first (highest rung, then earliest deadline). */
   async listTasks(planId: string, filter: TaskFilter = {}) {
     const { def } = await this.engine.loadPlan(planId);
     const pk = this.engine.pk(planId);
-    const ids = await this.redis.sinter(...this.filterIndexes(filter).map((n) => pk.index(n)));
+    const names = this.filterIndexes(filter);
+    // No filter: every task, from the plan's task list.
+    const ids = names.length > 0 ? await this.redis.sinter(...names.map((n) => pk.index(n))) : await this.engine.taskIds(planId);
     const tasks = await this.engine.loadTasks(planId, ids);
     return tasks.map((t) => this.taskView(def, t)).sort(byUrgency);
   }
@@ -296,8 +301,7 @@ export class Queries {
   }
 
   async history(planId: string, entity: string = PLAN_ENTITY): Promise<HistoryEntry[]> {
-    const raw = await this.redis.lrange(this.engine.pk(planId).history(entity), '0', '-1');
-    return raw.map((r) => JSON.parse(r) as HistoryEntry);
+    return (await readTrail(this.redis, this.engine.pk(planId), entity)).map(unpackHistoryEntry);
   }
 
   async notice(planId: string, noticeId: string) {
@@ -409,6 +413,7 @@ export class Queries {
         noticeId,
         pk.history(n.taskId ?? PLAN_ENTITY),
         JSON.stringify(entry),
+        n.taskId ? pk.task(n.taskId) : undefined,
       )
       .run(this.redis);
     return this.notice(planId, noticeId);

@@ -15,6 +15,18 @@ import type { PlanDefinition } from '../domain/plan.schema.js';
 
 const RECENT_TASKS = 5_000;
 const PLAN_FIELDS = ['ver', 'cas', 'mv', 'snap', 'timers', 'ix', 'rev', 'created'] as const;
+/** What a task's hash holds for loading it: not its first history entry (trail.ts), which only its record reads. */
+export const TASK_FIELDS = ['ver', 'cas', 'mv', 'snap', 'timers', 'ix', 'def', 'rev', 'polrev'] as const;
+
+/** A task hash's fields as HMGET of TASK_FIELDS returned them, absent ones left out. */
+export function taskHash(values: (string | null)[]): Record<string, string> {
+  const h: Record<string, string> = {};
+  for (let i = 0; i < TASK_FIELDS.length; i++) {
+    const v = values[i];
+    if (v !== null && v !== undefined) h[TASK_FIELDS[i]!] = v;
+  }
+  return h;
+}
 
 export class EntityReader {
   private readonly recent = new Map<string, StoredTask>();
@@ -59,7 +71,7 @@ export class EntityReader {
       const hit = this.recent.get(key);
       if (hit) return hit;
     }
-    const h = await this.redis.hgetall(key);
+    const h = taskHash(await this.redis.hmget(key, ...TASK_FIELDS));
     if (!h.ver) throw new NotFoundError({ zh: `方案 ${planId} 中没有任务 ${taskId}`, en: `Plan ${planId} has no task ${taskId}` });
     return this.parse(planId, h);
   }
@@ -71,12 +83,12 @@ export class EntityReader {
   async loadTasks(planId: string, ids: string[]): Promise<StoredTask[]> {
     if (ids.length === 0) return [];
     const pipeline = this.redis.pipeline();
-    for (const id of ids) pipeline.hgetall(this.pk(planId).task(id));
+    for (const id of ids) pipeline.hmget(this.pk(planId).task(id), ...TASK_FIELDS);
     const replies = (await pipeline.exec()) ?? [];
     const tasks: StoredTask[] = [];
     for (const [err, h] of replies) {
       if (err) throw err;
-      const hash = h as Record<string, string>;
+      const hash = taskHash(h as (string | null)[]);
       if (hash.ver) tasks.push(await this.parse(planId, hash));
     }
     return tasks;

@@ -21,38 +21,56 @@
  * version) instead of misreading it.
  */
 import type { PersistedSnapshot } from './migrations.js';
+import type { RecordEntry } from '../domain/record.js';
 import type { Timers } from './step.js';
 
 type Kind = 'plan' | 'task';
-type Empty = null | 0 | readonly [];
+/** A field's empty value; or, pinned from task v6 on, a default value most tasks hold (a string). */
+type Empty = null | 0 | readonly [] | string;
 
-/** Context fields left out while they hold the given empty value, by the machine version that wrote them. */
+/** Task context fields left out while they hold the given empty value (task machine v5). */
+const TASK_EMPTY_V5: Readonly<Record<string, Empty>> = {
+  reminderTimes: [],
+  nextReminder: 0,
+  rung: 0,
+  rectificationDeadline: null,
+  progress: null,
+  returns: 0,
+  issuedAt: null,
+  ackDeadline: null,
+  ackChaseAt: null,
+  ackPausedAt: null,
+  acknowledgedAt: null,
+  submittedAt: null,
+  reviewDeadline: null,
+  reviewReminderTimes: [],
+  nextReviewReminder: 0,
+  reviewRung: 0,
+  reviewRectificationDeadline: null,
+  extensionRequest: null,
+  extensions: 0,
+  suspension: null,
+};
+/** Task v6: as v5, and the plan's time zone and calendar most plans use (a task carries its plan's). */
+const TASK_EMPTY_V6: Readonly<Record<string, Empty>> = { ...TASK_EMPTY_V5, zone: 'Asia/Shanghai', calendar: 'cn-mainland' };
+const PLAN_EMPTY_V3: Readonly<Record<string, Empty>> = { proposal: null, suspension: null };
+/**
+ * Context fields left out while they hold the same value as another field, by machine
+ * version: a task's original deadline is its deadline until one is moved.
+ */
+const SAME_AS: Record<Kind, Record<number, Readonly<Record<string, string>>>> = {
+  task: { 6: { originalDeadline: 'deadline' } },
+  plan: {},
+};
+const NONE: Readonly<Record<string, string>> = {};
+/**
+ * Context fields left out while they hold the given empty value, by the machine version
+ * that wrote them. Task v6 and plan v4 changed no context (only the layout around the
+ * snapshot); task v6 also leaves out the commonest time zone and calendar.
+ */
 const EMPTY_CONTEXT: Record<Kind, Record<number, Readonly<Record<string, Empty>>>> = {
-  task: {
-    5: {
-      reminderTimes: [],
-      nextReminder: 0,
-      rung: 0,
-      rectificationDeadline: null,
-      progress: null,
-      returns: 0,
-      issuedAt: null,
-      ackDeadline: null,
-      ackChaseAt: null,
-      ackPausedAt: null,
-      acknowledgedAt: null,
-      submittedAt: null,
-      reviewDeadline: null,
-      reviewReminderTimes: [],
-      nextReviewReminder: 0,
-      reviewRung: 0,
-      reviewRectificationDeadline: null,
-      extensionRequest: null,
-      extensions: 0,
-      suspension: null,
-    },
-  },
-  plan: { 3: { proposal: null, suspension: null } },
+  task: { 5: TASK_EMPTY_V5, 6: TASK_EMPTY_V6 },
+  plan: { 3: PLAN_EMPTY_V3, 4: PLAN_EMPTY_V3 },
 };
 
 /** What a stored snapshot leaves out at its top level, as xstate persists an active machine. */
@@ -90,7 +108,7 @@ function emptyArrays(kind: Kind, machineVersion: number, empties: Readonly<Recor
 }
 
 function isEmpty(value: unknown, empty: Empty): boolean {
-  if (empty === null || empty === 0) return value === empty;
+  if (empty === null || empty === 0 || typeof empty === 'string') return value === empty;
   return Array.isArray(value) && value.length === 0;
 }
 
@@ -110,10 +128,13 @@ export function packSnapshot(kind: Kind, machineVersion: number, persisted: Pers
     out[field] = value;
   }
   const context: Record<string, unknown> = {};
+  const same = SAME_AS[kind][machineVersion] ?? NONE;
   for (const [field, value] of Object.entries(persisted.context)) {
     if (value === undefined) continue;
     const empty = empties[field];
     if (empty !== undefined && isEmpty(value, empty)) continue;
+    const other = same[field];
+    if (other !== undefined && value === persisted.context[other]) continue;
     context[field] = value;
   }
   out.context = context;
@@ -134,6 +155,8 @@ export function unpackSnapshot(kind: Kind, machineVersion: number, raw: string):
   // The empties first, then what was stored over them (Object.assign: V8 spreads two objects whose keys overlap ten times slower).
   const full = Object.assign({}, empties, context) as Record<string, unknown>;
   for (const field of emptyArrays(kind, machineVersion, empties)) if (full[field] === empties[field]) full[field] = [];
+  const same = SAME_AS[kind][machineVersion];
+  if (same) for (const field in same) if (!(field in context)) full[field] = full[same[field]!];
   const out = Object.assign({ status: TOP_LEVEL_DEFAULTS.status, historyValue: {}, children: {} }, rest, {
     context: full,
   }) as PersistedSnapshot;
@@ -157,4 +180,47 @@ export function unpackTimers(raw: string | undefined): Timers {
     out[id] = Array.isArray(value) ? { at: value[0], tok: value[1] } : value;
   }
   return out;
+}
+
+/**
+ * A task's state as its history entries name it (entity.ts taskState), field by field.
+ * Never reorder: stored entries list the values in this order.
+ */
+const STATE_FIELDS = ['work', 'stage', 'supervision', 'rung', 'reviewRung', 'acknowledgement', 'extension'] as const;
+
+function packState(value: unknown): unknown[] | null {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return null;
+  const o = value as Record<string, unknown>;
+  const keys = Object.keys(o);
+  if (keys.length !== STATE_FIELDS.length || !STATE_FIELDS.every((f) => f in o)) return null;
+  return STATE_FIELDS.map((f) => o[f]);
+}
+
+function unpackState(values: unknown): Record<string, unknown> {
+  if (!Array.isArray(values) || values.length !== STATE_FIELDS.length)
+    throw new StoredFormError(`history entry holds a task state of ${JSON.stringify(values)}, not ${STATE_FIELDS.length} values`);
+  return Object.fromEntries(STATE_FIELDS.map((f, i) => [f, values[i]]));
+}
+
+/**
+ * The text stored for a history entry (before commit.lua chains it). A task's state
+ * before and after (seven named fields, twice, in every entry of every task) is
+ * stored as two arrays under `f` and `t` (task v6 and plan v4 on): the first entry of
+ * a task goes from 430 bytes to 290. Any other `from`/`to` is stored as it is. The
+ * chain's hash covers the text as stored, so verifying a trail needs no unpacking.
+ */
+export function packHistoryEntry(entry: RecordEntry): string {
+  const f = packState(entry.from);
+  const t = packState(entry.to);
+  if (!f || !t) return JSON.stringify(entry);
+  const { at, by, event, from: _from, to: _to, ...rest } = entry;
+  return JSON.stringify({ at, by, event, f, t, ...rest });
+}
+
+/** A stored history entry, whichever form it was stored in; its chain fields (`prev`, `hash`) come with it. */
+export function unpackHistoryEntry(raw: string): RecordEntry {
+  const stored = JSON.parse(raw) as RecordEntry & { f?: unknown; t?: unknown };
+  if (stored.f === undefined) return stored;
+  const { f, t, ...rest } = stored;
+  return { ...rest, from: unpackState(f), to: unpackState(t) };
 }

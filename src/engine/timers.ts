@@ -16,6 +16,7 @@ import type { Change } from './commit.js';
 import type { EngineCore } from './core.js';
 import type { StoredTask } from './entity.js';
 import { applyToPlan } from './plans.js';
+import { TASK_FIELDS, taskHash } from './reader.js';
 import type { Wake } from './scheduler.js';
 import type { TimerEvent, Timers } from './step.js';
 import { applyToTask } from './tasks.js';
@@ -258,12 +259,12 @@ async function loadByIds(
   }
   if (missing.length === 0) return out;
   const pipeline = core.redis.pipeline();
-  for (const id of missing) pipeline.hgetall(pk.task(id));
+  for (const id of missing) pipeline.hmget(pk.task(id), ...TASK_FIELDS);
   const replies = (await pipeline.exec()) ?? [];
   for (let i = 0; i < missing.length; i++) {
     const [err, h] = replies[i] ?? [new Error('no reply'), null];
     if (err) throw err;
-    const hash = h as Record<string, string>;
+    const hash = taskHash(h as (string | null)[]);
     if (!hash.ver) continue; // gone: its timers are stale
     try {
       out.set(missing[i]!, await core.reader.parse(planId, hash));

@@ -10,7 +10,9 @@ import { DateTime } from 'luxon';
 import { z } from 'zod';
 import type { Principal } from '../domain/permissions.js';
 import type { PlanDefinition } from '../domain/plan.schema.js';
-import { taskRecord, type RecordEntry } from '../domain/record.js';
+import { taskRecord } from '../domain/record.js';
+import { unpackHistoryEntry } from '../engine/stored-form.js';
+import { readTrails } from '../engine/trail.js';
 import {
   accountabilityReport,
   checkReadReport,
@@ -71,13 +73,13 @@ export async function readReportInputs(engine: Engine, planId: string, now: numb
   const tasks: ReportTask[] = [];
   for (let i = 0; i < ids.length; i += 200) {
     const stored = await engine.loadTasks(planId, ids.slice(i, i + 200));
-    const pipeline = engine.redis.pipeline();
-    for (const t of stored) pipeline.lrange(engine.pk(planId).history(t.def.id), 0, -1);
-    const replies = (await pipeline.exec()) ?? [];
+    const trails = await readTrails(
+      engine.redis,
+      engine.pk(planId),
+      stored.map((t) => t.def.id),
+    );
     stored.forEach((t, j) => {
-      const [err, raw] = replies[j] ?? [null, []];
-      if (err) throw err;
-      const history = (raw as string[]).map((r) => JSON.parse(r) as RecordEntry);
+      const history = (trails[j] ?? []).map(unpackHistoryEntry);
       tasks.push({ def: t.def, record: taskRecord(def, t.def, t.snap.context, history, now), history, rung: taskState(t.snap).rung });
     });
   }

@@ -113,17 +113,34 @@ export class Batch {
     this.ops.push(['rpush', this.k(key), this.v(value)]);
     return this;
   }
-  /** Appends a history entry (a JSON object) to `key`, hash-chained to the entry before it. */
-  history(key: string, entry: string): this {
-    this.ops.push(['hist', this.k(key), this.v(entry)]);
+  /**
+   * Appends a history entry (a JSON object) to `key`, hash-chained to the entry before
+   * it. `firstIn`, a task's hash: its first entry is kept there (field h0) and only the
+   * later ones in `key` (see commit.lua; read back by src/engine/trail.ts).
+   */
+  history(key: string, entry: string, firstIn?: string): this {
+    const op: Op = ['hist', this.k(key), this.v(entry)];
+    if (firstIn !== undefined) op.push(this.k(firstIn));
+    this.ops.push(op);
     return this;
   }
   /**
    * Records `field` (a recipient's acknowledgement) on the notice at `key` unless it is
    * there already; only then takes `member` out of `openKey` and appends `entry` to the trail.
    */
-  acknowledge(key: string, field: string, at: number, openKey: string, member: string, historyKey: string, entry: string): this {
-    this.ops.push(['ack', this.k(key), field, this.v(String(at)), this.k(openKey), member, this.k(historyKey), this.v(entry)]);
+  acknowledge(
+    key: string,
+    field: string,
+    at: number,
+    openKey: string,
+    member: string,
+    historyKey: string,
+    entry: string,
+    firstIn?: string,
+  ): this {
+    const op: Op = ['ack', this.k(key), field, this.v(String(at)), this.k(openKey), member, this.k(historyKey), this.v(entry)];
+    if (firstIn !== undefined) op.push(this.k(firstIn));
+    this.ops.push(op);
     return this;
   }
   /**

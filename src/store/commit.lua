@@ -11,9 +11,9 @@
 --   ops:    { {'hset', k, field, v, field, v, ...},
 --             {'del', k}, {'sadd', k, member}, {'srem', k, member},
 --             {'zadd', k, score, member}, {'zrem', k, member}, {'rpush', k, v},
---             {'hist', k, v},
+--             {'hist', k, v, firstK?},
 --             {'notice', k, v, score, member, {inboxK...}, {openK...}, outbox?},
---             {'ack', noticeK, field, v(time), openK, member, histK, v(entry)},
+--             {'ack', noticeK, field, v(time), openK, member, histK, v(entry), firstK?},
 --             {'wake', timersK, wakeK} }
 --   Large values (snapshots, history, notices) travel in ARGV so they are not
 --   escaped inside the JSON and decoded again.
@@ -29,7 +29,8 @@
 --   the stored entry is the object with ,"prev":P,"hash":H added before its closing
 --   brace, where P is the previous entry's hash ('' for the first) and
 --   H = sha1(P .. '\n' .. entry as given). Editing any entry breaks the chain from
---   there on (duban audit verify).
+--   there on (duban audit verify). With firstK (a task's hash), the task's first
+--   entry is stored in that hash's field h0 instead, and the list holds the rest.
 --   'ack' records a recipient's acknowledgement of a notice once (HSETNX of the
 --   field), takes it out of their open inbox and, only when it is new, appends the
 --   given history entry to the trail.
@@ -60,12 +61,33 @@ local function isObject(i)
   return isValue(i) and string.sub(ARGV[i], 1, 1) == '{' and string.sub(ARGV[i], -1) == '}'
 end
 -- Appends entry (a JSON object string) to list key, chained to the last entry's hash.
-local function appendChained(key, entry)
-  local last = redis.call('LINDEX', key, -1)
-  local prev = ''
-  if last then prev = string.match(last, '"hash":"(%x+)"}$') or '' end
+local function chained(prev, entry)
   local hash = redis.sha1hex(prev .. '\n' .. entry)
-  redis.call('RPUSH', key, string.sub(entry, 1, -2) .. ',"prev":"' .. prev .. '","hash":"' .. hash .. '"}')
+  return string.sub(entry, 1, -2) .. ',"prev":"' .. prev .. '","hash":"' .. hash .. '"}'
+end
+local function hashOf(stored)
+  return string.match(stored, '"hash":"(%x+)"}$') or ''
+end
+-- firstKey (a task's hash, optional): a task's first entry is kept in its hash's field
+-- h0 rather than in a list of its own (one key less per task); its later entries go to
+-- the list, the first of them chained to h0. A task whose list already has entries
+-- (stored by an earlier build) goes on in its list.
+local function appendChained(key, entry, firstKey)
+  local last = redis.call('LINDEX', key, -1)
+  if last then
+    redis.call('RPUSH', key, chained(hashOf(last), entry))
+    return
+  end
+  if firstKey and redis.call('EXISTS', firstKey) == 1 then
+    local first = redis.call('HGET', firstKey, 'h0')
+    if not first then
+      redis.call('HSET', firstKey, 'h0', chained('', entry))
+      return
+    end
+    redis.call('RPUSH', key, chained(hashOf(first), entry))
+    return
+  end
+  redis.call('RPUSH', key, chained('', entry))
 end
 
 -- Pass 1: validate everything, write nothing.
@@ -92,12 +114,18 @@ for i, op in ipairs(batch.o) do
   elseif name == 'rpush' then
     if not isValue(op[3]) then bad = 'rpush value missing' end
   elseif name == 'hist' then
-    if not isObject(op[3]) then bad = 'hist entry is not a JSON object' end
+    if not isObject(op[3]) then
+      bad = 'hist entry is not a JSON object'
+    elseif op[4] ~= nil and not isKey(op[4]) then
+      bad = 'hist first-entry key unknown'
+    end
   elseif name == 'wake' then
     if not isKey(op[3]) then bad = 'wake key missing' end
   elseif name == 'ack' then
     if not isMember(op[3]) or not isValue(op[4]) or not isKey(op[5]) or not isMember(op[6]) or not isKey(op[7]) or not isObject(op[8]) then
       bad = 'ack arguments missing'
+    elseif op[9] ~= nil and not isKey(op[9]) then
+      bad = 'ack first-entry key unknown'
     end
   elseif name == 'notice' then
     if not isValue(op[3]) then
@@ -165,7 +193,7 @@ for _, op in ipairs(batch.o) do
   elseif name == 'rpush' then
     redis.call('RPUSH', key, ARGV[op[3]])
   elseif name == 'hist' then
-    appendChained(key, ARGV[op[3]])
+    appendChained(key, ARGV[op[3]], op[4] and KEYS[op[4]])
   elseif name == 'wake' then
     local first = redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')
     local wakeKey = KEYS[op[3]]
@@ -182,7 +210,7 @@ for _, op in ipairs(batch.o) do
   elseif name == 'ack' then
     if redis.call('HSETNX', key, op[3], ARGV[op[4]]) == 1 then
       redis.call('SREM', KEYS[op[5]], op[6])
-      appendChained(KEYS[op[7]], ARGV[op[8]])
+      appendChained(KEYS[op[7]], ARGV[op[8]], op[9] and KEYS[op[9]])
       result[#result + 1] = op[6]
     end
   elseif name == 'notice' then

@@ -122,8 +122,15 @@ describe('archiving a closed plan', () => {
     expect(await store.get(doc.evidence[0]!.blob!)).toEqual(evidence);
     // A tampered archive no longer verifies: the check can fail.
     const history = doc.keys[':h:t1'] as { type: 'list'; value: string[] };
-    history.value[0] = history.value[0]!.replace('"by":"', '"by":"x');
+    const tampered = history.value[0]!;
+    history.value[0] = tampered.replace('"by":"', '"by":"x');
     expect(verifyArchive(doc).ok).toBe(false);
+    history.value[0] = tampered;
+    expect(verifyArchive(doc).ok).toBe(true);
+    // So is one whose task's first entry (kept in the task's hash) was changed.
+    const task = doc.keys[':t:t1'] as { type: 'hash'; value: Record<string, string> };
+    task.value.h0 = task.value.h0!.replace('"by":"', '"by":"x');
+    expect(verifyArchive(doc)).toMatchObject({ ok: false, broken: [expect.objectContaining({ entity: 't1', index: 0 })] });
 
     // Another organisation's office may not read it.
     const stranger = await rt.tokens.issue({ kind: 'office', name: '外单位', org: 'elsewhere' });

@@ -6,6 +6,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { chainHash, verifyList } from '../../src/engine/audit.js';
 import type { Principal } from '../../src/domain/permissions.js';
+import { FIRST_ENTRY, readTrail } from '../../src/engine/trail.js';
 import { PLAN_ENTITY } from '../../src/store/keys.js';
 import { fixturePlan } from '../helpers/plan-fixture.js';
 import { testRuntime } from '../helpers/runtime.js';
@@ -35,7 +36,11 @@ describe('the trail', () => {
     const report = await r.engine.verifyTrail('trail');
     expect(report).toMatchObject({ ok: true, broken: [], unchained: 0 });
     expect(report.entries).toBeGreaterThanOrEqual(6);
-    const raw = await r.redis.lrange(r.engine.pk('trail').history('t1'), '0', '-1');
+    const pk = r.engine.pk('trail');
+    const raw = await readTrail(r.redis, pk, 't1');
+    // The task's first entry is kept in its hash, the rest in its list.
+    expect(await r.redis.hget(pk.task('t1'), FIRST_ENTRY)).toBe(raw[0]);
+    expect(await r.redis.lrange(pk.history('t1'), '0', '-1')).toEqual(raw.slice(1));
     const parsed = raw.map((x) => JSON.parse(x) as { prev: string; hash: string });
     expect(parsed[0]!.prev).toBe('');
     for (let i = 1; i < parsed.length; i++) expect(parsed[i]!.prev).toBe(parsed[i - 1]!.hash);
@@ -44,8 +49,10 @@ describe('the trail', () => {
   it('names the first entry edited in Redis by hand', async () => {
     const r = await planWithTrail();
     const key = r.engine.pk('trail').history('t1');
-    const second = (await r.redis.lindex(key, 2))!;
-    await r.redis.lset(key, 2, second.replace('过半', '全部完成'));
+    // Entry 2 of the trail: the list holds entries 1 on.
+    const second = (await r.redis.lindex(key, 1))!;
+    expect(second).toContain('过半');
+    await r.redis.lset(key, 1, second.replace('过半', '全部完成'));
     const report = await r.engine.verifyTrail('trail');
     expect(report.ok).toBe(false);
     expect(report.broken).toHaveLength(1);
@@ -56,10 +63,22 @@ describe('the trail', () => {
   it('names where an entry was deleted', async () => {
     const r = await planWithTrail();
     const key = r.engine.pk('trail').history('t1');
-    const first = (await r.redis.lindex(key, 1))!;
+    const first = (await r.redis.lindex(key, 0))!;
     await r.redis.lrem(key, 1, first);
     const report = await r.engine.verifyTrail('trail');
     expect(report.broken[0]).toMatchObject({ entity: 't1', index: 1 });
+  });
+
+  it('names a first entry edited or deleted in the task’s hash', async () => {
+    const r = await planWithTrail();
+    const task = r.engine.pk('trail').task('t1');
+    const first = (await r.redis.hget(task, FIRST_ENTRY))!;
+    await r.redis.hset(task, FIRST_ENTRY, first.replace('task.activate', 'task.cancel'));
+    expect((await r.engine.verifyTrail('trail')).broken[0]).toMatchObject({ entity: 't1', index: 0 });
+    await r.redis.hdel(task, FIRST_ENTRY);
+    const report = await r.engine.verifyTrail('trail');
+    expect(report.broken[0]).toMatchObject({ entity: 't1', index: 0 });
+    expect(report.broken[0]!.reason.en).toContain('does not follow');
   });
 
   it('records a notice acknowledgement once, in the trail of its task', async () => {

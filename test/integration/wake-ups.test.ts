@@ -36,8 +36,9 @@ describe('wake-ups', () => {
       { publish: true },
     );
     const index = rt.engine.pk('burst').timers;
-    // Each task's deadline checkpoint and its acknowledgement check, and the plan's phase: 1,401 timers.
-    expect(await rt.redis.zcard(index)).toBe(1401);
+    // Each task holds two timers (its deadline checkpoint, its acknowledgement check), the plan its phase's;
+    // the index holds each one's earliest only: 701 entries for 1,401 timers.
+    expect(await rt.redis.zcard(index)).toBe(701);
     const earliest = Number((await rt.redis.zrange(index, '0', '0', 'WITHSCORES'))[1]);
     // 1,401 timers, one job: the plan's wake-up, at the earliest of them.
     const queue = rt.scheduler.queueOf('burst');
@@ -167,5 +168,41 @@ describe('wake-ups', () => {
     } finally {
       await other.close();
     }
+  });
+
+  it('the index holds each task’s earliest timer only; two of its timers due together both fire, once each', async () => {
+    let clock = Date.now();
+    rt = await testRuntime({ now: () => clock });
+    const start = clock;
+    const base = widePlan('pair', start, 1, () => 30);
+    // 签收 within 30 s: the acknowledgement check falls due with the deadline's checkpoint.
+    await rt.engine.createPlan(
+      { ...base, escalation: { ...base.escalation!, acknowledge: { within: 'PT30S', chaseAfter: 'PT10S' } } },
+      office,
+      { publish: true },
+    );
+    const index = rt.engine.pk('pair').timers;
+    const held = async () => {
+      const t = await rt!.engine.loadTask('pair', 'k0');
+      return Object.values(t.timers).sort((a, b) => a.at - b.at);
+    };
+    const entries = async () => (await rt!.redis.zrange(index, '0', '-1')).filter((m) => m.startsWith('k0|'));
+    const before = await held();
+    expect(before).toHaveLength(2);
+    expect(before[0]!.at).toBe(before[1]!.at);
+    expect(await entries()).toHaveLength(1);
+
+    clock = start + 31_000;
+    const r = await rt.engine.wake('pair');
+    expect(r.fired).toBe(2);
+    const t = await rt.queries.task('pair', 'k0');
+    expect(t.rung).toBe(1);
+    expect(t.acknowledgement).toBe('reminded');
+    expect(t.history.filter((h) => h.event === 'timer.checkpoint')).toHaveLength(1);
+    expect(t.history.filter((h) => h.event === 'timer.ackCheck')).toHaveLength(1);
+    // What it holds now is indexed by its earliest, and nothing it no longer holds is.
+    const after = await held();
+    expect(await entries()).toEqual([`k0|${after[0]!.tok}`]);
+    expect((await rt.engine.wake('pair')).fired).toBe(0);
   });
 });

@@ -62,6 +62,22 @@ for (const { file, data: fx } of fixtures) {
       expect(after.counts.byRung[1]).toBe(1); // rung-1 only; submitted-overdue left the open ladder
       const h = (await r.queries.task(fx.planId, 'submitted-overdue')).history;
       if (fx.machines.task < TASK_MACHINE_VERSION) expect(h.at(-1)?.event).toBe('system.upgraded');
+      // This build's layout: each task's earliest timer alone in the timer index, no `all` set,
+      // history entries written compact, read back whole, and the trail still verifies.
+      const pk = r.engine.pk(fx.planId);
+      const members = await r.redis.zrange(pk.timers, '0', '-1');
+      for (const id of STORED_TASKS) {
+        const t = await r.engine.loadTask(fx.planId, id);
+        const toks = members.filter((m) => m.startsWith(`${id}|`)).map((m) => m.split('|')[1]);
+        const timers = Object.values(t.timers);
+        expect(toks, id).toHaveLength(timers.length > 0 ? 1 : 0);
+        if (timers.length > 0) expect(timers.find((x) => x.tok === toks[0])?.at, id).toBe(Math.min(...timers.map((x) => x.at)));
+      }
+      expect(await r.redis.exists(pk.index('all'))).toBe(0);
+      const last = (await r.redis.lrange(pk.history('submitted-overdue'), '-1', '-1'))[0]!;
+      expect(last).toMatch(/"f":\[/);
+      expect(h.at(-1)?.from).toMatchObject({ work: expect.any(String), supervision: 'withReviewer' });
+      expect((await r.engine.verifyTrail(fx.planId)).ok).toBe(true);
     });
 
     it('fires its pending timers: a climbing ladder climbs on, a reminder leads to the deadline', async () => {

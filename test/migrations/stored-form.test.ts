@@ -10,7 +10,16 @@ import { getAdjacencyMap } from 'xstate/graph';
 import { planMachine, PLAN_MACHINE_VERSION, taskMachine, TASK_MACHINE_VERSION } from '../../machines/index.js';
 import { migrate, UnknownMachineVersionError, type PersistedSnapshot } from '../../src/engine/migrations.js';
 import { persist, pureInitial } from '../../src/engine/step.js';
-import { hasCompactForm, packSnapshot, packTimers, StoredFormError, unpackSnapshot, unpackTimers } from '../../src/engine/stored-form.js';
+import {
+  hasCompactForm,
+  packHistoryEntry,
+  packSnapshot,
+  packTimers,
+  StoredFormError,
+  unpackHistoryEntry,
+  unpackSnapshot,
+  unpackTimers,
+} from '../../src/engine/stored-form.js';
 import { eventsFor, input, ownEventTypes, planEvents, planInput, serialize } from '../machines/graph-helpers.js';
 
 function reachable(machine: AnyStateMachine): AnyMachineSnapshot[] {
@@ -102,5 +111,78 @@ describe('timers as stored', () => {
     expect(unpackTimers(JSON.stringify(old))).toEqual(old);
     expect(unpackTimers(packTimers(old))).toEqual(old);
     expect(unpackTimers(undefined)).toEqual({});
+  });
+});
+
+describe('task v6 leaves out what most tasks share, and keeps what differs', () => {
+  const first = () => persist(taskMachine, pureInitial(taskMachine, input)[0]) as PersistedSnapshot;
+
+  it('the commonest time zone and calendar, and an original deadline that is still the deadline, are not stored', () => {
+    const s = first();
+    expect(s.context.zone).toBe('Asia/Shanghai');
+    const stored = packSnapshot('task', 6, s);
+    expect(stored).not.toMatch(/zone|calendar|originalDeadline/);
+    expect(unpackSnapshot('task', 6, stored)).toEqual(JSON.parse(JSON.stringify(s)));
+  });
+
+  it('another zone and calendar, and a deadline that moved, come back as they were', () => {
+    const s = first();
+    s.context = { ...s.context, zone: 'Asia/Urumqi', calendar: 'none', deadline: (s.context.deadline as number) + 86_400_000 };
+    const stored = packSnapshot('task', 6, s);
+    expect(stored).toMatch(/Asia\/Urumqi/);
+    const back = unpackSnapshot('task', 6, stored);
+    expect(back).toEqual(JSON.parse(JSON.stringify(s)));
+    expect(back.context.originalDeadline).not.toBe(back.context.deadline);
+  });
+
+  it('v5 data, which stored them, reads as before', () => {
+    const s = first();
+    expect(unpackSnapshot('task', 5, packSnapshot('task', 5, s))).toEqual(JSON.parse(JSON.stringify(s)));
+    expect(packSnapshot('task', 5, s)).toMatch(/Asia\/Shanghai/);
+  });
+});
+
+describe('history entries as stored', () => {
+  const state = (work: string, supervision: string) => ({
+    work,
+    stage: 'launch',
+    supervision,
+    rung: 0,
+    reviewRung: 0,
+    acknowledgement: 'waiting',
+    extension: 'idle',
+  });
+
+  it("a task's states are stored as two arrays and read back by name", () => {
+    const entry = {
+      at: 1,
+      by: 'office:o',
+      event: 'task.progress',
+      from: state('assigned', 'onTrack'),
+      to: state('inProgress', 'onTrack'),
+      data: { percent: 10 },
+    };
+    const stored = packHistoryEntry(entry);
+    expect(stored).not.toMatch(/"from"|"supervision"/);
+    expect(stored.length).toBeLessThan(JSON.stringify(entry).length - 100);
+    expect(unpackHistoryEntry(stored)).toEqual(entry);
+  });
+
+  it('any other from/to (a plan stage, a person, nothing) is stored as it is, as earlier builds stored every entry', () => {
+    for (const [from, to] of [
+      ['launch', 'promotion'],
+      [null, 'p-zhao'],
+      [{ work: 'draft' }, state('assigned', 'onTrack')],
+    ] as const) {
+      const entry = { at: 2, by: 'system', event: 'x', from, to };
+      expect(packHistoryEntry(entry)).toBe(JSON.stringify(entry));
+      expect(unpackHistoryEntry(JSON.stringify(entry))).toEqual(entry);
+    }
+  });
+
+  it('the chain fields the commit adds read back with the entry', () => {
+    const stored = packHistoryEntry({ at: 1, by: 'system', event: 'e', from: state('a', 'b'), to: state('c', 'd') });
+    const chained = `${stored.slice(0, -1)},"prev":"","hash":"${'a'.repeat(40)}"}`;
+    expect(unpackHistoryEntry(chained)).toMatchObject({ hash: 'a'.repeat(40), from: state('a', 'b') });
   });
 });

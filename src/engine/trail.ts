@@ -1,0 +1,41 @@
+/**
+ * Reading the history trail as stored. A plan's entries are in its history list. A
+ * task's first entry is in its own hash (field `h0`, task machine v6 on: a task that
+ * never moves costs no list key) and the rest in its list; a task stored by an earlier
+ * build has all of them in its list. Either way the entries come back oldest first,
+ * as commit.lua chained them, so `duban audit verify` checks them as one chain.
+ */
+import type { RedisClient } from '../store/batch.js';
+import { PLAN_ENTITY, type PlanKeys } from '../store/keys.js';
+
+/** The task hash field holding the task's first history entry. */
+export const FIRST_ENTRY = 'h0';
+
+/** Each entity's history entries as stored (chain fields included), oldest first: one round trip for all. */
+export async function readTrails(redis: RedisClient, pk: PlanKeys, entities: string[]): Promise<string[][]> {
+  if (entities.length === 0) return [];
+  const pipeline = redis.pipeline();
+  for (const e of entities) {
+    if (e !== PLAN_ENTITY) pipeline.hget(pk.task(e), FIRST_ENTRY);
+    pipeline.lrange(pk.history(e), '0', '-1');
+  }
+  const replies = (await pipeline.exec()) ?? [];
+  const out: string[][] = [];
+  let i = 0;
+  const next = (): unknown => {
+    const [err, value] = replies[i++] ?? [new Error('no reply from Redis'), null];
+    if (err) throw err;
+    return value;
+  };
+  for (const e of entities) {
+    const first = e === PLAN_ENTITY ? null : (next() as string | null);
+    const rest = next() as string[];
+    out.push(first ? [first, ...rest] : rest);
+  }
+  return out;
+}
+
+/** One entity's history entries as stored, oldest first. */
+export async function readTrail(redis: RedisClient, pk: PlanKeys, entity: string): Promise<string[]> {
+  return (await readTrails(redis, pk, [entity]))[0]!;
+}
