@@ -498,8 +498,8 @@ function keyKind(key: string): string {
   if (!m) return `global ${key.replace(/^[^:]+:/, '').replace(/:.*/, ':…')}`;
   return (
     {
-      t: 'task hash (snapshot, def, timers, ix)',
-      h: 'history lists',
+      t: 'task hash (snapshot, first history entry, timers, ix)',
+      h: 'history lists (entries after the first)',
       ix: 'index sets',
       plan: 'plan hash (incl. definition JSON)',
       tasks: 'plan task list (zset)',
