@@ -41,8 +41,9 @@ describe('duban audit verify', () => {
     expect(ok.status).toBe(0);
 
     const key = rt.engine.pk('audited').history('t1');
-    const entry = (await rt.redis.lindex(key, 1))!;
-    await rt.redis.lset(key, 1, entry.replace('起草中', '已完成'));
+    // The first entry lives in the task hash (h0); the list holds entries 2 onwards.
+    const entry = (await rt.redis.lindex(key, 0))!;
+    await rt.redis.lset(key, 0, entry.replace('起草中', '已完成'));
     const bad = audit(['verify', 'audited'], env);
     expect(bad.status).toBe(1);
     expect(bad.stderr).toContain('任务 / task t1，第 2 条');
