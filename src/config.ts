@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { parseHostPorts, type RedisSpec } from './infra/redis-connect.js';
 
-const Env = z.object({
+const EnvShape = z.object({
   REDIS_URL: z.string().url().optional(),
   /** A Redis Cluster instead: some of its nodes as host:port,host:port (the rest are found from them). */
   REDIS_CLUSTER_NODES: z.string().optional(),
@@ -32,6 +32,12 @@ const Env = z.object({
    */
   DUBAN_TIMER_SHARDS: z.coerce.number().int().min(1).max(256).optional(),
   DUBAN_RECONCILE_MS: z.coerce.number().int().min(100).default(30_000),
+  /**
+   * How far ahead a plan's wake-up is armed as a job: further-off ones are armed by the
+   * reconciler's pass as they come within it (src/engine/scheduler.ts). At least two
+   * reconciler periods, so each is armed before it is due.
+   */
+  DUBAN_WAKE_HORIZON_MS: z.coerce.number().int().min(1_000).default(600_000),
   DUBAN_LOCK_MS: z.coerce.number().int().min(500).default(30_000),
   DUBAN_STALLED_MS: z.coerce.number().int().min(100).default(30_000),
   /** Bound on each Redis command a request makes; past it the request answers 503. */
@@ -71,6 +77,15 @@ const Env = z.object({
   /** Where `duban apply` sends plans, and the token it uses. */
   DUBAN_SERVER: z.string().url().default('http://127.0.0.1:3000'),
   DUBAN_TOKEN: z.string().optional(),
+});
+
+const Env = EnvShape.superRefine((env, ctx) => {
+  if (env.DUBAN_WAKE_HORIZON_MS < 2 * env.DUBAN_RECONCILE_MS)
+    ctx.addIssue({
+      code: z.ZodIssueCode.custom,
+      path: ['DUBAN_WAKE_HORIZON_MS'],
+      message: `须至少为 DUBAN_RECONCILE_MS（${env.DUBAN_RECONCILE_MS}）的两倍，否则远期唤醒可能来不及安排 / must be at least twice DUBAN_RECONCILE_MS (${env.DUBAN_RECONCILE_MS}), or a far-off wake-up may be armed too late`,
+    });
 });
 
 export type Config = z.infer<typeof Env>;

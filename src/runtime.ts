@@ -53,6 +53,8 @@ export interface RuntimeOptions {
   worker?: { concurrency: number; reconcileMs: number; lockMs?: number; stalledMs?: number };
   /** Wake-up queue shards when this deployment first starts (later starts use the stored number; timer-queue.ts). */
   timerShards?: number;
+  /** How far ahead wake-ups are armed as jobs; further ones by the reconciler (scheduler.ts). Default 10 minutes. */
+  wakeHorizonMs?: number;
   adminToken?: string;
   log: (line: string) => void;
   /** Levels and request logs (src/infra/logger.ts); absent, records reach `log` as lines. */
@@ -166,7 +168,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     redis.disconnect();
     throw err;
   });
-  const scheduler = new BullTimerScheduler(queueConnection, opts.prefix, shards, opts.now);
+  const scheduler = new BullTimerScheduler(queueConnection, opts.prefix, shards, opts.now, opts.wakeHorizonMs);
   // Every role commits notices, so every role queues their deliveries; only workers send them.
   const deliveryQueue = new BullDeliveryQueue(queueConnection, opts.prefix, opts.now);
   // One directory of organisations and people outside plans; plans are admitted to it.

@@ -38,7 +38,7 @@ ${extraCommands.map((c) => `  ${c.usage}`).join('\n')}
 
 环境变量 / environment: REDIS_URL, REDIS_CLUSTER_NODES, REDIS_SENTINELS, REDIS_SENTINEL_NAME,
   REDIS_USERNAME, REDIS_PASSWORD, PORT, DUBAN_ADMIN_TOKEN, DUBAN_DATA_DIR, DUBAN_WORKER_CONCURRENCY, DUBAN_TIMER_SHARDS, DUBAN_RECONCILE_MS,
-  DUBAN_REDIS_TIMEOUT_MS, DUBAN_SHUTDOWN_MS, DUBAN_LATE_AFTER_MS, DUBAN_TRUST_PROXY, DUBAN_SERVER, DUBAN_TOKEN (for apply),
+  DUBAN_WAKE_HORIZON_MS, DUBAN_REDIS_TIMEOUT_MS, DUBAN_SHUTDOWN_MS, DUBAN_LATE_AFTER_MS, DUBAN_TRUST_PROXY, DUBAN_SERVER, DUBAN_TOKEN (for apply),
   DUBAN_SMTP_URL, DUBAN_MAIL_FROM, DUBAN_DELIVERY_ATTEMPTS, DUBAN_DELIVERY_BACKOFF_MS, DUBAN_DELIVERY_TIMEOUT_MS, DUBAN_PUBLIC_URL,
   DUBAN_LOG_LEVEL, DUBAN_LOG_FORMAT, DUBAN_METRICS_TOKEN, DUBAN_WORKER_PORT
 每个命令都支持 --help / every command takes --help.`;
@@ -188,6 +188,7 @@ async function serve(command: 'start' | 'api' | 'worker', argv: string[]): Promi
       },
       ...(config.DUBAN_ADMIN_TOKEN ? { adminToken: config.DUBAN_ADMIN_TOKEN } : {}),
       ...(config.DUBAN_TIMER_SHARDS !== undefined ? { timerShards: config.DUBAN_TIMER_SHARDS } : {}),
+      wakeHorizonMs: config.DUBAN_WAKE_HORIZON_MS,
       ...(command !== 'worker'
         ? {
             api: {

@@ -8,6 +8,13 @@
  * commit that fires them arms the next wake-up. So far-future timers hold no job, and a
  * thousand tasks of one plan due at one instant are one wake-up, one read and one
  * commit per batch, not a thousand jobs.
+ *
+ * A backend may keep a horizon: a wake-up further off than that is not armed when a
+ * commit asks for it, but by the reconciler's pass once it comes within the horizon
+ * (`armAhead`). A commit that moves a plan's next timer to next month then costs no
+ * job, and a wake-up that fires one timer and leaves the task's next a day away adds
+ * none. The horizon is many reconciler periods long, so each such wake-up is armed
+ * long before it is due; one lost anyway is re-armed as overdue (`ensure`).
  */
 
 /** A plan's wake-up: run the plan's due timers at `at` (epoch ms). */
@@ -28,8 +35,18 @@ export interface ScheduledTimer {
 }
 
 export interface TimerScheduler {
-  /** Makes sure each plan is woken at the given time; a wake-up already scheduled is left alone. */
+  /**
+   * Makes sure each plan is woken at the given time; a wake-up already scheduled is left
+   * alone. With a horizon, wake-ups further off than it are left to `armAhead`.
+   */
   wake(wakes: Wake[]): Promise<void>;
+  /** How far ahead `wake` arms, ms; undefined: every wake-up at once. */
+  readonly horizonMs?: number;
+  /**
+   * Arms wake-ups that have come within the horizon (the reconciler's pass gives each
+   * plan's next one), skipping those this process armed already; returns how many it added.
+   */
+  armAhead?(wakes: Wake[]): Promise<number>;
   /** Re-schedules wake-ups whose job is missing or failed; returns how many it re-armed. */
   ensure(wakes: Wake[]): Promise<number>;
   /** Removes what earlier versions scheduled that no one reads any more (one job per timer); run once on upgrade. */

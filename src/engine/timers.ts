@@ -276,20 +276,36 @@ async function loadByIds(
 }
 
 /**
- * Re-arms wake-ups that went missing: a plan whose earliest timer is due more than
- * `slackMs` ago gets its wake-up job again (added if absent, retried if failed).
- * Returns how many it re-armed. `plans` is the list the reconciler's pass read once.
+ * The reconciler's pass over the timer layer. Re-arms wake-ups that went missing: a
+ * plan whose earliest timer is due more than `slackMs` ago gets its wake-up job again
+ * (added if absent, retried if failed). And arms ahead the wake-ups that have come
+ * within the scheduler's horizon, which no commit armed because they were further off
+ * then (scheduler.ts). Returns how many it re-armed (the ones armed ahead are routine,
+ * not repairs). `plans` is the list the reconciler's pass read once.
  */
 export async function reconcile(core: EngineCore, plans: string[], slackMs = 5_000): Promise<number> {
-  const cutoff = core.now() - slackMs;
+  const now = core.now();
+  const cutoff = now - slackMs;
+  const horizon = core.scheduler.armAhead ? core.scheduler.horizonMs : undefined;
   const overdue: Wake[] = [];
+  const upcoming: Wake[] = [];
   // One single-slot read per plan, in parallel chunks (a Cluster pipeline cannot span plans' slots).
   for (let i = 0; i < plans.length; i += 200) {
     const chunk = plans.slice(i, i + 200);
     const firsts = await Promise.all(chunk.map((planId) => core.redis.zrange(core.pk(planId).timers, '0', '0', 'WITHSCORES')));
     firsts.forEach((first, j) => {
-      if (first[1] !== undefined && Number(first[1]) <= cutoff) overdue.push({ planId: chunk[j]!, at: Number(first[1]) });
+      if (first[1] === undefined) return;
+      const wake = { planId: chunk[j]!, at: Number(first[1]) };
+      if (wake.at <= cutoff) overdue.push(wake);
+      else if (horizon !== undefined && wake.at <= now + horizon) upcoming.push(wake);
     });
+  }
+  if (upcoming.length > 0) {
+    try {
+      await core.scheduler.armAhead!(upcoming);
+    } catch (err) {
+      core.log?.(`reconciler: could not arm wake-ups ahead, the next pass will: ${(err as Error).message}`);
+    }
   }
   if (overdue.length === 0) return 0;
   let rearmed = 0;

@@ -56,24 +56,74 @@ describe('wake-ups', () => {
     expect(tasks.every((t) => t.rung === 1)).toBe(true);
     expect(tasks.every((t) => t.history.filter((h) => h.event === 'timer.checkpoint').length === 1)).toBe(true);
 
-    // A late repeat finds nothing due; what is left waits in one job again, for the earliest of it.
+    // A late repeat finds nothing due; what is left waits for one job again, for the earliest of it: beyond
+    // the horizon, none yet; the reconciler's pass arms it once it comes within.
     expect((await rt.engine.wake('burst')).fired).toBe(0);
     const next = Number((await rt.redis.zrange(index, '0', '0', 'WITHSCORES'))[1]);
-    expect(next).toBeGreaterThan(clock);
-    expect(await queue.getJob(wakeJobId('burst', next))).toBeDefined();
+    expect(next - clock).toBeGreaterThan(rt.scheduler.horizonMs);
+    expect(await queue.getJob(wakeJobId('burst', next))).toBeUndefined();
+    clock = next - rt.scheduler.horizonMs + 1_000;
+    await rt.engine.reconcile();
+    // (The first job is still there: no worker ran it, the test woke the plan itself.)
+    expect((await queue.getJobs(['delayed', 'waiting'])).map((j) => j.id).sort()).toEqual(
+      [wakeJobId('burst', earliest), wakeJobId('burst', next)].sort(),
+    );
   }, 120_000);
 
-  it('far-future timers hold no job: one per plan, for its earliest timer', async () => {
-    const start = Date.now();
-    rt = await testRuntime();
+  it('far-future timers hold no job until they come within the horizon; then the reconciler arms one per plan, once', async () => {
+    let clock = Date.now();
+    const start = clock;
+    rt = await testRuntime({ now: () => clock });
+    const horizon = rt.scheduler.horizonMs;
+    expect(horizon).toBe(600_000);
     await rt.engine.createPlan(
       widePlan('far', start, 50, (i) => 3600 * (i + 1)),
       office,
       { publish: true },
     );
     const queue = rt.scheduler.queueOf('far');
-    const ids = (await queue.getJobs(['delayed', 'waiting'])).map((j) => j.id).filter((id) => id?.startsWith('far@'));
-    expect(ids).toEqual([wakeJobId('far', start + 3_600_000)]);
+    const ids = async () => (await queue.getJobs(['delayed', 'waiting'])).map((j) => j.id).filter((id) => id?.startsWith('far@'));
+    // Its earliest timer is an hour away: no job yet, and a reconciler pass leaves it so.
+    expect(await ids()).toEqual([]);
+    expect(await rt.engine.reconcile()).toBe(0);
+    expect(await ids()).toEqual([]);
+
+    // Within the horizon of its earliest timer, the pass arms the plan's one wake-up; the next pass adds nothing.
+    clock = start + 3_600_000 - horizon + 1_000;
+    expect(await rt.engine.reconcile()).toBe(0);
+    expect(await ids()).toEqual([wakeJobId('far', start + 3_600_000)]);
+    await rt.engine.reconcile();
+    expect(await ids()).toEqual([wakeJobId('far', start + 3_600_000)]);
+
+    // It fires on time: the first task's checkpoint; the next, an hour on, waits beyond the horizon with no job.
+    clock = start + 3_600_000 + 10;
+    expect((await rt.engine.wake('far', start + 3_600_000)).fired).toBeGreaterThanOrEqual(1);
+    expect((await rt.queries.task('far', 'k0')).rung).toBe(1);
+    await queue.remove(wakeJobId('far', start + 3_600_000));
+    expect(await ids()).toEqual([]);
+  });
+
+  it('a commit arms a wake-up within the horizon at once, and leaves one beyond it to the reconciler', async () => {
+    let clock = Date.now();
+    const start = clock;
+    rt = await testRuntime({ now: () => clock });
+    await rt.engine.createPlan(
+      widePlan('near', start, 1, () => 300),
+      office,
+      { publish: true },
+    );
+    await rt.engine.createPlan(
+      widePlan('later', start, 1, () => 900),
+      office,
+      { publish: true },
+    );
+    const near = Number((await rt.redis.zrange(rt.engine.pk('near').timers, '0', '0', 'WITHSCORES'))[1]);
+    const later = Number((await rt.redis.zrange(rt.engine.pk('later').timers, '0', '0', 'WITHSCORES'))[1]);
+    expect(await rt.scheduler.queueOf('near').getJob(wakeJobId('near', near))).toBeDefined();
+    expect(await rt.scheduler.queueOf('later').getJob(wakeJobId('later', later))).toBeUndefined();
+    clock = later - 300_000;
+    await rt.engine.reconcile();
+    expect(await rt.scheduler.queueOf('later').getJob(wakeJobId('later', later))).toBeDefined();
   });
 
   it('a timer whose task moved on is stale: the wake-up takes it out of the index and changes nothing else', async () => {

@@ -1,8 +1,8 @@
 /**
  * Upgrading to per-plan wake-ups mid-plan: the build before queued one BullMQ job per
  * timer in its `timers` queue, and stored no wake time. On its first pass the reconciler
- * of this build arms each plan's wake-up for its earliest timer and removes the old
- * queue, and the stored timers fire, each once.
+ * of this build arms each plan's wake-up for its earliest timer (once it is within the
+ * horizon) and removes the old queue, and the stored timers fire, each once.
  */
 import { Queue } from 'bullmq';
 import { afterEach, expect, it } from 'vitest';
@@ -46,6 +46,11 @@ it("arms one wake-up per plan in place of the build before's per-timer jobs, rem
   // The old queue is gone; the plan's wake-up waits for its earliest timer.
   expect(await rt.redis.keys(`${queuePrefix(rt.prefix)}:${LEGACY_TIMER_QUEUE}:*`)).toEqual([]);
   const earliest = Math.min(...stored.map(([, at]) => at));
+  // Beyond the horizon, it holds no job yet; the pass arms it once it comes within.
+  expect(earliest - clock).toBeGreaterThan(rt.scheduler.horizonMs);
+  expect(await rt.scheduler.queueOf(fx.planId).getJob(wakeJobId(fx.planId, earliest))).toBeUndefined();
+  clock = earliest - rt.scheduler.horizonMs + 1_000;
+  await rt.engine.reconcile();
   expect(await rt.scheduler.queueOf(fx.planId).getJob(wakeJobId(fx.planId, earliest))).toBeDefined();
   // A second pass (another start) finds the upgrade done and keeps going.
   await rt.engine.reconcile();
