@@ -21,6 +21,7 @@ import { transition } from 'xstate';
 import * as bullScripts from 'bullmq/dist/esm/scripts/index.js';
 import { Batch } from '../src/store/batch.js';
 import { newToken } from '../src/engine/engine.js';
+import { DUE_READ, defineDueRead } from '../src/engine/timers.js';
 import { taskMachine } from '../machines/index.js';
 import { persist, restore, step } from '../src/engine/step.js';
 import { engineHarness, OFFICE, PROD_CONCURRENCY, rawHarness, type EngineWorkers } from './harness.js';
@@ -35,6 +36,7 @@ function scriptNames(): Map<string, string> {
   const names = new Map<string, string>();
   for (const s of Object.values(bullScripts) as { name: string; content: string }[]) names.set(sha1(s.content), `bullmq:${s.name}`);
   names.set(sha1(readFileSync(new URL('../src/store/commit.lua', import.meta.url), 'utf8')), 'duban:commit.lua');
+  names.set(sha1(DUE_READ), 'duban:due-read.lua');
   return names;
 }
 
@@ -228,8 +230,9 @@ async function shapeBreakdown(r: BenchRedis, shape: Shape, n: number): Promise<S
   };
   const instrument = (w: EngineWorkers): EngineWorkers => {
     const client = w.engine.redis as Redis;
-    for (const name of ['zrangebyscore', 'zrange', 'hgetall', 'hmget', 'hget', 'get'] as const) {
-      const f = (client[name] as (...a: unknown[]) => Promise<unknown>).bind(client);
+    defineDueRead(client);
+    for (const name of ['dubanDueRead', 'zrangebyscore', 'zrange', 'hgetall', 'hmget', 'hget', 'get'] as const) {
+      const f = ((client as unknown as Record<string, unknown>)[name] as (...a: unknown[]) => Promise<unknown>).bind(client);
       (client as unknown as Record<string, unknown>)[name] = (...a: unknown[]) => measured(t.read, () => f(...a));
     }
     const pipeline = client.pipeline.bind(client);
@@ -267,7 +270,11 @@ async function shapeBreakdown(r: BenchRedis, shape: Shape, n: number): Promise<S
     cycleCpuUs,
     redis,
     parts: [
-      part('Reads', "timer index (ZRANGEBYSCORE), the tasks (one pipeline of HGETALLs), the plan's definition for notices", t.read),
+      part(
+        'Reads',
+        "due-read.lua (a wake-up's due timers, with its tasks and the plan's definition when few), later ZRANGEBYSCOREs, pipelined HMGETs of a burst's tasks",
+        t.read,
+      ),
       part('Engine computing', 'restore snapshots, xstate step, build notices, serialise (engine.wake minus its I/O)', {
         wall: t.wake.wall - io('wall'),
         cpu: t.wake.cpu - io('cpu'),

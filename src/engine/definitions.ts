@@ -87,6 +87,30 @@ export class Definitions {
     return s && Date.now() - s.at <= maxAgeMs ? this.get(planId, s.rev) : this.current(planId);
   }
 
+  /** The revision whose definition this process holds parsed for the plan, if any: a read that would fetch it again may skip it. */
+  held(planId: string): number | undefined {
+    const s = this.seen.get(planId);
+    return s && this.cache.has(`${planId}#${s.rev}`) ? s.rev : undefined;
+  }
+
+  /**
+   * What another read of the plan's hash found (timers.ts, its first read of a wake-up):
+   * the revision the plan runs, and its definition unless this process holds it already.
+   */
+  offer(planId: string, rev: number, raw: string | null): void {
+    this.saw(planId, rev);
+    const cacheKey = `${planId}#${rev}`;
+    if (raw === null || this.cache.has(cacheKey)) return;
+    let def: PlanDefinition;
+    try {
+      def = unpackDefinition(raw);
+    } catch {
+      return; // `get` reads it again and reports what is wrong
+    }
+    if (this.cache.size >= CACHE_SIZE) this.cache.delete(this.cache.keys().next().value!);
+    this.cache.set(cacheKey, Promise.resolve(def));
+  }
+
   /** Forgets what was seen of a plan's revision: this process has just changed it. */
   changed(planId: string): void {
     this.seen.delete(planId);

@@ -2,15 +2,16 @@
  * Due timers, fired per plan in batches (why: scheduler.ts).
  *
  * A plan's wake-up reads the due part of the plan's timer index, loads the tasks it
- * names in one round trip, steps each that still holds its timer's fencing token, and
+ * names in one round trip (a small wake-up in the same one: due-read.lua), steps each that still holds its timer's fencing token, and
  * commits them together in one compare-and-set script; then the next batch, until
  * nothing is due. A timer whose entity no longer holds its token (cancelled, re-armed,
  * dropped by a migration, already fired) is taken out of the index in that commit and
  * changes nothing else, so a duplicate, late or stale wake-up changes nothing. A late
  * timer fires "as of" its due time, so the dates that follow from it never drift.
  */
+import { readFileSync } from 'node:fs';
 import { NotFoundError } from '../errors.js';
-import { Batch } from '../store/batch.js';
+import { Batch, type RedisClient } from '../store/batch.js';
 import { PLAN_ENTITY } from '../store/keys.js';
 import type { Change } from './commit.js';
 import type { EngineCore } from './core.js';
@@ -34,6 +35,8 @@ const BATCHES_IN_FLIGHT = 4;
  * leaves later timers to their own job, so no worker slot is held waiting.
  */
 const EARLY_MS = 1_000;
+/** A wake-up whose due timers name at most this many tasks reads them with the due timers, in one round trip (due-read.lua). */
+const SMALL_WAKE = 8;
 
 /**
  * The timer holding `tok`, as the event it stands for, due at `at`. Run later than
@@ -57,6 +60,50 @@ interface Due {
 
 function member(d: { entity: string; tok: string }): string {
   return `${d.entity}|${d.tok}`;
+}
+
+type DueReadCommand = (...args: (string | number)[]) => Promise<[string[], string[], (string | null)[][], string | null, string | null]>;
+/** due-read.lua's text (the bench names its EVALSHA by it). */
+export const DUE_READ = readFileSync(new URL('./due-read.lua', import.meta.url), 'utf8');
+
+/** The client's `dubanDueRead` command, defined on first use (the bench times it as a read). */
+export function defineDueRead(client: RedisClient): DueReadCommand {
+  const redis = client as RedisClient & { dubanDueRead?: DueReadCommand };
+  if (!redis.dubanDueRead) redis.defineCommand('dubanDueRead', { lua: DUE_READ, numberOfKeys: 2 });
+  return redis.dubanDueRead!.bind(redis);
+}
+
+/**
+ * A wake-up's first read, in one round trip (due-read.lua): its due timers, the hashes
+ * of their tasks when they are few, and the plan's revision with its definition when
+ * this process does not hold it. An isolated wake-up otherwise spends three round
+ * trips on these reads.
+ */
+async function dueRead(
+  core: EngineCore,
+  planId: string,
+  now: number,
+  limit: number,
+): Promise<{ due: string[]; hashes: Map<string, (string | null)[]> }> {
+  const redis = core.redis as RedisClient & { dubanDueRead?: DueReadCommand };
+  if (!redis.dubanDueRead) redis.defineCommand('dubanDueRead', { lua: DUE_READ, numberOfKeys: 2 });
+  const pk = core.pk(planId);
+  const held = core.defs.held(planId);
+  const [due, ids, values, rev, def] = await redis.dubanDueRead!(
+    pk.timers,
+    pk.plan,
+    String(now),
+    limit,
+    pk.task(''),
+    SMALL_WAKE,
+    held === undefined ? '' : String(held),
+    PLAN_ENTITY,
+    ...TASK_FIELDS,
+  );
+  if (rev !== null) core.defs.offer(planId, Number(rev), def);
+  const hashes = new Map<string, (string | null)[]>();
+  ids.forEach((id, i) => hashes.set(id, values[i] ?? []));
+  return { due, hashes };
 }
 
 function parseDue(flat: string[]): Due[] {
@@ -129,9 +176,13 @@ export async function wakePlan(core: EngineCore, planId: string, jobAt?: number)
   try {
     for (let rounds = 0; rounds < 10_000; rounds++) {
       const now = core.now();
-      const read = parseDue(
-        await core.redis.zrangebyscore(pk.timers, '-inf', String(now), 'WITHSCORES', 'LIMIT', 0, WAKE_BATCH * BATCHES_IN_FLIGHT + passed),
-      );
+      const limit = WAKE_BATCH * BATCHES_IN_FLIGHT + passed;
+      // The first read brings a small wake-up's tasks and the plan's definition with it; later ones read only the index.
+      let prefetched: Map<string, (string | null)[]> | undefined;
+      let flat: string[];
+      if (rounds === 0) ({ due: flat, hashes: prefetched } = await dueRead(core, planId, now, limit));
+      else flat = await core.redis.zrangebyscore(pk.timers, '-inf', String(now), 'WITHSCORES', 'LIMIT', 0, limit);
+      const read = parseDue(flat);
       const due = read.filter((d) => !unreadable.has(d.entity));
       passed = read.length - due.length;
       if (due.length === 0) {
@@ -160,7 +211,7 @@ export async function wakePlan(core: EngineCore, planId: string, jobAt?: number)
       const chunks: Due[][] = [];
       for (let i = 0; i < list.length; i += WAKE_BATCH) chunks.push(list.slice(i, i + WAKE_BATCH));
       const unreadableBefore = unreadable.size;
-      const results = await Promise.all(chunks.map((chunk, i) => fireBatch(core, planId, chunk, i, unreadable)));
+      const results = await Promise.all(chunks.map((chunk, i) => fireBatch(core, planId, chunk, i, unreadable, prefetched)));
       let done = 0;
       for (const r of results) {
         total.fired += r.fired;
@@ -201,6 +252,7 @@ async function fireBatch(
   due: Due[],
   lane: number,
   unreadable: Map<string, string>,
+  prefetched?: Map<string, (string | null)[]>,
 ): Promise<{ fired: number; stale: number; next?: number | null }> {
   const pk = core.pk(planId);
   let fired: Due[] = [];
@@ -208,7 +260,7 @@ async function fireBatch(
   const outcome = await core.commit.transact(`wake:${planId}:${lane}`, async (fresh) => {
     fired = [];
     stale = [];
-    const tasks = await loadByIds(core, planId, due, fresh, unreadable);
+    const tasks = await loadByIds(core, planId, due, fresh, unreadable, prefetched);
     const change: Change = { batch: new Batch(), writes: [], notices: [] };
     for (const d of due) {
       if (unreadable.has(d.entity)) continue;
@@ -237,8 +289,8 @@ async function fireBatch(
 }
 
 /**
- * The tasks a batch names: from this process's memory on the first try, else one
- * pipelined read. A task that cannot be read (stored by a newer build, damaged) goes
+ * The tasks a batch names: on the first try from this process's memory or the wake-up's
+ * first read (`prefetched`), else one pipelined read; a retry always reads. A task that cannot be read (stored by a newer build, damaged) goes
  * to `unreadable` instead of failing the batch: one bad task must not hold up the
  * plan's others.
  */
@@ -248,28 +300,36 @@ async function loadByIds(
   due: Due[],
   fresh: boolean,
   unreadable: Map<string, string>,
+  prefetched?: Map<string, (string | null)[]>,
 ): Promise<Map<string, StoredTask>> {
   const pk = core.pk(planId);
   const out = new Map<string, StoredTask>();
   const missing: string[] = [];
+  const values = new Map<string, (string | null)[]>();
   for (const d of due) {
     const hit = fresh ? undefined : core.reader.recalled(pk.task(d.entity));
+    const read = fresh ? undefined : prefetched?.get(d.entity);
     if (hit) out.set(d.entity, hit);
+    else if (read) values.set(d.entity, read);
     else missing.push(d.entity);
   }
-  if (missing.length === 0) return out;
-  const pipeline = core.redis.pipeline();
-  for (const id of missing) pipeline.hmget(pk.task(id), ...TASK_FIELDS);
-  const replies = (await pipeline.exec()) ?? [];
-  for (let i = 0; i < missing.length; i++) {
-    const [err, h] = replies[i] ?? [new Error('no reply'), null];
-    if (err) throw err;
-    const hash = taskHash(h as (string | null)[]);
+  if (missing.length > 0) {
+    const pipeline = core.redis.pipeline();
+    for (const id of missing) pipeline.hmget(pk.task(id), ...TASK_FIELDS);
+    const replies = (await pipeline.exec()) ?? [];
+    for (let i = 0; i < missing.length; i++) {
+      const [err, h] = replies[i] ?? [new Error('no reply'), null];
+      if (err) throw err;
+      values.set(missing[i]!, h as (string | null)[]);
+    }
+  }
+  for (const [id, v] of values) {
+    const hash = taskHash(v);
     if (!hash.ver) continue; // gone: its timers are stale
     try {
-      out.set(missing[i]!, await core.reader.parse(planId, hash));
+      out.set(id, await core.reader.parse(planId, hash));
     } catch (e) {
-      unreadable.set(missing[i]!, (e as Error).message);
+      unreadable.set(id, (e as Error).message);
     }
   }
   return out;

@@ -220,6 +220,38 @@ describe('wake-ups', () => {
     }
   });
 
+  it('a small wake-up (its tasks read with its timers) fires each timer once under duplicate wake-ups from two processes and a command in between', async () => {
+    let clock = Date.now();
+    const start = clock;
+    rt = await testRuntime({ now: () => clock });
+    const other = await testRuntime({ now: () => clock }, rt.prefix);
+    try {
+      await rt.engine.createPlan(
+        widePlan('small', start, 3, () => 30),
+        office,
+        { publish: true },
+      );
+      clock = start + 31_000;
+      const due = await rt.redis.zcount(rt.engine.pk('small').timers, '-inf', String(clock));
+      expect(due).toBeGreaterThanOrEqual(3);
+      const person = { kind: 'person', personId: 'p-zhao' } as const;
+      // Four wake-ups and a command on k2 at once: whichever commits first, the others' reads are stale and read again.
+      const wakes = [rt.engine.wake('small'), other.engine.wake('small'), other.engine.wake('small'), rt.engine.wake('small')];
+      const command = rt.engine.taskEvent('small', 'k2', { type: 'task.progress', percent: 40, note: '进行中' }, person);
+      const results = await Promise.all(wakes);
+      await command;
+      expect(results.reduce((n, r) => n + r.fired, 0)).toBe(due);
+      for (const id of ['k0', 'k1', 'k2']) {
+        const t = await rt.queries.task('small', id);
+        expect(t.rung).toBe(1);
+        expect(t.history.filter((h) => h.event === 'timer.checkpoint').length).toBe(1);
+      }
+      expect((await rt.queries.task('small', 'k2')).progress?.percent).toBe(40);
+    } finally {
+      await other.close();
+    }
+  });
+
   it('the index holds each task’s earliest timer only; two of its timers due together both fire, once each', async () => {
     let clock = Date.now();
     rt = await testRuntime({ now: () => clock });
