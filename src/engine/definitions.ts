@@ -62,10 +62,15 @@ export class Definitions {
       if (Number(storedRev) !== rev) this.cache.delete(cacheKey);
       return unpackDefinition(raw);
     })();
-    if (this.cache.size >= CACHE_SIZE) this.cache.delete(this.cache.keys().next().value!);
-    this.cache.set(cacheKey, loading);
+    this.put(cacheKey, loading);
     loading.catch(() => this.cache.delete(cacheKey));
     return loading;
+  }
+
+  /** Caches a definition, the oldest one leaving when the cache is full. */
+  private put(cacheKey: string, def: Promise<PlanDefinition>): void {
+    if (this.cache.size >= CACHE_SIZE) this.cache.delete(this.cache.keys().next().value!);
+    this.cache.set(cacheKey, def);
   }
 
   /** The definition a plan runs now (what notices and pages are rendered from). */
@@ -107,8 +112,7 @@ export class Definitions {
     } catch {
       return; // `get` reads it again and reports what is wrong
     }
-    if (this.cache.size >= CACHE_SIZE) this.cache.delete(this.cache.keys().next().value!);
-    this.cache.set(cacheKey, Promise.resolve(def));
+    this.put(cacheKey, Promise.resolve(def));
   }
 
   /** Forgets what was seen of a plan's revision: this process has just changed it. */

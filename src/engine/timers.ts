@@ -290,9 +290,9 @@ async function fireBatch(
 
 /**
  * The tasks a batch names: on the first try from this process's memory or the wake-up's
- * first read (`prefetched`), else one pipelined read; a retry always reads. A task that cannot be read (stored by a newer build, damaged) goes
- * to `unreadable` instead of failing the batch: one bad task must not hold up the
- * plan's others.
+ * first read (`prefetched`), else one pipelined read; a retry always reads. A task that
+ * cannot be read (stored by a newer build, damaged) goes to `unreadable` instead of
+ * failing the batch: one bad task must not hold up the plan's others.
  */
 async function loadByIds(
   core: EngineCore,

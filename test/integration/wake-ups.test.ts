@@ -12,7 +12,8 @@ import { fixturePlan, iso } from '../helpers/plan-fixture.js';
 import { testRuntime } from '../helpers/runtime.js';
 
 const office = { kind: 'office', name: 'o', org: 'default' } as const;
-let rt: Awaited<ReturnType<typeof testRuntime>> | undefined;
+type TestRuntime = Awaited<ReturnType<typeof testRuntime>>;
+let rt: TestRuntime | undefined;
 afterEach(async () => {
   await rt?.close();
   rt = undefined;
@@ -191,65 +192,70 @@ describe('wake-ups', () => {
     expect(await rt.scheduler.queueOf('apart').getJob(wakeJobId('apart', start + 30_500))).toBeDefined();
   });
 
-  it("a worker whose memory of a task is older than another worker's commit still fires the task's new timer", async () => {
-    let clock = Date.now();
-    const start = clock;
-    rt = await testRuntime({ now: () => clock });
-    const other = await testRuntime({ now: () => clock }, rt.prefix);
+  /**
+   * Two worker processes on one prefix and one frozen clock (`clock.at`), the plan
+   * `plan(start)` created and published through the first (`rt`); `body` gets the second.
+   */
+  async function twoWorkers(
+    plan: (start: number) => PlanDefinitionInput,
+    body: (other: TestRuntime, clock: { at: number }, start: number) => Promise<void>,
+  ) {
+    const clock = { at: Date.now() };
+    const start = clock.at;
+    rt = await testRuntime({ now: () => clock.at });
+    const other = await testRuntime({ now: () => clock.at }, rt.prefix);
     try {
-      await rt.engine.createPlan(
-        widePlan('two', start, 2, () => 30),
-        office,
-        { publish: true },
-      );
-      // This worker fires both deadlines and remembers both tasks at rung 1.
-      clock = start + 31_000;
-      await rt.engine.wake('two');
-      // Another worker fires both first rungs' graces: rung 2, with new timers this one has never seen.
-      clock = start + 31_000 + 3_601_000;
-      await other.engine.wake('two');
-      // This one then commits to k1 (its acknowledgement), so it remembers k1 as it is now, and k0 as it was.
-      await rt.engine.taskEvent('two', 'k1', { type: 'task.acknowledge' }, { kind: 'person', personId: 'p-zhao' });
-      clock += 3_601_000;
-      // Before, k0's new timer looked stale against that memory and was dropped while k1's fired: k0's ladder stopped.
-      await rt.engine.wake('two');
-      expect((await rt.queries.task('two', 'k1')).rung).toBe(3);
-      expect((await rt.queries.task('two', 'k0')).rung).toBe(3);
+      await rt.engine.createPlan(plan(start), office, { publish: true });
+      await body(other, clock, start);
     } finally {
       await other.close();
     }
+  }
+
+  it("a worker whose memory of a task is older than another worker's commit still fires the task's new timer", async () => {
+    await twoWorkers(
+      (start) => widePlan('two', start, 2, () => 30),
+      async (other, clock, start) => {
+        // This worker fires both deadlines and remembers both tasks at rung 1.
+        clock.at = start + 31_000;
+        await rt!.engine.wake('two');
+        // Another worker fires both first rungs' graces: rung 2, with new timers this one has never seen.
+        clock.at = start + 31_000 + 3_601_000;
+        await other.engine.wake('two');
+        // This one then commits to k1 (its acknowledgement), so it remembers k1 as it is now, and k0 as it was.
+        await rt!.engine.taskEvent('two', 'k1', { type: 'task.acknowledge' }, { kind: 'person', personId: 'p-zhao' });
+        clock.at += 3_601_000;
+        // Before, k0's new timer looked stale against that memory and was dropped while k1's fired: k0's ladder stopped.
+        await rt!.engine.wake('two');
+        expect((await rt!.queries.task('two', 'k1')).rung).toBe(3);
+        expect((await rt!.queries.task('two', 'k0')).rung).toBe(3);
+      },
+    );
   });
 
   it('a small wake-up (its tasks read with its timers) fires each timer once under duplicate wake-ups from two processes and a command in between', async () => {
-    let clock = Date.now();
-    const start = clock;
-    rt = await testRuntime({ now: () => clock });
-    const other = await testRuntime({ now: () => clock }, rt.prefix);
-    try {
-      await rt.engine.createPlan(
-        widePlan('small', start, 3, () => 30),
-        office,
-        { publish: true },
-      );
-      clock = start + 31_000;
-      const due = await rt.redis.zcount(rt.engine.pk('small').timers, '-inf', String(clock));
-      expect(due).toBeGreaterThanOrEqual(3);
-      const person = { kind: 'person', personId: 'p-zhao' } as const;
-      // Four wake-ups and a command on k2 at once: whichever commits first, the others' reads are stale and read again.
-      const wakes = [rt.engine.wake('small'), other.engine.wake('small'), other.engine.wake('small'), rt.engine.wake('small')];
-      const command = rt.engine.taskEvent('small', 'k2', { type: 'task.progress', percent: 40, note: '进行中' }, person);
-      const results = await Promise.all(wakes);
-      await command;
-      expect(results.reduce((n, r) => n + r.fired, 0)).toBe(due);
-      for (const id of ['k0', 'k1', 'k2']) {
-        const t = await rt.queries.task('small', id);
-        expect(t.rung).toBe(1);
-        expect(t.history.filter((h) => h.event === 'timer.checkpoint').length).toBe(1);
-      }
-      expect((await rt.queries.task('small', 'k2')).progress?.percent).toBe(40);
-    } finally {
-      await other.close();
-    }
+    await twoWorkers(
+      (start) => widePlan('small', start, 3, () => 30),
+      async (other, clock, start) => {
+        clock.at = start + 31_000;
+        const r = rt!;
+        const due = await r.redis.zcount(r.engine.pk('small').timers, '-inf', String(clock.at));
+        expect(due).toBeGreaterThanOrEqual(3);
+        const person = { kind: 'person', personId: 'p-zhao' } as const;
+        // Four wake-ups and a command on k2 at once: whichever commits first, the others' reads are stale and read again.
+        const wakes = [r.engine.wake('small'), other.engine.wake('small'), other.engine.wake('small'), r.engine.wake('small')];
+        const command = r.engine.taskEvent('small', 'k2', { type: 'task.progress', percent: 40, note: '进行中' }, person);
+        const results = await Promise.all(wakes);
+        await command;
+        expect(results.reduce((n, x) => n + x.fired, 0)).toBe(due);
+        for (const id of ['k0', 'k1', 'k2']) {
+          const t = await r.queries.task('small', id);
+          expect(t.rung).toBe(1);
+          expect(t.history.filter((h) => h.event === 'timer.checkpoint').length).toBe(1);
+        }
+        expect((await r.queries.task('small', 'k2')).progress?.percent).toBe(40);
+      },
+    );
   });
 
   it('the index holds each task’s earliest timer only; two of its timers due together both fire, once each', async () => {
