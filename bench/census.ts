@@ -21,6 +21,7 @@ import { transition } from 'xstate';
 import * as bullScripts from 'bullmq/dist/esm/scripts/index.js';
 import { Batch } from '../src/store/batch.js';
 import { newToken } from '../src/engine/engine.js';
+import { unpackDefinition } from '../src/engine/definitions.js';
 import { DUE_READ, defineDueRead } from '../src/engine/timers.js';
 import { taskMachine } from '../machines/index.js';
 import { persist, restore, step } from '../src/engine/step.js';
@@ -346,6 +347,9 @@ export async function micro(r: BenchRedis, calls: number): Promise<Micro[]> {
   const eh = engineHarness(r.url, 'mx');
   await eh.engine.createPlan(benchPlan('mx', 3, { kind: 'due' }), OFFICE, { publish: true });
   const task = (await eh.engine.loadTasks('mx', ['t0']))[0]!;
+  // Stored definitions of a small and a large plan: what a definition-cache miss unpacks.
+  await eh.engine.createPlan(benchPlan('mx300', 300, { kind: 'due' }), OFFICE);
+  const stored = await Promise.all(['mx', 'mx300'].map((id) => eh.engine.redis.hget(eh.engine.pk(id).plan, 'def')));
   await eh.close();
   const persisted = persist(taskMachine, task.snap);
   const [type, timer] = Object.entries(task.timers)[0]!;
@@ -364,5 +368,13 @@ export async function micro(r: BenchRedis, calls: number): Promise<Micro[]> {
   out.push(cpu('persist(): getPersistedSnapshot', () => persist(taskMachine, snap)));
   out.push(cpu('JSON.stringify + JSON.parse of the stored snapshot', () => JSON.parse(JSON.stringify(persisted))));
   out.push(cpu('newToken()', () => newToken()));
+  const unpackCost = (label: string, raw: string): Micro => {
+    for (let i = 0; i < 20; i++) unpackDefinition(raw);
+    const t0 = performance.now();
+    for (let i = 0; i < 200; i++) unpackDefinition(raw);
+    return { label, us: ((performance.now() - t0) * 1000) / 200 };
+  };
+  out.push(unpackCost('unpackDefinition(), 3-task plan — a definition-cache miss', stored[0]!));
+  out.push(unpackCost('unpackDefinition(), 300-task plan — a definition-cache miss', stored[1]!));
   return out;
 }

@@ -38,6 +38,11 @@ const EnvShape = z.object({
    * reconciler periods, so each is armed before it is due.
    */
   DUBAN_WAKE_HORIZON_MS: z.coerce.number().int().min(1_000).default(600_000),
+  /**
+   * Plan definitions each process holds parsed, in MiB of their text (src/engine/definitions.ts):
+   * a worker that wakes more plans than fit unpacks a definition again at each wake-up.
+   */
+  DUBAN_DEFINITION_CACHE_MB: z.coerce.number().int().min(1).max(65_536).default(64),
   DUBAN_LOCK_MS: z.coerce.number().int().min(500).default(30_000),
   DUBAN_STALLED_MS: z.coerce.number().int().min(100).default(30_000),
   /** Bound on each Redis command a request makes; past it the request answers 503. */

@@ -55,6 +55,8 @@ export interface RuntimeOptions {
   timerShards?: number;
   /** How far ahead wake-ups are armed as jobs; further ones by the reconciler (scheduler.ts). Default 10 minutes. */
   wakeHorizonMs?: number;
+  /** Plan-definition text each process holds parsed (src/engine/definitions.ts). Default 64 MiB. */
+  definitionCacheBytes?: number;
   adminToken?: string;
   log: (line: string) => void;
   /** Levels and request logs (src/infra/logger.ts); absent, records reach `log` as lines. */
@@ -183,6 +185,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     log: opts.log,
     ...(opts.now ? { now: opts.now } : {}),
     ...(opts.lateAfterMs !== undefined ? { lateAfterMs: opts.lateAfterMs } : {}),
+    ...(opts.definitionCacheBytes !== undefined ? { definitionCacheBytes: opts.definitionCacheBytes } : {}),
     outbox: deliveryQueue,
     metrics,
   });
@@ -219,6 +222,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   let deliverySweep: DeliverySweep | undefined;
   let closeChannels: (() => void) | undefined;
   let workerServer: WorkerServer | undefined;
+  metrics.definitionCache(() => engine.definitionCache());
   // Queue depths are read at each scrape, one queue at a time (each is one slot on a cluster).
   metrics.queueDepths(async () => {
     const queues = [...scheduler.queues, deliveryQueue.queue];

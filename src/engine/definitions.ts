@@ -2,6 +2,11 @@
  * Plan definitions by revision, parsed once per process. A revision's definition
  * never changes once written, so concurrent callers share one load (fifty workers
  * waking on one plan must not parse it fifty times).
+ *
+ * The cache is bounded by the size of the definitions' text, not by how many there
+ * are: a province's worker wakes thousands of plans, and unpacking a definition again
+ * costs about 45 µs for a plan of one task and 2 ms for one of a thousand
+ * (DUBAN_DEFINITION_CACHE_MB, default 64). The least recently used one leaves first.
  */
 import { brotliCompressSync, brotliDecompressSync, constants } from 'node:zlib';
 import type { PlanDefinition } from '../domain/plan.schema.js';
@@ -9,7 +14,10 @@ import { NotFoundError } from '../errors.js';
 import type { RedisClient } from '../store/batch.js';
 import type { PlanKeys } from '../store/keys.js';
 
-const CACHE_SIZE = 256;
+/** Definition text held parsed, when DUBAN_DEFINITION_CACHE_MB does not say. */
+export const DEFAULT_DEFINITION_CACHE_BYTES = 64 * 1024 * 1024;
+/** Plans whose last-read revision is remembered (a few dozen bytes each). */
+const SEEN_MAX = 100_000;
 
 /** Marks a definition stored compressed; earlier builds stored the JSON itself (it starts with `{`). */
 const PACKED = 'br1:';
@@ -31,8 +39,20 @@ export function packDefinition(def: PlanDefinition): string {
 
 /** A stored definition, compressed or (stored by earlier builds) plain JSON. */
 export function unpackDefinition(raw: string): PlanDefinition {
-  if (!raw.startsWith(PACKED)) return JSON.parse(raw) as PlanDefinition;
-  return JSON.parse(brotliDecompressSync(Buffer.from(raw.slice(PACKED.length), 'base64')).toString('utf8')) as PlanDefinition;
+  return unpackSized(raw).def;
+}
+
+/** The definition and the length of its JSON text (what the cache counts). */
+function unpackSized(raw: string): { def: PlanDefinition; bytes: number } {
+  if (!raw.startsWith(PACKED)) return { def: JSON.parse(raw) as PlanDefinition, bytes: raw.length };
+  const json = brotliDecompressSync(Buffer.from(raw.slice(PACKED.length), 'base64'));
+  return { def: JSON.parse(json.toString('utf8')) as PlanDefinition, bytes: json.length };
+}
+
+interface Entry {
+  def: Promise<PlanDefinition>;
+  /** Its JSON text's length once loaded (0 while loading). */
+  bytes: number;
 }
 
 export function planNotFound(planId: string): NotFoundError {
@@ -40,37 +60,65 @@ export function planNotFound(planId: string): NotFoundError {
 }
 
 export class Definitions {
-  private readonly cache = new Map<string, Promise<PlanDefinition>>();
+  /** In order of use, the least recently used first. */
+  private readonly cache = new Map<string, Entry>();
+  private heldBytes = 0;
   /** The revision each plan's hash held when this process last read it, and when. */
   private readonly seen = new Map<string, { rev: number; at: number }>();
 
   constructor(
     private readonly redis: RedisClient,
     private readonly pk: (planId: string) => PlanKeys,
+    /** How much definition text to hold parsed (its JSON's length; parsed, it takes a few times that). */
+    private readonly budgetBytes: number = DEFAULT_DEFINITION_CACHE_BYTES,
   ) {}
 
   /** The definition at revision `rev`. */
   get(planId: string, rev: number): Promise<PlanDefinition> {
     const cacheKey = `${planId}#${rev}`;
     const cached = this.cache.get(cacheKey);
-    if (cached) return cached;
-    const loading = (async () => {
+    if (cached) {
+      this.cache.delete(cacheKey);
+      this.cache.set(cacheKey, cached);
+      return cached.def;
+    }
+    const entry = { bytes: 0 } as Entry;
+    entry.def = (async () => {
       const [raw, storedRev] = await this.redis.hmget(this.pk(planId).plan, 'def', 'rev');
       if (!raw) throw planNotFound(planId);
       this.saw(planId, Number(storedRev));
+      const { def, bytes } = unpackSized(raw);
       // A definition of another revision than asked for is not cached under this one.
-      if (Number(storedRev) !== rev) this.cache.delete(cacheKey);
-      return unpackDefinition(raw);
+      if (Number(storedRev) !== rev) this.drop(cacheKey, entry);
+      else this.sized(cacheKey, entry, bytes);
+      return def;
     })();
-    this.put(cacheKey, loading);
-    loading.catch(() => this.cache.delete(cacheKey));
-    return loading;
+    this.cache.set(cacheKey, entry);
+    entry.def.catch(() => this.drop(cacheKey, entry));
+    return entry.def;
   }
 
-  /** Caches a definition, the oldest one leaving when the cache is full. */
-  private put(cacheKey: string, def: Promise<PlanDefinition>): void {
-    if (this.cache.size >= CACHE_SIZE) this.cache.delete(this.cache.keys().next().value!);
-    this.cache.set(cacheKey, def);
+  /** How much definition text this process holds parsed, and of how many revisions (for tests and metrics). */
+  usage(): { bytes: number; definitions: number } {
+    return { bytes: this.heldBytes, definitions: this.cache.size };
+  }
+
+  /** Counts a loaded entry's size, then lets the least recently used leave while over budget. */
+  private sized(cacheKey: string, entry: Entry, bytes: number): void {
+    if (this.cache.get(cacheKey) !== entry) return;
+    entry.bytes = bytes;
+    this.heldBytes += bytes;
+    for (const [k, e] of this.cache) {
+      if (this.heldBytes <= this.budgetBytes || k === cacheKey) break;
+      // One still loading counts nothing yet; it is sized when it arrives.
+      if (e.bytes > 0) this.drop(k, e);
+    }
+  }
+
+  private drop(cacheKey: string, entry: Entry): void {
+    if (this.cache.get(cacheKey) !== entry) return;
+    this.cache.delete(cacheKey);
+    this.heldBytes -= entry.bytes;
   }
 
   /** The definition a plan runs now (what notices and pages are rendered from). */
@@ -106,13 +154,15 @@ export class Definitions {
     this.saw(planId, rev);
     const cacheKey = `${planId}#${rev}`;
     if (raw === null || this.cache.has(cacheKey)) return;
-    let def: PlanDefinition;
+    let unpacked: { def: PlanDefinition; bytes: number };
     try {
-      def = unpackDefinition(raw);
+      unpacked = unpackSized(raw);
     } catch {
       return; // `get` reads it again and reports what is wrong
     }
-    this.put(cacheKey, Promise.resolve(def));
+    const entry: Entry = { def: Promise.resolve(unpacked.def), bytes: 0 };
+    this.cache.set(cacheKey, entry);
+    this.sized(cacheKey, entry, unpacked.bytes);
   }
 
   /** Forgets what was seen of a plan's revision: this process has just changed it. */
@@ -123,7 +173,7 @@ export class Definitions {
   private saw(planId: string, rev: number): void {
     if (!Number.isFinite(rev)) return;
     this.seen.delete(planId);
-    if (this.seen.size >= CACHE_SIZE) this.seen.delete(this.seen.keys().next().value!);
+    if (this.seen.size >= SEEN_MAX) this.seen.delete(this.seen.keys().next().value!);
     this.seen.set(planId, { rev, at: Date.now() });
   }
 }

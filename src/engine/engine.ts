@@ -61,6 +61,8 @@ export interface EngineOptions {
   calendarTtlMs?: number;
   /** Counts for /metrics: transitions, timers fired and their lateness, notices (src/infra/metrics.ts). */
   metrics?: EngineMetrics;
+  /** How much plan-definition text this process holds parsed (definitions.ts; default 64 MiB). */
+  definitionCacheBytes?: number;
 }
 
 /**
@@ -73,6 +75,8 @@ export function newToken(): string {
 
 export class Engine {
   readonly keys: Keys;
+  /** How much plan-definition text this process holds parsed, and of how many revisions (/metrics). */
+  readonly definitionCache: () => { bytes: number; definitions: number };
   /** Personnel changes (人员调整): asked for, listed, cancelled, applied when due (personnel.ts). */
   readonly personnel: PersonnelChanges;
   /** Indicators (指标): values reported, statuses, the off-path ladder swept by the reconciler (indicators.ts). */
@@ -87,7 +91,8 @@ export class Engine {
   constructor(opts: EngineOptions) {
     const keys = keysFor(opts.prefix ?? 'dn');
     const pk = (planId: string) => keys.plan(planId);
-    const defs = new Definitions(opts.redis, pk);
+    const defs = new Definitions(opts.redis, pk, opts.definitionCacheBytes);
+    this.definitionCache = () => defs.usage();
     const reader = new EntityReader(opts.redis, pk, defs);
     const commit = new Committer({
       redis: opts.redis,

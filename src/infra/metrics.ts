@@ -40,6 +40,7 @@ export class Metrics {
   private readonly httpRequests: Counter<'method' | 'route' | 'status'>;
   private readonly httpDuration: Histogram<'method' | 'route' | 'status'>;
   private readonly depthSources: (() => Promise<QueueDepth[]>)[] = [];
+  private definitionSource: (() => { bytes: number; definitions: number }) | undefined;
 
   constructor(opts: MetricsOptions = {}) {
     const registers = [this.registry];
@@ -72,6 +73,19 @@ export class Metrics {
         // A source that cannot answer (Redis down) leaves its series out; the scrape still answers.
         const read = await Promise.all(sources.map((fn) => fn().catch(() => [] as QueueDepth[])));
         for (const d of read.flat()) this.set({ queue: d.queue, state: d.state }, d.count);
+      },
+    });
+    const definitions = () => this.definitionSource?.();
+    new Gauge({
+      name: 'duban_definition_cache',
+      help: 'Plan definitions this process holds parsed: their text in bytes, and how many (DUBAN_DEFINITION_CACHE_MB)',
+      labelNames: ['measure'],
+      registers,
+      collect() {
+        const u = definitions();
+        if (!u) return;
+        this.set({ measure: 'bytes' }, u.bytes);
+        this.set({ measure: 'definitions' }, u.definitions);
       },
     });
     this.notices = new Counter({ name: 'duban_notices_total', help: 'Notices issued, by kind', labelNames: ['kind'], registers });
@@ -156,6 +170,11 @@ export class Metrics {
   /** Registers a source of queue depths, read at each scrape. */
   queueDepths(fn: () => Promise<QueueDepth[]>): void {
     this.depthSources.push(fn);
+  }
+
+  /** Where the definition cache's size is read at scrape time (the engine's Definitions). */
+  definitionCache(fn: () => { bytes: number; definitions: number }): void {
+    this.definitionSource = fn;
   }
 
   /** The Prometheus text exposition of every metric. */

@@ -100,6 +100,10 @@ describe('metrics, health and logs of a running Duban', () => {
         new Set(['waiting', 'delayed', 'active', 'failed']),
       );
     }
+    // The plan's definition, read to run it, is held parsed: one definition, its text counted in bytes.
+    expect(m.types.get('duban_definition_cache')).toBe('gauge');
+    expect(total(m, 'duban_definition_cache', { measure: 'definitions' })).toBeGreaterThanOrEqual(1);
+    expect(total(m, 'duban_definition_cache', { measure: 'bytes' })).toBeGreaterThan(500);
     // rung 2's timer waits, delayed, in a timer queue
     expect(depths.filter((d) => d.labels.queue !== 'deliveries' && d.labels.state === 'delayed').some((d) => d.value >= 1)).toBe(true);
     expect(total(m, 'duban_reconciler_runs_total', { outcome: 'ok' })).toBeGreaterThanOrEqual(1);
