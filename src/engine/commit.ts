@@ -9,7 +9,6 @@
  * event is refused for contention alone: only a change that keeps conflicting for
  * `CONTENTION_BUDGET_MS` gives up.
  */
-import { randomBytes } from 'node:crypto';
 import { issueTime } from '../../machines/index.js';
 import { planDeliveries, type PlannedDelivery } from '../delivery/routes.js';
 import type { NoticeFacts } from '../domain/notices.js';
@@ -25,6 +24,7 @@ import type { EngineMetrics, TimerScheduler } from './scheduler.js';
 import type { PlanSnapshot, TaskSnapshot, Timers } from './step.js';
 import { unpackDefinition } from './definitions.js';
 import { packHistoryEntry } from './stored-form.js';
+import { randomText } from './random.js';
 
 /** A history entry as stored: the record (src/domain/record.ts) is folded from these. */
 export type HistoryEntry = RecordEntry;
@@ -65,7 +65,7 @@ const ROUTING_AGE_MS = 1_000;
 
 /** A commit stamp: random, new per commit (see StoredEntity.cas). */
 export function newStamp(): string {
-  return randomBytes(6).toString('base64url');
+  return randomText(6);
 }
 
 export interface CommitterDeps {

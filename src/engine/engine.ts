@@ -12,7 +12,6 @@
  * plans.ts (plan lifecycle), tasks.ts (task commands), timers.ts (due timers and
  * the reconciler). This class wires them and is what the rest of Duban calls.
  */
-import { randomBytes } from 'node:crypto';
 import { LATE_AFTER_MS } from '../../machines/index.js';
 import type { PlanCommandInput, TaskCommandInput } from '../domain/commands.schema.js';
 import type { Principal } from '../domain/permissions.js';
@@ -39,6 +38,7 @@ import { verifyTrail, type AuditReport } from './audit.js';
 import { PersonnelChanges } from './personnel.js';
 import { Indicators } from './indicators.js';
 import { CalendarYears } from '../calendar/loaded-years.js';
+import { randomText } from './random.js';
 
 export type { HistoryEntry, Outcome } from './commit.js';
 export { parsePlanDefinition } from './plans.js';
@@ -70,7 +70,7 @@ export interface EngineOptions {
  * across the plan, short so the timer index stays small.
  */
 export function newToken(): string {
-  return `t${randomBytes(9).toString('base64url').slice(0, 11)}`;
+  return `t${randomText(9).slice(0, 11)}`;
 }
 
 export class Engine {
