@@ -3,13 +3,14 @@
  * earliest due timer, however many timers it has; a wake-up fires every due timer of
  * the plan in batches, each one commit; duplicate and stale wake-ups change nothing.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { Redis } from 'ioredis';
+import { afterEach, describe, expect, inject, it } from 'vitest';
 import { TASK_MACHINE_VERSION } from '../../machines/index.js';
 import type { PlanDefinitionInput } from '../../src/domain/plan.schema.js';
 import { wakeJobId } from '../../src/engine/timer-queue.js';
 import { WAKE_BATCH } from '../../src/engine/timers.js';
 import { fixturePlan, iso } from '../helpers/plan-fixture.js';
-import { testRuntime } from '../helpers/runtime.js';
+import { eventually, testRuntime } from '../helpers/runtime.js';
 
 const office = { kind: 'office', name: 'o', org: 'default' } as const;
 type TestRuntime = Awaited<ReturnType<typeof testRuntime>>;
@@ -257,6 +258,39 @@ describe('wake-ups', () => {
       },
     );
   });
+
+  // MONITOR shows the commands scripts run; on the test cluster it would watch the wrong node.
+  it.skipIf(process.env.DUBAN_TEST_CLUSTER === '1')(
+    'a wake-up sends the plan’s definition only to a process that does not hold it yet',
+    async () => {
+      await twoWorkers(
+        (start) => widePlan('held', start, 2, (i) => 30 + 100 * i),
+        async (other, clock, start) => {
+          const defKey = other.engine.pk('held').plan;
+          const mon = await new Redis(inject('redisUrl')).monitor();
+          let sent = 0;
+          mon.on('monitor', (_t: string, args: string[], source: string) => {
+            if (source === 'lua' && args[0]?.toUpperCase() === 'HGET' && args[1] === defKey && args[2] === 'def') sent++;
+          });
+          try {
+            // The other process has never read this plan: its first wake-up is sent the definition with the due tasks.
+            clock.at = start + 31_000;
+            expect((await other.engine.wake('held')).fired).toBe(1);
+            await eventually(() => Promise.resolve(sent === 1), 5_000, 20);
+            // Its next wake-up of the same revision is not: it holds the definition parsed.
+            clock.at = start + 131_000;
+            expect((await other.engine.wake('held')).fired).toBe(1);
+            await new Promise((r) => setTimeout(r, 300));
+            expect(sent).toBe(1);
+            expect(other.engine.definitionCache().definitions).toBe(1);
+            expect((await rt!.queries.task('held', 'k1')).rung).toBe(1);
+          } finally {
+            mon.disconnect();
+          }
+        },
+      );
+    },
+  );
 
   it('the index holds each task’s earliest timer only; two of its timers due together both fire, once each', async () => {
     let clock = Date.now();
