@@ -49,6 +49,12 @@ function unpackSized(raw: string): { def: PlanDefinition; bytes: number } {
   return { def: JSON.parse(json.toString('utf8')) as PlanDefinition, bytes: json.length };
 }
 
+/** What the cache holds: its definitions' text in bytes, and how many revisions. */
+export interface DefinitionCacheUsage {
+  bytes: number;
+  definitions: number;
+}
+
 interface Entry {
   def: Promise<PlanDefinition>;
   /** Its JSON text's length once loaded (0 while loading). */
@@ -99,7 +105,7 @@ export class Definitions {
   }
 
   /** How much definition text this process holds parsed, and of how many revisions (for tests and metrics). */
-  usage(): { bytes: number; definitions: number } {
+  usage(): DefinitionCacheUsage {
     return { bytes: this.heldBytes, definitions: this.cache.size };
   }
 

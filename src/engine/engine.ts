@@ -21,7 +21,7 @@ import { keysFor, type Keys, type PlanKeys } from '../store/keys.js';
 import { amendPlan, type AmendOptions, type PlanDiff } from './amend.js';
 import { Committer, type Outcome } from './commit.js';
 import type { EngineCore } from './core.js';
-import { Definitions } from './definitions.js';
+import { Definitions, type DefinitionCacheUsage } from './definitions.js';
 import type { StoredPlan, StoredTask } from './entity.js';
 import { createPlan, planEvent, replaceDraft } from './plans.js';
 import { EntityReader } from './reader.js';
@@ -76,7 +76,7 @@ export function newToken(): string {
 export class Engine {
   readonly keys: Keys;
   /** How much plan-definition text this process holds parsed, and of how many revisions (/metrics). */
-  readonly definitionCache: () => { bytes: number; definitions: number };
+  readonly definitionCache: () => DefinitionCacheUsage;
   /** Personnel changes (人员调整): asked for, listed, cancelled, applied when due (personnel.ts). */
   readonly personnel: PersonnelChanges;
   /** Indicators (指标): values reported, statuses, the off-path ladder swept by the reconciler (indicators.ts). */

@@ -7,6 +7,7 @@
  * label names themselves; the scrape (`render()`) is what `/metrics` answers.
  */
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { DefinitionCacheUsage } from '../engine/definitions.js';
 
 /** One queue's job count in one state, as read at scrape time. */
 export interface QueueDepth {
@@ -40,7 +41,7 @@ export class Metrics {
   private readonly httpRequests: Counter<'method' | 'route' | 'status'>;
   private readonly httpDuration: Histogram<'method' | 'route' | 'status'>;
   private readonly depthSources: (() => Promise<QueueDepth[]>)[] = [];
-  private definitionSource: (() => { bytes: number; definitions: number }) | undefined;
+  private definitionSource: (() => DefinitionCacheUsage) | undefined;
 
   constructor(opts: MetricsOptions = {}) {
     const registers = [this.registry];
@@ -173,7 +174,7 @@ export class Metrics {
   }
 
   /** Where the definition cache's size is read at scrape time (the engine's Definitions). */
-  definitionCache(fn: () => { bytes: number; definitions: number }): void {
+  definitionCache(fn: () => DefinitionCacheUsage): void {
     this.definitionSource = fn;
   }
 

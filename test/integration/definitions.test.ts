@@ -6,6 +6,7 @@
  */
 import { afterEach, expect, it } from 'vitest';
 import { Definitions, packDefinition } from '../../src/engine/definitions.js';
+import type { PlanDefinition } from '../../src/domain/plan.schema.js';
 import { fixturePlan } from '../helpers/plan-fixture.js';
 import { testRuntime } from '../helpers/runtime.js';
 
@@ -34,9 +35,9 @@ it('believes a revision read within maxAgeMs, reads again after it, and forgets 
   expect((await defs.recent('defs', 60_000)).title).toBe('再次修订');
 });
 
-/** Stores a definition under `id` as createPlan would (packed), with another title so a re-read shows. */
-async function storeDef(defs: { id: string; title: string }, planKey: string, rev: number): Promise<void> {
-  await rt!.redis.hset(planKey, 'def', packDefinition(defs as never), 'rev', String(rev));
+/** Stores a definition in its plan's hash as createPlan would (packed), at revision `rev`. */
+async function storeDef(def: PlanDefinition, rev: number): Promise<void> {
+  await rt!.redis.hset(rt!.engine.pk(def.id).plan, 'def', packDefinition(def), 'rev', String(rev));
 }
 
 it('holds every definition a worker of many plans wakes, up to its budget in bytes, not a fixed count', async () => {
@@ -44,11 +45,11 @@ it('holds every definition a worker of many plans wakes, up to its budget in byt
   await rt.engine.createPlan(fixturePlan({ id: 'many', start: Date.now() }), { kind: 'office', name: '陈静', org: 'default' });
   const base = await new Definitions(rt.redis, (id) => rt!.engine.pk(id)).current('many');
   const ids = Array.from({ length: 300 }, (_, i) => `m${i}`);
-  for (const id of ids) await storeDef({ ...base, id, title: `方案 ${id}` }, rt.engine.pk(id).plan, 1);
+  for (const id of ids) await storeDef({ ...base, id, title: `方案 ${id}` }, 1);
   const defs = new Definitions(rt.redis, (id) => rt!.engine.pk(id));
   for (const id of ids) expect((await defs.get(id, 1)).title).toBe(`方案 ${id}`);
   // Each read once: all 300 are still held (the cache used to keep 256 and unpack the rest again).
-  for (const id of ids) await rt.redis.hset(rt.engine.pk(id).plan, 'def', packDefinition({ ...base, id, title: '又读了一次' }));
+  for (const id of ids) await storeDef({ ...base, id, title: '又读了一次' }, 1);
   for (const id of ids) expect((await defs.get(id, 1)).title).toBe(`方案 ${id}`);
   expect(defs.usage().definitions).toBe(300);
 });
@@ -58,7 +59,7 @@ it('lets the least recently used definition leave when the budget is full, and k
   await rt.engine.createPlan(fixturePlan({ id: 'lru', start: Date.now() }), { kind: 'office', name: '陈静', org: 'default' });
   const base = await new Definitions(rt.redis, (id) => rt!.engine.pk(id)).current('lru');
   const one = JSON.stringify({ ...base, id: 'a', title: '方案 a' }).length;
-  for (const id of ['a', 'b', 'c']) await storeDef({ ...base, id, title: `方案 ${id}` }, rt.engine.pk(id).plan, 1);
+  for (const id of ['a', 'b', 'c']) await storeDef({ ...base, id, title: `方案 ${id}` }, 1);
   // Room for two definitions, not three.
   const defs = new Definitions(rt.redis, (id) => rt!.engine.pk(id), Math.floor(one * 2.5));
   await defs.get('a', 1);
@@ -67,7 +68,7 @@ it('lets the least recently used definition leave when the budget is full, and k
   await defs.get('c', 1); // b leaves
   expect(defs.usage().definitions).toBe(2);
   expect(defs.usage().bytes).toBeLessThanOrEqual(Math.floor(one * 2.5));
-  for (const id of ['a', 'b', 'c']) await storeDef({ ...base, id, title: `改过的 ${id}` }, rt.engine.pk(id).plan, 1);
+  for (const id of ['a', 'b', 'c']) await storeDef({ ...base, id, title: `改过的 ${id}` }, 1);
   expect((await defs.get('a', 1)).title).toBe('方案 a');
   expect((await defs.get('c', 1)).title).toBe('方案 c');
   expect((await defs.get('b', 1)).title).toBe('改过的 b');
@@ -78,6 +79,6 @@ it('lets the least recently used definition leave when the budget is full, and k
   expect(tiny.usage().definitions).toBe(1);
   await tiny.get('b', 1);
   expect(tiny.usage().definitions).toBe(1);
-  await storeDef({ ...base, id: 'b', title: '第三次' }, rt.engine.pk('b').plan, 1);
+  await storeDef({ ...base, id: 'b', title: '第三次' }, 1);
   expect((await tiny.get('b', 1)).title).toBe('改过的 b');
 });
