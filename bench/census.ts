@@ -305,8 +305,13 @@ export async function breakdown(r: BenchRedis, n: number): Promise<Breakdown> {
   return { n, shapes, raw: { cycleUs: (raw.ms * 1000) / Math.max(1, raw.done), cpuUs: raw.nodeCpuUsPerJob, redis: rawRedis } };
 }
 
+/** The rows §8's budget reads (the floor of a wake-up's Node CPU). */
+export type MicroKey = 'restore' | 'step' | 'persist' | 'json' | 'roundTrip50';
+
 export interface Micro {
   label: string;
+  /** Set on the rows §8 computes with. */
+  key?: MicroKey;
   us: number;
   /** This process's CPU per call, where it differs from wall-clock (I/O). */
   cpuUs?: number;
@@ -317,6 +322,25 @@ export interface Micro {
  * BullTimerScheduler.wake does) against Queue.add, and of the xstate calls one transition
  * makes. Sequential, on a scratch queue of the private Redis.
  */
+/** `total` calls of `f`, `width` in flight at a time: wall-clock and this process's CPU per call. */
+async function inFlight(width: number, total: number, f: () => Promise<unknown>): Promise<Micro> {
+  let left = total;
+  const lane = async () => {
+    while (left-- > 0) await f();
+  };
+  await Promise.all(Array.from({ length: width }, lane));
+  left = total;
+  const w0 = performance.now();
+  const c0 = process.cpuUsage();
+  await Promise.all(Array.from({ length: width }, lane));
+  const c = process.cpuUsage(c0);
+  return {
+    label: `EVALSHA of a script that returns at once, ${width} in flight — one round trip`,
+    us: ((performance.now() - w0) * 1000) / total,
+    cpuUs: (c.user + c.system) / total,
+  };
+}
+
 export async function micro(r: BenchRedis, calls: number): Promise<Micro[]> {
   await flush(r.admin);
   const connection = new Redis(r.url, { maxRetriesPerRequest: null });
@@ -340,6 +364,10 @@ export async function micro(r: BenchRedis, calls: number): Promise<Micro[]> {
     ),
   );
   out.push(await io('Queue.add(1 delayed job)', () => queue.add('w', data, { jobId: `plan@${seq++}`, delay: 3_600_000 })));
+  // The client's side of one round trip at the isolated drain's concurrency: a wake-up makes
+  // two beyond its BullMQ job's (its read and its commit), 50 in flight at a time.
+  const noop = (await connection.script('LOAD', 'return 1')) as string;
+  out.push({ ...(await inFlight(50, calls * 5, () => connection.evalsha(noop, 0))), key: 'roundTrip50' });
   await queue.close();
   connection.disconnect();
 
@@ -362,11 +390,11 @@ export async function micro(r: BenchRedis, calls: number): Promise<Micro[]> {
     return { label, us: ((performance.now() - t0) * 1000) / n };
   };
   const snap = restore(taskMachine, persisted);
-  out.push(cpu("restore() — the engine's snapshot rehydration", () => restore(taskMachine, persisted)));
+  out.push({ ...cpu("restore() — the engine's snapshot rehydration", () => restore(taskMachine, persisted)), key: 'restore' });
   out.push(cpu('transition(machine, snapshot, event) — xstate', () => transition(taskMachine, snap, event as never)));
-  out.push(cpu('step(): transition + timer table', () => step(taskMachine, snap, event, task.timers, newToken)));
-  out.push(cpu('persist(): getPersistedSnapshot', () => persist(taskMachine, snap)));
-  out.push(cpu('JSON.stringify + JSON.parse of the stored snapshot', () => JSON.parse(JSON.stringify(persisted))));
+  out.push({ ...cpu('step(): transition + timer table', () => step(taskMachine, snap, event, task.timers, newToken)), key: 'step' });
+  out.push({ ...cpu('persist(): getPersistedSnapshot', () => persist(taskMachine, snap)), key: 'persist' });
+  out.push({ ...cpu('JSON.stringify + JSON.parse of the stored snapshot', () => JSON.parse(JSON.stringify(persisted))), key: 'json' });
   out.push(cpu('newToken()', () => newToken()));
   const unpackCost = (label: string, raw: string): Micro => {
     for (let i = 0; i < 20; i++) unpackDefinition(raw);

@@ -1,7 +1,7 @@
 /** The results as a console table and as BENCHMARKS.md. */
 import type { Breakdown, Census, Micro } from './census.js';
 import type { Machine } from './machine.js';
-import type { DrainResult } from './measure.js';
+import { median, type DrainResult } from './measure.js';
 import type { Summary } from './profile-summary.js';
 import type { BurstResult, IsolatedResult, Lateness, LatenessResult, MemoryResult, ScaleResult } from './scenarios.js';
 
@@ -552,6 +552,7 @@ function analysis(r: Results): string[] {
       '',
     );
   }
+  out.push(...budget(r));
   const l = r.lateness;
   if (l) {
     const diff = l.engine.p99 - l.raw.p99;
@@ -580,5 +581,53 @@ function analysis(r: Results): string[] {
       '',
     );
   }
+  return out;
+}
+
+/**
+ * What the two concurrency-50 goals would take, from this run's numbers: the least Node CPU a
+ * transition can cost while it is an xstate step of a stored task (and, isolated, a BullMQ job
+ * and a read and a commit of its own), against what raw BullMQ spends per job.
+ */
+function budget(r: Results): string[] {
+  const m = (key: string) => r.micro?.find((x) => x.key === key);
+  const restore = m('restore')?.us;
+  const step = m('step')?.us;
+  const persist = m('persist')?.us;
+  const json = m('json')?.us;
+  const rt = m('roundTrip50')?.cpuUs;
+  if (restore === undefined || step === undefined || persist === undefined || json === undefined || rt === undefined) return [];
+  const xs = restore + step + persist;
+  const out = [
+    `**What the concurrency-50 goals would take.** Raw BullMQ at concurrency 50 keeps the one Node thread busy (its rate is set by its Node CPU per job), and so does the engine. The least Node CPU a transition can cost here is one xstate step of its task: restore + step + persist, ${f1(restore)} + ${f1(step)} + ${f1(persist)} = ${f1(xs)} µs (§6), with nothing else — no parsing, notice, history or encoding.`,
+    '',
+  ];
+  const i = r.isolated;
+  if (i) {
+    const R = median(i.raw.map((x) => x.nodeCpuUsPerJob));
+    const E = median(i.engine.map((x) => x.nodeCpuUsPerJob));
+    const ER = median(i.engine.map((x) => x.redisCpuUsPerJob));
+    const floor = R + xs + 2 * rt;
+    const allowed = R / GOALS.isolated;
+    const left = allowed - floor;
+    out.push(
+      `- **Isolated:** a raw job cost ${f0(R)} µs of Node CPU at concurrency 50 in this run, so ${f1(GOALS.isolated)}× allows ${f0(allowed)} µs per wake-up. A wake-up is at least that BullMQ job, the step (${f1(xs)} µs) and two round trips beyond the job's — its read and its compare-and-set commit, ${f1(rt)} µs of client CPU each at 50 in flight (§6): ${f0(floor)} µs, the most this design could reach being ${f2(R / floor)}×. ` +
+        (left > 0
+          ? `That leaves ${f0(left)} µs for all the rest a wake-up does (parsing its task, its notice, history and index moves, encoding the commit, garbage collection); `
+          : `That is already over the allowance before any of the rest a wake-up does (parsing its task, its notice, history and index moves, encoding the commit, garbage collection); `) +
+        `the engine spends ${f0(E)} µs in all. With more worker processes the two cores bound the rate instead, at 2 ÷ (the floor + Redis's ${f0(ER)} µs per wake-up): ${f2((2 * R) / (floor + ER))}× this raw rate.`,
+    );
+  }
+  const b = r.burst;
+  const raw50 = b?.raw.find((x) => x.concurrency === 50);
+  if (b && raw50) {
+    const R = median(raw50.runs.map((x) => x.nodeCpuUsPerJob));
+    const E = median(b.engine.map((x) => x.nodeCpuUsPerJob));
+    const floor = xs + json;
+    out.push(
+      `- **Burst:** one plan's wake-up is one serial loop, so 1.0× of raw at concurrency 50 needs at most ${f0(R)} µs of Node CPU per transition (a raw job's in this run). The step and one parse and serialisation of the task's snapshot (${f1(json)} µs) take ${f0(floor)} µs, leaving ${f0(R - floor)} µs for everything else a transition does (its notice and deliveries, history entry, index moves, its share of the commit, garbage collection); the engine spends ${f0(E)} µs in all, ${f0(E - floor)} µs of it on those.`,
+    );
+  }
+  out.push('');
   return out;
 }
