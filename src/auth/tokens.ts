@@ -172,11 +172,17 @@ export class TokenStore {
    */
   async ensureAdmin(): Promise<string | null> {
     if (this.envAdminToken) return null;
+    if (await this.redis.exists(this.keys.adminToken)) return null;
     const token = newSecret('dbn_');
-    const created = await this.redis.set(this.keys.adminToken, sha256(token), 'NX');
-    if (created !== 'OK') return null;
-    await this.redis.set(this.keys.token(sha256(token)), JSON.stringify({ kind: 'admin' }));
-    return token;
+    const hash = sha256(token);
+    // The token works before the marker says one was made (the two keys may sit in different
+    // slots, so no transaction): a process killed in between leaves a token nobody holds, and
+    // the next start makes another, never a marker with no token behind it.
+    await this.redis.set(this.keys.token(hash), JSON.stringify({ kind: 'admin' }));
+    if ((await this.redis.set(this.keys.adminToken, hash, 'NX')) === 'OK') return token;
+    // Another process made the first token meanwhile: this one is withdrawn unprinted.
+    await this.redis.del(this.keys.token(hash));
+    return null;
   }
 }
 

@@ -215,7 +215,10 @@ async function serve(command: 'start' | 'api' | 'worker', argv: string[]): Promi
     fail(`启动失败 / could not start: ${(err as Error).message}`);
   }
 
-  const admin = await runtime.tokens.ensureAdmin();
+  // Only a process that serves the API makes the first admin token: its log is where the
+  // README sends the office to find it (docker compose logs api), and a worker started
+  // beside an API given DUBAN_ADMIN_TOKEN must not mint a second one.
+  const admin = command === 'worker' ? null : await runtime.tokens.ensureAdmin();
   if (admin) console.log(`首个管理员令牌（仅显示一次）/ first admin token (shown once): ${admin}`);
   if (runtime.port !== undefined)
     console.log(`Duban ${command} 已就绪 / ready: http://127.0.0.1:${runtime.port}/  (API: /api/v1, health: /healthz)`);
