@@ -15,6 +15,7 @@ import { Engine } from './engine/engine.js';
 import { Queries } from './engine/queries.js';
 import { BullTimerScheduler, resolveShards } from './engine/timer-queue.js';
 import { createApp } from './http/app.js';
+import { redisAnswers } from './http/redis-ready.js';
 import {
   connectFailFast,
   isRedisUnavailable,
@@ -160,7 +161,12 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   if (!spec) throw new Error('startRuntime needs `redis` or `redisUrl`');
   // The engine's client and the timer queue's fail fast (see src/infra/redis-clients.ts).
   const redis = await connectFailFast(spec, { timeoutMs, connectMs, name: 'duban' });
-  reportOutages(redis, (line) => logger.warn(line));
+  reportOutages(
+    redis,
+    (line) => logger.warn(line),
+    () => metrics.redisOutage(),
+  );
+  metrics.redisReachable(async () => (await redisAnswers(redis)).up);
   const queueConnection = await connectFailFast(spec, { timeoutMs, connectMs, name: 'duban:timers' }).catch((err: unknown) => {
     redis.disconnect();
     throw err;

@@ -40,8 +40,10 @@ export class Metrics {
   private readonly failures: Counter<'where'>;
   private readonly httpRequests: Counter<'method' | 'route' | 'status'>;
   private readonly httpDuration: Histogram<'method' | 'route' | 'status'>;
+  private readonly outages: Counter;
   private readonly depthSources: (() => Promise<QueueDepth[]>)[] = [];
   private definitionSource: (() => DefinitionCacheUsage) | undefined;
+  private redisSource: (() => Promise<boolean>) | undefined;
 
   constructor(opts: MetricsOptions = {}) {
     const registers = [this.registry];
@@ -88,6 +90,21 @@ export class Metrics {
         this.set({ measure: 'bytes' }, u.bytes);
         this.set({ measure: 'definitions' }, u.definitions);
       },
+    });
+    const redisUp = () => this.redisSource?.();
+    new Gauge({
+      name: 'duban_redis_up',
+      help: "1 when this process's Redis connection answers a PING at scrape time, 0 while Redis is out of reach",
+      registers,
+      async collect() {
+        const up = await redisUp();
+        if (up !== undefined) this.set(up ? 1 : 0);
+      },
+    });
+    this.outages = new Counter({
+      name: 'duban_redis_outages_total',
+      help: "Times this process's Redis connection was lost (counted when it goes, once however long it lasts)",
+      registers,
     });
     this.notices = new Counter({ name: 'duban_notices_total', help: 'Notices issued, by kind', labelNames: ['kind'], registers });
     this.deliveries = new Counter({
@@ -161,6 +178,11 @@ export class Metrics {
     this.failures.inc({ where });
   }
 
+  /** This process lost its Redis connection (once per outage). */
+  redisOutage(): void {
+    this.outages.inc();
+  }
+
   /** One HTTP request answered; `route` is the route's pattern, never the raw path. */
   httpRequest(method: string, route: string, status: number, seconds: number): void {
     const labels = { method, route, status: String(status) };
@@ -176,6 +198,11 @@ export class Metrics {
   /** Where the definition cache's size is read at scrape time (the engine's Definitions). */
   definitionCache(fn: () => DefinitionCacheUsage): void {
     this.definitionSource = fn;
+  }
+
+  /** How to tell at scrape time whether Redis answers (a PING bounded in time: a scrape must not hang). */
+  redisReachable(fn: () => Promise<boolean>): void {
+    this.redisSource = fn;
   }
 
   /** The Prometheus text exposition of every metric. */

@@ -53,28 +53,31 @@ export function isRedisUnavailable(err: unknown): boolean {
 
 /**
  * Logs an outage once when it starts and once when it ends, instead of one line
- * (or stack trace) per reconnection attempt.
+ * (or stack trace) per reconnection attempt; `onOutage` is called once as it starts
+ * (duban_redis_outages_total).
  */
-export function reportOutages(client: RedisClient, log: (line: string) => void): void {
+export function reportOutages(client: RedisClient, log: (line: string) => void, onOutage?: () => void): void {
   let down = false;
+  const lost = (line: string) => {
+    down = true;
+    log(line);
+    onOutage?.();
+  };
   const back = () => {
     if (!down) return;
     down = false;
     log('Redis 已重新连接 / reconnected to Redis');
   };
   client.on('error', (err: Error) => {
-    if (down) return;
-    down = true;
-    log(`Redis 连接中断，正在重连 / lost the connection to Redis, reconnecting: ${err.message}`);
+    if (!down) lost(`Redis 连接中断，正在重连 / lost the connection to Redis, reconnecting: ${err.message}`);
   });
   client.on('ready', back);
   if (client instanceof Cluster) {
     // A cluster stays 'ready' while one node is away (its slots' commands fail): that
     // node's errors and its return are what to report.
     client.on('node error', (err: Error, address: string) => {
-      if (down) return;
-      down = true;
-      log(`Redis 集群节点 ${address} 连接中断，正在重连 / lost the connection to cluster node ${address}, reconnecting: ${err.message}`);
+      if (!down)
+        lost(`Redis 集群节点 ${address} 连接中断，正在重连 / lost the connection to cluster node ${address}, reconnecting: ${err.message}`);
     });
     const watch = (node: Redis) => node.on('ready', back);
     for (const node of client.nodes()) watch(node);

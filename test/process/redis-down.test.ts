@@ -155,6 +155,39 @@ describe('Redis down', () => {
     expect((await fetch(`${base}/api/v1/plans/p1/tasks/t1`, { headers: auth })).status).toBe(200);
   }, 30_000);
 
+  it('/metrics answers while Redis is down: duban_redis_up 0, the outage counted and logged once, queue depths left out', async () => {
+    const lines: string[] = [];
+    rt = await startRuntime({ redisUrl: server.url, prefix: 'metrics', log: (l) => lines.push(l), adminToken: ADMIN, api: { port: 0 } });
+    const base = `http://127.0.0.1:${rt.port}`;
+    const scrape = async () => {
+      const res = await fetch(`${base}/metrics`);
+      expect(res.status).toBe(200);
+      return res.text();
+    };
+    const before = await scrape();
+    expect(before).toMatch(/^duban_redis_up 1$/m);
+    expect(before).toMatch(/^duban_redis_outages_total 0$/m);
+    expect(before).toMatch(/^duban_queue_depth\{/m);
+
+    process.kill(pid, 'SIGKILL');
+    await new Promise((r) => setTimeout(r, 1_500)); // several reconnection attempts
+    const [during, ms] = await timed(scrape);
+    expect(ms).toBeLessThan(2_000);
+    expect(during).toMatch(/^duban_redis_up 0$/m);
+    expect(during).toMatch(/^duban_redis_outages_total 1$/m);
+    expect(during).not.toMatch(/^duban_queue_depth\{/m);
+    expect(lines.filter((l) => l.includes('lost the connection to Redis'))).toHaveLength(1);
+
+    server = await startRedisServer(dir, { port: server.port });
+    pid = await serverPid(server.url);
+    const after = await eventually(async () => {
+      const text = await scrape();
+      return /^duban_redis_up 1$/m.test(text) && text;
+    }, 10_000);
+    expect(after).toMatch(/^duban_redis_outages_total 1$/m);
+    expect(lines.filter((l) => l.includes('reconnected to Redis'))).toHaveLength(1);
+  }, 30_000);
+
   it('a hung Redis gives 503 too: /healthz within a second, API calls within the command timeout', async () => {
     rt = await startRuntime({
       redisUrl: server.url,
