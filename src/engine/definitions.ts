@@ -109,15 +109,19 @@ export class Definitions {
     return { bytes: this.heldBytes, definitions: this.cache.size };
   }
 
-  /** Counts a loaded entry's size, then lets the least recently used leave while over budget. */
+  /**
+   * Counts a loaded entry's size, then lets the least recently used leave while over
+   * budget — all but this one, which its caller is about to use, wherever it stands in
+   * the order (loads finish in any order: one asked for again while loading moved on).
+   */
   private sized(cacheKey: string, entry: Entry, bytes: number): void {
     if (this.cache.get(cacheKey) !== entry) return;
     entry.bytes = bytes;
     this.heldBytes += bytes;
     for (const [k, e] of this.cache) {
-      if (this.heldBytes <= this.budgetBytes || k === cacheKey) break;
+      if (this.heldBytes <= this.budgetBytes) break;
       // One still loading counts nothing yet; it is sized when it arrives.
-      if (e.bytes > 0) this.drop(k, e);
+      if (k !== cacheKey && e.bytes > 0) this.drop(k, e);
     }
   }
 

@@ -82,3 +82,20 @@ it('lets the least recently used definition leave when the budget is full, and k
   await storeDef({ ...base, id: 'b', title: '第三次' }, 1);
   expect((await tiny.get('b', 1)).title).toBe('改过的 b');
 });
+
+it('keeps to its budget when definitions finish loading in another order than they were asked for', async () => {
+  rt = await testRuntime();
+  await rt.engine.createPlan(fixturePlan({ id: 'order', start: Date.now() }), { kind: 'office', name: '陈静', org: 'default' });
+  const base = await new Definitions(rt.redis, (id) => rt!.engine.pk(id)).current('order');
+  const one = JSON.stringify({ ...base, id: 'x', title: '方案 x' }).length;
+  for (const id of ['x', 'y']) await storeDef({ ...base, id, title: `方案 ${id}` }, 1);
+  // Room for one. x is asked for, then y, then x again while both load: y is now the least
+  // recently used, and it is the one that arrives last (Redis answers in the order asked).
+  const defs = new Definitions(rt.redis, (id) => rt!.engine.pk(id), Math.floor(one * 1.5));
+  await Promise.all([defs.get('x', 1), defs.get('y', 1), defs.get('x', 1)]);
+  // y, just loaded, stays; x, loaded before it, leaves (the cache used to stop at y and keep both).
+  expect(defs.usage().definitions).toBe(1);
+  expect(defs.usage().bytes).toBeLessThanOrEqual(Math.floor(one * 1.5));
+  await storeDef({ ...base, id: 'y', title: '改过的 y' }, 1);
+  expect((await defs.get('y', 1)).title).toBe('方案 y');
+});
