@@ -191,17 +191,29 @@ async function slowlogged(r: BenchRedis, run: () => Promise<number>): Promise<[s
   return [...sums].map(([k, v]): [string, number] => [k, v / Math.max(1, jobs)]).sort((a, b) => b[1] - a[1]);
 }
 
-type Acc = { wall: number; cpu: number };
+/**
+ * Time spent inside one kind of call, counted once where calls overlap: a burst keeps
+ * several batches in flight, and summing their overlapping reads and commits counted the
+ * same wall-clock twice (the engine's own computing then came out negative).
+ */
+type Acc = { wall: number; cpu: number; active: number; w0: number; c0: NodeJS.CpuUsage };
+const acc = (): Acc => ({ wall: 0, cpu: 0, active: 0, w0: 0, c0: { user: 0, system: 0 } });
 
-async function measured<R>(a: Acc, f: () => Promise<R>): Promise<R> {
-  const w0 = performance.now();
-  const c0 = process.cpuUsage();
+async function measured<R>(accs: Acc[], f: () => Promise<R>): Promise<R> {
+  for (const a of accs) {
+    if (a.active++ > 0) continue;
+    a.w0 = performance.now();
+    a.c0 = process.cpuUsage();
+  }
   try {
     return await f();
   } finally {
-    const c = process.cpuUsage(c0);
-    a.wall += (performance.now() - w0) * 1000;
-    a.cpu += c.user + c.system;
+    for (const a of accs) {
+      if (--a.active > 0) continue;
+      const c = process.cpuUsage(a.c0);
+      a.wall += (performance.now() - a.w0) * 1000;
+      a.cpu += c.user + c.system;
+    }
   }
 }
 
@@ -222,31 +234,31 @@ async function shapeBreakdown(r: BenchRedis, shape: Shape, n: number): Promise<S
   await flush(r.admin);
   const eh = engineHarness(r.url, `b${shape}`, 1);
   const tasks = await createShape(eh, shape, n, 'b');
-  const acc = () => ({ wall: 0, cpu: 0 });
-  const t = { wake: acc(), read: acc(), commit: acc(), arm: acc() };
+  // io: any of read, commit and arm under way (what engine.wake spends waiting or encoding).
+  const t = { wake: acc(), read: acc(), commit: acc(), arm: acc(), io: acc() };
   // eslint-disable-next-line @typescript-eslint/unbound-method -- called below with the batch as `this`
   const run = Batch.prototype.run;
   Batch.prototype.run = function (this: Batch, client) {
-    return measured(t.commit, () => run.call(this, client));
+    return measured([t.commit, t.io], () => run.call(this, client));
   };
   const instrument = (w: EngineWorkers): EngineWorkers => {
     const client = w.engine.redis as Redis;
     defineDueRead(client);
     for (const name of ['dubanDueRead', 'zrangebyscore', 'zrange', 'hgetall', 'hmget', 'hget', 'get'] as const) {
       const f = ((client as unknown as Record<string, unknown>)[name] as (...a: unknown[]) => Promise<unknown>).bind(client);
-      (client as unknown as Record<string, unknown>)[name] = (...a: unknown[]) => measured(t.read, () => f(...a));
+      (client as unknown as Record<string, unknown>)[name] = (...a: unknown[]) => measured([t.read, t.io], () => f(...a));
     }
     const pipeline = client.pipeline.bind(client);
     client.pipeline = (...a: Parameters<typeof pipeline>) => {
       const p = pipeline(...a);
       const exec = p.exec.bind(p);
-      p.exec = () => measured(t.read, () => exec());
+      p.exec = () => measured([t.read, t.io], () => exec());
       return p;
     };
     const wake = w.scheduler.wake.bind(w.scheduler);
-    w.scheduler.wake = (wakes) => measured(t.arm, () => wake(wakes));
+    w.scheduler.wake = (wakes) => measured([t.arm, t.io], () => wake(wakes));
     const engineWake = w.engine.wake.bind(w.engine);
-    w.engine.wake = (planId) => measured(t.wake, () => engineWake(planId));
+    w.engine.wake = (planId) => measured([t.wake], () => engineWake(planId));
     return w;
   };
   const startWorkers = eh.startWorkers.bind(eh);
@@ -261,8 +273,12 @@ async function shapeBreakdown(r: BenchRedis, shape: Shape, n: number): Promise<S
   const k = Math.max(1, d.done);
   const cycleUs = (d.ms * 1000) / k;
   const cycleCpuUs = d.nodeCpuUsPerJob;
-  const part = (label: string, what: string, a: Acc): Part => ({ label, what, wallUs: a.wall / k, cpuUs: a.cpu / k });
-  const io = (x: 'wall' | 'cpu') => t.read[x] + t.commit[x] + t.arm[x];
+  const part = (label: string, what: string, a: { wall: number; cpu: number }): Part => ({
+    label,
+    what,
+    wallUs: a.wall / k,
+    cpuUs: a.cpu / k,
+  });
   return {
     shape,
     transitions: d.done,
@@ -277,8 +293,8 @@ async function shapeBreakdown(r: BenchRedis, shape: Shape, n: number): Promise<S
         t.read,
       ),
       part('Engine computing', 'restore snapshots, xstate step, build notices, serialise (engine.wake minus its I/O)', {
-        wall: t.wake.wall - io('wall'),
-        cpu: t.wake.cpu - io('cpu'),
+        wall: t.wake.wall - t.io.wall,
+        cpu: t.wake.cpu - t.io.cpu,
       }),
       part('Commit', 'EVALSHA commit.lua: every task of the batch, history, notices, timer index, next wake time', t.commit),
       part('Arm next wake-up', "BullTimerScheduler.wake → one addBulk per tick (the plan's next timer)", t.arm),
