@@ -65,6 +65,11 @@ export class ConflictError extends DubanError {
   readonly code = 'conflict';
 }
 
+/** The thing was here and has gone for good (a plan archived out of Redis); the text says where to. */
+export class GoneError extends DubanError {
+  readonly code = 'gone';
+}
+
 /** The thing already exists (a plan id in use). */
 export class AlreadyExistsError extends DubanError {
   readonly code = 'already_exists';

@@ -3,8 +3,9 @@
  * in one line (Chinese / English) and exits non-zero on failure.
  */
 import { taskDefinitionOf } from '../domain/children.js';
-import { mkdir, stat, writeFile } from 'node:fs/promises';
-import { basename, join } from 'node:path';
+import { constants } from 'node:fs';
+import { access, mkdir, stat, writeFile } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { loadConfig } from '../config.js';
 import { apiClient, CliError, command } from './command.js';
@@ -334,6 +335,24 @@ interface ArchiveAnswer {
   entries: number;
 }
 
+/** `path` if a file can be written there (its folder exists and can be written, and it is not a folder), else a CliError saying why. */
+async function writableFile(path: string): Promise<string> {
+  const refuse = (zh: string, en: string) =>
+    new CliError(`--out ${path}：${zh}，方案未归档 / --out ${path}: ${en}; the plan was not archived`);
+  const found = await stat(path).catch(() => null);
+  if (found?.isDirectory()) throw refuse('这是一个文件夹，请给出文件名', 'is a folder, name a file');
+  const folder = dirname(resolve(path));
+  const dir = await stat(folder).catch(() => null);
+  if (!dir?.isDirectory()) throw refuse(`文件夹 ${folder} 不存在`, `the folder ${folder} does not exist`);
+  try {
+    await access(folder, constants.W_OK);
+    if (found) await access(path, constants.W_OK);
+  } catch {
+    throw refuse('没有写入权限', 'cannot be written');
+  }
+  return path;
+}
+
 export const archiveCommand = command(
   'archive',
   'duban archive PLAN [--server URL] [--token T] [--out FILE]',
@@ -346,16 +365,24 @@ export const archiveCommand = command(
     const planId = positionals[0];
     if (!planId || positionals.length > 1) throw new CliError('请给出一个方案编号 / name one plan: duban archive PLAN');
     const call = apiClient({ server: values.server as string | undefined, token: values.token as string | undefined });
+    // Archiving removes the plan from Redis: a place the document cannot be saved is refused before it.
+    const out = values.out === undefined ? undefined : await writableFile(String(values.out));
     const record = await call<ArchiveAnswer>('POST', `/plans/${encodeURIComponent(planId)}/archive`);
     console.log(`✓ 已归档 / archived：${record.id} ${record.title}`);
     console.log(`  归档文件 / archive file：${record.file}（${record.size} 字节 / bytes，sha256 ${record.sha256}）`);
     console.log(
       `  ${record.keys} 个 Redis 键已移除，${record.entries} 条留痕记录已校验 / ${record.keys} Redis keys removed, ${record.entries} history entries verified`,
     );
-    if (values.out) {
+    if (out) {
       const doc = await call<unknown>('GET', `/archives/${encodeURIComponent(planId)}`);
-      await writeFile(String(values.out), JSON.stringify(doc, null, 1));
-      console.log(`  已保存 / saved：${String(values.out)}`);
+      try {
+        await writeFile(out, JSON.stringify(doc, null, 1));
+      } catch (err) {
+        throw new CliError(
+          `方案已归档，但归档文件未能保存到 ${out}：${(err as Error).message}；可从 /api/v1/archives/${planId} 下载 / the plan was archived, but the document could not be saved to ${out}: ${(err as Error).message}; download it from /api/v1/archives/${planId}`,
+        );
+      }
+      console.log(`  已保存 / saved：${out}`);
     }
   },
   { argsRequired: true },

@@ -19,7 +19,8 @@ import type { Principal } from '../domain/permissions.js';
 import { peopleInRole } from '../domain/chain.js';
 import { actorLabel, checkRunPlan, ruleText } from '../domain/permissions.js';
 import { organisationOf, type PlanDefinition } from '../domain/plan.schema.js';
-import { ConflictError, ForbiddenError, NotFoundError } from '../errors.js';
+import { ConflictError, ForbiddenError, GoneError, NotFoundError } from '../errors.js';
+import { planNotFound } from './definitions.js';
 import { sha256, type FileStore } from '../files/file-store.js';
 import type { RedisClient } from '../store/batch.js';
 import { isDone, markDone } from '../store/migration-marks.js';
@@ -180,11 +181,40 @@ function stillRunning(planId: string, stage: string): ConflictError {
   });
 }
 
+/** The archive record of a plan id, if a plan of that id was archived. */
+export async function archivedPlan(redis: RedisClient, prefix: string, planId: string): Promise<ArchiveRecord | null> {
+  const raw = await redis.hget(archiveKeys(prefix).records, planId);
+  return raw ? (JSON.parse(raw) as ArchiveRecord) : null;
+}
+
+/**
+ * A plan id once archived stays the archive's: its record, its download address and
+ * every process's memory of the plan's definition revisions are keyed by it.
+ */
+export function archivedAlready(record: ArchiveRecord): ConflictError {
+  const at = new Date(record.archivedAt).toISOString();
+  return new ConflictError({
+    zh: `方案 ${record.planId} 已于 ${at} 归档（${record.archivedBy}），可从 /api/v1/archives/${record.planId} 下载；该编号不能再用于其他方案`,
+    en: `Plan ${record.planId} was archived at ${at} by ${record.archivedBy}; download it from /api/v1/archives/${record.planId}. Its id cannot be used for another plan`,
+  });
+}
+
+/** An archived plan asked for by someone who may read its archive: gone, and where to. */
+export function archivedAway(record: ArchiveRecord): GoneError {
+  const at = new Date(record.archivedAt).toISOString();
+  return new GoneError({
+    zh: `方案 ${record.planId} 已于 ${at} 归档（${record.archivedBy}），不再在运行的方案中；归档可从 /api/v1/archives/${record.planId} 下载`,
+    en: `Plan ${record.planId} was archived at ${at} by ${record.archivedBy} and is no longer among running plans; download its archive from /api/v1/archives/${record.planId}`,
+  });
+}
+
 /** Archives a closed plan and takes it out of Redis; returns its archive record. */
 export async function archivePlan(deps: ArchiveDeps, planId: string, by: Principal): Promise<ArchiveRecord> {
   const { engine, files } = deps;
   const redis = engine.redis;
   const now = deps.now ?? Date.now;
+  const done = await archivedPlan(redis, prefixOf(engine.keys.plans), planId);
+  if (done) throw archivedAlready(done);
   const { plan, def } = await engine.loadPlan(planId);
   const rule = checkRunPlan(by, def);
   if (rule) throw new ForbiddenError(ruleText(rule));
@@ -247,7 +277,14 @@ export async function archivePlan(deps: ArchiveDeps, planId: string, by: Princip
     readers: peopleInRole(def, null, 'office'),
   };
   const ak = archiveKeys(prefixOf(engine.keys.plans));
-  await redis.hset(ak.records, planId, JSON.stringify(record));
+  // One archive per plan: of two requests at once, the one recorded first goes on, and the
+  // other withdraws its file before anything of the plan is removed.
+  if ((await redis.hsetnx(ak.records, planId, JSON.stringify(record))) === 0) {
+    const first = await archivedPlan(redis, prefixOf(engine.keys.plans), planId);
+    // Two requests in the same millisecond wrote the same document under the same name: that one is kept.
+    if (first?.file !== file) await files.delete(file);
+    throw first ? archivedAlready(first) : planNotFound(planId);
+  }
   await redis.zadd(ak.ofOrg(doc.organisation), archivedAt, planId);
   for (const person of record.readers) await redis.zadd(ak.ofPerson(person), archivedAt, planId);
 
@@ -260,6 +297,7 @@ export async function archivePlan(deps: ArchiveDeps, planId: string, by: Princip
     // One plan's keys share its hash tag, so each DEL stays in one slot.
     for (let i = 0; i < left.length; i += 200) await redis.del(...left.slice(i, i + 200));
   }
+  engine.forgetDefinitions(planId);
   deps.log?.(`plan ${planId} archived to ${file} (${names.length} keys, ${verification.entries} history entries) and removed from Redis`);
   return record;
 }

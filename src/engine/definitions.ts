@@ -180,6 +180,13 @@ export class Definitions {
     this.seen.delete(planId);
   }
 
+  /** Drops every revision of the plan this process holds (the plan left Redis). */
+  forget(planId: string): void {
+    this.seen.delete(planId);
+    const head = `${planId}#`;
+    for (const [k, e] of this.cache) if (k.startsWith(head)) this.drop(k, e);
+  }
+
   private saw(planId: string, rev: number): void {
     if (!Number.isFinite(rev)) return;
     this.seen.delete(planId);

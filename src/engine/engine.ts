@@ -143,6 +143,10 @@ export class Engine {
   currentDefinition(planId: string): Promise<PlanDefinition> {
     return this.core.defs.current(planId);
   }
+  /** The plan left Redis (archived): what this process held of its definitions goes too. */
+  forgetDefinitions(planId: string): void {
+    this.core.defs.forget(planId);
+  }
   loadPlan(planId: string): Promise<{ plan: StoredPlan; def: PlanDefinition }> {
     return this.core.reader.loadPlan(planId);
   }

@@ -27,7 +27,8 @@ import { taskFanOut } from './task-events.js';
 import { taskWrite } from './tasks.js';
 import { publishWrites, takesFanOut } from './children.js';
 import { zodProblems } from './zod-problems.js';
-import { afterPlanCommit } from './plan-index.js';
+import { afterPlanCommit, prefixOf } from './plan-index.js';
+import { archivedAlready, archivedPlan } from './archive.js';
 import { issueTime, type PlanEvent } from '../../machines/index.js';
 
 /** Parses a plan definition, or throws InvalidInputError listing every problem by path. */
@@ -79,6 +80,8 @@ export async function createPlan(core: EngineCore, input: unknown, by: Principal
   const def = parsePlanDefinition(withOwnOrganisation(input, by));
   const rule = checkCreatePlan(by, def.organisation);
   if (rule) throw new ForbiddenError(ruleText(rule));
+  const archived = await archivedPlan(core.redis, prefixOf(core.keys.plans), def.id);
+  if (archived) throw archivedAlready(archived);
   await admitToDirectory(core, def, by, true);
   const pk = core.pk(def.id);
   const at = core.now();

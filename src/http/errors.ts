@@ -6,6 +6,7 @@ import {
   DubanError,
   EventNotAcceptedError,
   ForbiddenError,
+  GoneError,
   InvalidInputError,
   NotFoundError,
   RefusedError,
@@ -19,6 +20,7 @@ function status(err: DubanError): number {
   if (err instanceof UnauthenticatedError) return 401;
   if (err instanceof ForbiddenError) return 403;
   if (err instanceof NotFoundError) return 404;
+  if (err instanceof GoneError) return 410;
   if (
     err instanceof EventNotAcceptedError ||
     err instanceof ConflictError ||

@@ -3,11 +3,14 @@
  * asking about a plan they are not in gets the same 403 whether it exists or not, so
  * answers do not tell people which plan ids exist; an office or an admin is told 404
  * for a plan that does not exist (an office of another organisation learns that an id
- * is taken, no more).
+ * is taken, no more). An archived plan is gone (410) for those who may read its archive,
+ * with where to download it.
  */
 import type { PlanDefinition } from '../domain/plan.schema.js';
 import { checkReadPlan, ruleText, type Principal } from '../domain/permissions.js';
 import type { Engine } from '../engine/engine.js';
+import { archivedAway, archivedPlan, archiveRecord } from '../engine/archive.js';
+import { prefixOf } from '../engine/plan-index.js';
 import { ForbiddenError, NotFoundError } from '../errors.js';
 
 /** The plan's current definition, when `p` may read the plan; throws 403 (or 404) otherwise. */
@@ -16,7 +19,18 @@ export async function readablePlan(engine: Engine, p: Principal, planId: string)
   try {
     def = await engine.currentDefinition(planId);
   } catch (err) {
-    if (err instanceof NotFoundError && p.kind === 'person') throw new ForbiddenError(ruleText('readPlan'));
+    if (!(err instanceof NotFoundError)) throw err;
+    // An archived plan: whoever may read its archive is told where it went (410).
+    const archived = await archivedPlan(engine.redis, prefixOf(engine.keys.plans), planId);
+    if (
+      archived &&
+      (await archiveRecord(engine, p, planId).then(
+        () => true,
+        () => false,
+      ))
+    )
+      throw archivedAway(archived);
+    if (p.kind === 'person') throw new ForbiddenError(ruleText('readPlan'));
     throw err;
   }
   const rule = checkReadPlan(p, def);

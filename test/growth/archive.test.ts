@@ -4,6 +4,8 @@
  * document in the file store whose history chains re-check; a running plan, another
  * organisation's office and a broken trail are refused with nothing removed.
  */
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Principal } from '../../src/domain/permissions.js';
 import {
@@ -105,7 +107,7 @@ describe('archiving a closed plan', () => {
     // A wake-up job of the plan still queued runs as a no-op.
     expect(await rt.engine.wake(planId)).toMatchObject({ fired: 0 });
     expect(await planKeys(planId)).toEqual([]);
-    expect((await call('GET', `/api/v1/plans/${planId}`, { token: officeToken })).status).toBe(404);
+    expect((await call('GET', `/api/v1/plans/${planId}`, { token: officeToken })).status).toBe(410);
 
     // The archive: listed for the office, downloadable, every chain re-checks, the evidence record kept.
     const list = await call('GET', '/api/v1/archives', { token: officeToken });
@@ -181,6 +183,52 @@ describe('archiving a closed plan', () => {
     expect(list.json.items.map((a: { id: string }) => a.id)).toContain(planId);
     // Done once: a second start finds the marker and does nothing.
     expect(await migrateArchiveReaders(rt.engine, rt.files)).toBe(0);
+  });
+
+  it('archives a plan once: a second request, or two at once, get 409 naming the archive, and one file is kept', async () => {
+    const planId = 'once-2026';
+    await closedPlan(planId);
+    const both = await Promise.all([1, 2, 3].map(() => call('POST', `/api/v1/plans/${planId}/archive`, { token: officeToken })));
+    expect(both.filter((r) => r.status === 201)).toHaveLength(1);
+    const won = both.find((r) => r.status === 201)!.json as ArchiveRecord;
+    // Refused in the race (409), or after it when the plan had gone (410): either way told where the archive is.
+    for (const lost of both.filter((r) => r.status !== 201)) {
+      expect([409, 410]).toContain(lost.status);
+      expect(lost.json.error.message).toContain('已于');
+      expect(lost.json.error.message).toContain(`/api/v1/archives/${planId}`);
+    }
+    // The losers withdrew their files: only the recorded one is left.
+    const dir = join((rt.files as LocalFileStore).root, 'archives', planId);
+    expect(readdirSync(dir)).toEqual([won.file.split('/').pop()]);
+
+    const again = await call('POST', `/api/v1/plans/${planId}/archive`, { token: officeToken });
+    expect(again.status).toBe(410);
+    expect(again.json.error.message_en).toContain('was archived');
+    const listed = (await call('GET', '/api/v1/archives?limit=200', { token: officeToken })).json.items as ArchiveRecord[];
+    expect(listed.filter((a) => a.id === planId)).toEqual([won]);
+    // Its pages say the same to whoever may read the archive; to another organisation's office it is simply not there.
+    expect((await call('GET', `/api/v1/plans/${planId}`, { token: officeToken })).status).toBe(410);
+    const stranger = await rt.tokens.issue({ kind: 'office', name: '外单位', org: 'elsewhere' });
+    expect((await call('GET', `/api/v1/plans/${planId}`, { token: stranger })).status).toBe(404);
+  });
+
+  it('keeps an archived plan id for its archive: a new plan of that id is refused, in any organisation', async () => {
+    const planId = 'reuse-2026';
+    await closedPlan(planId);
+    expect((await call('POST', `/api/v1/plans/${planId}/archive`, { token: officeToken })).status).toBe(201);
+    const doc = (await call('GET', `/api/v1/archives/${planId}`, { token: officeToken })).json as PlanArchive;
+
+    const again = fixturePlan({ id: planId, start: Date.now() });
+    const mine = await call('POST', '/api/v1/plans?publish=true', { token: officeToken, body: { ...again, title: '同编号的新方案' } });
+    expect(mine.status).toBe(409);
+    expect(mine.json.error.message).toContain('不能再用于其他方案');
+    const other = await rt.tokens.issue({ kind: 'office', name: '外单位', org: 'org-b' });
+    const theirs = await call('POST', '/api/v1/plans', { token: other, body: { ...again, organisation: 'org-b' } });
+    expect(theirs.status).toBe(409);
+    // Nothing of a new plan was written, and the archive is as it was.
+    expect(await planKeys(planId)).toEqual([]);
+    expect(await rt.redis.zscore(rt.engine.keys.plans, planId)).toBeNull();
+    expect((await call('GET', `/api/v1/archives/${planId}`, { token: officeToken })).json).toEqual(doc);
   });
 
   it('refuses a plan whose trail does not verify, and removes nothing', async () => {

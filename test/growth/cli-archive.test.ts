@@ -55,4 +55,26 @@ describe('duban archive', () => {
     expect(running.stderr).toContain('尚未结束');
     expect(await rt.redis.zscore(rt.engine.keys.plans, 'cli-running')).not.toBeNull();
   });
+
+  it('refuses an --out it could not write before archiving anything, and a second archive says where the first went', async () => {
+    await rt.engine.createPlan(fixturePlan({ id: 'cli-out', start: Date.now() }), office, { publish: true });
+    for (let i = 0; i < 4; i++) await rt.engine.planEvent('cli-out', { type: 'plan.advance', reason: '按计划推进' }, office);
+    const keys = (await rt.redis.keys(`${rt.prefix}:{cli-out}*`)).length;
+    for (const [out, says] of [
+      [join(tmp, 'no-such-folder', 'x.json'), '不存在'],
+      [tmp, '文件夹'],
+    ] as const) {
+      const r = await duban(['archive', 'cli-out', '--out', out], env);
+      expect(r.status).toBe(1);
+      expect(r.stderr).toContain(says);
+      expect(r.stderr).toContain('方案未归档');
+      expect(r.stdout).not.toContain('已归档');
+      expect((await rt.redis.keys(`${rt.prefix}:{cli-out}*`)).length).toBe(keys);
+    }
+    expect((await duban(['archive', 'cli-out'], env)).status).toBe(0);
+    const again = await duban(['archive', 'cli-out'], env);
+    expect(again.status).toBe(1);
+    expect(again.stderr).toContain('已于');
+    expect(again.stderr).toContain('/api/v1/archives/cli-out');
+  });
 });
