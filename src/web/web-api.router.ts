@@ -12,7 +12,7 @@ import express, { Router, type Request } from 'express';
 import { z } from 'zod';
 import { taskMachine } from '../../machines/index.js';
 import { actorLabel, checkTaskEvent, ruleText } from '../domain/permissions.js';
-import { ForbiddenError, InvalidInputError, NotFoundError } from '../errors.js';
+import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from '../errors.js';
 import { authenticate, principalOf } from '../http/auth.js';
 import { readablePlan } from '../http/plan-access.js';
 import { exportLimiters, type ExportLimits } from '../http/security.js';
@@ -24,7 +24,7 @@ import { buildLedger } from './ledger.js';
 import { activeStateIds, machineGraph } from './machine-graph.js';
 import { departmentPhaseMatrix, phaseRollup, phaseWindows, stageMatrix } from './overview.js';
 import { buildDesk } from './desk.js';
-import { planStage, taskState } from '../engine/entity.js';
+import { isFinished, planStage, taskState } from '../engine/entity.js';
 import { allowedActions } from './task-actions.js';
 
 const ActionsQuery = z.object({
@@ -158,6 +158,21 @@ export function webApiRouter(runtime: Runtime, limits: ExportLimits = exportLimi
     const def = await engine.definition(planId, task.rev);
     const rule = checkTaskEvent(me, def, task.def, 'task.submit');
     if (rule) throw new ForbiddenError(ruleText(rule));
+    // Evidence is for work still to be judged: not for a task accepted, cancelled or left unfinished at the plan's close.
+    if (isFinished(taskState(task.snap).work)) {
+      throw new ConflictError({
+        zh: `任务 ${taskId} 已结束（已验收、已取消或方案结束时未完成），不再接收证据文件`,
+        en: `Task ${taskId} is over (accepted, cancelled, or left unfinished when the plan closed); it takes no more evidence files`,
+      });
+    }
+    // A form upload would be stored as its multipart text, boundaries and all.
+    if (req.is('multipart/form-data')) {
+      throw badInput(
+        'body',
+        'send the file bytes themselves as the body (Content-Type: application/octet-stream, name in X-File-Name), not a multipart form',
+        '请直接以请求体发送文件内容（Content-Type: application/octet-stream，文件名放在 X-File-Name 头中），不要用表单（multipart）上传',
+      );
+    }
     // The app parses JSON bodies before this route; the page sends every file as octet-stream.
     if (!Buffer.isBuffer(req.body) || req.body.length === 0) {
       throw badInput(

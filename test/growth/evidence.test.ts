@@ -73,6 +73,35 @@ describe('evidence files', () => {
     expect((await fetch(meta.url, { headers: { Authorization: `Bearer ${stranger}` } })).status).toBe(403);
   });
 
+  it('refuses a multipart form (it would be stored as its form text) and uploads to a task that is over, storing nothing', async () => {
+    const rt: WebRuntime = await webRuntime();
+    opened.push(rt);
+    await rt.engine.createPlan(fixturePlan({ id: 'ev-over', start: Date.now() }), office, { publish: true });
+    const zhao = await rt.tokens.issue({ kind: 'person', personId: 'p-zhao' });
+    const upload = (body: BodyInit, type: string) =>
+      fetch(`${rt.base}/web-api/plans/ev-over/tasks/t1/files`, {
+        method: 'POST',
+        headers: {
+          Authorization: `Bearer ${zhao}`,
+          'X-File-Name': encodeURIComponent('总结.txt'),
+          ...(type ? { 'Content-Type': type } : {}),
+        },
+        body,
+      });
+    const form = new FormData();
+    form.append('file', new Blob(['进展']), '总结.txt');
+    const multipart = await upload(form, '');
+    expect(multipart.status).toBe(400);
+    expect(((await multipart.json()) as { error: { message: string } }).error.message).toContain('不要用表单');
+
+    // The plan runs to its close with t1 not done: t1 is over, and takes no more evidence.
+    for (let i = 0; i < 4; i++) await rt.engine.planEvent('ev-over', { type: 'plan.advance', reason: '按计划推进' }, office);
+    const late = await upload(Buffer.from('补交的材料'), 'application/octet-stream');
+    expect(late.status).toBe(409);
+    expect(((await late.json()) as { error: { message: string } }).error.message).toContain('不再接收证据文件');
+    expect(await rt.redis.zcard(webKeys(rt.engine, 'ev-over').taskFiles('t1'))).toBe(0);
+  });
+
   it('moves the bytes an earlier build kept in Redis to the file store on start, once', async () => {
     const prefix = testPrefix();
     const first = await testRuntime({}, prefix);
