@@ -41,7 +41,7 @@ import {
 } from './entity.js';
 import { admitToDirectory, keepOrganisation, parsePlanDefinition } from './plans.js';
 import { afterPlanCommit } from './plan-index.js';
-import { acceptedEvents, stepPlan, stepTask } from './step.js';
+import { offeredCommands, stepPlan, stepTask } from './step.js';
 import { taskWrite } from './tasks.js';
 
 export interface AmendOptions {
@@ -194,7 +194,8 @@ export async function amendPlan(
     const rule = checkRunPlan(by, old);
     if (rule) throw new ForbiddenError(ruleText(rule));
     const stage = planStage(plan.snap);
-    if (stage === 'draft' || stage === 'closed') throw new EventNotAcceptedError('plan.amend', stage, acceptedEvents(plan.snap));
+    if (stage === 'draft' || stage === 'closed')
+      throw new EventNotAcceptedError('plan.amend', stage, offeredCommands(plan.snap, 'plan.amend'));
     const at = core.now();
     const batch = new Batch();
     let next: PlanDefinition;

@@ -17,6 +17,7 @@
  */
 import type { Principal } from '../domain/permissions.js';
 import { peopleInRole } from '../domain/chain.js';
+import { STATE_TEXT } from '../domain/labels.js';
 import { actorLabel, checkRunPlan, ruleText } from '../domain/permissions.js';
 import { organisationOf, type PlanDefinition } from '../domain/plan.schema.js';
 import { ConflictError, ForbiddenError, GoneError, NotFoundError } from '../errors.js';
@@ -176,7 +177,7 @@ export function verifyArchive(doc: Pick<PlanArchive, 'keys'>): ArchiveVerificati
 
 function stillRunning(planId: string, stage: string): ConflictError {
   return new ConflictError({
-    zh: `方案 ${planId} 尚未结束（当前阶段：${stage}），不能归档：只有已结束的方案可以归档`,
+    zh: `方案 ${planId} 尚未结束（当前阶段：${STATE_TEXT[stage]?.zh ?? (stage === 'draft' ? '草稿，未发布' : stage)}），不能归档：只有已结束的方案可以归档`,
     en: `Plan ${planId} is still running (stage: ${stage}); only a closed plan can be archived`,
   });
 }

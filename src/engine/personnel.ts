@@ -44,7 +44,7 @@ import { historyEntry, newStamp } from './commit.js';
 import type { EngineCore } from './core.js';
 import { isFinished, planStage, taskState } from './entity.js';
 import { admitToDirectory, parsePlanDefinition } from './plans.js';
-import { acceptedEvents } from './step.js';
+import { offeredCommands } from './step.js';
 import { strictBodyProblems } from './zod-problems.js';
 
 /** A change as listed: as stored, with its words. */
@@ -89,7 +89,8 @@ export class PersonnelChanges {
     if (!parsed.success) throw new InvalidInputError(strictBodyProblems(parsed.error), INVALID);
     const body = parsed.data;
     const stage = planStage(plan.snap);
-    if (stage === 'draft' || stage === 'closed') throw new EventNotAcceptedError('plan.personnel', stage, acceptedEvents(plan.snap));
+    if (stage === 'draft' || stage === 'closed')
+      throw new EventNotAcceptedError('plan.personnel', stage, offeredCommands(plan.snap, 'plan.personnel'));
     const now = core.now();
     const effectiveAt = body.effective === undefined ? null : resolvePlanDate(body.effective, def.timeZone, 'start');
     // Checked against the plan now even when dated: a mistake is answered while the office is there to fix it.

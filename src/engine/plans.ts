@@ -22,7 +22,7 @@ import {
 } from './entity.js';
 import type { EngineCore } from './core.js';
 import { packDefinition } from './definitions.js';
-import { acceptedEvents, stepPlan, timerName, type TimerEvent } from './step.js';
+import { offeredCommands, stepPlan, timerName, type TimerEvent } from './step.js';
 import { taskFanOut } from './task-events.js';
 import { taskWrite } from './tasks.js';
 import { publishWrites, takesFanOut } from './children.js';
@@ -110,7 +110,7 @@ export async function replaceDraft(core: EngineCore, planId: string, input: unkn
     const rule = checkRunPlan(by, old);
     if (rule) throw new ForbiddenError(ruleText(rule));
     if (planStage(plan.snap) !== 'draft') {
-      throw new EventNotAcceptedError('plan.replace', planStage(plan.snap), acceptedEvents(plan.snap));
+      throw new EventNotAcceptedError('plan.replace', planStage(plan.snap), offeredCommands(plan.snap, 'plan.replace'));
     }
     keepOrganisation(def, input, old);
     await admitToDirectory(core, def, by, true);
@@ -181,7 +181,7 @@ export async function applyToPlan(
   by: string,
 ): Promise<Change> {
   const result = stepPlan(plan.snap, event, plan.timers, core.newToken);
-  if (!result.handled) throw new EventNotAcceptedError(event.type, planStage(plan.snap), acceptedEvents(plan.snap));
+  if (!result.handled) throw new EventNotAcceptedError(event.type, planStage(plan.snap), offeredCommands(plan.snap, event.type));
   const pk = core.pk(def.id);
   const taskWrites: Write[] = [];
   const taskNotices: NoticeFacts[] = [];

@@ -10,6 +10,7 @@
  * stale and does nothing.
  */
 import { createActor, type AnyStateMachine, type AnyMachineSnapshot, type SnapshotFrom } from 'xstate';
+import { PLAN_COMMAND_TYPES, TASK_COMMAND_TYPES } from '../domain/commands.schema.js';
 import {
   eventTime,
   planMachine,
@@ -88,6 +89,18 @@ export function acceptedEvents(snapshot: AnyMachineSnapshot): string[] {
   const events = new Set<string>();
   for (const node of snapshot._nodes) for (const e of node.ownEvents as string[]) if (!e.startsWith('xstate.')) events.add(e);
   return [...events].sort();
+}
+
+const COMMANDS = new Set<string>([...TASK_COMMAND_TYPES, ...PLAN_COMMAND_TYPES]);
+
+/**
+ * What to tell someone whose command the state refused: the commands (of the API's) it
+ * has a transition for, less the one just refused. The machine's own events (fan-out
+ * from the plan, timers) are not a caller's to send, and a transition held back by its
+ * guard is not on offer either.
+ */
+export function offeredCommands(snapshot: AnyMachineSnapshot, refused: string): string[] {
+  return acceptedEvents(snapshot).filter((e) => COMMANDS.has(e) && e !== refused);
 }
 
 /** Folds a transition's actions into the timer table, in order. */

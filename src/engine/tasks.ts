@@ -13,7 +13,7 @@ import type { PlanKeys } from '../store/keys.js';
 import { historyEntry, type Change, type Outcome, type Write } from './commit.js';
 import type { EngineCore } from './core.js';
 import { taskIndexes, taskState, type StoredTask } from './entity.js';
-import { acceptedEvents, timerName, type StepResult, type TaskEmitted, type TaskSnapshot, type TimerEvent } from './step.js';
+import { offeredCommands, timerName, type StepResult, type TaskEmitted, type TaskSnapshot, type TimerEvent } from './step.js';
 import { futureDeadline, toTaskEvent } from './task-events.js';
 import { withParent } from './children.js';
 import { issueTime, type TaskCommandEvent, type TaskEvent } from '../../machines/index.js';
@@ -36,7 +36,7 @@ export async function taskEvent(
     const refused = refusal(def, task, event);
     if (refused) throw refused;
     const change = applyToTask(core, def, task, event, actorLabel(by));
-    if (!change) throw new EventNotAcceptedError(event.type, taskState(task.snap), acceptedEvents(task.snap));
+    if (!change) throw new EventNotAcceptedError(event.type, taskState(task.snap), offeredCommands(task.snap, event.type));
     // A part's last acceptance accepts its parent in the same commit (children.ts).
     return withParent(core, def, task, change, actorLabel(by));
   });

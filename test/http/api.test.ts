@@ -253,4 +253,26 @@ describe('HTTP API', () => {
     const inbox = (await call('GET', '/api/v1/inbox', { token: tok['p-wang'] })).json.notices;
     expect(inbox[0].title.zh).toContain('进入推进阶段（办公室手动推进）');
   });
+
+  it('a refused command is told what the state takes from a caller: API commands only, never the one refused', async () => {
+    const id = 'api-refused';
+    const created = await call('POST', '/api/v1/plans?publish=true', { token: office, body: { ...plan, id } });
+    expect(created.status).toBe(201);
+    for (let i = 0; i < 4; i++) {
+      const advanced = await call('POST', `/api/v1/plans/${id}/events`, {
+        token: office,
+        body: { type: 'plan.advance', reason: '按计划推进' },
+      });
+      expect(advanced.status).toBe(200);
+    }
+    // t1 was left unfinished when the plan closed: urging it is refused.
+    const res = await call('POST', `/api/v1/plans/${id}/tasks/t1/events`, { token: office, body: { type: 'task.urge', note: '请尽快' } });
+    expect(res.status).toBe(409);
+    const { message, message_en } = res.json.error as { message: string; message_en: string };
+    const offered = message.split('可接受：')[1]!.split('、');
+    for (const e of offered) expect(e === '无' || /^task\.[a-z.]+$/.test(e)).toBe(true);
+    // Not the plan's own fan-out events, which no caller can send, nor the command just refused.
+    for (const internal of ['task.close', 'task.complete', 'task.urge']) expect(offered).not.toContain(internal);
+    expect(message_en).not.toContain('task.close');
+  });
 });
