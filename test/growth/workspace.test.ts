@@ -70,5 +70,25 @@ describe.skipIf(SKIP_REASON !== null)(
       expect((await download).suggestedFilename()).toBe('closed-2025-archive.json');
       await page.screenshot({ path: `${ARTIFACTS}office-archived.png`, fullPage: true });
     });
+
+    it('lists archives a page at a time too, with their own 加载更多', async () => {
+      const token = await rt.tokens.issue(office);
+      for (let i = 0; i < 51; i++) {
+        const id = `old-${String(i).padStart(2, '0')}`;
+        await rt.engine.createPlan(fixturePlan({ id, start: Date.now() }), office, { publish: true });
+        for (let k = 0; k < 4; k++) await rt.engine.planEvent(id, { type: 'plan.advance', reason: '按计划推进' }, office);
+        const res = await fetch(`${rt.base}/api/v1/plans/${id}/archive`, { method: 'POST', headers: { Authorization: `Bearer ${token}` } });
+        expect(res.status).toBe(201);
+      }
+      const page = await ws.signIn(token, 'office', { ready: '.page[data-ready] .office-home' });
+      const items = page.locator('#office-archives [data-archived]');
+      expect(await items.count()).toBe(50);
+      await page.click('#archives-more');
+      // The 51 just archived and the one of the test before: every archive once.
+      await expect.poll(() => items.count()).toBe(52);
+      expect(await page.isHidden('#archives-more')).toBe(true);
+      const ids = await items.evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.archived));
+      expect(new Set(ids).size).toBe(52);
+    }, 90_000);
   },
 );

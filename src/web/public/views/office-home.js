@@ -26,26 +26,16 @@ export async function officeHomeView(session, target) {
     ),
     archives,
   );
-  const more = h('button', { type: 'button', id: 'plans-more', hidden: !first.nextCursor }, ox('加载更多', 'Load more'));
-  let cursor = first.nextCursor;
-  more.addEventListener('click', async () => {
-    more.disabled = true;
-    try {
-      const page = await api.plans(cursor);
-      list.append(...page.items.map((p) => planCard(p, list, refreshArchives)));
-      cursor = page.nextCursor;
-      more.hidden = !cursor;
-    } catch (err) {
-      alert(err.message);
-    } finally {
-      more.disabled = false;
-    }
-  });
+  const more = pager('plans-more', api.plans, (items) => list.append(...items.map((p) => planCard(p, list, refreshArchives))));
+  more.from(first.nextCursor);
+  const archivesMore = pager('archives-more', api.archives, (items) => archives.append(...items.map(archiveItem)));
+  archivesCard.append(archivesMore.button);
   list.append(...first.items.map((p) => planCard(p, list, refreshArchives)));
   async function refreshArchives() {
-    const { items } = await api.archives();
-    archivesCard.hidden = items.length === 0;
-    archives.replaceChildren(...items.map(archiveItem));
+    const page = await api.archives();
+    archivesCard.hidden = page.items.length === 0;
+    archives.replaceChildren(...page.items.map(archiveItem));
+    archivesMore.from(page.nextCursor);
   }
   clear(target).append(
     h(
@@ -69,12 +59,35 @@ export async function officeHomeView(session, target) {
       first.items.length > 0
         ? list
         : h('p', { class: 'card muted' }, ox('还没有方案：请先导入方案文档。', 'No plans yet: import a plan document first.')),
-      more,
+      more.button,
       archivesCard,
     ),
   );
-  if (session.principal.kind === 'office') await refreshArchives();
-  else archivesCard.hidden = true;
+  // An office sees its organisation's archives; a person, those of the plans whose office they were in.
+  await refreshArchives();
+}
+
+/** 加载更多: a button that appends the next page (`load(cursor)`) while there is one; `from` starts it over at a page's cursor. */
+function pager(id, load, append) {
+  const button = h('button', { type: 'button', id, hidden: true }, ox('加载更多', 'Load more'));
+  let cursor = null;
+  const from = (next) => {
+    cursor = next;
+    button.hidden = !cursor;
+  };
+  button.addEventListener('click', async () => {
+    button.disabled = true;
+    try {
+      const page = await load(cursor);
+      append(page.items);
+      from(page.nextCursor);
+    } catch (err) {
+      alert(err.message);
+    } finally {
+      button.disabled = false;
+    }
+  });
+  return { button, from };
 }
 
 /** One plan's card: stage, counts, its jobs, and 归档 once the plan has closed. */
