@@ -27,7 +27,8 @@ import type { RedisClient } from '../store/batch.js';
 import { isDone, markDone } from '../store/migration-marks.js';
 import { scanKeys } from '../store/scan.js';
 import { verifyList, type BrokenEntry } from './audit.js';
-import { FIRST_ENTRY } from './trail.js';
+import { FIRST_ENTRY, TRAIL_COUNT } from './trail.js';
+import { PLAN_ENTITY } from '../store/keys.js';
 import type { Engine } from './engine.js';
 import { planStage } from './entity.js';
 import { after, compareDesc, cut, zsetAfter, type Page, type PageRequest } from './paging.js';
@@ -164,10 +165,16 @@ export function verifyArchive(doc: Pick<PlanArchive, 'keys'>): ArchiveVerificati
     const m = HISTORY.exec(name);
     if (m && k.type === 'list') trail(name, m[1]!).entries.push(...k.value);
   }
-  for (const { entity, entries } of trails.values()) {
+  // Each trail's count, where it has one: the task's hash's, the plan's for the plan's trail.
+  const countOf = (entity: string): number | null => {
+    const k = doc.keys[entity === PLAN_ENTITY ? ':plan' : `:t:${entity}`];
+    const n = k?.type === 'hash' ? k.value[TRAIL_COUNT] : undefined;
+    return n === undefined ? null : Number(n);
+  };
+  for (const [name, { entity, entries }] of trails) {
     out.lists++;
     out.entries += entries.length;
-    const { broken, unchained } = verifyList(entity, entries);
+    const { broken, unchained } = verifyList(entity, entries, name.startsWith(':h:') ? countOf(entity) : null);
     out.unchained += unchained;
     if (broken) out.broken.push(broken);
   }

@@ -298,7 +298,8 @@ function addWrite(batch: Batch, pk: PlanKeys, w: Write, cas: string): void {
   for (const [id, t] of Object.entries(indexed)) if (next[id]?.tok !== t.tok) batch.zrem(pk.timers, `${w.id}|${t.tok}`);
   for (const [id, t] of Object.entries(next)) if (indexed[id]?.tok !== t.tok) batch.zadd(pk.timers, t.at, `${w.id}|${t.tok}`);
   // A task's first entry goes into its hash (trail.ts); a plan's entries all go to its list.
-  batch.history(pk.history(w.id), packHistoryEntry(w.history), w.kind === 'task' ? w.key : undefined);
+  // Its length is counted in the task's hash or the plan's (audit.ts: removed newest entries show).
+  batch.history(pk.history(w.id), packHistoryEntry(w.history), w.kind === 'task' ? w.key : undefined, w.key);
 }
 
 /** A history entry for `event`: its data is everything but its type and time. */

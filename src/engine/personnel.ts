@@ -150,7 +150,7 @@ export class PersonnelChanges {
       const entry = historyEntry(event, actorLabel(by), cancelled.from ?? null, cancelled.to, [], 'personnel.cancelled');
       const batch = this.rewrite(planId, stored, cancelled)
         .zrem(pk.personnelPending, changeId)
-        .history(pk.history(PLAN_ENTITY), JSON.stringify(entry));
+        .history(pk.history(PLAN_ENTITY), JSON.stringify(entry), undefined, pk.plan);
       // A conflict means the change moved meanwhile (applied, or cancelled by someone else): read it again.
       if ((await batch.run(core.redis)).ok) return this.listed(planId, cancelled);
     }
@@ -287,7 +287,7 @@ export class PersonnelChanges {
       .hset(pk.personnelChange(change.id), { ver, cas: newStamp(), doc: JSON.stringify(applied) })
       .zrem(pk.personnelPending, change.id)
       .zadd(pk.personnelChanges, change.requestedAt, change.id)
-      .history(pk.history(PLAN_ENTITY), JSON.stringify(entry));
+      .history(pk.history(PLAN_ENTITY), JSON.stringify(entry), undefined, pk.plan);
     return { applied, amendment: { definition: amendment.definition, reason, notices } };
   }
 
@@ -307,7 +307,7 @@ export class PersonnelChanges {
       .hset(pk.personnelChange(change.id), { ver: 1, cas: newStamp(), doc: JSON.stringify(change) })
       .zadd(pk.personnelPending, change.effectiveAt!, change.id)
       .zadd(pk.personnelChanges, change.requestedAt, change.id)
-      .history(pk.history(PLAN_ENTITY), JSON.stringify(entry))
+      .history(pk.history(PLAN_ENTITY), JSON.stringify(entry), undefined, pk.plan)
       .run(this.core.redis);
     if (!result.ok) throw new Error(`personnel change id ${change.id} already in use`);
   }
@@ -324,7 +324,7 @@ export class PersonnelChanges {
     this.core.log?.(`personnel change ${planId}/${changeId} could not apply: ${problems.map((p) => p.message).join('; ')}`);
     const batch = this.rewrite(planId, stored, failed)
       .zrem(pk.personnelPending, changeId)
-      .history(pk.history(PLAN_ENTITY), JSON.stringify(entry));
+      .history(pk.history(PLAN_ENTITY), JSON.stringify(entry), undefined, pk.plan);
     return (await batch.run(this.core.redis)).ok;
   }
 

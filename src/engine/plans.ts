@@ -156,7 +156,7 @@ function writeDraft(
     for (const name of ix) batch.sadd(pk.index(name), t.id);
   }
   const entry: HistoryEntry = { at, by, event, from: before ? 'draft' : null, to: 'draft', data: { rev, tasks: def.tasks.length } };
-  batch.history(pk.history(PLAN_ENTITY), JSON.stringify(entry));
+  batch.history(pk.history(PLAN_ENTITY), JSON.stringify(entry), undefined, pk.plan);
 }
 
 /** Publishes a draft or advances the phase by hand. */

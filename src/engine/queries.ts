@@ -414,6 +414,7 @@ export class Queries {
         pk.history(n.taskId ?? PLAN_ENTITY),
         JSON.stringify(entry),
         n.taskId ? pk.task(n.taskId) : undefined,
+        n.taskId ? pk.task(n.taskId) : pk.plan,
       )
       .run(this.redis);
     return this.notice(planId, noticeId);

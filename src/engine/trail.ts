@@ -10,6 +10,8 @@ import { PLAN_ENTITY, type PlanKeys } from '../store/keys.js';
 
 /** The task hash field holding the task's first history entry. */
 export const FIRST_ENTRY = 'h0';
+/** The field of a task's hash (or the plan's) counting its trail's entries (commit.lua). */
+export const TRAIL_COUNT = 'hn';
 
 /** Each entity's history entries as stored (chain fields included), oldest first: one round trip for all. */
 export async function readTrails(redis: RedisClient, pk: PlanKeys, entities: string[]): Promise<string[][]> {
@@ -38,4 +40,17 @@ export async function readTrails(redis: RedisClient, pk: PlanKeys, entities: str
 /** One entity's history entries as stored, oldest first. */
 export async function readTrail(redis: RedisClient, pk: PlanKeys, entity: string): Promise<string[]> {
   return (await readTrails(redis, pk, [entity]))[0]!;
+}
+
+/** Each entity's trail count (TRAIL_COUNT), or null for a trail stored before it was counted. */
+export async function readTrailCounts(redis: RedisClient, pk: PlanKeys, entities: string[]): Promise<(number | null)[]> {
+  if (entities.length === 0) return [];
+  const pipeline = redis.pipeline();
+  for (const e of entities) pipeline.hget(e === PLAN_ENTITY ? pk.plan : pk.task(e), TRAIL_COUNT);
+  const replies = (await pipeline.exec()) ?? [];
+  return entities.map((_, i) => {
+    const [err, value] = replies[i] ?? [new Error('no reply from Redis'), null];
+    if (err) throw err;
+    return value === null || value === undefined ? null : Number(value);
+  });
 }

@@ -118,11 +118,18 @@ export class Batch {
    * it. `firstIn`, a task's hash: its first entry is kept there (field h0) and only the
    * later ones in `key` (see commit.lua; read back by src/engine/trail.ts).
    */
-  history(key: string, entry: string, firstIn?: string): this {
-    const op: Op = ['hist', this.k(key), this.v(entry)];
-    if (firstIn !== undefined) op.push(this.k(firstIn));
-    this.ops.push(op);
+  history(key: string, entry: string, firstIn?: string, countIn?: string): this {
+    this.ops.push(['hist', this.k(key), this.v(entry), ...this.trailKeys(firstIn, countIn)]);
     return this;
+  }
+  /**
+   * The optional keys of a trail append: `firstIn` (a task's hash, which keeps its first
+   * entry) and `countIn`, the hash whose field hn counts the trail's entries (a task's own
+   * hash unless given; the plan's for its trail). 0 stands for a key not given.
+   */
+  private trailKeys(firstIn?: string, countIn?: string): number[] {
+    if (countIn !== undefined) return [firstIn === undefined ? 0 : this.k(firstIn), this.k(countIn)];
+    return firstIn === undefined ? [] : [this.k(firstIn)];
   }
   /**
    * Records `field` (a recipient's acknowledgement) on the notice at `key` unless it is
@@ -137,10 +144,19 @@ export class Batch {
     historyKey: string,
     entry: string,
     firstIn?: string,
+    countIn?: string,
   ): this {
-    const op: Op = ['ack', this.k(key), field, this.v(String(at)), this.k(openKey), member, this.k(historyKey), this.v(entry)];
-    if (firstIn !== undefined) op.push(this.k(firstIn));
-    this.ops.push(op);
+    this.ops.push([
+      'ack',
+      this.k(key),
+      field,
+      this.v(String(at)),
+      this.k(openKey),
+      member,
+      this.k(historyKey),
+      this.v(entry),
+      ...this.trailKeys(firstIn, countIn),
+    ]);
     return this;
   }
   /**

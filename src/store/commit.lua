@@ -11,9 +11,9 @@
 --   ops:    { {'hset', k, field, v, field, v, ...},
 --             {'del', k}, {'sadd', k, member}, {'srem', k, member},
 --             {'zadd', k, score, member}, {'zrem', k, member}, {'rpush', k, v},
---             {'hist', k, v, firstK?},
+--             {'hist', k, v, firstK?, anchorK?},
 --             {'notice', k, v, score, member, {inboxK...}, {openK...}, outbox?},
---             {'ack', noticeK, field, v(time), openK, member, histK, v(entry), firstK?},
+--             {'ack', noticeK, field, v(time), openK, member, histK, v(entry), firstK?, anchorK?},
 --             {'wake', timersK, wakeK} }
 --   Large values (snapshots, history, notices) travel in ARGV so they are not
 --   escaped inside the JSON and decoded again.
@@ -31,6 +31,11 @@
 --   H = sha1(P .. '\n' .. entry as given). Editing any entry breaks the chain from
 --   there on (duban audit verify). With firstK (a task's hash), the task's first
 --   entry is stored in that hash's field h0 instead, and the list holds the rest.
+--   firstK may be 0: none. The trail's length is counted in the field hn of anchorK
+--   (by default firstK: a task's hash; the plan passes its own hash), so that removing
+--   the newest entries, which leaves the chain intact, still shows (duban audit verify).
+--   A trail stored before the count is counted once, whole, at its next entry; an
+--   anchor hash that does not exist yet is not created for it.
 --   'ack' records a recipient's acknowledgement of a notice once (HSETNX of the
 --   field), takes it out of their open inbox and, only when it is new, appends the
 --   given history entry to the trail.
@@ -72,7 +77,7 @@ end
 -- h0 rather than in a list of its own (one key less per task); its later entries go to
 -- the list, the first of them chained to h0. A task whose list already has entries
 -- (stored by an earlier build) goes on in its list.
-local function appendChained(key, entry, firstKey)
+local function appendTo(key, entry, firstKey)
   local last = redis.call('LINDEX', key, -1)
   if last then
     redis.call('RPUSH', key, chained(hashOf(last), entry))
@@ -88,6 +93,25 @@ local function appendChained(key, entry, firstKey)
     return
   end
   redis.call('RPUSH', key, chained('', entry))
+end
+local function appendChained(key, entry, firstKey, anchorKey)
+  appendTo(key, entry, firstKey)
+  if not anchorKey or redis.call('EXISTS', anchorKey) == 0 then return end
+  if redis.call('HEXISTS', anchorKey, 'hn') == 1 then
+    redis.call('HINCRBY', anchorKey, 'hn', 1)
+    return
+  end
+  local n = redis.call('LLEN', key)
+  if firstKey and redis.call('HEXISTS', firstKey, 'h0') == 1 then n = n + 1 end
+  redis.call('HSET', anchorKey, 'hn', n)
+end
+-- An optional key argument: nil or 0 is none.
+local function optKey(i)
+  if i == nil or i == 0 then return nil end
+  return KEYS[i]
+end
+local function isOptKey(i)
+  return i == nil or i == 0 or isKey(i)
 end
 
 -- Pass 1: validate everything, write nothing.
@@ -116,16 +140,20 @@ for i, op in ipairs(batch.o) do
   elseif name == 'hist' then
     if not isObject(op[3]) then
       bad = 'hist entry is not a JSON object'
-    elseif op[4] ~= nil and not isKey(op[4]) then
+    elseif not isOptKey(op[4]) then
       bad = 'hist first-entry key unknown'
+    elseif not isOptKey(op[5]) then
+      bad = 'hist anchor key unknown'
     end
   elseif name == 'wake' then
     if not isKey(op[3]) then bad = 'wake key missing' end
   elseif name == 'ack' then
     if not isMember(op[3]) or not isValue(op[4]) or not isKey(op[5]) or not isMember(op[6]) or not isKey(op[7]) or not isObject(op[8]) then
       bad = 'ack arguments missing'
-    elseif op[9] ~= nil and not isKey(op[9]) then
+    elseif not isOptKey(op[9]) then
       bad = 'ack first-entry key unknown'
+    elseif not isOptKey(op[10]) then
+      bad = 'ack anchor key unknown'
     end
   elseif name == 'notice' then
     if not isValue(op[3]) then
@@ -193,7 +221,7 @@ for _, op in ipairs(batch.o) do
   elseif name == 'rpush' then
     redis.call('RPUSH', key, ARGV[op[3]])
   elseif name == 'hist' then
-    appendChained(key, ARGV[op[3]], op[4] and KEYS[op[4]])
+    appendChained(key, ARGV[op[3]], optKey(op[4]), optKey(op[5]) or optKey(op[4]))
   elseif name == 'wake' then
     local first = redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')
     local wakeKey = KEYS[op[3]]
@@ -210,7 +238,7 @@ for _, op in ipairs(batch.o) do
   elseif name == 'ack' then
     if redis.call('HSETNX', key, op[3], ARGV[op[4]]) == 1 then
       redis.call('SREM', KEYS[op[5]], op[6])
-      appendChained(KEYS[op[7]], ARGV[op[8]], op[9] and KEYS[op[9]])
+      appendChained(KEYS[op[7]], ARGV[op[8]], optKey(op[9]), optKey(op[10]) or optKey(op[9]))
       result[#result + 1] = op[6]
     end
   elseif name == 'notice' then

@@ -50,6 +50,32 @@ describe('duban audit verify', () => {
     expect(bad.stderr).toContain('记录内容与其哈希不符');
   });
 
+  it('names the newest entries removed, which leave the chain whole, of a task and of the plan', async () => {
+    rt = await testRuntime();
+    await rt.engine.createPlan(fixturePlan({ id: 'cut', start: Date.now() }), office, { publish: true });
+    const zhao = { kind: 'person', personId: 'p-zhao' } as const;
+    await rt.engine.taskEvent('cut', 't1', { type: 'task.progress', percent: 30, note: '起草中' }, zhao);
+    await rt.engine.taskEvent('cut', 't1', { type: 'task.progress', percent: 60, note: '修改中' }, zhao);
+    const env = { DUBAN_PREFIX: rt.prefix, REDIS_URL: rt.url };
+    expect(audit(['verify', 'cut'], env).status).toBe(0);
+
+    const pk = rt.engine.pk('cut');
+    await rt.redis.rpop(pk.history('t1'));
+    const task = audit(['verify', 'cut'], env);
+    expect(task.status).toBe(1);
+    expect(task.stderr).toContain('任务 / task t1');
+    expect(task.stderr).toContain('最新的 1 条记录缺失');
+
+    // The plan's own newest entry (its publication) removed is named too.
+    await rt.engine.createPlan(fixturePlan({ id: 'cut-plan', start: Date.now() }), office, { publish: true });
+    expect(audit(['verify', 'cut-plan'], env).status).toBe(0);
+    await rt.redis.rpop(rt.engine.pk('cut-plan').history('@plan'));
+    const plan = audit(['verify', 'cut-plan'], env);
+    expect(plan.status).toBe(1);
+    expect(plan.stderr).toContain('方案 / plan');
+    expect(plan.stderr).toContain('最新的 1 条记录缺失');
+  });
+
   it('says how to use it when the words are off', () => {
     const r = audit(['check'], { REDIS_URL: 'redis://127.0.0.1:1' });
     expect(r.status).toBe(1);

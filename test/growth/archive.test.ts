@@ -133,6 +133,15 @@ describe('archiving a closed plan', () => {
     const task = doc.keys[':t:t1'] as { type: 'hash'; value: Record<string, string> };
     task.value.h0 = task.value.h0!.replace('"by":"', '"by":"x');
     expect(verifyArchive(doc)).toMatchObject({ ok: false, broken: [expect.objectContaining({ entity: 't1', index: 0 })] });
+    task.value.h0 = task.value.h0.replace('"by":"x', '"by":"');
+    expect(verifyArchive(doc).ok).toBe(true);
+    // And one whose newest entry was removed: the chain is whole, the task's count says one is missing.
+    const last = history.value.pop()!;
+    expect(verifyArchive(doc)).toMatchObject({
+      ok: false,
+      broken: [expect.objectContaining({ entity: 't1', index: history.value.length + 1 })],
+    });
+    history.value.push(last);
 
     // Another organisation's office may not read it.
     const stranger = await rt.tokens.issue({ kind: 'office', name: '外单位', org: 'elsewhere' });

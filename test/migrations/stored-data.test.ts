@@ -137,6 +137,20 @@ for (const { file, data: fx } of fixtures) {
       expect(members.filter((m) => m.startsWith('under-review|'))).toEqual([]);
     });
 
+    it('counts a trail stored before trails were counted from its next entry on, so a later removal shows', async () => {
+      const r = await loaded(fx);
+      const pk = r.engine.pk(fx.planId);
+      expect(await r.redis.hget(pk.task('on-track'), 'hn')).toBeNull();
+      expect((await r.engine.verifyTrail(fx.planId)).ok).toBe(true);
+      await r.engine.taskEvent(fx.planId, 'on-track', { type: 'task.progress', percent: 80, note: '升级后' }, as('p-zhao'));
+      const entries = (await r.queries.history(fx.planId, 'on-track')).length;
+      expect(Number(await r.redis.hget(pk.task('on-track'), 'hn'))).toBe(entries);
+      expect((await r.engine.verifyTrail(fx.planId)).ok).toBe(true);
+      await r.redis.rpop(pk.history('on-track'));
+      const report = await r.engine.verifyTrail(fx.planId);
+      expect(report.broken).toEqual([expect.objectContaining({ entity: 'on-track', index: entries - 1 })]);
+    });
+
     it("fires the plan's phase timer", async () => {
       const r = await loaded(fx);
       const { plan } = await r.engine.loadPlan(fx.planId);
