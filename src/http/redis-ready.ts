@@ -22,6 +22,20 @@ const RETRY_AFTER_S = '5';
 export interface RedisStatus {
   status: string;
   ping(): Promise<unknown>;
+  /** A cluster's nodes: its masters are each asked, since the cluster stays 'ready' while one is away. */
+  nodes?: (role: 'master') => { options: { host?: string; port?: number }; ping(): Promise<unknown> }[];
+  /** A cluster's slot table: `host:port` of each slot's master first. */
+  slots?: (string[] | undefined)[];
+}
+
+/** A slot owner the cluster client has no connection to any more (it drops a node whose connection ended). */
+function ownerGone(redis: RedisStatus, live: string[]): string | null {
+  const have = new Set(live);
+  for (const owners of redis.slots ?? []) {
+    const owner = owners?.[0];
+    if (owner && !have.has(owner)) return owner;
+  }
+  return null;
 }
 
 function unavailable(): ServiceUnavailableError {
@@ -58,7 +72,24 @@ export async function redisAnswers(redis: RedisStatus, timeoutMs = 800): Promise
     timer = setTimeout(() => resolve(`no answer to PING within ${timeoutMs} ms`), timeoutMs);
   });
   try {
-    const reason = await Promise.race([redis.ping().then(() => null), late]);
+    // On a cluster every master must answer: with one away, the commands of its slots fail.
+    const masters = redis.nodes?.('master');
+    if (masters) {
+      const gone = ownerGone(
+        redis,
+        masters.map((n) => `${n.options.host}:${n.options.port}`),
+      );
+      if (gone) return { up: false, reason: `cluster node ${gone}: not connected` };
+    }
+    const asked = masters
+      ? masters.map((n) =>
+          n.ping().then(
+            () => null,
+            (err: Error) => `cluster node ${n.options.host ?? '?'}:${n.options.port ?? '?'}: ${err.message}`,
+          ),
+        )
+      : [redis.ping().then(() => null)];
+    const reason = await Promise.race([Promise.all(asked).then((rs) => rs.find((r) => r !== null) ?? null), late]);
     return reason === null ? { up: true } : { up: false, reason };
   } catch (err) {
     return { up: false, reason: (err as Error).message };

@@ -183,6 +183,16 @@ describe('a cluster node going away', () => {
       expect(res.status).toBe(503);
       expect(Date.now() - started).toBeLessThan(5_000);
       if (survivor) expect((await call('GET', `/api/v1/plans/${survivor}`, { token: office })).status).toBe(200);
+      // The cluster stays 'ready' with a master away; health and metrics ask every master, so they say it.
+      const [health, healthMs] = await (async () => {
+        const t0 = Date.now();
+        const r = await call('GET', '/healthz');
+        return [r, Date.now() - t0] as const;
+      })();
+      expect(health.status).toBe(503);
+      expect(healthMs).toBeLessThan(1_500);
+      expect(health.json.detail).toContain(`cluster node ${cluster.nodes[victim!.node]}`);
+      expect(String((await call('GET', '/metrics')).json)).toMatch(/^duban_redis_up 0$/m);
       await call('GET', `/api/v1/plans/${victim!.id}`, { token: office });
       const reported = lines.filter((l) => l.includes('连接中断'));
       expect(reported).toHaveLength(1);
