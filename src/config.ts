@@ -6,7 +6,11 @@ import { z } from 'zod';
 import { parseHostPorts, type RedisSpec } from './infra/redis-connect.js';
 
 const EnvShape = z.object({
-  REDIS_URL: z.string().url().optional(),
+  REDIS_URL: z
+    .string()
+    .url()
+    .refine((v) => /^rediss?:\/\//.test(v), '应以 redis:// 或 rediss:// 开头 / must start with redis:// or rediss://')
+    .optional(),
   /** A Redis Cluster instead: some of its nodes as host:port,host:port (the rest are found from them). */
   REDIS_CLUSTER_NODES: z.string().optional(),
   /** Or a master behind Sentinel: the sentinels as host:port,…, and the master's name. */
@@ -19,7 +23,7 @@ const EnvShape = z.object({
   REDIS_SENTINEL_USERNAME: z.string().optional(),
   REDIS_SENTINEL_PASSWORD: z.string().optional(),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
-  DUBAN_ADMIN_TOKEN: z.string().min(16, 'DUBAN_ADMIN_TOKEN must be at least 16 characters').optional(),
+  DUBAN_ADMIN_TOKEN: z.string().min(16).optional(),
   DUBAN_PREFIX: z
     .string()
     .regex(/^[a-z0-9-]{1,16}$/)
@@ -76,7 +80,7 @@ const EnvShape = z.object({
   /** json (one object per line) or pretty (one readable line); unset, pretty on a terminal and JSON otherwise. */
   DUBAN_LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
   /** Bearer token for /metrics from other machines; unset, /metrics answers only on loopback. */
-  DUBAN_METRICS_TOKEN: z.string().min(16, 'DUBAN_METRICS_TOKEN must be at least 16 characters').optional(),
+  DUBAN_METRICS_TOKEN: z.string().min(16).optional(),
   /** A worker-only process's port for /healthz and /metrics (0: any free port). Unset: 9464, or any free port when that is taken. */
   DUBAN_WORKER_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   /** Where `duban apply` sends plans, and the token it uses. */
@@ -95,13 +99,58 @@ const Env = EnvShape.superRefine((env, ctx) => {
 
 export type Config = z.infer<typeof Env>;
 
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+/**
+ * What is wrong with one setting, in Chinese and English: the reason zod gives, said
+ * from its code (its own text is English only), with the value given.
+ */
+function settingProblem(issue: z.core.$ZodIssue, value: string | undefined, name: string): string {
+  // Secrets are never echoed; a URL's credentials are masked.
+  const shown = value === undefined || /TOKEN|PASSWORD/.test(name) ? undefined : value.replace(/:\/\/[^@/]*@/, '://***@');
+  const given = shown === undefined ? '' : `「${shown.length > 60 ? `${shown.slice(0, 60)}…` : shown}」`;
+  const i = issue as z.core.$ZodIssue & {
+    minimum?: number | bigint;
+    maximum?: number | bigint;
+    origin?: string;
+    values?: unknown[];
+    format?: string;
+    expected?: string;
+  };
+  const text = ((): { zh: string; en: string } => {
+    if (i.code === 'invalid_type')
+      return i.expected === 'number' || i.expected === 'int'
+        ? { zh: '应为整数', en: 'must be a whole number' }
+        : { zh: `类型不对（应为 ${i.expected}）`, en: `must be ${i.expected}` };
+    if (i.code === 'too_small')
+      return i.origin === 'string'
+        ? { zh: `至少 ${i.minimum} 个字符`, en: `must be at least ${i.minimum} characters` }
+        : { zh: `不能小于 ${i.minimum}`, en: `must be at least ${i.minimum}` };
+    if (i.code === 'too_big') return { zh: `不能大于 ${i.maximum}`, en: `must be at most ${i.maximum}` };
+    if (i.code === 'invalid_value')
+      return { zh: `应为 ${(i.values ?? []).join('、')} 之一`, en: `must be one of ${(i.values ?? []).join(', ')}` };
+    if (i.code === 'invalid_format')
+      return i.format === 'url'
+        ? { zh: '不是网址', en: 'is not a URL' }
+        : { zh: `格式不对（${i.format}）`, en: `is not a valid ${i.format}` };
+    // Checks written here give both languages already.
+    return { zh: i.message, en: '' };
+  })();
+  return text.en ? `${name}${given}：${text.zh} / ${name} ${text.en}` : `${name}${given}：${text.zh}`;
+}
+
+/**
+ * The settings, from the environment. A bad value stops the start with one line that names
+ * each setting that is wrong (by `labels`, when it came from a command-line flag) and why.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, labels: Record<string, string> = {}): Config {
   // An empty variable (REDIS_URL= ) means unset, as in most tools.
   const set = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
   const parsed = Env.safeParse(set);
   if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
-    throw new Error(`环境变量有误 / invalid environment:\n${lines.join('\n')}`);
+    const problems = parsed.error.issues.map((i) => {
+      const key = i.path.join('.');
+      return settingProblem(i, set[key], labels[key] ?? key);
+    });
+    throw new Error(`设置有误 / invalid settings：${problems.join('；')}`);
   }
   return parsed.data;
 }

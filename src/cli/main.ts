@@ -32,8 +32,8 @@ const HELP = `duban — 督办：行动计划督办引擎 / action-plan supervis
 
 用法 / usage:
   duban start  [--port N] [--demo] [--beat S] [--exit]   API + 定时任务处理，一个进程 / API and workers in one process
-  duban api    [--port N]                                只运行 HTTP API / the HTTP API only (needs REDIS_URL)
-  duban worker [--concurrency N]                         只运行定时任务处理 / timer workers only (needs REDIS_URL)
+  duban api    [--port N]                                只运行 HTTP API / the HTTP API only (needs REDIS_URL, REDIS_CLUSTER_NODES or REDIS_SENTINELS)
+  duban worker [--concurrency N]                         只运行定时任务处理 / timer workers only (needs REDIS_URL, REDIS_CLUSTER_NODES or REDIS_SENTINELS)
 ${extraCommands.map((c) => `  ${c.usage}`).join('\n')}
 
 环境变量 / environment: REDIS_URL, REDIS_CLUSTER_NODES, REDIS_SENTINELS, REDIS_SENTINEL_NAME,
@@ -118,11 +118,18 @@ async function serve(command: 'start' | 'api' | 'worker', argv: string[]): Promi
     console.log(COMMAND_HELP[command]);
     return;
   }
-  const config = loadConfig({
-    ...process.env,
-    ...(values.port !== undefined ? { PORT: values.port } : {}),
-    ...(values.concurrency !== undefined ? { DUBAN_WORKER_CONCURRENCY: values.concurrency } : {}),
-  });
+  const config = loadConfig(
+    {
+      ...process.env,
+      ...(values.port !== undefined ? { PORT: values.port } : {}),
+      ...(values.concurrency !== undefined ? { DUBAN_WORKER_CONCURRENCY: values.concurrency } : {}),
+    },
+    // A bad flag is named as typed.
+    {
+      ...(values.port !== undefined ? { PORT: '--port' } : {}),
+      ...(values.concurrency !== undefined ? { DUBAN_WORKER_CONCURRENCY: '--concurrency' } : {}),
+    },
+  );
   const beat = values.beat === undefined ? 10 : Number(values.beat);
   if (!(beat > 0 && beat <= 3600))
     fail(`--beat 应为 0 到 3600 之间的秒数 / --beat must be seconds between 0 and 3600, got "${values.beat}"`);
@@ -156,7 +163,8 @@ async function serve(command: 'start' | 'api' | 'worker', argv: string[]): Promi
       void (server ? server.stop() : Promise.resolve()).finally(() => process.exit(1));
       return;
     }
-    logger.warn(`收到 ${signal}，正在停止 / ${signal}: stopping the API and workers${server ? ', then redis-server' : ''}`);
+    const what = command === 'api' ? 'the API' : command === 'worker' ? 'the workers' : 'the API and workers';
+    logger.warn(`收到 ${signal}，正在停止 / ${signal}: stopping ${what}${server ? ', then redis-server' : ''}`);
     void shutdown(0);
   };
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, onSignal);

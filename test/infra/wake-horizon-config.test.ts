@@ -19,7 +19,7 @@ describe('DUBAN_WAKE_HORIZON_MS', () => {
 
   it('refuses a shorter one, and says which variable and why', () => {
     expect(() => loadConfig({ DUBAN_WAKE_HORIZON_MS: '50000' })).toThrow(
-      /DUBAN_WAKE_HORIZON_MS: 须至少为 DUBAN_RECONCILE_MS（30000）的两倍.*must be at least twice DUBAN_RECONCILE_MS \(30000\)/,
+      /DUBAN_WAKE_HORIZON_MS「50000」：须至少为 DUBAN_RECONCILE_MS（30000）的两倍.*must be at least twice DUBAN_RECONCILE_MS \(30000\)/,
     );
     expect(() => loadConfig({ DUBAN_WAKE_HORIZON_MS: '1h' })).toThrow(/DUBAN_WAKE_HORIZON_MS/);
   });
