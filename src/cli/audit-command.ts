@@ -6,28 +6,31 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { Redis } from 'ioredis';
-import { loadConfig } from '../config.js';
+import { loadConfig, redisSpec } from '../config.js';
 import { Engine } from '../engine/engine.js';
 import { noTimers } from '../engine/scheduler.js';
 import { LOCK_FILE } from '../infra/local-redis.js';
+import { connectFailFast } from '../infra/redis-clients.js';
+import type { RedisSpec } from '../infra/redis-connect.js';
+import type { RedisClient } from '../store/batch.js';
 import { PLAN_ENTITY } from '../store/keys.js';
 import type { CliCommand } from './command.js';
 
 const USAGE = 'duban audit verify PLAN [--redis URL]';
 const HELP = `  核验方案留痕的哈希链，指出第一条被改动、插入或删除的记录。 / Verifies the plan's hash-chained trail and names the first entry edited, inserted or deleted.
-  --redis URL   Redis 地址（默认 REDIS_URL，或 duban start 数据目录中的服务器） / Redis (default REDIS_URL, or the server of duban start's data folder)`;
+  --redis URL   Redis 地址（默认 REDIS_URL、REDIS_CLUSTER_NODES 或 REDIS_SENTINELS，或 duban start 数据目录中的服务器） / Redis (default REDIS_URL, REDIS_CLUSTER_NODES or REDIS_SENTINELS, or the server of duban start's data folder)`;
 
 /** Reading needs no timers. */
 
-/** REDIS_URL, or the redis-server `duban start` keeps for its data folder. */
-function redisUrl(flag: string | undefined): string | null {
+/** --redis, else REDIS_URL, REDIS_CLUSTER_NODES or REDIS_SENTINELS, else the redis-server `duban start` keeps for its data folder. */
+function redisTarget(flag: string | undefined): RedisSpec | null {
+  if (flag) return { kind: 'single', url: flag };
   const config = loadConfig();
-  if (flag) return flag;
-  if (config.REDIS_URL) return config.REDIS_URL;
+  const spec = redisSpec(config);
+  if (spec) return spec;
   try {
     const lock = JSON.parse(readFileSync(join(config.DUBAN_DATA_DIR, LOCK_FILE), 'utf8')) as { port?: number };
-    return lock.port ? `redis://127.0.0.1:${lock.port}` : null;
+    return lock.port ? { kind: 'single', url: `redis://127.0.0.1:${lock.port}` } : null;
   } catch {
     return null;
   }
@@ -54,16 +57,22 @@ export const auditCommand: CliCommand = {
       console.error(`用法 / usage: ${USAGE}`);
       return 1;
     }
-    const url = redisUrl(values.redis);
-    if (!url) {
-      console.error(
-        '找不到 Redis：请用 --redis 或 REDIS_URL 指定，或在 duban start 的目录中运行。 / No Redis: pass --redis or set REDIS_URL, or run where duban start keeps its data.',
-      );
+    let redis: RedisClient;
+    try {
+      const spec = redisTarget(values.redis);
+      if (!spec) {
+        console.error(
+          '找不到 Redis：请用 --redis、REDIS_URL、REDIS_CLUSTER_NODES 或 REDIS_SENTINELS 指定，或在 duban start 的目录中运行。 / No Redis: pass --redis or set REDIS_URL, REDIS_CLUSTER_NODES or REDIS_SENTINELS, or run where duban start keeps its data.',
+        );
+        return 1;
+      }
+      // Connected as the server connects: a cluster node given as one server is named as such.
+      redis = await connectFailFast(spec, { timeoutMs: 10_000, connectMs: 10_000, name: 'duban:audit' });
+    } catch (err) {
+      console.error(`错误 / error: ${(err as Error).message}`);
       return 1;
     }
-    const redis = new Redis(url, { maxRetriesPerRequest: 1, lazyConnect: true });
     try {
-      await redis.connect();
       const engine = new Engine({ redis, scheduler: noTimers, prefix: loadConfig().DUBAN_PREFIX });
       const report = await engine.verifyTrail(planId);
       const entity = (id: string) => (id === PLAN_ENTITY ? '方案 / plan' : `任务 / task ${id}`);

@@ -4,7 +4,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { join, resolve } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, inject, it } from 'vitest';
 import type { Principal } from '../../src/domain/permissions.js';
 import { fixturePlan } from '../helpers/plan-fixture.js';
 import { testRuntime } from '../helpers/runtime.js';
@@ -74,6 +74,25 @@ describe('duban audit verify', () => {
     expect(plan.status).toBe(1);
     expect(plan.stderr).toContain('方案 / plan');
     expect(plan.stderr).toContain('最新的 1 条记录缺失');
+  });
+
+  it('verifies a plan on a Redis Cluster through REDIS_CLUSTER_NODES, and names a node given as --redis for what it is', async () => {
+    rt = await testRuntime({ cluster: true });
+    await rt.engine.createPlan(fixturePlan({ id: 'on-cluster', start: Date.now() }), office, { publish: true });
+    const nodes = inject('redisClusterNodes');
+    const env = { DUBAN_PREFIX: rt.prefix, REDIS_URL: '', REDIS_CLUSTER_NODES: nodes.join(',') };
+    const ok = audit(['verify', 'on-cluster'], env);
+    expect(ok.stderr).toBe('');
+    expect(ok.stdout).toContain('留痕完整');
+    expect(ok.status).toBe(0);
+    const one = audit(['verify', 'on-cluster', '--redis', `redis://${nodes[0]}`], {
+      DUBAN_PREFIX: rt.prefix,
+      REDIS_URL: '',
+      REDIS_CLUSTER_NODES: '',
+    });
+    expect(one.status).toBe(1);
+    expect(one.stderr).toContain('是 Redis 集群节点');
+    expect(one.stderr).toContain('REDIS_CLUSTER_NODES');
   });
 
   it('says how to use it when the words are off', () => {
