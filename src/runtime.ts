@@ -358,7 +358,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
       deliveryWorker.on('error', (err) => {
         if (isRedisUnavailable(err)) return;
         metrics.failure('delivery-worker');
-        logger.error({ err }, '投递处理出错 / delivery worker error');
+        logger.error(`投递处理出错 / delivery worker: ${err.message}`);
       });
       // A job that throws is the sender's bug or Redis's absence (a channel's answer is a result, not a throw).
       deliveryWorker.on('failed', (job, err) => {

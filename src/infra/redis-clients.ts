@@ -46,7 +46,8 @@ export function isRedisUnavailable(err: unknown): boolean {
   if (err.name === 'MaxRetriesPerRequestError' || err.name === 'ClusterAllFailedError') return true;
   const code = (err as { code?: unknown }).code;
   if (typeof code === 'string' && ['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ENOTCONN'].includes(code)) return true;
-  return /^(Command timed out|Connection is closed|Stream isn't writeable|LOADING |CLUSTERDOWN|TRYAGAIN|Too many Cluster redirections|Cluster isn't ready|None of startup nodes is available|Failed to refresh slots cache)/.test(
+  // "All sentinels are unreachable" is also what a Sentinel client says while the sentinels fail over to a new master.
+  return /^(Command timed out|Connection is closed|Stream isn't writeable|LOADING |CLUSTERDOWN|TRYAGAIN|Too many Cluster redirections|Cluster isn't ready|None of startup nodes is available|Failed to refresh slots cache|All sentinels are unreachable)/.test(
     err.message,
   );
 }

@@ -110,12 +110,14 @@ async function onNode<T>(
       connectTimeout: Math.max(200, Math.min(2_000, deadline - Date.now())),
       commandTimeout: 2_000,
     });
-    client.on('error', () => undefined); // reported through the rejection below
+    // The connection's own error says why (ECONNREFUSED …); the rejection only says "Connection is closed."
+    let cause = '';
+    client.on('error', (err: Error) => (cause = err.message));
     try {
       await client.connect();
       return { value: await work(client) };
     } catch (err) {
-      last = (err as Error).message;
+      last = cause && /^Connection is closed/.test((err as Error).message) ? cause : (err as Error).message;
       if (isRefusal(err as Error)) return { error: last };
     } finally {
       client.disconnect();
@@ -166,12 +168,19 @@ export async function checkSentinels(spec: Extract<RedisSpec, { kind: 'sentinel'
     ...(spec.sentinelUsername ? { username: spec.sentinelUsername } : {}),
     ...(spec.sentinelPassword ? { password: spec.sentinelPassword } : {}),
   };
-  const results = await Promise.all(
-    spec.sentinels.map(async (node) => ({
-      node,
-      r: await onNode(node, auth, deadline, async (c) => c.call('SENTINEL', 'get-master-addr-by-name', spec.name)),
-    })),
-  );
+  // One sentinel that names the master is enough: a dead one is not waited for until the deadline.
+  const results: { node: HostPort; r: Awaited<ReturnType<typeof onNode<unknown>>> }[] = [];
+  const named = await new Promise<boolean>((resolve) => {
+    let left = spec.sentinels.length;
+    for (const node of spec.sentinels) {
+      void onNode(node, auth, deadline, async (c) => c.call('SENTINEL', 'get-master-addr-by-name', spec.name)).then((r) => {
+        results.push({ node, r });
+        if ('value' in r && r.value !== null) resolve(true);
+        else if (--left === 0) resolve(false);
+      });
+    }
+  });
+  if (named) return;
   const answered = results.filter((x) => 'value' in x.r);
   if (answered.length === 0) {
     const why = results.map((x) => `${hostPort(x.node)}: ${'error' in x.r ? x.r.error : ''}`).join('；');
