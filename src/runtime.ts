@@ -230,10 +230,14 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   let workerServer: WorkerServer | undefined;
   metrics.definitionCache(() => engine.definitionCache());
   // Queue depths are read at each scrape, one queue at a time (each is one slot on a cluster).
+  // Every shard's queue has the same BullMQ name: labelled by shard, or the last read would hide the others.
   metrics.queueDepths(async () => {
-    const queues = [...scheduler.queues, deliveryQueue.queue];
-    const counts = await Promise.all(queues.map((q) => q.getJobCounts('waiting', 'delayed', 'active', 'failed')));
-    return counts.flatMap((c, i) => Object.entries(c).map(([state, count]) => ({ queue: queues[i]!.name, state, count })));
+    const queues = [
+      ...scheduler.queues.map((q, shard) => ({ label: `${q.name}-${shard}`, q })),
+      { label: deliveryQueue.queue.name, q: deliveryQueue.queue },
+    ];
+    const counts = await Promise.all(queues.map(({ q }) => q.getJobCounts('waiting', 'delayed', 'active', 'failed')));
+    return counts.flatMap((c, i) => Object.entries(c).map(([state, count]) => ({ queue: queues[i]!.label, state, count })));
   });
 
   /** In order: stop taking requests and finish those in flight, stop the workers, close the queue. */

@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { DEFAULT_SHARDS } from '../../src/engine/timer-queue.js';
 import { createLogger } from '../../src/infra/logger.js';
 import { startRedisServer, type RedisServerHandle } from '../../src/infra/redis-server.js';
 import { startRuntime, type Runtime } from '../../src/runtime.js';
@@ -94,7 +95,10 @@ describe('metrics, health and logs of a running Duban', () => {
     const depths = find(m, 'duban_queue_depth');
     const queues = new Set(depths.map((d) => d.labels.queue));
     expect(queues.has('deliveries')).toBe(true);
-    expect(queues.size).toBeGreaterThanOrEqual(2);
+    // Each timer shard on its own (they share one BullMQ queue name): wake-0 … wake-(shards − 1).
+    const shards = DEFAULT_SHARDS;
+    expect([...queues].filter((q) => q !== 'deliveries').sort()).toEqual(Array.from({ length: shards }, (_, i) => `wake-${i}`).sort());
+    expect(shards).toBeGreaterThan(1);
     for (const q of queues) {
       expect(new Set(depths.filter((d) => d.labels.queue === q).map((d) => d.labels.state))).toEqual(
         new Set(['waiting', 'delayed', 'active', 'failed']),
