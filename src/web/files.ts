@@ -12,6 +12,8 @@ import type { RedisClient } from '../store/batch.js';
 import type { Engine } from '../engine/engine.js';
 import { contentKey, type FileStore } from '../files/file-store.js';
 import { webKeys } from './keys.js';
+import { archivedPlan, type PlanArchive } from '../engine/archive.js';
+import { prefixOf } from '../engine/plan-index.js';
 
 /** Larger files belong in the bureau's document system; link them instead. */
 export const MAX_FILE_BYTES = 5 * 1024 * 1024;
@@ -114,20 +116,22 @@ export class EvidenceFiles {
 
   /** A file's record and its store key, or null. */
   async meta(planId: string, fileId: string): Promise<(StoredFileMeta & { blob: string }) | null> {
-    const h = await this.redis.hgetall(webKeys(this.engine, planId).file(fileId));
-    if (!h.name || !h.blob) return null;
-    return {
-      id: fileId,
-      planId,
-      taskId: h.taskId ?? '',
-      name: h.name,
-      type: h.type ?? 'application/octet-stream',
-      size: Number(h.size),
-      sha256: h.sha256 ?? '',
-      by: h.by ?? '',
-      at: Number(h.at),
-      blob: h.blob,
-    };
+    return metaOf(planId, fileId, await this.redis.hgetall(webKeys(this.engine, planId).file(fileId)));
+  }
+
+  /**
+   * A file of an archived plan, from its record in the archive document (its bytes stay in
+   * the file store): the links people saved keep working for those who may read the archive.
+   */
+  async openArchived(planId: string, fileId: string): Promise<{ meta: StoredFileMeta; body: Readable } | null> {
+    const record = await archivedPlan(this.redis, prefixOf(this.engine.keys.plans), planId);
+    const bytes = record ? await this.store.get(record.file) : null;
+    if (!bytes) return null;
+    const doc = JSON.parse(bytes.toString('utf8')) as PlanArchive;
+    const k = doc.keys[`:web:f:${fileId}`];
+    const meta = k?.type === 'hash' ? metaOf(planId, fileId, k.value) : null;
+    const body = meta ? await this.store.stream(meta.blob) : null;
+    return meta && body ? { meta, body } : null;
   }
 
   /** A file's record and its bytes as a stream, or null when either is missing. */
@@ -154,4 +158,21 @@ export class EvidenceFiles {
         : [];
     });
   }
+}
+
+/** A file's record as its hash holds it (in Redis, or in an archive document), or null when it has no name or bytes. */
+function metaOf(planId: string, fileId: string, h: Record<string, string>): (StoredFileMeta & { blob: string }) | null {
+  if (!h.name || !h.blob) return null;
+  return {
+    id: fileId,
+    planId,
+    taskId: h.taskId ?? '',
+    name: h.name,
+    type: h.type ?? 'application/octet-stream',
+    size: Number(h.size),
+    sha256: h.sha256 ?? '',
+    by: h.by ?? '',
+    at: Number(h.at),
+    blob: h.blob,
+  };
 }

@@ -12,7 +12,7 @@ import express, { Router, type Request } from 'express';
 import { z } from 'zod';
 import { taskMachine } from '../../machines/index.js';
 import { actorLabel, checkTaskEvent, ruleText } from '../domain/permissions.js';
-import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from '../errors.js';
+import { ConflictError, ForbiddenError, GoneError, InvalidInputError, NotFoundError } from '../errors.js';
 import { authenticate, principalOf } from '../http/auth.js';
 import { readablePlan } from '../http/plan-access.js';
 import { exportLimiters, type ExportLimits } from '../http/security.js';
@@ -204,8 +204,15 @@ export function webApiRouter(runtime: Runtime, limits: ExportLimits = exportLimi
   });
 
   r.get('/files/:planId/:fileId', async (req, res) => {
-    await readablePlan(runtime.engine, principalOf(res), req.params.planId);
-    const file = await files.open(req.params.planId, req.params.fileId);
+    let file: Awaited<ReturnType<typeof files.open>>;
+    try {
+      await readablePlan(runtime.engine, principalOf(res), req.params.planId);
+      file = await files.open(req.params.planId, req.params.fileId);
+    } catch (err) {
+      // Archived, and this reader may read its archive: the file is served from the archive's record of it.
+      if (!(err instanceof GoneError)) throw err;
+      file = await files.openArchived(req.params.planId, req.params.fileId);
+    }
     if (!file) throw new NotFoundError({ zh: '没有这个文件', en: 'No such file' });
     // Always a download, never rendered here: an uploaded page must not run on this origin.
     res.set({

@@ -102,6 +102,39 @@ describe('evidence files', () => {
     expect(await rt.redis.zcard(webKeys(rt.engine, 'ev-over').taskFiles('t1'))).toBe(0);
   });
 
+  it("keeps an archived plan's evidence links working for those who may read its archive", async () => {
+    const rt: WebRuntime = await webRuntime();
+    opened.push(rt);
+    await rt.engine.createPlan(fixturePlan({ id: 'ev-arch', start: Date.now() }), office, { publish: true });
+    const zhao = await rt.tokens.issue({ kind: 'person', personId: 'p-zhao' });
+    const bytes = randomBytes(4096);
+    const up = await fetch(`${rt.base}/web-api/plans/ev-arch/tasks/t1/files`, {
+      method: 'POST',
+      headers: {
+        Authorization: `Bearer ${zhao}`,
+        'Content-Type': 'application/octet-stream',
+        'X-File-Name': encodeURIComponent('台账.xlsx'),
+      },
+      body: bytes,
+    });
+    const { url } = (await up.json()) as { url: string };
+    for (let i = 0; i < 4; i++) await rt.engine.planEvent('ev-arch', { type: 'plan.advance', reason: '按计划推进' }, office);
+    const officeToken = await rt.tokens.issue(office);
+    const archived = await fetch(`${rt.base}/api/v1/plans/ev-arch/archive`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${officeToken}` },
+    });
+    expect(archived.status).toBe(201);
+
+    const down = await fetch(url, { headers: { Authorization: `Bearer ${officeToken}` } });
+    expect(down.status).toBe(200);
+    expect(Buffer.from(await down.arrayBuffer()).equals(bytes)).toBe(true);
+    expect(down.headers.get('content-disposition')).toContain(encodeURIComponent('台账.xlsx'));
+    // Someone who may not read the archive gets no file.
+    expect((await fetch(url, { headers: { Authorization: `Bearer ${zhao}` } })).status).toBe(403);
+    expect((await fetch(`${url}x`, { headers: { Authorization: `Bearer ${officeToken}` } })).status).toBe(404);
+  });
+
   it('moves the bytes an earlier build kept in Redis to the file store on start, once', async () => {
     const prefix = testPrefix();
     const first = await testRuntime({}, prefix);
