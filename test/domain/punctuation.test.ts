@@ -80,4 +80,16 @@ describe('Chinese text uses full-width punctuation', () => {
     ];
     expect(slips(texts)).toEqual([]);
   }, 180_000);
+
+  it('in the example plan a new user copies: its comments and its title', () => {
+    const lines = readFileSync(join(ROOT, 'examples/plan.yaml'), 'utf8').split('\n');
+    // The Chinese a reader reads: comments (what follows #) and the plan's title; YAML's own , and : are syntax.
+    const texts = lines.flatMap((l, i): [string, string][] => {
+      const comment = /#(.*)$/.exec(l)?.[1];
+      const title = /^title: (.*)$/.exec(l)?.[1];
+      return [comment, title].filter((t): t is string => t !== undefined).map((t) => [`examples/plan.yaml:${i + 1}`, t]);
+    });
+    expect(texts.length).toBeGreaterThan(20);
+    expect(slips(texts)).toEqual([]);
+  });
 });
