@@ -70,7 +70,7 @@ describe('duban org and duban people', () => {
     capture();
     expect(await orgCommand.run(['create', 'qx-no2', '--name', '青溪二中', '--kind', 'college', '--token', admin, ...server])).toBe(1);
     expect(err[0]).toBe('  kind: 应为 bureau（教育局）、school（学校）或 other（其他） / must be bureau, school or other');
-    expect(err.at(-1)).toBe('400：请求的 body 有误，未做任何更改 / The request body is invalid; nothing was changed');
+    expect(err.at(-1)).toBe('400：请求内容有误：kind，未做任何更改 / Invalid request body: kind; nothing was changed');
     expect(await orgCommand.run(['create', 'qx-no2', '--name', '青溪二中', '--kind', 'school', '--token', school, ...server])).toBe(1);
     expect(err.at(-1)).toBe('403：只有管理员可以创建组织 / Only an admin may create organisations');
   });

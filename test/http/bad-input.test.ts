@@ -39,6 +39,14 @@ describe('bad input over HTTP', () => {
   });
   afterAll(() => rt?.close());
 
+  it('names the query parameter at fault in Chinese and English, and does not speak of changes on a read', async () => {
+    const res = await call('GET', '/api/v1/inbox?open=maybe', { token: tok['p-zhao'] });
+    expect(res.status).toBe(400);
+    expect(res.json.error.message).toBe('查询参数有误：open');
+    expect(res.json.error.message_en).toBe('Invalid query parameters: open');
+    expect(res.json.error.problems).toEqual([expect.objectContaining({ path: 'open' })]);
+  });
+
   describe('absurd durations, dates and offsets in a plan', () => {
     const cases: Array<[string, (p: ReturnType<typeof good>) => void, string, string]> = [
       [
