@@ -48,14 +48,21 @@ export function errorHandler(log: (line: string) => void): ErrorRequestHandler {
       return;
     }
     // body-parser's errors carry a client status (bad JSON, too large).
-    const e = err as { status?: number; type?: string; message?: string };
+    const e = err as { status?: number; type?: string; message?: string; limit?: number };
     if (typeof e.status === 'number' && e.status >= 400 && e.status < 500) {
       const tooLarge = e.type === 'entity.too.large';
+      // The limit, said as people say sizes: 5 MB, 16 KB.
+      const limit =
+        typeof e.limit === 'number'
+          ? e.limit >= 1024 * 1024
+            ? `${Math.round(e.limit / (1024 * 1024))} MB`
+            : `${Math.round(e.limit / 1024)} KB`
+          : null;
       res.status(e.status).json({
         error: {
           code: tooLarge ? 'too_large' : 'bad_request',
-          message: tooLarge ? '请求体过大' : '请求体不是有效的 JSON',
-          message_en: tooLarge ? 'The request body is too large' : `The request body is not valid JSON: ${e.message ?? ''}`,
+          message: tooLarge ? `请求体过大${limit ? `：至多 ${limit}` : ''}` : '请求体不是有效的 JSON',
+          message_en: tooLarge ? `The request body is too large${limit ? `: at most ${limit}` : ''}` : 'The request body is not valid JSON',
         },
       });
       return;

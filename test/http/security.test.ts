@@ -134,8 +134,8 @@ describe('security basics', () => {
     expect(huge.status).toBe(413);
     expect((await huge.json()).error).toMatchObject({
       code: 'too_large',
-      message: '请求体过大',
-      message_en: 'The request body is too large',
+      message: '请求体过大：至多 5 MB',
+      message_en: 'The request body is too large: at most 5 MB',
     });
   });
 
