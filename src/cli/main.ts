@@ -66,12 +66,29 @@ function fail(message: string): never {
 }
 
 /**
+ * How a server's start fails: one JSON line where its log is JSON (stderr not a terminal,
+ * or DUBAN_LOG_FORMAT=json) — a log collector reads it like any other — else the text.
+ */
+function startFailure(role: string, format: string | undefined): (message: string) => never {
+  const json = (format ?? (process.stderr.isTTY ? 'pretty' : 'json')) === 'json';
+  return (message) => {
+    if (!json) fail(message);
+    createLogger({ format: 'json', base: { role } }).fatal(message);
+    process.exit(1);
+  };
+}
+
+/**
  * Set once a stop has begun. Work still running (the demo, a request) then fails as
  * its connections close; those failures are expected and must not decide the exit code.
  */
 let stopping: Promise<void> | null = null;
 
-async function redisFor(command: string, config: Config): Promise<{ spec: RedisSpec; server: LocalRedis | null }> {
+async function redisFor(
+  command: string,
+  config: Config,
+  fail: (message: string) => never,
+): Promise<{ spec: RedisSpec; server: LocalRedis | null }> {
   let spec: RedisSpec | null;
   try {
     spec = redisSpec(config);
@@ -118,23 +135,31 @@ async function serve(command: 'start' | 'api' | 'worker', argv: string[]): Promi
     console.log(COMMAND_HELP[command]);
     return;
   }
-  const config = loadConfig(
-    {
-      ...process.env,
-      ...(values.port !== undefined ? { PORT: values.port } : {}),
-      ...(values.concurrency !== undefined ? { DUBAN_WORKER_CONCURRENCY: values.concurrency } : {}),
-    },
-    // A bad flag is named as typed.
-    {
-      ...(values.port !== undefined ? { PORT: '--port' } : {}),
-      ...(values.concurrency !== undefined ? { DUBAN_WORKER_CONCURRENCY: '--concurrency' } : {}),
-    },
-  );
+  const config = ((): Config => {
+    try {
+      return loadConfig(
+        {
+          ...process.env,
+          ...(values.port !== undefined ? { PORT: values.port } : {}),
+          ...(values.concurrency !== undefined ? { DUBAN_WORKER_CONCURRENCY: values.concurrency } : {}),
+        },
+        // A bad flag is named as typed.
+        {
+          ...(values.port !== undefined ? { PORT: '--port' } : {}),
+          ...(values.concurrency !== undefined ? { DUBAN_WORKER_CONCURRENCY: '--concurrency' } : {}),
+        },
+      );
+    } catch (err) {
+      const raw = process.env.DUBAN_LOG_FORMAT;
+      return startFailure(command, raw === 'json' || raw === 'pretty' ? raw : undefined)(`错误 / error: ${(err as Error).message}`);
+    }
+  })();
+  const fail: (message: string) => never = startFailure(command, config.DUBAN_LOG_FORMAT);
   const beat = values.beat === undefined ? 10 : Number(values.beat);
   if (!(beat > 0 && beat <= 3600))
     fail(`--beat 应为 0 到 3600 之间的秒数 / --beat must be seconds between 0 and 3600, got "${values.beat}"`);
 
-  const { spec, server } = await redisFor(command, config);
+  const { spec, server } = await redisFor(command, config, fail);
   let runtime: Runtime | null = null;
   // Logs go to stderr (stdout is the CLI's own output); the demo's story stays readable at warn unless asked otherwise.
   const logger = createLogger({

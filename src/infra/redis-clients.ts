@@ -112,7 +112,7 @@ async function ready(client: RedisClient, spec: RedisSpec, connectMs: number): P
           () =>
             reject(
               new Error(
-                `无法连接 Redis / cannot reach Redis at ${describeSpec(spec)} within ${connectMs} ms${lastError ? `: ${lastError.message}` : ''}`,
+                `无法连接 Redis / cannot reach Redis at ${describeSpec(spec)} within ${Math.max(1, Math.round(connectMs / 1000))} s${lastError ? `: ${lastError.message}` : ''}`,
               ),
             ),
           connectMs,

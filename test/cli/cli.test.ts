@@ -45,6 +45,19 @@ describe('duban CLI', () => {
     expect(r.stderr).toContain('REDIS_URL');
   });
 
+  it("a server's start failure is one JSON line where its log is JSON (stderr not a terminal), the text with pretty logs", () => {
+    const json = duban(['worker'], { DUBAN_REDIS_TIMEOUT_MS: 'abc', DUBAN_LOG_FORMAT: undefined });
+    expect(json.status).toBe(1);
+    const lines = json.stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    const line = JSON.parse(lines[0]!) as { level: string; role: string; msg: string };
+    expect(line).toMatchObject({ level: 'fatal', role: 'worker' });
+    expect(line.msg).toContain('DUBAN_REDIS_TIMEOUT_MS「abc」：应为整数');
+    const pretty = duban(['worker'], { DUBAN_REDIS_TIMEOUT_MS: 'abc', DUBAN_LOG_FORMAT: 'pretty' });
+    expect(pretty.status).toBe(1);
+    expect(pretty.stderr.trim()).toBe(`错误 / error: ${line.msg.replace(/^错误 \/ error: /, '')}`);
+  });
+
   it('api and worker need a shared Redis', () => {
     const r = duban(['worker'], { REDIS_URL: undefined });
     expect(r.status).not.toBe(0);
