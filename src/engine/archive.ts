@@ -18,7 +18,7 @@
 import type { Principal } from '../domain/permissions.js';
 import { peopleInRole } from '../domain/chain.js';
 import { STATE_TEXT } from '../domain/labels.js';
-import { actorLabel, checkRunPlan, ruleText } from '../domain/permissions.js';
+import { actorLabel, checkRunPlan } from '../domain/permissions.js';
 import { organisationOf, type PlanDefinition } from '../domain/plan.schema.js';
 import { ConflictError, ForbiddenError, GoneError, NotFoundError } from '../errors.js';
 import { planNotFound } from './definitions.js';
@@ -224,8 +224,12 @@ export async function archivePlan(deps: ArchiveDeps, planId: string, by: Princip
   const done = await archivedPlan(redis, prefixOf(engine.keys.plans), planId);
   if (done) throw archivedAlready(done);
   const { plan, def } = await engine.loadPlan(planId);
-  const rule = checkRunPlan(by, def);
-  if (rule) throw new ForbiddenError(ruleText(rule));
+  if (checkRunPlan(by, def)) {
+    throw new ForbiddenError({
+      zh: '只有方案所属单位的领导小组办公室可以归档方案',
+      en: "Only the leadership group's office of the plan's organisation may archive it",
+    });
+  }
   const stage = planStage(plan.snap);
   if (stage !== 'closed') throw stillRunning(planId, stage);
 

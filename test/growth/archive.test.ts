@@ -62,7 +62,9 @@ describe('archiving a closed plan', () => {
     const refused = await call('POST', '/api/v1/plans/other-2026/archive', { token: stranger });
     expect(refused.status).toBe(403);
     const leader = await rt.tokens.issue({ kind: 'person', personId: 'p-wang' });
-    expect((await call('POST', '/api/v1/plans/other-2026/archive', { token: leader })).status).toBe(403);
+    const byLeader = await call('POST', '/api/v1/plans/other-2026/archive', { token: leader });
+    expect(byLeader.status).toBe(403);
+    expect(byLeader.json.error.message).toBe('只有方案所属单位的领导小组办公室可以归档方案');
     expect((await planKeys('run-2026')).length).toBe(before);
     expect(await rt.redis.zscore(rt.engine.keys.plans, 'other-2026')).not.toBeNull();
   });
