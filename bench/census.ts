@@ -292,10 +292,14 @@ async function shapeBreakdown(r: BenchRedis, shape: Shape, n: number): Promise<S
         "due-read.lua (a wake-up's due timers, with its tasks and the plan's definition when few), later ZRANGEBYSCOREs, pipelined HMGETs of a burst's tasks",
         t.read,
       ),
-      part('Engine computing', 'restore snapshots, xstate step, build notices, serialise (engine.wake minus its I/O)', {
-        wall: t.wake.wall - t.io.wall,
-        cpu: t.wake.cpu - t.io.cpu,
-      }),
+      part(
+        'Engine computing',
+        'restore snapshots, xstate step, build notices, serialise (engine.wake while no read, commit or arm is in flight: a burst computes its next batch during the I/O of the one before)',
+        {
+          wall: t.wake.wall - t.io.wall,
+          cpu: t.wake.cpu - t.io.cpu,
+        },
+      ),
       part('Commit', 'EVALSHA commit.lua: every task of the batch, history, notices, timer index, next wake time', t.commit),
       part('Arm next wake-up', "BullTimerScheduler.wake → one addBulk per tick (the plan's next timer)", t.arm),
       part('BullMQ job cycle', 'worker start-up, fetching the wake-up job, moveToFinished (drain time outside engine.wake)', {
