@@ -43,6 +43,7 @@ import { admitToDirectory, keepOrganisation, parsePlanDefinition } from './plans
 import { afterPlanCommit } from './plan-index.js';
 import { offeredCommands, stepPlan, stepTask } from './step.js';
 import { taskWrite } from './tasks.js';
+import { trailOf } from './trail.js';
 
 export interface AmendOptions {
   /** Why the plan changes (required): on the record and in the notices. */
@@ -312,11 +313,7 @@ export async function amendPlan(
       );
       for (const name of ix) batch.sadd(pk.index(name), id);
       for (const t of Object.values(indexedTimer(r.timers))) batch.zadd(pk.timers, t.at, `${id}|${t.tok}`);
-      batch.history(
-        pk.history(id),
-        JSON.stringify(historyEntry({ type: 'task.activate', at }, actor, null, null, [], 'task.activate')),
-        pk.task(id),
-      );
+      batch.history(trailOf(pk, id), JSON.stringify(historyEntry({ type: 'task.activate', at }, actor, null, null, [], 'task.activate')));
     }
 
     // A closed task is nobody's to inherit: its record keeps the holders it had.

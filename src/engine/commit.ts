@@ -25,6 +25,7 @@ import type { PlanSnapshot, TaskSnapshot, Timers } from './step.js';
 import { unpackDefinition } from './definitions.js';
 import { packHistoryEntry } from './stored-form.js';
 import { randomText } from './random.js';
+import { trailOf } from './trail.js';
 
 /** A history entry as stored: the record (src/domain/record.ts) is folded from these. */
 export type HistoryEntry = RecordEntry;
@@ -297,9 +298,7 @@ function addWrite(batch: Batch, pk: PlanKeys, w: Write, cas: string): void {
   const next = indexedTimer(w.timers);
   for (const [id, t] of Object.entries(indexed)) if (next[id]?.tok !== t.tok) batch.zrem(pk.timers, `${w.id}|${t.tok}`);
   for (const [id, t] of Object.entries(next)) if (indexed[id]?.tok !== t.tok) batch.zadd(pk.timers, t.at, `${w.id}|${t.tok}`);
-  // A task's first entry goes into its hash (trail.ts); a plan's entries all go to its list.
-  // Its length is counted in the task's hash or the plan's (audit.ts: removed newest entries show).
-  batch.history(pk.history(w.id), packHistoryEntry(w.history), w.kind === 'task' ? w.key : undefined, w.key);
+  batch.history(trailOf(pk, w.id), packHistoryEntry(w.history));
 }
 
 /** A history entry for `event`: its data is everything but its type and time. */

@@ -46,6 +46,7 @@ import { isFinished, planStage, taskState } from './entity.js';
 import { admitToDirectory, parsePlanDefinition } from './plans.js';
 import { offeredCommands } from './step.js';
 import { strictBodyProblems } from './zod-problems.js';
+import { trailOf } from './trail.js';
 
 /** A change as listed: as stored, with its words. */
 export type ListedPersonnelChange = PersonnelChange & { text: Text };
@@ -150,7 +151,7 @@ export class PersonnelChanges {
       const entry = historyEntry(event, actorLabel(by), cancelled.from ?? null, cancelled.to, [], 'personnel.cancelled');
       const batch = this.rewrite(planId, stored, cancelled)
         .zrem(pk.personnelPending, changeId)
-        .history(pk.history(PLAN_ENTITY), JSON.stringify(entry), undefined, pk.plan);
+        .history(trailOf(pk, PLAN_ENTITY), JSON.stringify(entry));
       // A conflict means the change moved meanwhile (applied, or cancelled by someone else): read it again.
       if ((await batch.run(core.redis)).ok) return this.listed(planId, cancelled);
     }
@@ -287,7 +288,7 @@ export class PersonnelChanges {
       .hset(pk.personnelChange(change.id), { ver, cas: newStamp(), doc: JSON.stringify(applied) })
       .zrem(pk.personnelPending, change.id)
       .zadd(pk.personnelChanges, change.requestedAt, change.id)
-      .history(pk.history(PLAN_ENTITY), JSON.stringify(entry), undefined, pk.plan);
+      .history(trailOf(pk, PLAN_ENTITY), JSON.stringify(entry));
     return { applied, amendment: { definition: amendment.definition, reason, notices } };
   }
 
@@ -307,7 +308,7 @@ export class PersonnelChanges {
       .hset(pk.personnelChange(change.id), { ver: 1, cas: newStamp(), doc: JSON.stringify(change) })
       .zadd(pk.personnelPending, change.effectiveAt!, change.id)
       .zadd(pk.personnelChanges, change.requestedAt, change.id)
-      .history(pk.history(PLAN_ENTITY), JSON.stringify(entry), undefined, pk.plan)
+      .history(trailOf(pk, PLAN_ENTITY), JSON.stringify(entry))
       .run(this.core.redis);
     if (!result.ok) throw new Error(`personnel change id ${change.id} already in use`);
   }
@@ -324,7 +325,7 @@ export class PersonnelChanges {
     this.core.log?.(`personnel change ${planId}/${changeId} could not apply: ${problems.map((p) => p.message).join('; ')}`);
     const batch = this.rewrite(planId, stored, failed)
       .zrem(pk.personnelPending, changeId)
-      .history(pk.history(PLAN_ENTITY), JSON.stringify(entry), undefined, pk.plan);
+      .history(trailOf(pk, PLAN_ENTITY), JSON.stringify(entry));
     return (await batch.run(this.core.redis)).ok;
   }
 

@@ -30,6 +30,7 @@ import { zodProblems } from './zod-problems.js';
 import { afterPlanCommit, prefixOf } from './plan-index.js';
 import { archivedAlready, archivedPlan } from './archive.js';
 import { issueTime, type PlanEvent } from '../../machines/index.js';
+import { trailOf } from './trail.js';
 
 /** Parses a plan definition, or throws InvalidInputError listing every problem by path. */
 export function parsePlanDefinition(input: unknown): PlanDefinition {
@@ -156,7 +157,7 @@ function writeDraft(
     for (const name of ix) batch.sadd(pk.index(name), t.id);
   }
   const entry: HistoryEntry = { at, by, event, from: before ? 'draft' : null, to: 'draft', data: { rev, tasks: def.tasks.length } };
-  batch.history(pk.history(PLAN_ENTITY), JSON.stringify(entry), undefined, pk.plan);
+  batch.history(trailOf(pk, PLAN_ENTITY), JSON.stringify(entry));
 }
 
 /** Publishes a draft or advances the phase by hand. */

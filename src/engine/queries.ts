@@ -5,7 +5,7 @@
 import { describeChain } from '../domain/chain.js';
 import { taskRecord } from '../domain/record.js';
 import { unpackHistoryEntry } from './stored-form.js';
-import { readTrail } from './trail.js';
+import { readTrail, trailOf } from './trail.js';
 import { renderNotice, type NoticeFacts } from '../domain/notices.js';
 import { checkReadPlan, meIn, type Principal } from '../domain/permissions.js';
 import { isoInZone } from '../domain/time.js';
@@ -411,10 +411,8 @@ export class Queries {
         at,
         pk.openInbox(personId),
         noticeId,
-        pk.history(n.taskId ?? PLAN_ENTITY),
+        trailOf(pk, n.taskId ?? PLAN_ENTITY),
         JSON.stringify(entry),
-        n.taskId ? pk.task(n.taskId) : undefined,
-        n.taskId ? pk.task(n.taskId) : pk.plan,
       )
       .run(this.redis);
     return this.notice(planId, noticeId);

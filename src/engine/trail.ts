@@ -5,13 +5,24 @@
  * build has all of them in its list. Either way the entries come back oldest first,
  * as commit.lua chained them, so `duban audit verify` checks them as one chain.
  */
-import type { RedisClient } from '../store/batch.js';
+import type { RedisClient, Trail } from '../store/batch.js';
 import { PLAN_ENTITY, type PlanKeys } from '../store/keys.js';
 
 /** The task hash field holding the task's first history entry. */
 export const FIRST_ENTRY = 'h0';
 /** The field of a task's hash (or the plan's) counting its trail's entries (commit.lua). */
 export const TRAIL_COUNT = 'hn';
+
+/**
+ * Where an entity's history entries are appended: a plan's all to its list, counted in the
+ * plan's hash; a task's first to its hash (FIRST_ENTRY) and the rest to its list, counted
+ * in its hash (TRAIL_COUNT). Every append goes through here, so none goes uncounted.
+ */
+export function trailOf(pk: PlanKeys, entity: string): Trail {
+  if (entity === PLAN_ENTITY) return { list: pk.history(PLAN_ENTITY), count: pk.plan };
+  const task = pk.task(entity);
+  return { list: pk.history(entity), first: task, count: task };
+}
 
 /** Each entity's history entries as stored (chain fields included), oldest first: one round trip for all. */
 export async function readTrails(redis: RedisClient, pk: PlanKeys, entities: string[]): Promise<string[][]> {

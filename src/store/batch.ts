@@ -21,6 +21,17 @@ function commitCommand(redis: RedisClient): CommitCommand {
 type OpArg = string | number | OpArg[];
 type Op = OpArg[];
 
+/**
+ * Where a trail's entries go: its list; `first`, the hash that keeps its first entry (a
+ * task's, field h0); `count`, the hash whose field hn counts its entries (the first-entry
+ * hash unless given). src/engine/trail.ts says which for a plan and a task.
+ */
+export interface Trail {
+  list: string;
+  first?: string;
+  count?: string;
+}
+
 /** A notice's deliveries, recorded only when the notice is newly created (the transactional outbox). */
 export interface OutboxRecord {
   /** Sorted set of deliveries still to go, by when they may go. */
@@ -114,49 +125,29 @@ export class Batch {
     return this;
   }
   /**
-   * Appends a history entry (a JSON object) to `key`, hash-chained to the entry before
-   * it. `firstIn`, a task's hash: its first entry is kept there (field h0) and only the
-   * later ones in `key` (see commit.lua; read back by src/engine/trail.ts).
+   * Appends a history entry (a JSON object) to a trail, hash-chained to the entry before
+   * it: a bare list key, or a plan's or task's trail as src/engine/trail.ts lays it out
+   * (see commit.lua).
    */
-  history(key: string, entry: string, firstIn?: string, countIn?: string): this {
-    this.ops.push(['hist', this.k(key), this.v(entry), ...this.trailKeys(firstIn, countIn)]);
+  history(trail: string | Trail, entry: string): this {
+    this.ops.push(['hist', ...this.trailArgs(trail, entry)]);
     return this;
   }
-  /**
-   * The optional keys of a trail append: `firstIn` (a task's hash, which keeps its first
-   * entry) and `countIn`, the hash whose field hn counts the trail's entries (a task's own
-   * hash unless given; the plan's for its trail). 0 stands for a key not given.
-   */
-  private trailKeys(firstIn?: string, countIn?: string): number[] {
-    if (countIn !== undefined) return [firstIn === undefined ? 0 : this.k(firstIn), this.k(countIn)];
-    return firstIn === undefined ? [] : [this.k(firstIn)];
+  /** The list, the entry, then the first-entry hash and the counting hash (0 for one not given). */
+  private trailArgs(trail: string | Trail, entry: string): OpArg[] {
+    const t = typeof trail === 'string' ? { list: trail } : trail;
+    const args: OpArg[] = [this.k(t.list), this.v(entry)];
+    // commit.lua counts in the first-entry hash unless told otherwise.
+    if (t.count !== undefined && t.count !== t.first) args.push(t.first === undefined ? 0 : this.k(t.first), this.k(t.count));
+    else if (t.first !== undefined) args.push(this.k(t.first));
+    return args;
   }
   /**
    * Records `field` (a recipient's acknowledgement) on the notice at `key` unless it is
    * there already; only then takes `member` out of `openKey` and appends `entry` to the trail.
    */
-  acknowledge(
-    key: string,
-    field: string,
-    at: number,
-    openKey: string,
-    member: string,
-    historyKey: string,
-    entry: string,
-    firstIn?: string,
-    countIn?: string,
-  ): this {
-    this.ops.push([
-      'ack',
-      this.k(key),
-      field,
-      this.v(String(at)),
-      this.k(openKey),
-      member,
-      this.k(historyKey),
-      this.v(entry),
-      ...this.trailKeys(firstIn, countIn),
-    ]);
+  acknowledge(key: string, field: string, at: number, openKey: string, member: string, trail: Trail, entry: string): this {
+    this.ops.push(['ack', this.k(key), field, this.v(String(at)), this.k(openKey), member, ...this.trailArgs(trail, entry)]);
     return this;
   }
   /**

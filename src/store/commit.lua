@@ -96,11 +96,13 @@ local function appendTo(key, entry, firstKey)
 end
 local function appendChained(key, entry, firstKey, anchorKey)
   appendTo(key, entry, firstKey)
-  if not anchorKey or redis.call('EXISTS', anchorKey) == 0 then return end
+  if not anchorKey then return end
+  -- Counted already: one more (the usual case, two calls).
   if redis.call('HEXISTS', anchorKey, 'hn') == 1 then
     redis.call('HINCRBY', anchorKey, 'hn', 1)
     return
   end
+  if redis.call('EXISTS', anchorKey) == 0 then return end
   local n = redis.call('LLEN', key)
   if firstKey and redis.call('HEXISTS', firstKey, 'h0') == 1 then n = n + 1 end
   redis.call('HSET', anchorKey, 'hn', n)
