@@ -195,25 +195,36 @@ export async function archivedPlan(redis: RedisClient, prefix: string, planId: s
   return raw ? (JSON.parse(raw) as ArchiveRecord) : null;
 }
 
+/** When and by whom a plan was archived, and where its archive is downloaded, followed by `then`. */
+function archivedText(record: ArchiveRecord, then: { zh: string; en: string }): { zh: string; en: string } {
+  const at = new Date(record.archivedAt).toISOString();
+  const url = `/api/v1/archives/${record.planId}`;
+  return {
+    zh: `方案 ${record.planId} 已于 ${at} 归档（${record.archivedBy}），归档可从 ${url} 下载；${then.zh}`,
+    en: `Plan ${record.planId} was archived at ${at} by ${record.archivedBy}; download its archive from ${url}. ${then.en}`,
+  };
+}
+
 /**
  * A plan id once archived stays the archive's: its record, its download address and
  * every process's memory of the plan's definition revisions are keyed by it.
  */
 export function archivedAlready(record: ArchiveRecord): ConflictError {
-  const at = new Date(record.archivedAt).toISOString();
-  return new ConflictError({
-    zh: `方案 ${record.planId} 已于 ${at} 归档（${record.archivedBy}），可从 /api/v1/archives/${record.planId} 下载；该编号不能再用于其他方案`,
-    en: `Plan ${record.planId} was archived at ${at} by ${record.archivedBy}; download it from /api/v1/archives/${record.planId}. Its id cannot be used for another plan`,
-  });
+  return new ConflictError(archivedText(record, { zh: '该编号不能再用于其他方案', en: 'Its id cannot be used for another plan' }));
 }
 
 /** An archived plan asked for by someone who may read its archive: gone, and where to. */
 export function archivedAway(record: ArchiveRecord): GoneError {
-  const at = new Date(record.archivedAt).toISOString();
-  return new GoneError({
-    zh: `方案 ${record.planId} 已于 ${at} 归档（${record.archivedBy}），不再在运行的方案中；归档可从 /api/v1/archives/${record.planId} 下载`,
-    en: `Plan ${record.planId} was archived at ${at} by ${record.archivedBy} and is no longer among running plans; download its archive from /api/v1/archives/${record.planId}`,
-  });
+  return new GoneError(archivedText(record, { zh: '它已不在运行的方案中', en: 'It is no longer among running plans' }));
+}
+
+/** The name a key of the plan has in its archive document (`keys`): the key with `<prefix>:{<plan>}` cut off. */
+export function archivedName(engine: Engine, planId: string, key: string): string {
+  return key.slice(planHead(engine, planId).length);
+}
+
+function planHead(engine: Engine, planId: string): string {
+  return engine.pk(planId).plan.slice(0, -':plan'.length);
 }
 
 /** Archives a closed plan and takes it out of Redis; returns its archive record. */
@@ -221,7 +232,8 @@ export async function archivePlan(deps: ArchiveDeps, planId: string, by: Princip
   const { engine, files } = deps;
   const redis = engine.redis;
   const now = deps.now ?? Date.now;
-  const done = await archivedPlan(redis, prefixOf(engine.keys.plans), planId);
+  const prefix = prefixOf(engine.keys.plans);
+  const done = await archivedPlan(redis, prefix, planId);
   if (done) throw archivedAlready(done);
   const { plan, def } = await engine.loadPlan(planId);
   if (checkRunPlan(by, def)) {
@@ -233,7 +245,7 @@ export async function archivePlan(deps: ArchiveDeps, planId: string, by: Princip
   const stage = planStage(plan.snap);
   if (stage !== 'closed') throw stillRunning(planId, stage);
 
-  const head = engine.pk(planId).plan.slice(0, -':plan'.length);
+  const head = planHead(engine, planId);
   const names = await scanAll(redis, globOf(head));
   const keys: Record<string, DumpedKey> = {};
   for (const key of names) {
@@ -288,11 +300,11 @@ export async function archivePlan(deps: ArchiveDeps, planId: string, by: Princip
     entries: verification.entries,
     readers: peopleInRole(def, null, 'office'),
   };
-  const ak = archiveKeys(prefixOf(engine.keys.plans));
+  const ak = archiveKeys(prefix);
   // One archive per plan: of two requests at once, the one recorded first goes on, and the
   // other withdraws its file before anything of the plan is removed.
   if ((await redis.hsetnx(ak.records, planId, JSON.stringify(record))) === 0) {
-    const first = await archivedPlan(redis, prefixOf(engine.keys.plans), planId);
+    const first = await archivedPlan(redis, prefix, planId);
     // Two requests in the same millisecond wrote the same document under the same name: that one is kept.
     if (first?.file !== file) await files.delete(file);
     throw first ? archivedAlready(first) : planNotFound(planId);
@@ -335,9 +347,8 @@ const ARCHIVE_RULE = {
 
 /** An archive's record, for the office of its organisation (403 for others, 404 when there is none). */
 export async function archiveRecord(engine: Engine, by: Principal, id: string): Promise<ArchiveRecord> {
-  const raw = await engine.redis.hget(archiveKeys(prefixOf(engine.keys.plans)).records, id);
-  if (!raw) throw new NotFoundError({ zh: `没有方案 ${id} 的归档`, en: `No archive of plan ${id}` });
-  const record = JSON.parse(raw) as ArchiveRecord;
+  const record = await archivedPlan(engine.redis, prefixOf(engine.keys.plans), id);
+  if (!record) throw new NotFoundError({ zh: `没有方案 ${id} 的归档`, en: `No archive of plan ${id}` });
   const mayRead =
     by.kind === 'system' ||
     (by.kind === 'office' && by.org === record.organisation) ||

@@ -9,8 +9,7 @@
 import type { PlanDefinition } from '../domain/plan.schema.js';
 import { checkReadPlan, ruleText, type Principal } from '../domain/permissions.js';
 import type { Engine } from '../engine/engine.js';
-import { archivedAway, archivedPlan, archiveRecord } from '../engine/archive.js';
-import { prefixOf } from '../engine/plan-index.js';
+import { archivedAway, archiveRecord } from '../engine/archive.js';
 import { ForbiddenError, NotFoundError } from '../errors.js';
 
 /** The plan's current definition, when `p` may read the plan; throws 403 (or 404) otherwise. */
@@ -20,16 +19,12 @@ export async function readablePlan(engine: Engine, p: Principal, planId: string)
     def = await engine.currentDefinition(planId);
   } catch (err) {
     if (!(err instanceof NotFoundError)) throw err;
-    // An archived plan: whoever may read its archive is told where it went (410).
-    const archived = await archivedPlan(engine.redis, prefixOf(engine.keys.plans), planId);
-    if (
-      archived &&
-      (await archiveRecord(engine, p, planId).then(
-        () => true,
-        () => false,
-      ))
-    )
-      throw archivedAway(archived);
+    // An archived plan: whoever may read its archive is told where it went (410); to anyone else it is not there.
+    const archived = await archiveRecord(engine, p, planId).catch((e: unknown) => {
+      if (e instanceof NotFoundError || e instanceof ForbiddenError) return null;
+      throw e;
+    });
+    if (archived) throw archivedAway(archived);
     if (p.kind === 'person') throw new ForbiddenError(ruleText('readPlan'));
     throw err;
   }

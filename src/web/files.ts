@@ -12,7 +12,7 @@ import type { RedisClient } from '../store/batch.js';
 import type { Engine } from '../engine/engine.js';
 import { contentKey, type FileStore } from '../files/file-store.js';
 import { webKeys } from './keys.js';
-import { archivedPlan, type PlanArchive } from '../engine/archive.js';
+import { archivedName, archivedPlan, type PlanArchive } from '../engine/archive.js';
 import { prefixOf } from '../engine/plan-index.js';
 
 /** Larger files belong in the bureau's document system; link them instead. */
@@ -128,7 +128,7 @@ export class EvidenceFiles {
     const bytes = record ? await this.store.get(record.file) : null;
     if (!bytes) return null;
     const doc = JSON.parse(bytes.toString('utf8')) as PlanArchive;
-    const k = doc.keys[`:web:f:${fileId}`];
+    const k = doc.keys[archivedName(this.engine, planId, webKeys(this.engine, planId).file(fileId))];
     const meta = k?.type === 'hash' ? metaOf(planId, fileId, k.value) : null;
     const body = meta ? await this.store.stream(meta.blob) : null;
     return meta && body ? { meta, body } : null;
