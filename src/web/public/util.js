@@ -24,6 +24,33 @@ function append(el, children) {
   }
 }
 
+/**
+ * 加载更多: a button that loads the next page (`load(cursor)`) and hands its items and the
+ * cursor after them to `append`, while there is one; `from(cursor)` starts it over at a
+ * page's cursor (null: nothing more, the button hides).
+ */
+export function pager({ id, label, load, className = null }, append) {
+  const button = h('button', { type: 'button', id, class: className, hidden: true }, label);
+  let cursor = null;
+  const from = (next) => {
+    cursor = next ?? null;
+    button.hidden = !cursor;
+  };
+  button.addEventListener('click', async () => {
+    button.disabled = true;
+    try {
+      const page = await load(cursor);
+      from(page.nextCursor);
+      append(page.items, cursor);
+    } catch (err) {
+      alert(err.message);
+    } finally {
+      button.disabled = false;
+    }
+  });
+  return { button, from };
+}
+
 /** 2026-03-05 14:30 in the plan's zone. */
 export function fmtTime(ms, zone) {
   if (ms === null || ms === undefined || Number.isNaN(ms)) return '';

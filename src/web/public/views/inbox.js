@@ -3,7 +3,7 @@
 // feed — a secret URL a phone's calendar subscribes to, shown once when made.
 import { api } from '../api.js';
 import { C, getLang, L, pick, t } from '../i18n.js';
-import { fmtDeadline, fmtTime, h } from '../util.js';
+import { fmtDeadline, fmtTime, h, pager } from '../util.js';
 
 const zh = () => getLang() === 'zh';
 
@@ -29,33 +29,26 @@ export function inboxCard(session, notices) {
   );
   if (notices.length === 0) list.append(h('li', { class: 'muted' }, t('inboxEmpty')));
   const count = card.querySelector('.count');
-  const more = h(
-    'button',
-    { type: 'button', class: 'small', id: 'inbox-more', hidden: !notices.nextCursor },
-    zh() ? '加载更多' : 'Load more',
-  );
-  let cursor = notices.nextCursor ?? null;
   let shown = notices.length;
-  const showCount = () => {
+  const showCount = (cursor) => {
     count.textContent = cursor ? `${shown}+` : String(shown);
   };
-  showCount();
-  more.addEventListener('click', async () => {
-    more.disabled = true;
-    try {
-      const page = await api.inbox(true, { plan: session.planId, cursor });
-      for (const n of page.items) list.append(noticeItem(session, n));
-      shown += page.items.length;
-      cursor = page.nextCursor;
-      more.hidden = !cursor;
-      showCount();
-    } catch (err) {
-      alert(err.message);
-    } finally {
-      more.disabled = false;
-    }
-  });
-  list.after(more);
+  const more = pager(
+    {
+      id: 'inbox-more',
+      className: 'small',
+      label: zh() ? '加载更多' : 'Load more',
+      load: (cursor) => api.inbox(true, { plan: session.planId, cursor }),
+    },
+    (items, cursor) => {
+      for (const n of items) list.append(noticeItem(session, n));
+      shown += items.length;
+      showCount(cursor);
+    },
+  );
+  more.from(notices.nextCursor);
+  showCount(notices.nextCursor);
+  list.after(more.button);
   for (const n of notices) list.append(noticeItem(session, n));
   return card;
 }

@@ -1,7 +1,7 @@
 // 办公室工作台 (#/office): where the office lands — its plans with their stage and
 // counts, and the way to each of its jobs: import a document, run a plan, people.
 import { api, saveBlob } from '../api.js';
-import { clear, h } from '../util.js';
+import { clear, h, pager } from '../util.js';
 import { ox } from './office-form.js';
 import { stageName } from './office-plan.js';
 
@@ -26,9 +26,13 @@ export async function officeHomeView(session, target) {
     ),
     archives,
   );
-  const more = pager('plans-more', api.plans, (items) => list.append(...items.map((p) => planCard(p, list, refreshArchives))));
+  const more = pager({ id: 'plans-more', label: ox('加载更多', 'Load more'), load: api.plans }, (items) =>
+    list.append(...items.map((p) => planCard(p, list, refreshArchives))),
+  );
   more.from(first.nextCursor);
-  const archivesMore = pager('archives-more', api.archives, (items) => archives.append(...items.map(archiveItem)));
+  const archivesMore = pager({ id: 'archives-more', label: ox('加载更多', 'Load more'), load: api.archives }, (items) =>
+    archives.append(...items.map(archiveItem)),
+  );
   archivesCard.append(archivesMore.button);
   list.append(...first.items.map((p) => planCard(p, list, refreshArchives)));
   async function refreshArchives() {
@@ -65,29 +69,6 @@ export async function officeHomeView(session, target) {
   );
   // An office sees its organisation's archives; a person, those of the plans whose office they were in.
   await refreshArchives();
-}
-
-/** 加载更多: a button that appends the next page (`load(cursor)`) while there is one; `from` starts it over at a page's cursor. */
-function pager(id, load, append) {
-  const button = h('button', { type: 'button', id, hidden: true }, ox('加载更多', 'Load more'));
-  let cursor = null;
-  const from = (next) => {
-    cursor = next;
-    button.hidden = !cursor;
-  };
-  button.addEventListener('click', async () => {
-    button.disabled = true;
-    try {
-      const page = await load(cursor);
-      append(page.items);
-      from(page.nextCursor);
-    } catch (err) {
-      alert(err.message);
-    } finally {
-      button.disabled = false;
-    }
-  });
-  return { button, from };
 }
 
 /** One plan's card: stage, counts, its jobs, and 归档 once the plan has closed. */
